@@ -1,0 +1,4 @@
+"""drafter: draft footnoted advocacy letters in Word from a campaign folder."""
+from .errors import DrafterError
+
+__all__ = ["DrafterError"]

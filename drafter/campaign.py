@@ -1,0 +1,198 @@
+"""Load a campaign folder: read the YAML files, validate them, and build the model objects.
+
+This is the first step of the pipeline (load → validate → select → render → build → write);
+nothing here knows about templates or Word.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, did_you_mean
+from .models import Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from .validate import validate
+from .yamlsrc import Located, load_yaml
+
+EVIDENCE_FILE = "evidence.yaml"
+RECIPIENTS_FILE = "recipients.yaml"
+LETTERS_DIR = "letters"
+TEMPLATES_DIR = "letters/templates"
+TEMPLATE_SUFFIX = ".md.j2"
+
+
+@dataclass
+class Campaign:
+    root: Path
+    evidence: Evidence
+    recipients: dict[str, Recipient]
+    signers: dict[str, Signer]
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    docs: dict[str, Located] = field(default_factory=dict)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    def template_path(self, name: str) -> Path:
+        return self.templates_dir / f"{name}{TEMPLATE_SUFFIX}"
+
+    def template_names(self) -> list[str]:
+        if not self.templates_dir.is_dir():
+            return []
+        return sorted(p.name[: -len(TEMPLATE_SUFFIX)] for p in self.templates_dir.glob(f"*{TEMPLATE_SUFFIX}"))
+
+    def letter_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / LETTERS_DIR).glob("*.yaml"))
+
+
+def _csl_item(sid: str, raw: dict) -> dict:
+    item = {"id": sid}
+    for key, value in raw.items():
+        if key in ("issued", "accessed", "submitted", "event-date", "original-date", "available-date"):
+            item[key] = {"date-parts": [date_parts(value)]}
+        else:
+            item[key] = value
+    return item
+
+
+def _first_error(errors: list[DataError]) -> None:
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            first.hint = (first.hint + "; " if first.hint else "") + \
+                f"{len(errors) - 1} more problem(s): run 'drafter check'"
+        raise first
+
+
+def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
+    """Evidence from a validated document, with the cross-reference errors found on the way."""
+    data = doc.data or {}
+    sources = {sid: Source(sid, _csl_item(sid, raw)) for sid, raw in (data.get("sources") or {}).items()}
+    snippets, errors = {}, []
+    for nid, raw in (data.get("snippets") or {}).items():
+        ids = tuple(raw.get("sources") or ([raw["source"]] if raw.get("source") else []))
+        for i, sid in enumerate(ids):
+            if sid not in sources:
+                key = ("snippets", nid, "sources", i) if raw.get("sources") else ("snippets", nid, "source")
+                errors.append(doc.error(key, f"snippet {nid!r} cites unknown source {sid!r}",
+                                        did_you_mean(sid, sources) or "add it under 'sources:'"))
+        locator = raw.get("locator")
+        snippets[nid] = Snippet(
+            id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
+            locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
+            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")))
+    stale = (data.get("settings") or {}).get("stale_after_days", 365)
+    return Evidence(sources, snippets, stale), errors
+
+
+def build_people(doc: Located) -> tuple[dict, dict, dict]:
+    data = doc.data or {}
+    recipients = {}
+    for rid, raw in (data.get("recipients") or {}).items():
+        fields = dict(raw)
+        for key in ("address", "memberships", "inside_address"):
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        if "committees" in fields:
+            fields["committees"] = tuple(dict(c) for c in fields["committees"])
+        fields["as_of"] = parse_date(fields.get("as_of"))
+        recipients[rid] = Recipient(id=rid, **fields)
+    signers = {}
+    for sid, raw in (data.get("signers") or {}).items():
+        fields = dict(raw)
+        if "address" in fields:
+            fields["address"] = tuple(fields["address"])
+        signers[sid] = Signer(id=sid, **fields)
+    return recipients, signers, dict(data.get("groups") or {})
+
+
+def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]]:
+    """Parse and schema-check evidence.yaml and recipients.yaml; return documents and errors."""
+    root = Path(root)
+    docs, errors = {}, []
+    for name, kind in ((EVIDENCE_FILE, "evidence"), (RECIPIENTS_FILE, "recipients")):
+        path = root / name
+        if not path.exists():
+            errors.append(DataError(f"no {name} in the campaign folder", file=str(path),
+                                    hint="run 'drafter init DIR' for a working example, or pass -C DIR"))
+            continue
+        try:
+            docs[kind] = load_yaml(path)
+        except DataError as exc:
+            errors.append(exc)
+            continue
+        errors.extend(validate(docs[kind], kind))
+    return docs, errors
+
+
+def load_campaign(root: str | Path = ".") -> Campaign:
+    """Load and validate a campaign folder; raise the first DataError found."""
+    root = Path(root)
+    docs, errors = read_campaign(root)
+    _first_error(errors)
+    evidence, ref_errors = build_evidence(docs["evidence"])
+    _first_error(ref_errors)
+    recipients, signers, groups = build_people(docs["recipients"])
+    return Campaign(root, evidence, recipients, signers, groups, docs)
+
+
+def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
+    """LETTER is a path to a spec, or the name of one in letters/."""
+    path = Path(letter)
+    candidates = [path, campaign_root / path, campaign_root / LETTERS_DIR / f"{letter}.yaml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    names = sorted(p.stem for p in (campaign_root / LETTERS_DIR).glob("*.yaml"))
+    raise DataError(f"no letter spec {letter!r}", file=str(path),
+                    hint=did_you_mean(path.stem, names) or
+                    (f"letters here: {', '.join(names)}" if names else "create letters/NAME.yaml"))
+
+
+def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
+    """Schema and cross-reference errors of a letter spec."""
+    errors = validate(doc, "letter")
+    if errors:
+        return errors
+    data = doc.data
+    template = data["template"]
+    if not campaign.template_path(template).is_file():
+        errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
+                                did_you_mean(template, campaign.template_names())
+                                or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
+    to = data["to"] if isinstance(data["to"], list) else [data["to"]]
+    for i, entry in enumerate(to):
+        key = ("to", i) if isinstance(data["to"], list) else ("to",)
+        if isinstance(entry, str) and entry not in campaign.recipients and entry not in campaign.groups:
+            errors.append(doc.error(key, f"unknown recipient {entry!r}",
+                                    did_you_mean(entry, list(campaign.recipients) + list(campaign.groups))
+                                    or f"add it to {RECIPIENTS_FILE}"))
+    signers = data["from"] if isinstance(data["from"], list) else [data["from"]]
+    for i, sid in enumerate(signers):
+        key = ("from", i) if isinstance(data["from"], list) else ("from",)
+        if sid not in campaign.signers:
+            errors.append(doc.error(key, f"unknown signer {sid!r}",
+                                    did_you_mean(sid, campaign.signers) or f"add it under 'signers:' in {RECIPIENTS_FILE}"))
+    for i, cc in enumerate(data.get("cc") or []):
+        if not str(cc).strip():
+            errors.append(doc.error(("cc", i), "empty cc line"))
+    return errors
+
+
+def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
+    """Read, validate and resolve a letter spec against the campaign."""
+    path = resolve_letter_path(campaign.root, str(letter))
+    doc = load_yaml(path)
+    _first_error(check_letter_doc(doc, campaign))
+    data = doc.data
+    return LetterSpec(
+        path=path, name=path.stem, template=data["template"], date=parse_date(data["date"]),
+        to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
+        mode=data.get("mode", "joint"),
+        signers=tuple(data["from"] if isinstance(data["from"], list) else [data["from"]]),
+        cc=tuple(data.get("cc") or ()), letterhead=data.get("letterhead"),
+        citation_style=data.get("citation_style", "chicago-notes-bibliography"),
+        output=data.get("output", "{date}-{template}-{recipient}"),
+        title=data.get("title"), subject=data.get("subject"),
+        closing=data.get("closing", "Sincerely,"),
+        stale_after_days=data.get("stale_after_days", 180), vars=dict(data.get("vars") or {}))

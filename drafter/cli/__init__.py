@@ -1,0 +1,61 @@
+"""The command line: thin click wrappers over the library functions.
+
+Each command group lives in its own module here and registers itself on `main`.
+Errors a user can cause are DrafterError: printed as `FILE:LINE: message` and exit status 1.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import DrafterError
+
+# One line per command module; each defines commands on `main` when imported.
+COMMAND_MODULES = [
+    "draft",
+    "check",
+    "templates",
+]
+
+
+class DrafterGroup(click.Group):
+    """Turns DrafterError into a clean message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DrafterError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written was left behind", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=DrafterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "campaign_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The campaign folder.")
+@click.version_option(package_name="drafter")
+@click.pass_context
+def main(ctx, campaign_dir: Path):
+    """drafter: footnoted Word letters from a campaign folder of evidence, recipients and templates."""
+    ctx.obj = {"root": campaign_dir}
+
+
+def root(ctx: click.Context) -> Path:
+    return ctx.find_root().obj["root"]
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
+
+
+def run() -> None:  # console-script entry point
+    main(prog_name="drafter")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,183 @@
+"""JSON Schemas for the campaign files: used by `drafter check` and printed by `drafter schema`."""
+from __future__ import annotations
+
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+_date = {"type": ["string", "integer"], "pattern": DATE_PATTERN,
+         "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY."}
+_text = {"type": "string", "minLength": 1, "pattern": r"\S"}
+_lines = {"type": "array", "items": _text, "minItems": 1}
+_url = {"type": "string", "pattern": r"^https?://[^\s/$.?#][^\s]*$", "description": "An http(s) URL."}
+
+_name = {
+    "oneOf": [
+        {"type": "object", "required": ["literal"], "additionalProperties": False,
+         "properties": {"literal": _text}},
+        {"type": "object", "required": ["family"], "additionalProperties": False,
+         "properties": {"family": _text, "given": _text, "suffix": _text,
+                        "dropping-particle": _text, "non-dropping-particle": _text}},
+    ],
+    "description": "A person {family, given} or an organisation {literal}.",
+}
+
+# CSL-JSON item variables (CSL 1.0.2) accepted in a source.
+CSL_STRING_FIELDS = [
+    "abstract", "annote", "archive", "archive_location", "archive-place", "authority",
+    "call-number", "chapter-number", "citation-label", "collection-number", "collection-title",
+    "container-title", "container-title-short", "dimensions", "DOI", "edition", "event",
+    "event-place", "event-title", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword",
+    "language", "license", "medium", "note", "number", "number-of-pages", "number-of-volumes",
+    "original-publisher", "original-publisher-place", "original-title", "page", "page-first",
+    "part-title", "PMCID", "PMID", "publisher", "publisher-place", "references", "section",
+    "source", "status", "title", "title-short", "URL", "version", "volume", "volume-title",
+    "year-suffix", "division", "shortTitle", "journalAbbreviation",
+]
+CSL_NAME_FIELDS = [
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director", "editor-translator",
+    "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator",
+    "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author",
+    "script-writer", "series-creator", "translator",
+]
+CSL_DATE_FIELDS = ["accessed", "available-date", "event-date", "issued", "original-date", "submitted"]
+CSL_TYPES = [
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+    "interview", "legal_case", "legislation", "letter", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+]
+
+_source_props = {f: _text for f in CSL_STRING_FIELDS}
+_source_props.update({f: {"type": "array", "items": _name, "minItems": 1} for f in CSL_NAME_FIELDS})
+_source_props.update({f: _date for f in CSL_DATE_FIELDS})
+_source_props.update({"type": {"enum": CSL_TYPES}, "URL": _url, "title": _text,
+                      "id": {"type": "string"}})
+
+SOURCE = {"type": "object", "required": ["type", "title"], "additionalProperties": False,
+          "properties": _source_props,
+          "description": "A citable work, as a CSL-JSON item (what Zotero exports)."}
+
+SNIPPET = {
+    "type": "object", "required": ["text"], "additionalProperties": False,
+    "properties": {
+        "text": {**_text, "description": "The sentence(s) a letter inserts, Markdown inline."},
+        "source": {"type": "string", "description": "The id of the source it comes from."},
+        "sources": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "locator": {"type": ["string", "integer"], "description": "Pinpoint, e.g. a page."},
+        "label": {"enum": ["page", "section", "paragraph", "chapter", "figure", "line", "note"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "verified": {**_date, "description": "When it was last checked against the source."},
+        "note": {"type": "string"},
+    },
+    "oneOf": [{"required": ["source"]}, {"required": ["sources"]}],
+}
+
+EVIDENCE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://drafter.invalid/schema/evidence.json",
+    "title": "drafter evidence.yaml",
+    "type": "object", "additionalProperties": False, "required": ["sources"],
+    "properties": {
+        "sources": {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                    "additionalProperties": SOURCE},
+        "snippets": {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                     "additionalProperties": SNIPPET},
+        "settings": {"type": "object", "additionalProperties": False, "properties": {
+            "stale_after_days": {"type": "integer", "minimum": 1}}},
+    },
+}
+
+ROLES = ["secretary", "senator", "representative", "delegate", "resident-commissioner",
+         "ceo", "governor", "ambassador", "official", "other"]
+
+RECIPIENT = {
+    "type": "object", "required": ["name", "role"], "additionalProperties": False,
+    "properties": {
+        "name": {**_text, "description": "Full name as written in the address."},
+        "role": {"enum": ROLES},
+        "title": _text,
+        "organization": _text,
+        "address": _lines,
+        "memberships": {"type": "array", "items": {"type": "string"}},
+        "committees": {"type": "array", "items": {
+            "type": "object", "required": ["id"], "additionalProperties": False,
+            "properties": {"id": _text, "name": _text, "title": _text}}},
+        "as_of": _date,
+        "former": {"type": "boolean"},
+        "honorific": {"type": "string", "description": "'The Honorable', or '' for none."},
+        "courtesy": {"enum": ["Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss"]},
+        "surname": _text,
+        "salutation": {**_text, "description": "Overrides the derived 'Dear ...:' line."},
+        "salutation_name": {**_text, "description": "Overrides the form used in a joint salutation."},
+        "inside_address": {**_lines, "description": "Overrides the whole derived inside address."},
+        "state": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "district": {"type": "integer", "minimum": 0},
+        "party": _text,
+        "phone": _text,
+        "website": _url,
+        "contact_form": _url,
+        "email": _text,
+        "handle": _text,
+        "bioguide": _text,
+        "notes": {"type": "string"},
+    },
+}
+
+SIGNER = {
+    "type": "object", "required": ["name"], "additionalProperties": False,
+    "properties": {"name": _text, "title": _text, "organization": _text,
+                   "address": _lines, "email": _text, "phone": _text},
+}
+
+RECIPIENTS = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://drafter.invalid/schema/recipients.json",
+    "title": "drafter recipients.yaml",
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "recipients": {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                       "additionalProperties": RECIPIENT},
+        "signers": {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                    "additionalProperties": SIGNER},
+        "groups": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+_query = {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+    "role": {"oneOf": [{"enum": ROLES}, {"type": "array", "items": {"enum": ROLES}}]},
+    "state": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "district": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
+    "membership": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+}}
+
+LETTER = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://drafter.invalid/schema/letter.json",
+    "title": "drafter letter spec",
+    "type": "object", "additionalProperties": False,
+    "required": ["template", "date", "to", "from"],
+    "properties": {
+        "template": {**_text, "description": "letters/templates/NAME.md.j2"},
+        "title": _text,
+        "subject": _text,
+        "date": _date,
+        "to": {"oneOf": [{"type": "array", "minItems": 1, "items": {"oneOf": [{"type": "string"}, _query]}},
+                         _query, {"type": "string"}]},
+        "mode": {"enum": ["joint", "each"]},
+        "from": {"oneOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1},
+                           {"type": "string"}]},
+        "cc": {"type": "array", "items": {"type": "string"}},
+        "letterhead": {"type": ["string", "array"], "description": "A .docx file, or lines of text."},
+        "citation_style": _text,
+        "output": _text,
+        "closing": _text,
+        "stale_after_days": {"type": "integer", "minimum": 1},
+        "vars": {"type": "object", "description": "Extra values the template can use."},
+    },
+}
+
+SCHEMAS = {"evidence": EVIDENCE, "recipients": RECIPIENTS, "letter": LETTER}
