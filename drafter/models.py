@@ -55,7 +55,11 @@ class Recipient:
     former: bool = False
     honorific: str | None = None
     courtesy: str | None = None
+    given: str | None = None
     surname: str | None = None
+    suffix: str | None = None
+    nickname: str | None = None
+    addressee: str | None = None
     salutation: str | None = None
     salutation_name: str | None = None
     inside_address: tuple[str, ...] = ()
