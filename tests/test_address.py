@@ -1,0 +1,411 @@
+"""Forms of address: every role's inside address and salutation, joint forms, names, overrides."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from drafter.address import (ROLE_FORMS, addressee_line, inside_address, joint_salutation,
+                             nickname, parse_name, salutation, salutation_name)
+from drafter.errors import DataError
+from drafter.models import Recipient
+from drafter.schemas import ROLES
+
+DC_COMMERCE = ("1401 Constitution Avenue NW", "Washington, DC 20230")
+
+
+def rec(name="Jane Q. Public", role="other", id="r1", **kw) -> Recipient:
+    return Recipient(id=id, name=name, role=role, **kw)
+
+
+RAIMONDO = rec("Gina M. Raimondo", "secretary", "raimondo", title="Secretary of Commerce",
+               organization="U.S. Department of Commerce", address=DC_COMMERCE, courtesy="Ms.")
+YELLEN = rec("Janet L. Yellen", "secretary", "yellen", title="Secretary of the Treasury")
+BLINKEN = rec("Antony J. Blinken", "secretary", "blinken", title="Secretary of State")
+CASPER = rec("Marc N. Casper", "ceo", "casper", title="President and Chief Executive Officer",
+             organization="Thermo Fisher Scientific", address=("168 Third Avenue", "Waltham, MA 02451"),
+             courtesy="Mr.")
+MERKLEY = rec("Jeff Merkley", "senator", "merkley", state="OR",
+              address=("531 Hart Senate Office Building", "Washington, DC 20510"))
+WYDEN = rec("Ron Wyden", "senator", "wyden", state="OR")
+SMITH = rec("Adam Smith", "representative", "smith", state="WA", district=9,
+            address=("2264 Rayburn House Office Building", "Washington, DC 20515"))
+
+
+def test_roles_table_covers_every_schema_role():
+    assert set(ROLE_FORMS) == set(ROLES)
+
+
+# --- each role: inside address and salutation ---------------------------------------------
+
+def test_secretary():
+    assert inside_address(RAIMONDO) == [
+        "The Honorable Gina M. Raimondo", "Secretary of Commerce", "U.S. Department of Commerce",
+        "1401 Constitution Avenue NW", "Washington, DC 20230"]
+    assert salutation(RAIMONDO) == "Dear Secretary Raimondo:"
+
+
+def test_ceo_has_no_honorific_and_courtesy_salutation():
+    assert addressee_line(CASPER) == "Marc N. Casper"
+    assert inside_address(CASPER) == [
+        "Marc N. Casper", "President and Chief Executive Officer", "Thermo Fisher Scientific",
+        "168 Third Avenue", "Waltham, MA 02451"]
+    assert salutation(CASPER) == "Dear Mr. Casper:"
+
+
+def test_ceo_without_courtesy_uses_full_name():
+    assert salutation(rec("Marc N. Casper", "ceo")) == "Dear Marc N. Casper:"
+
+
+def test_senator():
+    assert inside_address(MERKLEY) == ["The Honorable Jeff Merkley", "United States Senate",
+                                       "531 Hart Senate Office Building", "Washington, DC 20510"]
+    assert salutation(MERKLEY) == "Dear Senator Merkley:"
+
+
+def test_senator_without_office_gets_the_senate_general_address():
+    assert inside_address(WYDEN) == ["The Honorable Ron Wyden", "United States Senate",
+                                     "Washington, DC 20510"]
+
+
+def test_representative():
+    assert inside_address(SMITH) == ["The Honorable Adam Smith",
+                                     "United States House of Representatives",
+                                     "2264 Rayburn House Office Building", "Washington, DC 20515"]
+    assert salutation(SMITH) == "Dear Representative Smith:"
+
+
+def test_congress_uses_profile_title_and_organization_without_duplicates():
+    r = rec("Jeff Merkley", "senator", organization="U.S. Senate",
+            address=("U.S. Senate", "531 Hart Senate Office Building", "Washington, DC 20510"))
+    assert inside_address(r) == ["The Honorable Jeff Merkley", "U.S. Senate",
+                                 "531 Hart Senate Office Building", "Washington, DC 20510"]
+    r = rec("Jeff Merkley", "senator", address=("United States Senate", "Washington, DC 20510"))
+    assert inside_address(r) == ["The Honorable Jeff Merkley", "United States Senate",
+                                 "Washington, DC 20510"]
+
+
+def test_delegate():
+    r = rec("Eleanor Holmes Norton", "delegate", state="DC", courtesy="Ms.",
+            address=("2136 Rayburn House Office Building", "Washington, DC 20515"))
+    assert inside_address(r)[:2] == ["The Honorable Eleanor Holmes Norton",
+                                     "United States House of Representatives"]
+    assert salutation(r) == "Dear Delegate Norton:"
+
+
+def test_resident_commissioner():
+    r = rec("Pablo José Hernández Rivera", "resident-commissioner", state="PR",
+            surname="Hernández", title="Resident Commissioner from Puerto Rico")
+    assert inside_address(r) == ["The Honorable Pablo José Hernández Rivera",
+                                 "Resident Commissioner from Puerto Rico",
+                                 "United States House of Representatives", "Washington, DC 20515"]
+    assert salutation(r) == "Dear Commissioner Hernández:"
+
+
+def test_governor():
+    r = rec("Tina Kotek", "governor", state="OR",
+            address=("900 Court Street NE, Suite 254", "Salem, OR 97301"))
+    assert inside_address(r) == ["The Honorable Tina Kotek", "Governor of Oregon",
+                                 "900 Court Street NE, Suite 254", "Salem, OR 97301"]
+    assert salutation(r) == "Dear Governor Kotek:"
+
+
+def test_governor_needs_state_or_title():
+    with pytest.raises(DataError) as e:
+        inside_address(rec("Tina Kotek", "governor", "kotek", address=("Salem, OR",)))
+    assert "kotek" in str(e.value) and "`state:`" in str(e.value)
+    r = rec("Tina Kotek", "governor", title="Governor of the State of Oregon", address=("Salem",))
+    assert inside_address(r)[1] == "Governor of the State of Oregon"
+
+
+def test_us_ambassador_is_the_honorable():
+    r = rec("Rahm Emanuel", "ambassador", title="U.S. Ambassador to Japan",
+            address=("1-10-5 Akasaka", "Minato-ku, Tokyo 107-8420", "Japan"))
+    assert inside_address(r)[:2] == ["The Honorable Rahm Emanuel", "U.S. Ambassador to Japan"]
+    assert salutation(r) == "Dear Ambassador Emanuel:"
+    r = rec("A B", "ambassador", organization="Embassy of the United States", address=("x",))
+    assert addressee_line(r) == "The Honorable A B"
+
+
+def test_foreign_ambassador_is_excellency_by_courtesy():
+    r = rec("Anniken Huitfeldt", "ambassador", title="Ambassador of Norway to the United States",
+            courtesy="Ms.", address=("2720 34th Street NW", "Washington, DC 20008"))
+    assert addressee_line(r) == "Her Excellency Anniken Huitfeldt"
+    assert salutation(r) == "Dear Ambassador Huitfeldt:"
+    he = rec("Xie Feng", "ambassador", organization="Embassy of the People's Republic of China",
+             courtesy="Mr.", surname="Xie")
+    assert addressee_line(he) == "His Excellency Xie Feng"
+    assert salutation(he) == "Dear Ambassador Xie:"
+
+
+def test_ambassador_needs_something_to_tell_us_from_foreign():
+    with pytest.raises(DataError) as e:
+        addressee_line(rec("A B", "ambassador", "amb"))
+    assert "amb" in str(e.value) and "`honorific:`" in str(e.value)
+    with pytest.raises(DataError) as e:   # foreign, but no way to pick His/Her
+        addressee_line(rec("A B", "ambassador", "amb2", title="Ambassador of France"))
+    assert "amb2" in str(e.value) and "`honorific:`" in str(e.value)
+    r = rec("A B", "ambassador", honorific="Her Excellency")
+    assert addressee_line(r) == "Her Excellency A B"
+
+
+@pytest.mark.parametrize("role", ["official", "other"])
+def test_official_and_other(role):
+    r = rec("Robert M. Califf", role, title="Commissioner of Food and Drugs",
+            organization="U.S. Food and Drug Administration",
+            address=("10903 New Hampshire Avenue", "Silver Spring, MD 20993"))
+    assert inside_address(r)[:2] == ["Robert M. Califf", "Commissioner of Food and Drugs"]
+    assert salutation(r) == "Dear Robert M. Califf:"
+    assert salutation(rec("Robert M. Califf", role, courtesy="Dr.")) == "Dear Dr. Califf:"
+
+
+def test_official_with_honorific_from_profile():
+    r = rec("Robert M. Califf", "official", honorific="The Honorable", courtesy="Dr.", address=("x",))
+    assert inside_address(r)[0] == "The Honorable Robert M. Califf"
+
+
+# --- committees -----------------------------------------------------------------------------
+
+CANTWELL = rec("Maria Cantwell", "senator", "cantwell", courtesy="Ms.", committees=(
+    {"id": "commerce", "name": "Committee on Commerce, Science, and Transportation", "title": "Chair"},
+    {"id": "finance", "name": "Committee on Finance"}))
+CRUZ = rec("Ted Cruz", "senator", "cruz", committees=(
+    {"id": "commerce", "name": "Committee on Commerce, Science, and Transportation",
+     "title": "Ranking Member"},))
+GRAVES = rec("Sam Graves", "representative", "graves", committees=(
+    {"id": "transport", "title": "Chairman"},))
+
+
+def test_committee_title_only_for_that_committee():
+    assert salutation(CANTWELL, committee="commerce") == "Dear Chair Cantwell:"
+    assert salutation(CANTWELL, committee="finance") == "Dear Senator Cantwell:"
+    assert salutation(CANTWELL) == "Dear Senator Cantwell:"
+    assert salutation(CRUZ, committee="commerce") == "Dear Ranking Member Cruz:"
+    assert salutation(GRAVES, committee="transport") == "Dear Chairman Graves:"
+    assert salutation(GRAVES, committee="commerce") == "Dear Representative Graves:"
+
+
+def test_committee_line_in_inside_address():
+    assert inside_address(CANTWELL, committee="commerce") == [
+        "The Honorable Maria Cantwell", "Chair, Committee on Commerce, Science, and Transportation",
+        "United States Senate", "Washington, DC 20510"]
+    assert inside_address(CANTWELL) == ["The Honorable Maria Cantwell", "United States Senate",
+                                        "Washington, DC 20510"]
+
+
+def test_committee_joint_forms():
+    assert joint_salutation([CANTWELL, CRUZ], committee="commerce") == \
+        "Dear Chair Cantwell and Ranking Member Cruz:"
+    chair2 = rec("Sam Graves", "representative", "g", committees=({"id": "commerce", "title": "chair"},))
+    assert joint_salutation([CANTWELL, chair2], committee="commerce") == \
+        "Dear Chairs Cantwell and Graves:"
+
+
+# --- former officials ------------------------------------------------------------------------
+
+def test_former_secretary_keeps_honorable_and_uses_courtesy():
+    r = rec("Gina M. Raimondo", "secretary", former=True, courtesy="Ms.", address=("x",))
+    assert addressee_line(r) == "The Honorable Gina M. Raimondo"
+    assert salutation(r) == "Dear Ms. Raimondo:"
+    assert salutation(rec("Gina M. Raimondo", "secretary", former=True)) == \
+        "Dear Gina M. Raimondo:"
+
+
+def test_former_senator_chair_is_not_chair():
+    r = rec("Ted Cruz", "senator", former=True, courtesy="Mr.", committees=CRUZ.committees)
+    assert salutation(r, committee="commerce") == "Dear Mr. Cruz:"
+
+
+# --- joint salutations -----------------------------------------------------------------------
+
+def test_joint_two_and_three_shared_titles():
+    assert joint_salutation([RAIMONDO, YELLEN]) == "Dear Secretaries Raimondo and Yellen:"
+    assert joint_salutation([RAIMONDO, YELLEN, BLINKEN]) == \
+        "Dear Secretaries Raimondo, Yellen, and Blinken:"
+    assert joint_salutation([MERKLEY, WYDEN]) == "Dear Senators Merkley and Wyden:"
+
+
+def test_joint_mixed_two_and_three_in_given_order():
+    assert joint_salutation([RAIMONDO, MERKLEY]) == "Dear Secretary Raimondo and Senator Merkley:"
+    assert joint_salutation([MERKLEY, RAIMONDO, SMITH]) == \
+        "Dear Senator Merkley, Secretary Raimondo, and Representative Smith:"
+    # plural only when all share the title
+    assert joint_salutation([RAIMONDO, YELLEN, MERKLEY]) == \
+        "Dear Secretary Raimondo, Secretary Yellen, and Senator Merkley:"
+
+
+def test_joint_courtesy_titles_are_not_pluralized():
+    other = rec("Tim Cook", "ceo", "cook", courtesy="Mr.")
+    assert joint_salutation([CASPER, other]) == "Dear Mr. Casper and Mr. Cook:"
+    assert joint_salutation([CASPER, rec("Lisa Su", "ceo")]) == "Dear Mr. Casper and Lisa Su:"
+
+
+def test_joint_of_one_equals_salutation():
+    for r in (RAIMONDO, CASPER, MERKLEY, rec("A B", "ceo", salutation="Hello A:")):
+        assert joint_salutation([r]) == salutation(r)
+    with pytest.raises(ValueError):
+        joint_salutation([])
+
+
+# --- names -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,surname", [
+    ("Gina M. Raimondo", "Raimondo"),
+    ("Joseph P. Kennedy III", "Kennedy"),
+    ("John Smith, Jr.", "Smith"),
+    ("John Smith Jr.", "Smith"),
+    ("John Smith Jr", "Smith"),
+    ("Chris Van Hollen", "Van Hollen"),
+    ("Van Taylor", "Taylor"),
+    ("Rosa L. DeLauro", "DeLauro"),
+    ("Ben Ray Luján", "Luján"),
+    ("Jenniffer González-Colón", "González-Colón"),
+    ("Beto O'Rourke", "O'Rourke"),
+    ("Monica De La Cruz", "De La Cruz"),
+])
+def test_surnames(name, surname):
+    assert parse_name(name).surname == surname
+
+
+def test_suffix_kept_in_addressee_and_not_in_salutation():
+    r = rec("Joseph P. Kennedy III", "representative")
+    assert addressee_line(r) == "The Honorable Joseph P. Kennedy III"
+    assert salutation(r) == "Dear Representative Kennedy:"
+    r = rec("Robert P. Casey, Jr.", "senator")
+    assert addressee_line(r) == "The Honorable Robert P. Casey, Jr."
+    assert salutation(r) == "Dear Senator Casey:"
+
+
+def test_suffix_field():
+    r = rec("Robert P. Casey", "senator", suffix="Jr.")
+    assert addressee_line(r) == "The Honorable Robert P. Casey Jr."
+    assert salutation(r) == "Dear Senator Casey:"
+    r = rec("Robert P. Casey Jr.", "senator", suffix="Jr.")
+    assert addressee_line(r) == "The Honorable Robert P. Casey Jr."
+
+
+def test_quoted_nickname_dropped_from_formal_forms():
+    r = rec('Charles E. "Chuck" Schumer', "senator")
+    assert addressee_line(r) == "The Honorable Charles E. Schumer"
+    assert salutation(r) == "Dear Senator Schumer:"
+    assert nickname(r) == "Chuck"
+    assert parse_name("Robert (Bobby) Scott").formal == "Robert Scott"
+    assert parse_name("Robert “Bobby” Scott").formal == "Robert Scott"
+    assert parse_name("Robert 'Bobby' Scott").formal == "Robert Scott"
+
+
+def test_nickname_field():
+    r = rec("Charles E. Schumer", "senator", nickname="Chuck")
+    assert nickname(r) == "Chuck"
+    assert addressee_line(r) == "The Honorable Charles E. Schumer"
+    assert nickname(rec("Charles E. Schumer")) is None
+
+
+def test_given_field_splits_compound_given_names():
+    assert salutation(rec("Ben Ray Luján", "senator", given="Ben Ray")) == "Dear Senator Luján:"
+    assert salutation(rec("Pablo José Hernández Rivera", "resident-commissioner",
+                          given="Pablo José")) == "Dear Commissioner Hernández Rivera:"
+
+
+def test_surname_field_wins():
+    assert salutation(rec("Ben Ray Luján", "senator", surname="Ray Luján")) == \
+        "Dear Senator Ray Luján:"
+
+
+def test_chinese_name_used_whole():
+    r = rec("王毅", "official", organization="外交部", address=("北京",))
+    assert salutation(r) == "Dear 王毅:"
+    assert salutation(rec("王毅", "official", courtesy="Mr.")) == "Dear Mr. 王毅:"
+    assert salutation(rec("王 毅", "ambassador")) == "Dear Ambassador 王 毅:"
+    assert inside_address(r) == ["王毅", "外交部", "北京"]
+
+
+def test_tibetan_name_used_whole():
+    name = "བསྟན་འཛིན་རྒྱ་མཚོ"
+    assert salutation(rec(name, "other")) == f"Dear {name}:"
+    assert salutation(rec(name, "other", courtesy="Mr.")) == f"Dear Mr. {name}:"
+    assert salutation(rec("བསྟན་འཛིན རྒྱ་མཚོ", "other", courtesy="Mr.")) == \
+        "Dear Mr. བསྟན་འཛིན རྒྱ་མཚོ:"
+
+
+def test_single_word_name_used_whole():
+    assert salutation(rec("Madonna", "other", courtesy="Ms.")) == "Dear Ms. Madonna:"
+
+
+# --- overrides --------------------------------------------------------------------------------
+
+def test_honorific_override_and_empty_means_none():
+    assert addressee_line(rec("Gina M. Raimondo", "secretary", honorific="")) == "Gina M. Raimondo"
+    assert addressee_line(rec("Marc N. Casper", "ceo", honorific="Dr.")) == "Dr. Marc N. Casper"
+
+
+def test_addressee_override():
+    r = rec("Gina Raimondo", "secretary", addressee="The Honorable Gina Marie Raimondo",
+            title="Secretary of Commerce", address=DC_COMMERCE)
+    assert addressee_line(r) == "The Honorable Gina Marie Raimondo"
+    assert inside_address(r)[:2] == ["The Honorable Gina Marie Raimondo", "Secretary of Commerce"]
+
+
+def test_inside_address_override_replaces_all_lines():
+    lines = ("Office of the Secretary", "Room 5854", "Washington, DC 20230")
+    r = rec("Gina M. Raimondo", "secretary", inside_address=lines, title="ignored")
+    assert inside_address(r) == list(lines)
+
+
+def test_salutation_override():
+    r = rec("Ted Cruz", "senator", salutation="Dear Mr. Chairman:", committees=CRUZ.committees)
+    assert salutation(r) == "Dear Mr. Chairman:"
+    assert salutation(r, committee="commerce") == "Dear Mr. Chairman:"
+
+
+def test_salutation_name_override_used_in_single_and_joint_forms():
+    r = rec("Charles E. Schumer", "senator", "schumer", salutation_name="Senator Chuck Schumer")
+    assert salutation_name(r) == ("Senator", "Chuck Schumer")
+    assert salutation(r) == "Dear Senator Chuck Schumer:"
+    assert joint_salutation([r, MERKLEY]) == "Dear Senators Chuck Schumer and Merkley:"
+    r = rec("Ted Cruz", "senator", salutation_name="Mr. Chairman")
+    assert salutation_name(r) == ("", "Mr. Chairman")
+    assert joint_salutation([r, SMITH]) == "Dear Mr. Chairman and Representative Smith:"
+    r = rec("Ted Cruz", "senator", salutation_name="Ranking Member Cruz")
+    assert salutation_name(r) == ("Ranking Member", "Cruz")
+
+
+def test_salutation_name_derived():
+    assert salutation_name(RAIMONDO) == ("Secretary", "Raimondo")
+    assert salutation_name(CASPER) == ("Mr.", "Casper")
+    assert salutation_name(rec("Marc N. Casper", "ceo")) == ("", "Marc N. Casper")
+
+
+# --- errors and invariants --------------------------------------------------------------------
+
+def test_missing_address_names_recipient_and_field():
+    with pytest.raises(DataError) as e:
+        inside_address(rec("Gina M. Raimondo", "secretary", "raimondo"))
+    assert "raimondo" in str(e.value) and "`address:`" in str(e.value)
+
+
+def test_missing_name_and_unknown_role():
+    with pytest.raises(DataError) as e:
+        salutation(rec("  ", "secretary", "blank"))
+    assert "blank" in str(e.value) and "`name:`" in str(e.value)
+    with pytest.raises(DataError) as e:
+        salutation(rec("A B", "senater", "typo"))
+    assert "typo" in str(e.value) and "senator" in str(e.value)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_empty_or_none_lines_for_any_role(role):
+    r = rec("Alex B. Doe", role, title="Ambassador of Chile" if role == "ambassador" else None,
+            courtesy="Mx." if role != "ambassador" else "Mr.", state="OR", address=("1 Main St",))
+    lines = inside_address(r) + [salutation(r), joint_salutation([r, r])]
+    assert all(line and line.strip() and "None" not in line for line in lines)
+
+
+def test_fast_enough_for_thousands_of_letters():
+    people = [rec(f"Person {i} Q. Name{i}", ROLES[i % 5], f"p{i}", address=("1 Main St",))
+              for i in range(5000)]
+    start = time.perf_counter()
+    for r in people:
+        inside_address(r), salutation(r)
+    joint_salutation(people[:3])
+    assert time.perf_counter() - start < 1.0
