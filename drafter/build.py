@@ -1,0 +1,168 @@
+"""Build the parts of a .docx package from a `Letter`.
+
+Layout (US official correspondence): letterhead, date, stacked inside addresses, salutation,
+body, closing, signature blocks (side by side in pairs), cc. Every paragraph carries a named
+style, so an editor restyles a whole campaign in Word by changing the style.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import oxml
+from .letter import Block, Letter, NoteRef, Text
+from .oxml import parts as P
+
+PAGE_W, PAGE_H, MARGIN = 12240, 15840, 1440   # US Letter, one-inch margins (twentieths of a point)
+TEXT_WIDTH = PAGE_W - 2 * MARGIN
+BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
+                "quote": "Quote", "heading": "BodyText"}
+
+
+class _Rels:
+    """Hyperlink relationships of one part."""
+
+    def __init__(self, first: int = 1):
+        self.items: list[tuple[str, str, str, bool]] = []
+        self.by_url: dict[str, str] = {}
+        self.next = first
+
+    def add(self, typ: str, target: str, external: bool = False) -> str:
+        rid = f"rId{self.next}"
+        self.next += 1
+        self.items.append((rid, typ, target, external))
+        return rid
+
+    def link(self, url: str) -> str:
+        if url not in self.by_url:
+            self.by_url[url] = self.add("hyperlink", url, external=True)
+        return self.by_url[url]
+
+
+def _runs(inlines, rels: _Rels, note_ids: dict[int, int] | None = None) -> str:
+    out = []
+    for item in inlines:
+        if isinstance(item, NoteRef):
+            out.append(oxml.footnote_reference(note_ids[item.number] if note_ids else item.number))
+            continue
+        xml = oxml.run(item.text, style=item.style, italic=item.italic, bold=item.bold,
+                       small_caps=item.small_caps, superscript=item.superscript)
+        if item.link:
+            xml = oxml.hyperlink(rels.link(item.link), xml)
+        out.append(xml)
+    return "".join(out)
+
+
+def _lines_paragraph(lines, style: str) -> str:
+    return oxml.paragraph(oxml.run("\n".join(lines)), style)
+
+
+class _Comments:
+    def __init__(self, author: str):
+        self.author = author
+        self.items: list[tuple[int, str, str, str]] = []
+
+    def wrap(self, text: str | None, runs_xml: str) -> str:
+        if not text:
+            return runs_xml
+        cid = len(self.items)
+        initials = "".join(w[0] for w in self.author.split()[:3] if w[:1].isalpha()).upper() or "D"
+        self.items.append((cid, self.author, initials, text))
+        return oxml.comment_range(cid, runs_xml)
+
+
+def _signatures(sigs: tuple[tuple[str, ...], ...]) -> str:
+    paras = [_lines_paragraph(lines, "Signature") for lines in sigs]
+    if len(paras) == 1:
+        return paras[0]
+    rows = [paras[i:i + 2] for i in range(0, len(paras), 2)]
+    # A table must be followed by a paragraph before the section ends.
+    return oxml.borderless_table(rows, TEXT_WIDTH)
+
+
+def document_xml(letter: Letter, rels: _Rels, comments: _Comments, lists: list[str],
+                 with_comments: bool) -> str:
+    body: list[str] = []
+    for i, line in enumerate(letter.letterhead):
+        style = "LetterheadRule" if i == len(letter.letterhead) - 1 else "Letterhead"
+        body.append(oxml.paragraph(oxml.run(line), style))
+    body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
+    for block in letter.addresses:
+        runs = oxml.run("\n".join(block.lines))
+        body.append(oxml.paragraph(comments.wrap(block.comment if with_comments else None, runs), "InsideAddress"))
+    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation"))
+    list_ids: dict[int, int] = {}
+    for block in letter.body:
+        num = None
+        if block.kind in ("ordered", "bullet"):
+            if block.list_id not in list_ids:
+                lists.append(block.kind)
+                list_ids[block.list_id] = len(lists)
+            num = (list_ids[block.list_id], 0)
+        inlines = block.inlines
+        if block.kind == "heading":
+            inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
+                            for x in inlines)
+        body.append(oxml.paragraph(_runs(inlines, rels), BLOCK_STYLES[block.kind], num=num,
+                                   keep_next=block.kind == "heading"))
+    if with_comments:
+        for note in letter.comments:
+            body[-1] = body[-1]  # letter-wide notes hang on the salutation
+    body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
+    body.append(_signatures(letter.signatures))
+    for i, line in enumerate(letter.cc):
+        body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
+    if not body[-1].startswith("<w:p>"):
+        body.append("<w:p/>")
+    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="{rels.footer_id}"/>'
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
+    return f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}{sect}</w:body></w:document>'
+
+
+@lru_cache(maxsize=None)
+def _static_parts() -> dict[str, bytes]:
+    return {"word/styles.xml": P.styles_xml().encode(),
+            "word/settings.xml": P.settings_xml().encode(),
+            "word/fontTable.xml": P.font_table_xml().encode(),
+            "word/footer1.xml": P.footer_xml().encode()}
+
+
+def build_parts(letter: Letter, with_comments: bool = True) -> dict[str, bytes]:
+    """All parts of the package, in the order they are written."""
+    rels = _Rels()
+    rels.add("styles", "styles.xml")
+    rels.add("settings", "settings.xml")
+    rels.add("fontTable", "fontTable.xml")
+    rels.add("footnotes", "footnotes.xml")
+    rels.footer_id = rels.add("footer", "footer1.xml")
+    comments = _Comments(letter.author)
+    lists: list[str] = []
+    document = document_xml(letter, rels, comments, lists, with_comments)
+    note_rels = _Rels()
+    notes = [(n.number, _runs(n.inlines, note_rels)) for n in letter.notes]
+    if lists:
+        rels.add("numbering", "numbering.xml")
+    if comments.items:
+        rels.add("comments", "comments.xml")
+    out: dict[str, bytes] = {}
+    word = {"word/document.xml": document.encode(), **_static_parts(),
+            "word/footnotes.xml": P.footnotes_xml(notes).encode()}
+    if lists:
+        word["word/numbering.xml"] = P.numbering_xml(lists).encode()
+    if comments.items:
+        word["word/comments.xml"] = P.comments_xml(comments.items).encode()
+    names = ["docProps/core.xml", "docProps/app.xml", *word]
+    out["[Content_Types].xml"] = P.content_types(names).encode()
+    out["_rels/.rels"] = oxml.relationships([
+        ("rId1", "officeDocument", "word/document.xml", False),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+         "docProps/core.xml", False),
+        ("rId3", "extended-properties", "docProps/app.xml", False)]).encode()
+    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date).encode()
+    out["docProps/app.xml"] = P.app_xml(letter.author).encode()
+    out["word/_rels/document.xml.rels"] = oxml.relationships(rels.items).encode()
+    if note_rels.items:
+        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(note_rels.items).encode()
+    out.update(word)
+    return out

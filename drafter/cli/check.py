@@ -1,0 +1,30 @@
+"""drafter check"""
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import main, root
+from ..check import check_campaign
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.pass_context
+def check(ctx, fmt, strict):
+    """Check the campaign's files; exit 1 when there are errors."""
+    findings = check_campaign(root(ctx))
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not errors and not (strict and warnings),
+                               "errors": len(errors), "warnings": len(warnings),
+                               "findings": [f.as_dict() for f in findings]}, indent=2))
+    else:
+        for f in findings:
+            click.echo(str(f), err=f.severity == "error")
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+    if errors or (strict and warnings):
+        ctx.exit(1)

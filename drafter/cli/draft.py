@@ -1,0 +1,29 @@
+"""drafter draft LETTER"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import main, root
+from ..draft import draft as draft_letters
+
+
+@main.command()
+@click.argument("letter")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the drafts [default: drafts/ in the campaign folder].")
+@click.option("--to", "to", multiple=True, metavar="ID", help="Only these recipients (repeatable).")
+@click.option("--each", "mode", flag_value="each", help="One letter per recipient.")
+@click.option("--joint", "mode", flag_value="joint", help="One letter to all recipients.")
+@click.option("--clean", is_flag=True, help="No review comments in the draft.")
+@click.option("--force", is_flag=True, help="Replace drafts that already exist.")
+@click.pass_context
+def draft(ctx, letter, out_dir, to, mode, clean, force):
+    """Draft LETTER (a spec path, or a name in letters/) as Word files."""
+    out_dir = out_dir if out_dir is not None else root(ctx) / "drafts"
+    for d in draft_letters(root(ctx), letter, out_dir, to=to, mode=mode, clean=clean, force=force):
+        for block in d.letter.addresses:
+            if block.comment:
+                click.echo(f"warning: {block.comment}", err=True)
+        click.echo(str(d.path))

@@ -1,0 +1,35 @@
+"""drafter templates list"""
+from __future__ import annotations
+
+import click
+
+from . import main, root
+from ..campaign import TEMPLATES_DIR, TEMPLATE_SUFFIX
+
+
+@main.group()
+def templates():
+    """The campaign's letter templates."""
+
+
+@templates.command("list")
+@click.pass_context
+def list_templates(ctx):
+    """List templates in letters/templates/ with their first comment line."""
+    folder = root(ctx) / TEMPLATES_DIR
+    names = sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")) if folder.is_dir() else []
+    if not names:
+        click.echo(f"no templates in {folder}")
+        return
+    width = max(len(p.name) - len(TEMPLATE_SUFFIX) for p in names)
+    for path in names:
+        name = path.name[: -len(TEMPLATE_SUFFIX)]
+        click.echo(f"{name:<{width}}  {_summary(path)}".rstrip())
+
+
+def _summary(path) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace").lstrip()
+    if text.startswith("{#"):
+        first = text[2:].lstrip("- \n").splitlines()[0] if text[2:].strip() else ""
+        return first.strip().rstrip("-#}").strip()
+    return ""

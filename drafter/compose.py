@@ -1,0 +1,105 @@
+"""Compose letters: the letter spec, its recipients and the rendered body become `Letter` objects.
+
+A `Composer` is made once per letter spec (template parsed, citation style loaded) and then
+composes any number of letters, which is what makes batches fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import address
+from .campaign import Campaign, TEMPLATE_SUFFIX
+from .citations import Citer
+from .errors import DataError
+from .letter import AddressBlock, Letter, Note
+from .models import LetterSpec, Recipient, Signer
+from .render import BodyRenderer
+from .select import matches
+
+
+def date_line(d: dt.date) -> str:
+    """US style: 'October 23, 2023'."""
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def signature_lines(s: Signer) -> tuple[str, ...]:
+    return tuple(x for x in (s.name, s.title, s.organization) if x)
+
+
+def stale_note(r: Recipient, letter_date: dt.date, limit_days: int) -> str | None:
+    """A review note when the profile was last confirmed too long before the letter."""
+    if r.as_of is None:
+        return (f"Profile '{r.id}' has no as_of date: confirm the name, title and address "
+                "before sending.")
+    age = (letter_date - r.as_of).days
+    if age > limit_days:
+        return (f"Profile '{r.id}' was last confirmed on {r.as_of.isoformat()}, {age} days before "
+                f"this letter (limit {limit_days}): confirm the name, title and address before sending.")
+    return None
+
+
+@dataclass
+class Composer:
+    campaign: Campaign
+    spec: LetterSpec
+
+    def __post_init__(self):
+        self.renderer = BodyRenderer(self.campaign.templates_dir, self.spec.template,
+                                     self.campaign.evidence, TEMPLATE_SUFFIX)
+        self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
+        self.signers = [self.campaign.signers[s] for s in self.spec.signers]
+        self.organization = next((s.organization for s in self.signers if s.organization),
+                                 self.signers[0].name if self.signers else "")
+
+    def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
+        def addressed(**query) -> bool:
+            return any(matches(r, query) for r in recipients)
+
+        ctx = {
+            "recipients": recipients,
+            "signers": self.signers,
+            "letter": {"date": date_line(self.spec.date), "title": self.spec.title,
+                       "subject": self.spec.subject, "name": self.spec.name},
+            "vars": self.spec.vars,
+            "addressed": addressed,
+            "organization": self.organization,
+        }
+        if len(recipients) == 1:
+            ctx["recipient"] = recipients[0]
+        ctx.update(extra or {})
+        return ctx
+
+    def compose(self, recipients: list[Recipient], extra: dict | None = None,
+                signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
+        body = self.renderer.render(self.context(recipients, extra))
+        notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
+        salutation = address.joint_salutation(recipients)
+        blocks = tuple(
+            AddressBlock(tuple(address.inside_address(r)),
+                         stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
+            for r in recipients)
+        title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
+        letterhead = self.spec.letterhead if isinstance(self.spec.letterhead, list) else ()
+        return Letter(
+            title=title, author=self.organization, date=self.spec.date,
+            date_line=date_line(self.spec.date), letterhead=tuple(letterhead), addresses=blocks,
+            salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
+            signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
+            cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients))
+
+    def _cc_line(self, entry: str) -> str:
+        r = self.campaign.recipients.get(entry)
+        return address.addressee_line(r) if r else entry
+
+
+def letterhead_path(campaign_root: Path, spec: LetterSpec) -> Path | None:
+    if isinstance(spec.letterhead, str):
+        path = Path(spec.letterhead)
+        path = path if path.is_absolute() else campaign_root / path
+        if not path.is_file():
+            raise DataError("letterhead file not found", file=str(path),
+                            hint="give the path of a .docx relative to the campaign folder")
+        return path
+    return None

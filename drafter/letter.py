@@ -1,0 +1,62 @@
+"""The letter model: what a draft says, independent of Word. `compose.py` builds it, writers read it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of text. `style` is a named character style (Emphasis, Strong); the flags are for
+    citation output, where CSL decides the formatting."""
+    text: str
+    style: str | None = None
+    italic: bool = False
+    bold: bool = False
+    small_caps: bool = False
+    superscript: bool = False
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A footnote marker in the body; `number` is the note's number, 1-based, in order."""
+    number: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A body paragraph. kind: para | ordered | bullet | quote | heading; list_id groups list items."""
+    kind: str
+    inlines: tuple
+    list_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    inlines: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class AddressBlock:
+    lines: tuple[str, ...]
+    comment: str | None = None      # a review note for the editor (stale profile, ...)
+
+
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    author: str                      # the signing organisation
+    date: dt.date
+    date_line: str
+    letterhead: tuple[str, ...]
+    addresses: tuple[AddressBlock, ...]
+    salutation: str
+    body: tuple[Block, ...]
+    notes: tuple[Note, ...]
+    closing: str
+    signatures: tuple[tuple[str, ...], ...]
+    cc: tuple[str, ...] = ()
+    recipient_ids: tuple[str, ...] = ()
+    comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole

@@ -1,0 +1,132 @@
+"""The WordprocessingML layer: XML text for elements, kept apart from the letter model.
+
+Everything here returns XML as strings. Builders escape every piece of text they are given
+and drop the characters XML 1.0 cannot carry, so no input can break the markup.
+"""
+from __future__ import annotations
+
+import re
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+WR_ROOT_ATTRS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def clean(text: str) -> str:
+    """Text with the characters XML cannot carry removed."""
+    return _INVALID.sub("", text)
+
+
+def esc(text: str) -> str:
+    """Escape text for an element body or attribute value."""
+    return _INVALID.sub("", str(text)).translate(_ESCAPES)
+
+
+def t(text: str) -> str:
+    """A w:t element; keeps leading and trailing spaces."""
+    text = esc(text)
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<w:t xml:space="preserve">{text}</w:t>'
+    return f"<w:t>{text}</w:t>"
+
+
+def rpr(style: str | None = None, italic: bool = False, bold: bool = False,
+        superscript: bool = False, small_caps: bool = False) -> str:
+    """Run properties, children in schema order."""
+    parts = []
+    if style:
+        parts.append(f'<w:rStyle w:val="{esc(style)}"/>')
+    if bold:
+        parts.append("<w:b/>")
+    if italic:
+        parts.append("<w:i/>")
+    if small_caps:
+        parts.append("<w:smallCaps/>")
+    if superscript:
+        parts.append('<w:vertAlign w:val="superscript"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def run(text: str, **props) -> str:
+    """A text run; tabs and line breaks in the text become w:tab and w:br."""
+    props_xml = rpr(**props)
+    if "\t" not in text and "\n" not in text:
+        return f"<w:r>{props_xml}{t(text)}</w:r>"
+    pieces = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if chunk:
+                pieces.append(t(chunk))
+    return f"<w:r>{props_xml}{''.join(pieces)}</w:r>"
+
+
+def hyperlink(rid: str, runs_xml: str) -> str:
+    return f'<w:hyperlink r:id="{rid}" w:history="1">{runs_xml}</w:hyperlink>'
+
+
+def footnote_reference(note_id: int) -> str:
+    return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{note_id}"/></w:r>'
+
+
+def comment_range(comment_id: int, inner_xml: str) -> str:
+    """Wrap runs in a comment range followed by the comment's reference run."""
+    return (f'<w:commentRangeStart w:id="{comment_id}"/>{inner_xml}<w:commentRangeEnd w:id="{comment_id}"/>'
+            f'<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+            f'<w:commentReference w:id="{comment_id}"/></w:r>')
+
+
+def ppr(style: str | None = None, num: tuple[int, int] | None = None, keep_next: bool = False) -> str:
+    """Paragraph properties; `num` is (numId, level)."""
+    parts = []
+    if style:
+        parts.append(f'<w:pStyle w:val="{esc(style)}"/>')
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if num:
+        parts.append(f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
+    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+
+
+def paragraph(content_xml: str, style: str | None = None, **kw) -> str:
+    return f"<w:p>{ppr(style, **kw)}{content_xml}</w:p>"
+
+
+def borderless_table(rows: list[list[str]], width_twips: int) -> str:
+    """A layout table without borders; each cell holds ready-made paragraph XML."""
+    cols = max(len(r) for r in rows)
+    col_w = width_twips // cols
+    grid = "".join(f'<w:gridCol w:w="{col_w}"/>' for _ in range(cols))
+    body = []
+    for row in rows:
+        cells = []
+        for i in range(cols):
+            content = row[i] if i < len(row) and row[i] else "<w:p/>"
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{col_w}" w:type="dxa"/></w:tcPr>{content}</w:tc>')
+        body.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
+    return ('<w:tbl><w:tblPr><w:tblW w:w="{w}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="115" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            '<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>').format(w=width_twips, grid=grid, body="".join(body))
+
+
+def relationships(rels: list[tuple[str, str, str, bool]]) -> str:
+    """A .rels part from (id, type suffix or full type, target, external)."""
+    items = []
+    for rid, typ, target, external in rels:
+        full = typ if typ.startswith("http") else f"{REL}/{typ}"
+        mode = ' TargetMode="External"' if external else ""
+        items.append(f'<Relationship Id="{rid}" Type="{full}" Target="{esc(target)}"{mode}/>')
+    return f'{XML_DECL}<Relationships xmlns="{PKG_REL_NS}">{"".join(items)}</Relationships>'

@@ -1,0 +1,94 @@
+"""Write drafts safely: names that stay in the output folder, atomic writes, nothing overwritten
+unless asked."""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from .errors import OutputError
+
+MAX_NAME = 120
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(text: str) -> str:
+    """A file-name piece from data: ASCII letters, digits, '-', '.', '_'; never empty or reserved."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
+    text = re.sub(r"-{2,}", "-", text)[:MAX_NAME].strip("-._")
+    if not text or text.lower() in _RESERVED:
+        text = f"x-{text}" if text else "letter"
+    return text
+
+
+def output_name(pattern: str, **values) -> str:
+    """Fill the spec's `output` pattern ({date}, {template}, {recipient}, {letter}); each value is made safe."""
+    try:
+        name = pattern.format(**{k: safe_name(v) for k, v in values.items()})
+    except (KeyError, IndexError, ValueError) as exc:
+        raise OutputError(f"bad output pattern {pattern!r}: {exc}",
+                          hint="use {date}, {template}, {recipient} and {letter}") from None
+    return safe_name(name.replace("/", "-").replace("\\", "-"))
+
+
+def target_path(out_dir: Path, name: str, suffix: str) -> Path:
+    path = (out_dir / f"{name}{suffix}")
+    if path.resolve().parent != out_dir.resolve():
+        raise OutputError(f"output name {name!r} would leave the output folder", file=str(out_dir))
+    return path
+
+
+def ensure_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out_dir)) from None
+
+
+def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
+    """Write via a temporary file in the same folder and rename: a reader sees all or nothing.
+
+    Without `force` an existing file is never replaced (checked again at the final link)."""
+    if path.exists() and not force:
+        raise OutputError("already exists; not overwritten", file=str(path),
+                          hint="use --force to replace it, or -o for another folder")
+    fd, tmp = None, None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".drafter-", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fd = None
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)   # fails if the file appeared meanwhile; never clobbers
+                os.unlink(tmp)
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                    raise
+                if path.exists():   # a file system without hard links
+                    raise FileExistsError(path) from None
+                os.replace(tmp, path)
+        tmp = None
+    except FileExistsError:
+        raise OutputError("already exists; not overwritten", file=str(path),
+                          hint="use --force to replace it") from None
+    except OSError as exc:
+        reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
+                  errno.EROFS: "the folder is read-only", errno.EDQUOT: "disk quota exceeded"}.get(
+            exc.errno, exc.strerror or str(exc))
+        raise OutputError(f"cannot write: {reason}", file=str(path),
+                          hint="nothing was written; free space or choose another folder with -o") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
