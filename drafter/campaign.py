@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, did_you_mean
-from .models import Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from .models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
 from .validate import validate
 from .yamlsrc import Located, load_yaml
 
 EVIDENCE_FILE = "evidence.yaml"
 RECIPIENTS_FILE = "recipients.yaml"
+ASKS_FILE = "asks.yaml"
 LETTERS_DIR = "letters"
 TEMPLATES_DIR = "letters/templates"
 TEMPLATE_SUFFIX = ".md.j2"
@@ -28,6 +29,7 @@ class Campaign:
     signers: dict[str, Signer]
     groups: dict[str, list[str]] = field(default_factory=dict)
     docs: dict[str, Located] = field(default_factory=dict)
+    asks: dict[str, Ask] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -106,12 +108,30 @@ def build_people(doc: Located) -> tuple[dict, dict, dict]:
     return recipients, signers, dict(data.get("groups") or {})
 
 
+def build_asks(doc: Located | None, evidence: Evidence) -> tuple[dict[str, Ask], list[DataError]]:
+    """Asks from asks.yaml (optional), with errors for evidence ids that do not exist."""
+    if doc is None:
+        return {}, []
+    asks, errors = {}, []
+    for aid, raw in (doc.data or {}).get("asks", {}).items():
+        applies = raw["for"] if isinstance(raw["for"], list) else [raw["for"]]
+        for i, nid in enumerate(raw.get("evidence") or []):
+            if nid not in evidence.snippets:
+                errors.append(doc.error(("asks", aid, "evidence", i), f"ask {aid!r} names unknown snippet {nid!r}",
+                                        did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
+        asks[aid] = Ask(aid, " ".join(str(raw["text"]).split()), tuple(dict(q) for q in applies),
+                        tuple(raw.get("evidence") or ()), raw.get("authority"))
+    return asks, errors
+
+
 def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]]:
-    """Parse and schema-check evidence.yaml and recipients.yaml; return documents and errors."""
+    """Parse and schema-check evidence.yaml, recipients.yaml and (if present) asks.yaml."""
     root = Path(root)
     docs, errors = {}, []
-    for name, kind in ((EVIDENCE_FILE, "evidence"), (RECIPIENTS_FILE, "recipients")):
+    for name, kind in ((EVIDENCE_FILE, "evidence"), (RECIPIENTS_FILE, "recipients"), (ASKS_FILE, "asks")):
         path = root / name
+        if kind == "asks" and not path.exists():
+            continue
         if not path.exists():
             errors.append(DataError(f"no {name} in the campaign folder", file=str(path),
                                     hint="run 'drafter init DIR' for a working example, or pass -C DIR"))
@@ -133,7 +153,9 @@ def load_campaign(root: str | Path = ".") -> Campaign:
     evidence, ref_errors = build_evidence(docs["evidence"])
     _first_error(ref_errors)
     recipients, signers, groups = build_people(docs["recipients"])
-    return Campaign(root, evidence, recipients, signers, groups, docs)
+    asks, ask_errors = build_asks(docs.get("asks"), evidence)
+    _first_error(ask_errors)
+    return Campaign(root, evidence, recipients, signers, groups, docs, asks)
 
 
 def resolve_letter_path(campaign_root: Path, letter: str) -> Path:

@@ -59,6 +59,7 @@ class Composer:
 
         ctx = {
             "recipients": recipients,
+            "asks": asks_for(self.campaign.asks.values(), recipients),
             "signers": self.signers,
             "letter": {"date": date_line(self.spec.date), "title": self.spec.title,
                        "subject": self.spec.subject, "name": self.spec.name},
@@ -92,6 +93,11 @@ class Composer:
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
         return address.addressee_line(r) if r else entry
+
+
+def asks_for(asks, recipients: list[Recipient]) -> list:
+    """The asks some recipient of this letter can act on, each once, in the campaign's order."""
+    return [a for a in asks if any(matches(r, q) for r in recipients for q in a.applies)]
 
 
 def letterhead_path(campaign_root: Path, spec: LetterSpec) -> Path | None:

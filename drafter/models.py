@@ -34,6 +34,16 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """Something a letter asks for, and who has the authority to do it (queries, any of them)."""
+    id: str
+    text: str
+    applies: tuple[dict, ...]
+    evidence: tuple[str, ...] = ()
+    authority: str | None = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     sources: dict[str, Source]
     snippets: dict[str, Snippet]

@@ -99,6 +99,11 @@ class Helpers:
         items = tuple(CiteItem(sid, s.locator if i == 0 else None, s.label) for i, sid in enumerate(s.sources))
         return SnippetView(nid, _snippet_markup(s.text), s.tags, s.sources, lambda: self.collector.add(items))
 
+    def ask(self, ask) -> Markup:
+        """An ask's text followed by its supporting snippets, each with its note."""
+        parts = [_snippet_markup(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
+        return Markup(" ").join(parts)
+
     def snippet(self, nid: str) -> SnippetView:
         if nid not in self.evidence.snippets:
             raise EvidenceMissing(f"unknown snippet {nid!r}",
@@ -168,6 +173,8 @@ class BodyRenderer:
         collector = _Collector(self.evidence)
         helpers = Helpers(self.evidence, collector)
         ctx = dict(context, cite=helpers.cite, snippet=helpers.snippet, snippets=helpers.snippets)
+        if "asks" in ctx:
+            ctx["asks"] = [helpers.ask(a) for a in ctx["asks"]]
         try:
             text = self.template.render(ctx)
         except jinja2.UndefinedError as exc:

@@ -185,3 +185,21 @@ LETTER = {
 }
 
 SCHEMAS = {"evidence": EVIDENCE, "recipients": RECIPIENTS, "letter": LETTER}
+
+ASKS = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://drafter.invalid/schema/asks.json",
+    "title": "drafter asks.yaml",
+    "type": "object", "additionalProperties": False, "required": ["asks"],
+    "properties": {"asks": {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": {
+        "type": "object", "additionalProperties": False, "required": ["text", "for"],
+        "properties": {
+            "text": {**_text, "description": "The ask, Markdown inline; phrased for the letter's list of asks."},
+            "for": {"oneOf": [_query, {"type": "array", "items": _query, "minItems": 1}],
+                    "description": "Who can act on it: a query (role, membership, ...) or a list (any of them)."},
+            "evidence": {"type": "array", "items": {"type": "string"},
+                         "description": "Snippet ids that support it, inserted after the text with their notes."},
+            "authority": {"type": "string", "description": "The legal basis, for reviewers."},
+        }}}},
+}
+SCHEMAS["asks"] = ASKS
