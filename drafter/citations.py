@@ -157,6 +157,17 @@ class Citer:
             self._cache[key] = self._format(clusters)
         return self._cache[key]
 
+    @property
+    def is_note_style(self) -> bool:
+        return self.style.root.get("class") == "note"
+
+    def _entry_html(self, source_id: str) -> str:
+        """An in-text style's bibliography entry, used as the note's text."""
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+        bib = CitationStylesBibliography(self.style, self.source, formatter.html)
+        bib.register(Citation([CitationItem(source_id.lower())]))
+        return str(bib.bibliography()[0])
+
     def _format(self, clusters) -> list[tuple[Text, ...]]:
         from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
         problems = []
@@ -172,7 +183,10 @@ class Citer:
                 citations.append(citation)
             out = []
             for cluster, citation in zip(clusters, citations):
-                html = str(bib.cite(citation, problems.append))
+                if self.is_note_style:
+                    html = str(bib.cite(citation, problems.append))
+                else:  # an author-date style: the note holds the full reference
+                    html = "; ".join(self._entry_html(c.source) for c in cluster)
                 parser = _RunParser()
                 parser.feed(_punctuation_inside_quotes(html))
                 parser.close()

@@ -28,6 +28,7 @@ _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 # Chicago: the note number follows punctuation, so move a marker past a following mark.
 _MARKER_BEFORE_PUNCT = re.compile(f"({MARK_OPEN}\\d+{MARK_CLOSE})([.,;:!?]+[”’\"]?)")
+_SPACE_BEFORE_MARKER = re.compile(f"[ \t]*(?:\n[ \t]*)?(?={MARK_OPEN})")
 MAX_OUTPUT = 2_000_000  # characters of Markdown a template may produce
 
 
@@ -198,7 +199,7 @@ class BodyRenderer:
                                 line=_template_line(exc, self.template.filename)) from None
         if len(text) > MAX_OUTPUT:
             raise TemplateError(f"the template produced more than {MAX_OUTPUT:,} characters", file=str(self.path))
-        text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", text)
+        text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
         blocks, order = markdown_blocks(self.md, text)
         # Notes are numbered by where their markers stand in the text, not by call order.
         return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order])

@@ -38,3 +38,51 @@ def soffice() -> str:
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+CAMPAIGN_FILES = ("evidence.yaml", "recipients.yaml", "asks.yaml", "letters")
+
+
+@pytest.fixture
+def campaign(tmp_path) -> Path:
+    """A copy of the example campaign in a temporary folder, free to edit."""
+    root = tmp_path / "campaign"
+    root.mkdir()
+    for name in CAMPAIGN_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("*.docx"))
+        elif src.exists():
+            shutil.copy(src, root / name)
+    return root
+
+
+def docx_text(path: Path, part: str = "word/document.xml") -> str:
+    """The visible text of one part of a .docx, paragraphs on their own lines."""
+    import re
+    import zipfile
+    xml = zipfile.ZipFile(path).read(part).decode()
+    xml = re.sub(r"</w:p>|<w:br/>", "\n", xml)
+    xml = re.sub(r"<w:tab/>", "\t", xml)
+    text = re.sub(r"<[^>]+>", "", xml)
+    import html
+    return html.unescape(text)
+
+
+def pdf_text(soffice: str, docx: Path, outdir: Path) -> str:
+    import subprocess
+    profile = outdir / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(outdir), str(docx)], check=True, capture_output=True, timeout=180)
+    pdf = outdir / (docx.stem + ".pdf")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def docx_check(shared: Path, *paths: Path) -> str:
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, str(shared / "tools" / "docx_check.py"), *map(str, paths)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
