@@ -38,11 +38,17 @@ class _Rels:
         return self.by_url[url]
 
 
-def _runs(inlines, rels: _Rels, note_ids: dict[int, int] | None = None) -> str:
-    out = []
+def _runs(inlines, rels: _Rels, comments: "_Comments | None" = None) -> str:
+    """Runs for inline items. A note marker with a review comment anchors it on the text since
+    the previous marker of the paragraph (the claim the note supports) and the marker itself."""
+    out: list[str] = []
+    seg = 0
     for item in inlines:
         if isinstance(item, NoteRef):
-            out.append(oxml.footnote_reference(note_ids[item.number] if note_ids else item.number))
+            out.append(oxml.footnote_reference(item.number))
+            if comments is not None and item.comment:
+                out[seg:] = [comments.wrap(item.comment, "".join(out[seg:]))]
+            seg = len(out)
             continue
         xml = oxml.run(item.text, style=item.style, italic=item.italic, bold=item.bold,
                        small_caps=item.small_caps, superscript=item.superscript)
@@ -70,26 +76,38 @@ class _Comments:
         return oxml.comment_range(cid, runs_xml)
 
 
-def _signatures(sigs: tuple[tuple[str, ...], ...]) -> str:
+def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
     paras = [_lines_paragraph(lines, "Signature") for lines in sigs]
     if len(paras) == 1:
         return paras[0]
     rows = [paras[i:i + 2] for i in range(0, len(paras), 2)]
     # A table must be followed by a paragraph before the section ends.
-    return oxml.borderless_table(rows, TEXT_WIDTH)
+    return oxml.borderless_table(rows, text_width)
 
 
-def document_xml(letter: Letter, rels: _Rels, comments: _Comments, lists: list[str],
-                 with_comments: bool) -> str:
+def _default_sect(footer_id: str) -> str:
+    return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
+
+
+def document_xml(letter: Letter, rels: _Rels, comments: _Comments | None, lists: list[str],
+                 sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True) -> str:
+    """The body. `comments` None drafts without review comments; `text_letterhead` False when a
+    Word letterhead's header carries the organisation's name instead."""
+    wrap = comments.wrap if comments is not None else (lambda _text, xml: xml)
     body: list[str] = []
-    for i, line in enumerate(letter.letterhead):
-        style = "LetterheadRule" if i == len(letter.letterhead) - 1 else "Letterhead"
+    lines = letter.letterhead if text_letterhead else ()
+    for i, line in enumerate(lines):
+        style = "LetterheadRule" if i == len(lines) - 1 else "Letterhead"
         body.append(oxml.paragraph(oxml.run(line), style))
     body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))
-        body.append(oxml.paragraph(comments.wrap(block.comment if with_comments else None, runs), "InsideAddress"))
-    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation"))
+        body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
+    # Letter-wide review notes hang on the salutation.
+    body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
     list_ids: dict[int, int] = {}
     for block in letter.body:
         num = None
@@ -102,21 +120,15 @@ def document_xml(letter: Letter, rels: _Rels, comments: _Comments, lists: list[s
         if block.kind == "heading":
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
                             for x in inlines)
-        body.append(oxml.paragraph(_runs(inlines, rels), BLOCK_STYLES[block.kind], num=num,
+        runs = wrap(block.comment, _runs(inlines, rels, comments))
+        body.append(oxml.paragraph(runs, BLOCK_STYLES[block.kind], num=num,
                                    keep_next=block.kind == "heading"))
-    if with_comments:
-        for note in letter.comments:
-            body[-1] = body[-1]  # letter-wide notes hang on the salutation
     body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
-    body.append(_signatures(letter.signatures))
+    body.append(_signatures(letter.signatures, text_width))
     for i, line in enumerate(letter.cc):
         body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
     if not body[-1].startswith("<w:p>"):
         body.append("<w:p/>")
-    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="{rels.footer_id}"/>'
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
-            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
     return f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}{sect}</w:body></w:document>'
 
 
@@ -128,32 +140,47 @@ def _static_parts() -> dict[str, bytes]:
             "word/footer1.xml": P.footer_xml().encode()}
 
 
-def build_parts(letter: Letter, with_comments: bool = True) -> dict[str, bytes]:
-    """All parts of the package, in the order they are written."""
+def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
+    """All parts of the package, in the order they are written. `letterhead` is a
+    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
     rels = _Rels()
     rels.add("styles", "styles.xml")
     rels.add("settings", "settings.xml")
     rels.add("fontTable", "fontTable.xml")
     rels.add("footnotes", "footnotes.xml")
-    rels.footer_id = rels.add("footer", "footer1.xml")
-    comments = _Comments(letter.author)
+    extra: dict[str, bytes] = {}
+    overrides: dict[str, str] = {}
+    if letterhead is None:
+        sect, text_width = _default_sect(rels.add("footer", "footer1.xml")), TEXT_WIDTH
+        extra["word/footer1.xml"] = _static_parts()["word/footer1.xml"]
+        styles = _static_parts()["word/styles.xml"]
+    else:
+        refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
+        sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
+        extra.update(letterhead.parts)
+        overrides.update(letterhead.content_types)
+        styles = letterhead.styles
+    comments = _Comments(letter.author) if with_comments else None
     lists: list[str] = []
-    document = document_xml(letter, rels, comments, lists, with_comments)
+    document = document_xml(letter, rels, comments, lists, sect, text_width,
+                            text_letterhead=letterhead is None)
     note_rels = _Rels()
     notes = [(n.number, _runs(n.inlines, note_rels)) for n in letter.notes]
     if lists:
         rels.add("numbering", "numbering.xml")
-    if comments.items:
+    if comments is not None and comments.items:
         rels.add("comments", "comments.xml")
     out: dict[str, bytes] = {}
-    word = {"word/document.xml": document.encode(), **_static_parts(),
-            "word/footnotes.xml": P.footnotes_xml(notes).encode()}
+    word = {"word/document.xml": document.encode(), "word/styles.xml": styles,
+            "word/settings.xml": _static_parts()["word/settings.xml"],
+            "word/fontTable.xml": _static_parts()["word/fontTable.xml"],
+            "word/footnotes.xml": P.footnotes_xml(notes).encode(), **extra}
     if lists:
         word["word/numbering.xml"] = P.numbering_xml(lists).encode()
-    if comments.items:
+    if comments is not None and comments.items:
         word["word/comments.xml"] = P.comments_xml(comments.items).encode()
     names = ["docProps/core.xml", "docProps/app.xml", *word]
-    out["[Content_Types].xml"] = P.content_types(names).encode()
+    out["[Content_Types].xml"] = P.content_types(names, overrides).encode()
     out["_rels/.rels"] = oxml.relationships([
         ("rId1", "officeDocument", "word/document.xml", False),
         ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",

@@ -120,7 +120,8 @@ def build_asks(doc: Located | None, evidence: Evidence) -> tuple[dict[str, Ask],
                 errors.append(doc.error(("asks", aid, "evidence", i), f"ask {aid!r} names unknown snippet {nid!r}",
                                         did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
         asks[aid] = Ask(aid, " ".join(str(raw["text"]).split()), tuple(dict(q) for q in applies),
-                        tuple(raw.get("evidence") or ()), raw.get("authority"))
+                        tuple(raw.get("evidence") or ()), raw.get("authority"),
+                        raw.get("confirm"))
     return asks, errors
 
 

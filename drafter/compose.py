@@ -13,7 +13,7 @@ from . import address
 from .campaign import Campaign, TEMPLATE_SUFFIX
 from .citations import Citer
 from .errors import DataError
-from .letter import AddressBlock, Letter, Note
+from .letter import AddressBlock, Letter, Note, NoteRef, Text
 from .models import LetterSpec, Recipient, Signer
 from .render import BodyRenderer
 from .select import matches
@@ -81,6 +81,58 @@ class Composer:
             AddressBlock(tuple(address.inside_address(r)),
                          stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
             for r in recipients)
+        if comments:
+            # Review notes on evidence and asks. "Today" is the letter's date: a draft is checked
+            # as of the day it is dated, so re-drafting a 2023 letter in 2026 flags nothing that was
+            # fresh in 2023, and a letter dated today is checked against today.
+            # Minimal inline check; to be replaced by drafter/staleness.py (stale_snippets /
+            # stale_sources) once it lands.
+            import dataclasses
+            import re
+            ev, limit, when = self.campaign.evidence, self.campaign.evidence.stale_after_days, self.spec.date
+
+            def words(text: str) -> str:
+                return " ".join(re.findall(r"\w+", text.lower()))
+
+            def snippet_note(sn) -> str | None:
+                if sn.verified is None:
+                    return f"Evidence '{sn.id}' has no verified date: check it against its source before sending."
+                if (when - sn.verified).days > limit:
+                    return (f"Evidence '{sn.id}' was last verified on {sn.verified.isoformat()}, "
+                            f"{(when - sn.verified).days} days before this letter (limit {limit}): check it again.")
+                return None
+
+            def source_note(sid: str) -> str | None:
+                acc = ev.sources[sid].csl.get("accessed")
+                if not acc:
+                    return None
+                day = dt.date(*(acc["date-parts"][0] + [1, 1])[:3])
+                age = (when - day).days
+                return (f"Source '{sid}' was last accessed on {day.isoformat()}, {age} days before this "
+                        f"letter (limit {limit}): check the link and the text still match.") if age > limit else None
+
+            def review(block):
+                seg, out = [], []
+                for item in block.inlines:
+                    if isinstance(item, NoteRef):
+                        cluster = body.clusters[item.number - 1]
+                        said = words("".join(x.text for x in seg))
+                        keys = tuple(c.source for c in cluster)
+                        found = [sn for sn in ev.snippets.values() if sn.sources == keys
+                                 and sn.locator == cluster[0].locator and words(sn.text) in said]
+                        msgs = [m for m in ([snippet_note(sn) for sn in found] +
+                                            [source_note(k) for k in keys]) if m]
+                        item = dataclasses.replace(item, comment=" ".join(dict.fromkeys(msgs)) or None)
+                        seg = []
+                    else:
+                        seg.append(item)
+                    out.append(item)
+                said = words("".join(x.text for x in block.inlines if isinstance(x, Text)))
+                confirm = [a.confirm for a in asks_for(self.campaign.asks.values(), recipients)
+                           if a.confirm and words(a.text) and said.startswith(words(a.text))]
+                return dataclasses.replace(block, inlines=tuple(out), comment=" ".join(confirm) or None)
+
+            body = dataclasses.replace(body, blocks=tuple(review(b) for b in body.blocks))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
         letterhead = self.spec.letterhead if isinstance(self.spec.letterhead, list) else ()
         return Letter(

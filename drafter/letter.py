@@ -20,8 +20,10 @@ class Text:
 
 @dataclass(frozen=True)
 class NoteRef:
-    """A footnote marker in the body; `number` is the note's number, 1-based, in order."""
+    """A footnote marker in the body; `number` is the note's number, 1-based, in order.
+    `comment` is a review note anchored on the text the note supports (since the previous marker)."""
     number: int
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Block:
     kind: str
     inlines: tuple
     list_id: int | None = None
+    comment: str | None = None      # a review note on the whole paragraph (an ask to confirm, ...)
 
 
 @dataclass(frozen=True)

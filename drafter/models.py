@@ -41,6 +41,7 @@ class Ask:
     applies: tuple[dict, ...]
     evidence: tuple[str, ...] = ()
     authority: str | None = None
+    confirm: str | None = None       # a review note: what to confirm about the recipient's authority
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,8 @@ ASKS = {
             "evidence": {"type": "array", "items": {"type": "string"},
                          "description": "Snippet ids that support it, inserted after the text with their notes."},
             "authority": {"type": "string", "description": "The legal basis, for reviewers."},
+            "confirm": {"type": "string", "description": "What a reviewer must confirm before sending "
+                        "(e.g. an authority held only in consultation); drafts carry it as a Word comment."},
         }}}},
 }
 SCHEMAS["asks"] = ASKS
