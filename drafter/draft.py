@@ -1,28 +1,36 @@
-"""`drafter draft`: from a letter spec to Word drafts on disk. The whole pipeline in one call."""
+"""`drafter draft`: from a letter spec to drafts on disk (Word, PDF, text, Markdown). The whole
+pipeline in one call."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_parts
 from .campaign import Campaign, load_campaign, load_letter
-from .compose import Composer
-from .errors import DataError
+from .compose import Composer, letterhead_path
+from .errors import DataError, DrafterError
 from .letter import Letter
 from .package import zip_parts
+from .plaintext import letter_markdown, letter_text
 from .select import group_letters, select_recipients
 from .write import atomic_write, ensure_dir, output_name, target_path
+
+FORMATS = ("docx", "pdf", "txt", "md")
+SUFFIX = {"docx": ".docx", "pdf": ".pdf", "txt": ".txt", "md": ".md"}
 
 
 @dataclass
 class Draft:
     letter: Letter
-    path: Path
+    path: Path                                   # the first file written for this letter
+    paths: list[Path] = field(default_factory=list)   # every file written, in FORMATS order
 
 
-def docx_bytes(letter: Letter, clean: bool = False) -> bytes:
-    """The .docx file of a letter; `clean` leaves out review comments."""
-    return zip_parts(build_parts(letter, with_comments=not clean))
+def docx_bytes(letter: Letter, clean: bool = False, letterhead=None) -> bytes:
+    """The .docx file of a letter; `clean` leaves out review comments; `letterhead` is a
+    `drafter.letterhead.Letterhead`."""
+    return zip_parts(build_parts(letter, with_comments=not clean, letterhead=letterhead))
 
 
 def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] = (),
@@ -34,32 +42,86 @@ def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] 
     return composer, [composer.compose(group, comments=not clean) for group in groups]
 
 
-def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
-          mode: str | None = None, clean: bool = False, force: bool = False) -> list[Draft]:
-    """Draft the letters a spec describes and write them as .docx files in `out_dir`.
+def load_spec_letterhead(campaign: Campaign, composer: Composer):
+    """The spec's Word letterhead, read and checked, or None (no letterhead, or a text one)."""
+    path = letterhead_path(campaign.root, composer.spec)
+    if path is None:
+        return None
+    from .letterhead import read_letterhead
+    return read_letterhead(path)
 
-    Everything is composed and built first; files are written only when all of them can be,
-    so a bad recipient or an existing draft leaves nothing behind.
+
+def _check_formats(formats) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(formats or ("docx",)))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise DrafterError(f"unknown format {bad[0]!r}", hint="use " + ", ".join(FORMATS))
+    return formats
+
+
+def render_outputs(letters: list[Letter], formats, clean: bool = False, letterhead=None,
+                   wrap: int | None = None) -> list[dict[str, bytes]]:
+    """Each letter's files as {format: bytes}; PDFs come from one LibreOffice run for all letters."""
+    formats = _check_formats(formats)
+    outputs: list[dict[str, bytes]] = []
+    for item in letters:
+        files: dict[str, bytes] = {}
+        if "docx" in formats or "pdf" in formats:
+            files["docx"] = docx_bytes(item, clean, letterhead)
+        text_item = item
+        if letterhead is not None and letterhead.header_lines:
+            # The Word header carries the letterhead; the text forms print its words at the top.
+            text_item = dataclasses.replace(item, letterhead=letterhead.header_lines)
+        if "txt" in formats:
+            files["txt"] = letter_text(text_item, wrap).encode()
+        if "md" in formats:
+            files["md"] = letter_markdown(text_item).encode()
+        outputs.append(files)
+    if "pdf" in formats:
+        from .convert import pdf_bytes
+        pdfs = pdf_bytes({str(i): files["docx"] for i, files in enumerate(outputs)})
+        for i, files in enumerate(outputs):
+            files["pdf"] = pdfs[str(i)]
+    for files in outputs:
+        if "docx" not in formats:
+            files.pop("docx", None)   # built only to make the PDF
+    return [{f: files[f] for f in FORMATS if f in files} for files in outputs]
+
+
+def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
+          mode: str | None = None, clean: bool = False, force: bool = False,
+          formats: tuple[str, ...] = ("docx",), wrap: int | None = None) -> list[Draft]:
+    """Draft the letters a spec describes and write them in `out_dir`, one file per format.
+
+    Everything is composed, built and converted first; files are written only when all of them
+    can be, so a bad recipient, a refused letterhead, a failed conversion or an existing draft
+    leaves nothing behind.
     """
+    formats = _check_formats(formats)
     campaign = load_campaign(root)
     composer, letters = compose_letters(campaign, letter, to, mode, clean)
+    letterhead = load_spec_letterhead(campaign, composer)
     spec = composer.spec
     out_dir = Path(out_dir)
-    ensure_dir(out_dir)
-    planned: list[tuple[Letter, Path, bytes]] = []
-    seen: set[Path] = set()
+    names: list[str] = []
+    seen: set[str] = set()
     for item in letters:
-        name = output_name(spec.output, date=spec.date.isoformat(), template=spec.template,
-                           letter=spec.name, recipient="-".join(item.recipient_ids) if len(item.recipient_ids) <= 3
-                           else f"{item.recipient_ids[0]}-and-{len(item.recipient_ids) - 1}-others")
-        path = target_path(out_dir, name, ".docx")
-        if path in seen:
-            raise DataError(f"two letters would be written to {path.name}", file=str(spec.path),
+        ids = item.recipient_ids
+        name = output_name(spec.output, date=spec.date.isoformat(), template=spec.template, letter=spec.name,
+                           recipient="-".join(ids) if len(ids) <= 3 else f"{ids[0]}-and-{len(ids) - 1}-others")
+        if name in seen:
+            raise DataError(f"two letters would be written to {name}", file=str(spec.path),
                             hint="put {recipient} in the 'output' pattern")
-        seen.add(path)
-        if path.exists() and not force:
-            atomic_write(path, b"", force=False)  # raises the standard 'already exists' error
-        planned.append((item, path, docx_bytes(item, clean)))
-    for item, path, data in planned:
-        atomic_write(path, data, force=force)
-    return [Draft(item, path) for item, path, _ in planned]
+        seen.add(name)
+        names.append(name)
+    ensure_dir(out_dir)
+    paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
+    for per_letter in paths:
+        for path in per_letter.values():
+            if path.exists() and not force:
+                atomic_write(path, b"", force=False)  # raises the standard 'already exists' error
+    outputs = render_outputs(letters, formats, clean, letterhead, wrap)
+    for per_letter, files in zip(paths, outputs):
+        for fmt, data in files.items():
+            atomic_write(per_letter[fmt], data, force=force)
+    return [Draft(item, list(p.values())[0], list(p.values())) for item, p in zip(letters, paths)]

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from . import main, root
-from ..draft import draft as draft_letters
+from ..draft import FORMATS, draft as draft_letters
 
 
 @main.command()
@@ -16,14 +16,20 @@ from ..draft import draft as draft_letters
 @click.option("--to", "to", multiple=True, metavar="ID", help="Only these recipients (repeatable).")
 @click.option("--each", "mode", flag_value="each", help="One letter per recipient.")
 @click.option("--joint", "mode", flag_value="joint", help="One letter to all recipients.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format, repeatable: docx (default), pdf (needs LibreOffice), txt, md.")
+@click.option("--wrap", type=click.IntRange(20, 1000), default=None, metavar="N",
+              help="Wrap plain text at N columns [default: one line per paragraph].")
 @click.option("--clean", is_flag=True, help="No review comments in the draft.")
 @click.option("--force", is_flag=True, help="Replace drafts that already exist.")
 @click.pass_context
-def draft(ctx, letter, out_dir, to, mode, clean, force):
-    """Draft LETTER (a spec path, or a name in letters/) as Word files."""
+def draft(ctx, letter, out_dir, to, mode, formats, wrap, clean, force):
+    """Draft LETTER (a spec path, or a name in letters/) as Word files (or PDF, text, Markdown)."""
     out_dir = out_dir if out_dir is not None else root(ctx) / "drafts"
-    for d in draft_letters(root(ctx), letter, out_dir, to=to, mode=mode, clean=clean, force=force):
+    for d in draft_letters(root(ctx), letter, out_dir, to=to, mode=mode, clean=clean, force=force,
+                           formats=formats or ("docx",), wrap=wrap):
         for block in d.letter.addresses:
             if block.comment:
                 click.echo(f"warning: {block.comment}", err=True)
-        click.echo(str(d.path))
+        for path in d.paths:
+            click.echo(str(path))
