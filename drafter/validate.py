@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 import jsonschema
@@ -27,6 +28,128 @@ def _validator(kind: str):
     schema = SCHEMAS[kind]
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
+
+
+# A fast yes/no check compiled from the schema. jsonschema is the authority and writes every
+# message, but it spends ~80 µs per snippet; most documents are valid, and this answers "valid"
+# for 12,000 items in a fraction of that. Keywords it does not know make it give up (None).
+_ANNOTATIONS = {"description", "title", "$schema", "$id", "default", "examples", "$comment"}
+_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _compile(schema):
+    """A predicate equivalent to jsonschema's is_valid for the keywords our schemas use."""
+    if schema is True or schema == {}:
+        return lambda v: True
+    if schema is False:
+        return lambda v: False
+    if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS - set(_KEYWORDS):
+        raise _Unsupported(schema)
+    checks = [_KEYWORDS[k](schema[k], schema) for k in schema if k in _KEYWORDS]
+    checks = [c for c in checks if c is not None]
+    return lambda v: all(c(v) for c in checks)
+
+
+def _k_type(value, schema):
+    types = [value] if isinstance(value, str) else value
+    tests = [_TYPES[t] for t in types]
+    return lambda v: any(t(v) for t in tests)
+
+
+def _k_enum(value, schema):
+    if not all(isinstance(e, str) for e in value):
+        raise _Unsupported(value)
+    allowed = frozenset(value)
+    return lambda v: isinstance(v, str) and v in allowed
+
+
+def _k_pattern(value, schema):
+    rx = re.compile(value)
+    return lambda v: not isinstance(v, str) or rx.search(v) is not None
+
+
+def _k_min_length(value, schema):
+    return lambda v: not isinstance(v, str) or len(v) >= value
+
+
+def _k_min_items(value, schema):
+    return lambda v: not isinstance(v, list) or len(v) >= value
+
+
+def _k_min_properties(value, schema):
+    return lambda v: not isinstance(v, dict) or len(v) >= value
+
+
+def _k_minimum(value, schema):
+    return lambda v: not _TYPES["number"](v) or v >= value
+
+
+def _k_required(value, schema):
+    return lambda v: not isinstance(v, dict) or all(k in v for k in value)
+
+
+def _k_properties(value, schema):
+    props = {k: _compile(s) for k, s in value.items()}
+    return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+
+def _k_additional(value, schema):
+    known = frozenset(schema.get("properties", {}))
+    if schema.get("patternProperties"):
+        raise _Unsupported(schema)
+    if value is False:
+        return lambda v: not isinstance(v, dict) or all(k in known for k in v)
+    check = _compile(value)
+    return lambda v: not isinstance(v, dict) or all(check(x) for k, x in v.items() if k not in known)
+
+
+def _k_property_names(value, schema):
+    check = _compile(value)
+    return lambda v: not isinstance(v, dict) or all(check(k) for k in v)
+
+
+def _k_items(value, schema):
+    if not isinstance(value, dict):
+        raise _Unsupported(value)
+    check = _compile(value)
+    return lambda v: not isinstance(v, list) or all(check(x) for x in v)
+
+
+def _k_one_of(value, schema):
+    branches = [_compile(s) for s in value]
+    return lambda v: sum(1 for b in branches if b(v)) == 1
+
+
+def _k_any_of(value, schema):
+    branches = [_compile(s) for s in value]
+    return lambda v: any(b(v) for b in branches)
+
+
+_KEYWORDS = {"type": _k_type, "enum": _k_enum, "pattern": _k_pattern, "minLength": _k_min_length,
+             "minItems": _k_min_items, "minProperties": _k_min_properties, "minimum": _k_minimum,
+             "required": _k_required, "properties": _k_properties, "additionalProperties": _k_additional,
+             "propertyNames": _k_property_names, "items": _k_items, "oneOf": _k_one_of, "anyOf": _k_any_of}
+
+
+@lru_cache(maxsize=None)
+def fast_check(kind: str):
+    """The compiled yes/no check for a schema kind, or None when the schema uses other keywords."""
+    try:
+        return _compile(SCHEMAS[kind])
+    except _Unsupported:
+        return None
 
 
 def _leaf_errors(error):
@@ -78,12 +201,33 @@ def _message(error, doc: Located) -> tuple[str, str | None]:
     return f"{where}: {error.message}", None
 
 
+def _schema_errors(doc: Located, kind: str) -> list:
+    """jsonschema's errors for `doc`, computed once per document (check asks twice)."""
+    cache = doc.__dict__.setdefault("_schema_errors", {})
+    if kind not in cache:
+        data = _jsonable(doc.data)
+        fast = fast_check(kind)
+        cache[kind] = [] if fast is not None and fast(data) else list(_validator(kind).iter_errors(data))
+    return cache[kind]
+
+
+def invalid_items(doc: Located, kind: str) -> set[tuple]:
+    """Paths of the entries with schema errors, two levels deep (("snippets", "dna-scale"), ...)."""
+    if doc.data is None:
+        return set()
+    out = set()
+    for top in _schema_errors(doc, kind):
+        path = tuple(top.absolute_path)
+        out.add(path[:2])
+    return out
+
+
 def validate(doc: Located, kind: str) -> list[DataError]:
     """All schema errors in `doc`, sorted by line."""
     if doc.data is None:
         return [DataError("the file is empty", file=str(doc.path), line=1)]
     out = []
-    for top in _validator(kind).iter_errors(_jsonable(doc.data)):
+    for top in _schema_errors(doc, kind):
         errors = [top] if top.validator == "oneOf" and isinstance(top.instance, dict) and "text" in top.instance \
             else _leaf_errors(top)
         for error in errors:
