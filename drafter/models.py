@@ -118,6 +118,7 @@ class LetterSpec:
     closing: str = "Sincerely,"
     stale_after_days: int = 180
     vars: dict = field(default_factory=dict)
+    kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
 
 
 def parse_date(value) -> dt.date | None:

@@ -1,0 +1,41 @@
+"""drafter kit LETTER"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import main, root
+from ..kit import make_kit
+
+
+@main.command()
+@click.argument("letter")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the kit [default: kit/LETTER in the campaign folder].")
+@click.option("--legislators", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="legislators-current.yaml: write call scripts for members of Congress from it.")
+@click.option("--state", default=None, metavar="XX", help="With --legislators: the state whose members to call.")
+@click.option("--district", type=click.IntRange(0, 99), default=None, metavar="N",
+              help="With --legislators and --state: also the representative of this district.")
+@click.option("--force", is_flag=True, help="Replace kit files that already exist.")
+@click.pass_context
+def kit(ctx, letter, out_dir, legislators, state, district, force):
+    """An action kit for LETTER's campaign: call scripts, email, social posts, shareholder
+    questions, a one-page fact sheet (Word), and all of it as kit.md.
+
+    Everything is written even when an item is too long; the command then names each item to
+    shorten, with its overshoot, and exits 1."""
+    report = make_kit(root(ctx), letter, out_dir, force=force, legislators=legislators, state=state,
+                      district=district)
+    for path in report.paths:
+        click.echo(str(path))
+    for item in report.items:
+        if item.limit is not None:
+            click.echo(f"{item.label}: {item.measure} {item.unit} (limit {item.limit})", err=True)
+    for reason in report.skipped:
+        click.echo(f"skipped: {reason}", err=True)
+    for problem in report.problems:
+        click.secho(f"error: {problem}", fg="red", err=True)
+    if report.problems:
+        ctx.exit(1)
