@@ -181,6 +181,12 @@ LETTER = {
         "closing": _text,
         "stale_after_days": {"type": "integer", "minimum": 1},
         "vars": {"type": "object", "description": "Extra values the template can use."},
+        "kit": {"type": "object", "additionalProperties": False,
+                "description": "Settings for 'drafter kit' (action kit): hashtags and handles for social posts.",
+                "properties": {
+                    "hashtags": {"type": "array", "items": {"type": "string", "pattern": r"^#?\w+$"}},
+                    "handles": {"type": "array", "items": {"type": "string", "pattern": r"^@?\w{1,15}$"}},
+                    "title": _text}},
     },
 }
 

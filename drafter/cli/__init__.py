@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "draft",
     "check",
     "templates",
+    "kit",
 ]
 
 
