@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "check",
     "templates",
     "kit",
+    "recipients",
+    "batch",
 ]
 
 

@@ -1,0 +1,67 @@
+"""`drafter recipients list|import-congress`."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..campaign import RECIPIENTS_FILE, build_people
+from ..congress import import_congress
+from ..schemas import ROLES
+from ..validate import validate
+from ..yamlsrc import load_yaml
+from . import main, root
+
+
+@main.group()
+def recipients():
+    """List recipient profiles, or import members of Congress."""
+
+
+@recipients.command("import-congress")
+@click.argument("legislators", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--committees", "membership", type=click.Path(dir_okay=False, path_type=Path),
+              help="committee-membership-current.yaml (committee names come from "
+                   "committees-current.yaml beside it).")
+@click.option("--committee", "committee_ids", multiple=True, metavar="ID",
+              help="Only members of this committee or its subcommittees (thomas_id, e.g. SSFR).")
+@click.option("--state", "states", multiple=True, metavar="XX", help="Only members from this state.")
+@click.pass_context
+def import_congress_cmd(ctx, legislators, membership, committee_ids, states):
+    """Add or refresh members of Congress from congress-legislators' LEGISLATORS file."""
+    path = root(ctx) / RECIPIENTS_FILE
+    started = time.perf_counter()
+    report = import_congress(path, legislators, membership, committee_ids, states)
+    for line in report.lines():
+        click.echo(line)
+    for written in report.written:
+        click.echo(f"wrote {written}")
+    click.echo(f"done in {time.perf_counter() - started:.2f} s")
+
+
+@recipients.command("list")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Only this role.")
+@click.option("--state", "states", multiple=True, metavar="XX", help="Only this state.")
+@click.pass_context
+def list_cmd(ctx, roles, states):
+    """A table of recipient profiles: id, name, role, state, district."""
+    doc = load_yaml(root(ctx) / RECIPIENTS_FILE)
+    errors = validate(doc, "recipients")
+    if errors:
+        raise errors[0]
+    people, _, _ = build_people(doc)
+    states = {s.upper() for s in states}
+    rows = [(p.id, p.name, p.role, p.state or "", "" if p.district is None else str(p.district))
+            for p in people.values()
+            if (not roles or p.role in roles) and (not states or p.state in states)]
+    if not rows:
+        click.echo("no recipient matches", err=True)
+        return
+    _table(("id", "name", "role", "state", "district"), rows)
+
+
+def _table(header: tuple, rows: list[tuple]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
