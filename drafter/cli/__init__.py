@@ -20,7 +20,6 @@ COMMAND_MODULES = [
     "templates",
     "kit",
     "recipients",
-    "batch",
 ]
 
 
