@@ -59,6 +59,8 @@ def _compile(schema):
         raise _Unsupported(schema)
     checks = [_KEYWORDS[k](schema[k], schema) for k in schema if k in _KEYWORDS]
     checks = [c for c in checks if c is not None]
+    if len(checks) == 1:
+        return checks[0]
     return lambda v: all(c(v) for c in checks)
 
 
@@ -102,7 +104,15 @@ def _k_required(value, schema):
 
 def _k_properties(value, schema):
     props = {k: _compile(s) for k, s in value.items()}
-    return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+    def check(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                p = props.get(k)
+                if p is not None and not p(x):
+                    return False
+        return True
+    return check
 
 
 def _k_additional(value, schema):

@@ -111,6 +111,142 @@ class _Builder:
             raise self._fail(node, f"cannot read value {node.value!r}: {exc}") from None
 
 
+class _NeedsNodes(Exception):
+    """The document uses anchors, aliases, merge keys or tagged collections: build from nodes."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _EventBuilder:
+    """Builds values and positions straight from parser events. Composing the node tree costs
+    several times more than parsing; the node path (`_Builder`) remains for the documents
+    this does not handle (aliases can expand, so they need the size check on nodes)."""
+
+    def __init__(self, loader, path):
+        self.loader = loader
+        self.path = path
+        self.positions: dict[tuple, tuple[int, int]] = {}
+        self.count = 0
+        self.resolved: dict[str, str] = {}
+
+    def _fail(self, mark, message, hint=None):
+        return DataError(message, file=str(self.path), line=mark.line + 1, column=mark.column + 1, hint=hint)
+
+    def _scalar(self, event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            if event.implicit[0]:
+                tag = self.resolved.get(event.value)
+                if tag is None:
+                    tag = self.resolved[event.value] = self.loader.resolve(yaml.ScalarNode, event.value,
+                                                                           event.implicit)
+            else:
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        if tag == _MERGE_TAG:
+            raise _NeedsNodes
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self._fail(event.start_mark, f"cannot read value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
+            raise self._fail(event.start_mark, f"cannot read value {event.value!r}: {exc}") from None
+
+    def value(self, event, keypath, depth=0):
+        """The value that starts with `event` (already taken from the parser)."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._fail(event.start_mark, f"the document expands to more than {MAX_NODES:,} values")
+        if depth > 500:
+            raise self._fail(event.start_mark, "nesting is too deep")
+        kind = type(event)
+        if kind is yaml.AliasEvent or event.anchor is not None:
+            raise _NeedsNodes
+        positions = self.positions
+        if keypath not in positions:
+            mark = event.start_mark
+            positions[keypath] = (mark.line + 1, mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event)
+        if event.tag not in (None, "!"):
+            raise _NeedsNodes
+        get_event = self.loader.get_event
+        if kind is yaml.SequenceStartEvent:
+            out = []
+            while True:
+                item = get_event()
+                if type(item) is yaml.SequenceEndEvent:
+                    return out
+                out.append(self.value(item, keypath + (len(out),), depth + 1))
+        out = {}
+        while True:
+            kevent = get_event()
+            kkind = type(kevent)
+            if kkind is yaml.MappingEndEvent:
+                return out
+            if kkind is not yaml.ScalarEvent:
+                if kkind is yaml.AliasEvent:
+                    raise _NeedsNodes
+                raise self._fail(kevent.start_mark, "a mapping key must be a plain value")
+            if kevent.anchor is not None:
+                raise _NeedsNodes
+            key = self._scalar(kevent)
+            mark = kevent.start_mark
+            if key in out:
+                first = positions.get(keypath + (key,), (None,))[0]
+                raise self._fail(mark, f"duplicate key {key!r} (first defined on line {first})",
+                                 "YAML would silently keep only the last one; merge or rename them")
+            path = keypath + (key,)
+            positions[path] = (mark.line + 1, mark.column + 1)
+            out[key] = self.value(get_event(), path, depth + 1)
+
+    def document(self) -> tuple[bool, object]:
+        """(found, value) of the stream's single document."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return False, None
+        loader.get_event()  # document start
+        data = self.value(loader.get_event(), ())
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", event.start_mark)
+        return True, data
+
+
+def _parse_nodes(text: str, path: Path) -> Located:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(path, None, {})
+        builder = _Builder(loader, path)
+        builder.check_size(node)
+        data = builder.build(node)
+        return Located(path, data, builder.positions)
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, path: Path) -> Located:
+    loader = _Loader(text)
+    try:
+        builder = _EventBuilder(loader, path)
+        found, data = builder.document()
+        return Located(path, data, builder.positions if found else {})
+    except _NeedsNodes:
+        pass
+    finally:
+        loader.dispose()
+    return _parse_nodes(text, path)
+
+
 def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
     """Parse YAML text into a Located value, raising DataError with file and line."""
     path = Path(path)
@@ -125,15 +261,8 @@ def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
                             hint="save the file as UTF-8") from None
     elif text.startswith("\ufeff"):
         text = text[1:]
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return Located(path, None, {})
-        builder = _Builder(loader, path)
-        builder.check_size(node)
-        data = builder.build(node)
-        return Located(path, data, builder.positions)
+        return _parse(text, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -146,8 +275,6 @@ def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
                         column=mark.column + 1 if mark else None, hint=hint) from None
     except yaml.YAMLError as exc:
         raise DataError(f"YAML error: {exc}", file=str(path)) from None
-    finally:
-        loader.dispose()
 
 
 def load_yaml(path: str | Path) -> Located:
