@@ -10,7 +10,10 @@ def _as_list(value) -> list:
 
 
 def matches(r: Recipient, query: dict) -> bool:
-    """A query's keys all hold: role, state, district, membership (each a value or a list)."""
+    """A query's keys all hold: role, state, district, membership (each a value or a list).
+    Former officials match only when named by id: a query is about who holds office now."""
+    if r.former:
+        return False
     if "role" in query and r.role not in _as_list(query["role"]):
         return False
     if "state" in query and r.state not in [s.upper() for s in _as_list(query["state"])]:

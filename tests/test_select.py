@@ -35,6 +35,12 @@ def test_queries_by_role_state_district_membership():
     assert ids(select_recipients(PEOPLE, [{"role": ["ceo", "senator"]}])) == ["merkley", "casper"]
 
 
+def test_queries_skip_former_officials_but_ids_do_not():
+    people = dict(PEOPLE, gone=Recipient("gone", "Pat Former", "senator", state="OR", former=True))
+    assert ids(select_recipients(people, [{"state": "OR"}])) == ["merkley", "bonamici"]
+    assert ids(select_recipients(people, ["gone"])) == ["gone"]
+
+
 def test_groups_and_mixed_entries():
     groups = {"erc": ["raimondo", "yellen"]}
     assert ids(select_recipients(PEOPLE, ["casper", "erc"], groups)) == ["casper", "raimondo", "yellen"]
