@@ -212,6 +212,10 @@ def check_package(pkg: _Package) -> None:
         if low.startswith("word/activex/"):
             refuse(path, f"it contains an ActiveX control ({name})")
     for name in pkg.infos:
+        if name.endswith((".xml", ".rels")):
+            data = pkg.read(name)
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                refuse(path, f"{name} declares a DTD or entities, which Word files never do")
         if name.endswith(".rels"):
             part = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
             for rel in _relationships(pkg, part if name != "_rels/.rels" else ""):
