@@ -19,6 +19,7 @@ ASKS_FILE = "asks.yaml"
 LETTERS_DIR = "letters"
 TEMPLATES_DIR = "letters/templates"
 TEMPLATE_SUFFIX = ".md.j2"
+CONSTITUENTS = "constituents"   # `to: constituents`: a letter for `drafter batch`, signed by each volunteer
 
 
 @dataclass
@@ -183,6 +184,11 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
+    if data["to"] == CONSTITUENTS:
+        if "from" in data:
+            errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
+                                    "remove 'from' (or name recipients in 'to' for 'drafter draft')"))
+        return errors
     to = data["to"] if isinstance(data["to"], list) else [data["to"]]
     for i, entry in enumerate(to):
         key = ("to", i) if isinstance(data["to"], list) else ("to",)
@@ -208,11 +214,12 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     doc = load_yaml(path)
     _first_error(check_letter_doc(doc, campaign))
     data = doc.data
+    signers = data.get("from", [])      # none in a constituent letter
     return LetterSpec(
         path=path, name=path.stem, template=data["template"], date=parse_date(data["date"]),
         to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
         mode=data.get("mode", "joint"),
-        signers=tuple(data["from"] if isinstance(data["from"], list) else [data["from"]]),
+        signers=tuple(signers if isinstance(signers, list) else [signers]),
         cc=tuple(data.get("cc") or ()), letterhead=data.get("letterhead"),
         citation_style=data.get("citation_style", "chicago-notes-bibliography"),
         output=data.get("output", "{date}-{template}-{recipient}"),

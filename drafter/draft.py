@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_parts
-from .campaign import Campaign, load_campaign, load_letter
+from .campaign import CONSTITUENTS, Campaign, load_campaign, load_letter
 from .compose import Composer, letterhead_path
 from .errors import DataError, DrafterError
 from .letter import Letter
@@ -36,6 +36,9 @@ def docx_bytes(letter: Letter, clean: bool = False, letterhead=None) -> bytes:
 def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] = (),
                     mode: str | None = None, clean: bool = False) -> tuple[Composer, list[Letter]]:
     spec = load_letter(campaign, letter)
+    if spec.to == (CONSTITUENTS,):
+        raise DataError("this letter is written by constituents to their own members of Congress",
+                        file=str(spec.path), hint=f"run 'drafter batch {spec.name} --constituents FILE.csv ...'")
     composer = Composer(campaign, spec)
     recipients = select_recipients(campaign.recipients, to or spec.to, campaign.groups)
     groups = group_letters(recipients, mode or spec.mode)

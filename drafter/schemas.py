@@ -163,7 +163,9 @@ LETTER = {
     "$id": "https://drafter.invalid/schema/letter.json",
     "title": "drafter letter spec",
     "type": "object", "additionalProperties": False,
-    "required": ["template", "date", "to", "from"],
+    "required": ["template", "date", "to"],
+    # `to: constituents` is a letter for `drafter batch`: each constituent signs it, so no `from`.
+    "if": {"properties": {"to": {"const": "constituents"}}}, "else": {"required": ["from"]},
     "properties": {
         "template": {**_text, "description": "letters/templates/NAME.md.j2"},
         "title": _text,

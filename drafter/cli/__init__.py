@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "templates",
     "kit",
     "recipients",
+    "batch",
 ]
 
 

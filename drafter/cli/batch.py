@@ -1,0 +1,68 @@
+"""drafter batch LETTER --constituents FILE.csv --legislators FILE.yaml"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import main, root
+from ..batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, run_batch
+from ..errors import OutputError
+
+_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@main.command()
+@click.argument("letter")
+@click.option("--constituents", type=_file, required=True, metavar="FILE.csv",
+              help="The volunteers: a spreadsheet's CSV export (name, street, city, state, zip, "
+                   "district, email, note).")
+@click.option("--legislators", type=_file, required=True, metavar="FILE.yaml",
+              help="legislators-current.yaml from github.com/unitedstates/congress-legislators.")
+@click.option("--zip-districts", type=_file, default=None, metavar="FILE.csv",
+              help="ZIP-to-district file (zccd.csv), for rows without a district.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the letters [default: drafts/LETTER in the campaign folder].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(BATCH_FORMATS),
+              help="Output format, repeatable: docx (default), txt (plain text for web forms), md.")
+@click.option("--force", is_flag=True, help="Replace letters whose existing files differ.")
+@click.pass_context
+def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force):
+    """One letter from each volunteer in a CSV to each of their members of Congress.
+
+    Re-running skips letters already written with the same content; a letter whose file
+    differs is reported as a conflict and left alone unless --force.
+    """
+    bar = None
+
+    def start(total: int):
+        nonlocal bar
+        if sys.stderr.isatty() and total:
+            bar = click.progressbar(length=total, label="letters", file=sys.stderr)
+            bar.__enter__()
+
+    def progress(n: int):
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        report = run_batch(root(ctx), letter, constituents, legislators, zip_districts, out_dir,
+                           jobs=jobs, formats=formats or ("docx",), force=force,
+                           progress=progress, on_start=start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for r in report.records:
+        if r.status in (WRITTEN, OVERWRITTEN):
+            click.echo(str(report.out_dir / r.file))
+    click.echo(str(report.manifest))
+    click.echo(str(report.review_path))
+    for r in report.conflicts:
+        click.echo(f"conflict: {report.out_dir / r.file} differs from this letter; not overwritten", err=True)
+    click.echo(report.summary(), err=True)
+    if report.conflicts:
+        raise OutputError(f"{len(report.conflicts)} existing letter(s) differ and were not overwritten",
+                          file=str(report.out_dir), hint="check them, then use --force to replace them")
