@@ -471,10 +471,21 @@ def company_letters(campaign: Campaign) -> list[str]:
     return out
 
 
+def kit_recipients(campaign: Campaign, spec: LetterSpec, callees: list[Recipient]) -> list[Recipient]:
+    """The spec's recipients; for a constituent letter (`to: constituents`, for `drafter batch`)
+    the members of Congress named with --legislators and --state."""
+    if tuple(spec.to) == ("constituents",) and "constituents" not in campaign.recipients:
+        if not callees:
+            raise DataError("this letter goes to each constituent's members of Congress", file=str(spec.path),
+                            hint="pass --legislators FILE --state XX [--district N] to name them")
+        return list(callees)
+    return select_recipients(campaign.recipients, spec.to, campaign.groups)
+
+
 def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = ()) -> tuple[KitReport, dict[str, bytes]]:
     """Every item of the kit, and the files to write ({name: bytes}); nothing is written here."""
     kr = KitRenderer(campaign, spec)
-    recipients = select_recipients(campaign.recipients, spec.to, campaign.groups)
+    recipients = kit_recipients(campaign, spec, callees)
     report = KitReport(Path("."))
     files: dict[str, bytes] = {}
 
