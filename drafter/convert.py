@@ -23,8 +23,7 @@ def find_soffice() -> str:
     exe = os.environ.get("DRAFTER_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         raise ConversionError("PDF output needs LibreOffice, and 'soffice' was not found",
-                              hint=f"install it (Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGE}) "
-                                   "or leave out --format pdf")
+                              hint=f"Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGE}; or leave out --format pdf")
     return exe
 
 

@@ -117,13 +117,13 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
                             hint="put {recipient} in the 'output' pattern")
         seen.add(name)
         names.append(name)
-    ensure_dir(out_dir)
     paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
     for per_letter in paths:
         for path in per_letter.values():
             if path.exists() and not force:
                 atomic_write(path, b"", force=False)  # raises the standard 'already exists' error
     outputs = render_outputs(letters, formats, clean, letterhead, wrap)
+    ensure_dir(out_dir)   # only now: a failed conversion leaves no folder behind either
     for per_letter, files in zip(paths, outputs):
         for fmt, data in files.items():
             atomic_write(per_letter[fmt], data, force=force)
