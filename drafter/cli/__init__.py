@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "kit",
     "recipients",
     "batch",
+    "evidence",
+    "schema",
 ]
 
 

@@ -1,0 +1,20 @@
+"""drafter schema evidence|recipients|letter"""
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import main
+from ..schemas import SCHEMAS
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)))
+def schema(kind):
+    """Print the JSON Schema of a campaign file, for editors:
+
+    drafter schema evidence > evidence.schema.json, then put
+    "# yaml-language-server: $schema=./evidence.schema.json" on the first line of evidence.yaml.
+    """
+    click.echo(json.dumps(SCHEMAS[kind], indent=2, ensure_ascii=False))
