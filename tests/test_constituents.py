@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import time
 
 import pytest
 
@@ -171,11 +170,10 @@ def test_example_file_reads_cleanly(repo):
 
 # ---- legislators and matching ------------------------------------------------------------------
 
-def test_loading_is_fast(shared):
-    t = time.perf_counter()
+def test_loading_counts(shared):
+    # Speed is measured in bench/imports.py, never asserted here.
     leg = Legislators.load(shared / "data/congress-legislators/legislators-current.yaml")
     z = ZipDistricts.load(shared / "data/zip-districts/zccd.csv")
-    assert time.perf_counter() - t < 2.0          # ~0.4 s here; generous for slow CI machines
     assert len(leg) == 537 and len(z) == 33774
 
 
