@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from .citations import CiteItem
 from .errors import DrafterError, TemplateError, did_you_mean
 from .letter import Block, NoteRef, Text
 from .models import Evidence, Recipient
+from .sandbox import MAX_OUTPUT, SafeEnvironment, render_bounded  # noqa: F401 - MAX_OUTPUT re-exported
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
@@ -29,7 +29,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 # Chicago: the note number follows punctuation, so move a marker past a following mark.
 _MARKER_BEFORE_PUNCT = re.compile(f"({MARK_OPEN}\\d+{MARK_CLOSE})([.,;:!?]+[”’\"]?)")
 _SPACE_BEFORE_MARKER = re.compile(f"[ \t]*(?:\n[ \t]*)?(?={MARK_OPEN})")
-MAX_OUTPUT = 2_000_000  # characters of Markdown a template may produce
+TEMPLATES_HINT = "letters/templates/ (no paths outside it)"
 
 
 def md_escape(value: Any) -> str:
@@ -128,8 +128,8 @@ def _finalize(value):
     return md_escape(value)
 
 
-def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def make_environment(templates_dir: Path) -> SafeEnvironment:
+    env = SafeEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
@@ -177,13 +177,19 @@ class BodyRenderer:
         if "asks" in ctx:
             ctx["asks"] = [helpers.ask(a) for a in ctx["asks"]]
         try:
-            text = self.template.render(ctx)
+            text = render_bounded(self.template, ctx, str(self.path))
         except jinja2.UndefinedError as exc:
             hint = None
             if "'recipient' is undefined" in str(exc):
                 hint = "a joint letter has several recipients: use 'recipients' or 'addressed(role=...)'"
             raise TemplateError(f"{exc.message}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename), hint=hint) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"included template {exc.name!r} not found in {TEMPLATES_HINT}",
+                                file=str(self.path), line=_template_line(exc, self.template.filename)) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", file=exc.filename or str(self.path),
+                                line=exc.lineno) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(f"not allowed in a template: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
@@ -194,11 +200,9 @@ class BodyRenderer:
             raise TemplateError("the template recurses without end", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError,
-                OverflowError) as exc:
+                OverflowError, jinja2.TemplateRuntimeError) as exc:
             raise TemplateError(f"template error: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
-        if len(text) > MAX_OUTPUT:
-            raise TemplateError(f"the template produced more than {MAX_OUTPUT:,} characters", file=str(self.path))
         text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
         blocks, order = markdown_blocks(self.md, text)
         # Notes are numbered by where their markers stand in the text, not by call order.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import string
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -26,12 +27,20 @@ def safe_name(text: str) -> str:
 
 
 def output_name(pattern: str, **values) -> str:
-    """Fill the spec's `output` pattern ({date}, {template}, {recipient}, {letter}); each value is made safe."""
+    """Fill the spec's `output` pattern ({date}, {template}, {recipient}, {letter}); each value is made safe.
+
+    Only plain fields are allowed: `{recipient.__class__}`, `{recipient[0]}` or `{recipient:>999999}`
+    would reach into Python objects or allocate without bound."""
+    hint = "use {date}, {template}, {recipient} and {letter}"
     try:
-        name = pattern.format(**{k: safe_name(v) for k, v in values.items()})
-    except (KeyError, IndexError, ValueError) as exc:
-        raise OutputError(f"bad output pattern {pattern!r}: {exc}",
-                          hint="use {date}, {template}, {recipient} and {letter}") from None
+        fields = [(f, spec, conv) for _text, f, spec, conv in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as exc:
+        raise OutputError(f"bad output pattern {pattern!r}: {exc}", hint=hint) from None
+    for name, spec, conv in fields:
+        if name not in values or spec or conv:
+            raise OutputError(f"bad output pattern {pattern!r}: {{{name}{'!' + conv if conv else ''}"
+                              f"{':' + spec if spec else ''}}} is not a plain field", hint=hint)
+    name = pattern.format(**{k: safe_name(v) for k, v in values.items()})
     return safe_name(name.replace("/", "-").replace("\\", "-"))
 
 
