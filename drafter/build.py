@@ -140,6 +140,14 @@ def _static_parts() -> dict[str, bytes]:
             "word/footer1.xml": P.footer_xml().encode()}
 
 
+@lru_cache(maxsize=32)
+def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
+    """footnotes.xml and its hyperlink relationships; the letters of a batch share their notes."""
+    rels = _Rels()
+    xml = P.footnotes_xml([(n.number, _runs(n.inlines, rels)) for n in notes]).encode()
+    return xml, tuple(rels.items)
+
+
 def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
     `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
@@ -164,8 +172,7 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     lists: list[str] = []
     document = document_xml(letter, rels, comments, lists, sect, text_width,
                             text_letterhead=letterhead is None)
-    note_rels = _Rels()
-    notes = [(n.number, _runs(n.inlines, note_rels)) for n in letter.notes]
+    footnotes, note_rels = _footnotes(letter.notes)
     if lists:
         rels.add("numbering", "numbering.xml")
     if comments is not None and comments.items:
@@ -174,7 +181,7 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     word = {"word/document.xml": document.encode(), "word/styles.xml": styles,
             "word/settings.xml": _static_parts()["word/settings.xml"],
             "word/fontTable.xml": _static_parts()["word/fontTable.xml"],
-            "word/footnotes.xml": P.footnotes_xml(notes).encode(), **extra}
+            "word/footnotes.xml": footnotes, **extra}
     if lists:
         word["word/numbering.xml"] = P.numbering_xml(lists).encode()
     if comments is not None and comments.items:
@@ -189,7 +196,7 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date).encode()
     out["docProps/app.xml"] = P.app_xml(letter.author).encode()
     out["word/_rels/document.xml.rels"] = oxml.relationships(rels.items).encode()
-    if note_rels.items:
-        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(note_rels.items).encode()
+    if note_rels:
+        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(list(note_rels)).encode()
     out.update(word)
     return out

@@ -7,6 +7,7 @@ name is printed as written; snippet text and citations are trusted Markdown from
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,8 @@ class BodyRenderer:
             raise TemplateError(f"template syntax error: {exc.message}", file=str(self.path),
                                 line=exc.lineno) from None
         self.md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+        # A batch's letters from one volunteer to each member usually share the same body text.
+        self._blocks = functools.lru_cache(maxsize=8)(lambda text: markdown_blocks(self.md, text))
 
     def render(self, context: dict) -> RenderedBody:
         collector = _Collector(self.evidence)
@@ -204,7 +207,7 @@ class BodyRenderer:
             raise TemplateError(f"template error: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
         text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
-        blocks, order = markdown_blocks(self.md, text)
+        blocks, order = self._blocks(text)
         # Notes are numbered by where their markers stand in the text, not by call order.
         return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order])
 

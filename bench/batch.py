@@ -1,0 +1,271 @@
+"""Benchmark `drafter batch` against docxtpl and a string-substitution floor.
+
+    python3 bench/batch.py [--letters 1000] [--big] [--shared ../shared] [--skip-memory]
+
+One run measures, on the same 1,000 constituent letters (about a page, six footnotes each):
+
+  drafter   compose + build + zip, one process, in memory (what each batch worker does per letter)
+  docxtpl   DocxTemplate.render + save, from a template .docx made once from drafter's own output
+            (document.xml with Jinja tags in place of the names, addresses and note; the
+            footnotes part is in the template)
+  floor     str.replace of the same fields in that document.xml, then zipfile writes the package
+
+then the whole `drafter batch` (CSV, matching, files written atomically with fsync) with
+--jobs 1 and --jobs 2, and peak memory (ru_maxrss of a child process) of a batch of 1,000
+letters against one of 10,000 (--big; about a minute). The volunteers are made up; their
+members of Congress come from ../shared/data/congress-legislators.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from drafter.batch import _Maker, plan, run_batch  # noqa: E402
+from drafter.constituents import STATE_NAMES, Legislators, read_constituents  # noqa: E402
+from drafter.draft import docx_bytes  # noqa: E402
+from drafter.letter import AddressBlock  # noqa: E402
+from drafter.package import FIXED_TIME  # noqa: E402
+
+GIVEN = ["Pema", "Tenzin", "Dolma", "Karma", "Alex", "Jamie", "Sam", "Lhamo", "Norbu", "Yangchen",
+         "Chris", "Dawa", "Robin", "Sonam", "Lee", "Tashi"]
+FAMILY = ["Example", "Sample", "Placeholder", "Testcase", "Fictional", "Demo", "Madeup", "Pretend"]
+NOTES = ["", "I care about this because my neighbours are Tibetan.",
+         "Our community group met today to write these letters. Please read mine and reply.",
+         "I learned about this at a letter-writing event & I want you to act. <Thank you.>"]
+TOKENS = {"date": "ZZDATEZZ", "a1": "ZZADDRAZZ", "a2": "ZZADDRBZZ", "a3": "ZZADDRCZZ", "a4": "ZZADDRDZZ",
+          "salutation": "ZZSALUTEZZ", "city": "ZZCITYZZ", "state": "ZZSTATEZZ", "note": "ZZNOTEZZ",
+          "s1": "ZZSIGAZZ", "s2": "ZZSIGBZZ", "s3": "ZZSIGCZZ", "author": "ZZAUTHORZZ", "title": "ZZTITLEZZ"}
+
+
+# --------------------------------------------------------------------------- data
+
+def make_csv(path: Path, legislators: Legislators, letters: int, seed: int = 1) -> None:
+    """Made-up volunteers in states with two senators, with their district given: three letters
+    each; the remainder in DC (one letter, to the delegate)."""
+    rnd = random.Random(seed)
+    seats = [(s, d) for s in sorted(legislators.states) for d in legislators.districts(s)
+             if len(legislators.senators(s)) == 2 and legislators.representative(s, d)]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Name", "Street", "City", "State", "ZIP", "District", "Note"])
+        for i in range(letters // 3 + letters % 3):
+            state, district = seats[rnd.randrange(len(seats))] if i < letters // 3 else ("DC", 0)
+            out.writerow([f"{rnd.choice(GIVEN)} {rnd.choice(FAMILY)} {i}", f"{rnd.randint(1, 999)} Main Street",
+                          "Springfield", state, f"{rnd.randint(10000, 99999)}", district, NOTES[i % len(NOTES)]])
+
+
+def jobs_for(csv_path: Path, legislators: Legislators):
+    todo, review = plan(read_constituents(csv_path), legislators, None)
+    assert not review, review
+    return todo
+
+
+# --------------------------------------------------------------------------- the three makers
+
+def drafter_letters(maker: _Maker, todo) -> list[bytes]:
+    return [docx_bytes(maker.letter(job), clean=True) for job in todo]
+
+
+def fields(maker: _Maker, job) -> dict[str, str]:
+    """The per-letter values the template-based makers substitute (taken from drafter's letter,
+    so all three print the same words)."""
+    letter = maker.letter(job)
+    c = job.constituent
+    a = list(letter.addresses[0].lines) + ["", "", "", ""]
+    s = letter.signatures[0]
+    return {"date": letter.date_line, "a1": a[0], "a2": a[1], "a3": a[2], "a4": a[3],
+            "salutation": letter.salutation, "city": c.city, "state": STATE_NAMES[c.state],
+            "note": c.note or "", "s1": s[0], "s2": s[1], "s3": s[2], "author": letter.author,
+            "title": letter.title}
+
+
+def placeholder_parts(maker: _Maker, job) -> dict[str, bytes]:
+    """drafter's package for one letter with every per-letter value replaced by a token."""
+    from drafter.build import build_parts
+    letter = maker.composer.compose([job.member], extra={"constituent": {
+        "name": "x", "city": TOKENS["city"], "state_name": TOKENS["state"], "note": TOKENS["note"],
+        "street": "", "state": "", "zip": "", "district": None}}, signatures=(("x",),), comments=False)
+    letter = dataclasses.replace(
+        letter, date_line=TOKENS["date"], salutation=TOKENS["salutation"], author=TOKENS["author"],
+        title=TOKENS["title"], addresses=(AddressBlock(tuple(TOKENS[k] for k in ("a1", "a2", "a3", "a4"))),),
+        signatures=((TOKENS["s1"], TOKENS["s2"], TOKENS["s3"]),))
+    return build_parts(letter, with_comments=False)
+
+
+def docxtpl_template(parts: dict[str, bytes], path: Path) -> None:
+    """A docxtpl template: the placeholder document with Jinja tags; the note paragraph is
+    kept only when there is a note ({%p if %} paragraphs around it)."""
+    xml = parts["word/document.xml"].decode()
+    start = xml.rindex("<w:p>", 0, xml.index(TOKENS["note"]))
+    end = xml.index("</w:p>", start) + len("</w:p>")
+    xml = (xml[:start] + "<w:p><w:r><w:t>{%p if note %}</w:t></w:r></w:p>" + xml[start:end]
+           + "<w:p><w:r><w:t>{%p endif %}</w:t></w:r></w:p>" + xml[end:])
+    for key, token in TOKENS.items():
+        xml = xml.replace(token, "{{ %s }}" % key)
+    out = dict(parts, **{"word/document.xml": xml.encode()})
+    for name in ("docProps/core.xml", "docProps/app.xml"):
+        text = out[name].decode()
+        for key, token in TOKENS.items():
+            text = text.replace(token, "{{ %s }}" % key)
+        out[name] = text.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in out.items():
+            z.writestr(name, data)
+
+
+def docxtpl_letters(template: Path, values: list[dict]) -> list[bytes]:
+    from docxtpl import DocxTemplate
+    tpl = DocxTemplate(str(template))
+    out = []
+    for v in values:
+        tpl.render(v)          # docxtpl re-renders from the template's original XML each time
+        buf = io.BytesIO()
+        tpl.save(buf)
+        out.append(buf.getvalue())
+    return out
+
+
+def floor_letters(parts: dict[str, bytes], values: list[dict]) -> list[bytes]:
+    """The least any generator can do: replace the fields in document.xml, zip the package."""
+    doc = parts["word/document.xml"].decode()
+    note_start = doc.rindex("<w:p>", 0, doc.index(TOKENS["note"]))
+    note_end = doc.index("</w:p>", note_start) + len("</w:p>")
+    out = []
+    for v in values:
+        xml = doc if v["note"] else doc[:note_start] + doc[note_end:]
+        for key, token in TOKENS.items():
+            xml = xml.replace(token, escape(v[key]))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for name, data in parts.items():
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, xml.encode() if name == "word/document.xml" else data)
+        out.append(buf.getvalue())
+    return out
+
+
+def footnote_count(docx: bytes) -> int:
+    return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").count(b"<w:footnoteReference ")
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    t = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - t, result
+
+
+# --------------------------------------------------------------------------- batch runs
+
+def batch_seconds(csv_path: Path, legislators: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """(whole run, letter phase) seconds of run_batch writing into an empty folder."""
+    marks = {}
+    report = run_batch(REPO, "constituent", csv_path, legislators, out_dir=out, jobs=jobs,
+                       on_start=lambda n: marks.setdefault("start", time.perf_counter()))
+    end = time.perf_counter()
+    assert report.count("written") == report.letters, report.summary()
+    return report.seconds, end - marks["start"]
+
+
+def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
+    """Peak resident memory (MB) of a fresh process running the batch."""
+    code = ("import json, resource, sys; sys.path.insert(0, %r)\n"
+            "from drafter.batch import run_batch\n"
+            "r = run_batch(%r, 'constituent', %r, %r, out_dir=%r)\n"
+            "print(json.dumps([r.letters, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
+            % (str(REPO), str(REPO), str(csv_path), str(legislators), str(out)))
+    letters, kb = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                            text=True).stdout)
+    return kb / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--letters", type=int, default=1000)
+    ap.add_argument("--big", action="store_true", help="also measure memory for 10,000 letters")
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    args = ap.parse_args()
+    leg_path = args.shared / "data/congress-legislators/legislators-current.yaml"
+    legislators = Legislators.load(leg_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        csv_path = tmp / "people.csv"
+        make_csv(csv_path, legislators, args.letters)
+        todo = jobs_for(csv_path, legislators)
+        maker = _Maker.load(REPO, "constituent", tmp, ("docx",), False)
+        values = [fields(maker, job) for job in todo]
+        parts = placeholder_parts(maker, todo[0])
+        template = tmp / "template.docx"
+        docxtpl_template(parts, template)
+
+        drafter_letters(maker, todo[:20])                     # warm the caches as a batch does
+        t_drafter, docs = timed(drafter_letters, maker, todo)
+        t_tpl, tpl_docs = timed(docxtpl_letters, template, values)
+        t_floor, floor_docs = timed(floor_letters, parts, values)
+        n = len(todo)
+        notes = footnote_count(docs[0])
+        assert footnote_count(tpl_docs[0]) == footnote_count(floor_docs[0]) == notes, "same footnotes in all"
+
+        print(f"{n} letters, {notes} footnotes each; sizes (KB): drafter {sum(map(len, docs)) / n / 1024:.1f}, "
+              f"docxtpl {sum(map(len, tpl_docs)) / n / 1024:.1f}, floor {sum(map(len, floor_docs)) / n / 1024:.1f}")
+        print()
+        print("| maker (in memory, one process) | letters/s | ms/letter | drafter vs |")
+        print("|---|---:|---:|---:|")
+        for name, t in (("drafter", t_drafter), ("docxtpl", t_tpl), ("floor: replace + zip", t_floor)):
+            vs = "" if name == "drafter" else f"{t / t_drafter:.2f}x"
+            print(f"| {name} | {n / t:,.0f} | {1000 * t / n:.2f} | {vs} |")
+        print()
+        print(f"drafter / docxtpl letters per second: {t_tpl / t_drafter:.1f}x (target >= 4x)")
+        print(f"drafter time per letter / floor: {t_drafter / t_floor:.2f}x (target <= 2x)")
+        print()
+
+        runs = {}
+        for jobs in (1, 2):
+            runs[jobs] = batch_seconds(csv_path, leg_path, tmp / f"out-j{jobs}", jobs)
+        same = all((tmp / "out-j1" / p.name).read_bytes() == p.read_bytes()
+                   for p in (tmp / "out-j2").glob("*.docx"))
+        print("| drafter batch (files written, fsync) | whole run s | letters/s | letter phase s | letters/s |")
+        print("|---|---:|---:|---:|---:|")
+        for jobs, (whole, phase) in runs.items():
+            print(f"| --jobs {jobs} | {whole:.2f} | {n / whole:,.0f} | {phase:.2f} | {n / phase:,.0f} |")
+        print()
+        print(f"--jobs 2 vs --jobs 1: {runs[1][0] / runs[2][0]:.2f}x whole run, "
+              f"{runs[1][1] / runs[2][1]:.2f}x letter phase (target >= 1.7x); files identical: {same}")
+
+        if not args.skip_memory:
+            print()
+            sizes = [args.letters] + ([10 * args.letters] if args.big else [])
+            peaks = {}
+            for k in sizes:
+                path = tmp / f"people-{k}.csv"
+                make_csv(path, legislators, k)
+                peaks[k] = child_peak(path, leg_path, tmp / f"mem-{k}")
+            print("| letters | peak RSS MB |")
+            print("|---:|---:|")
+            for k, mb in peaks.items():
+                print(f"| {k:,} | {mb:.1f} |")
+            if len(peaks) == 2:
+                a, b = peaks.values()
+                print(f"\n{sizes[1]:,} vs {sizes[0]:,} letters: {100 * (b / a - 1):+.1f}% (target within 20%)")
+            else:
+                print("\n(run with --big for 10,000 letters)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
