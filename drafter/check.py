@@ -218,6 +218,8 @@ def _valid_part(doc: Located, skip: set[tuple]) -> Located:
     for key in ("sources", "snippets"):
         items = data.get(key) if isinstance(data.get(key), dict) else {}
         part[key] = {k: v for k, v in items.items() if (key, k) not in skip}
+    # A source with a schema error still exists: snippets citing it are not "unknown source".
+    part["sources"].update({k: {} for k in (data.get("sources") or {}) if ("sources", k) in skip})
     settings = data.get("settings")
     if isinstance(settings, dict) and ("settings",) not in skip:
         part["settings"] = settings

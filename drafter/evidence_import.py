@@ -359,6 +359,9 @@ def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportRepo
     """What an import would do, and the new sources to add (id -> fields, in file order)."""
     report, new = ImportReport(), {}
     by_content = {json.dumps(_normal(v), sort_keys=True): k for k, v in existing.items() if isinstance(v, dict)}
+    # The same URL or DOI is the same work, whatever the id: compare with that entry instead.
+    by_link = {(f, str(v[f]).strip().lower()): k for k, v in existing.items() if isinstance(v, dict)
+               for f in ("URL", "DOI") if v.get(f)}
     for cand in candidates:
         problems = cand.problems + ([] if not cand.fields else _schema_problems(cand.fields))
         if problems or not cand.fields:
@@ -370,8 +373,9 @@ def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportRepo
         if cand.notes:
             report.notes[cand.id] = cand.notes
         key = json.dumps(_normal(cand.fields), sort_keys=True)
-        sid = cand.id
-        if not cand.explicit_id:  # a made-up id moves aside rather than clash
+        sid = next((by_link[(f, str(cand.fields[f]).strip().lower())] for f in ("URL", "DOI")
+                    if cand.fields.get(f) and (f, str(cand.fields[f]).strip().lower()) in by_link), cand.id)
+        if sid == cand.id and not cand.explicit_id:  # a made-up id moves aside rather than clash
             n = 0
             while (sid in existing and _differences(existing[sid], cand.fields)) or sid in new:
                 n += 1

@@ -137,6 +137,19 @@ def _k_items(value, schema):
     return lambda v: not isinstance(v, list) or all(check(x) for x in v)
 
 
+def _k_const(value, schema):
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise _Unsupported(value)
+    return lambda v: type(v) is type(value) and v == value
+
+
+def _k_if(value, schema):
+    test = _compile(value)
+    then = _compile(schema.get("then", True))
+    other = _compile(schema.get("else", True))
+    return lambda v: then(v) if test(v) else other(v)
+
+
 def _k_one_of(value, schema):
     branches = [_compile(s) for s in value]
     return lambda v: sum(1 for b in branches if b(v)) == 1
@@ -150,7 +163,8 @@ def _k_any_of(value, schema):
 _KEYWORDS = {"type": _k_type, "enum": _k_enum, "pattern": _k_pattern, "minLength": _k_min_length,
              "minItems": _k_min_items, "minProperties": _k_min_properties, "minimum": _k_minimum,
              "required": _k_required, "properties": _k_properties, "additionalProperties": _k_additional,
-             "propertyNames": _k_property_names, "items": _k_items, "oneOf": _k_one_of, "anyOf": _k_any_of}
+             "propertyNames": _k_property_names, "items": _k_items, "oneOf": _k_one_of, "anyOf": _k_any_of,
+             "const": _k_const, "if": _k_if, "then": lambda value, schema: None, "else": lambda value, schema: None}
 
 
 @lru_cache(maxsize=None)

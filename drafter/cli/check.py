@@ -12,10 +12,12 @@ from ..check import check_campaign
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge staleness as of this day (default: today), for reproducible runs.")
 @click.pass_context
-def check(ctx, fmt, strict):
-    """Check the campaign's files; exit 1 when there are errors."""
-    findings = check_campaign(root(ctx))
+def check(ctx, fmt, strict, today):
+    """Check the campaign's files; exit 1 when there are errors (with --strict, warnings too)."""
+    findings = check_campaign(root(ctx), today=today.date() if today else None)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if fmt == "json":

@@ -1,0 +1,341 @@
+"""drafter check: each kind of mistake, reported with file, line, column and message."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from drafter import yamlsrc
+from drafter.check import check_campaign
+from drafter.cli import main
+from drafter.schemas import SCHEMAS
+from drafter.validate import _jsonable, fast_check
+
+TODAY = dt.date(2024, 3, 1)
+
+EVIDENCE = """\
+sources:
+  citizenlab-2022:
+    type: report
+    title: "Mass DNA Collection in the Tibet Autonomous Region from 2016–2022"
+    author: [{family: Dirks, given: Emile}]
+    issued: 2022-09-13
+    URL: https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/
+    accessed: 2023-10-20
+  hrw-2022:
+    type: webpage
+    title: "China: New Evidence of Mass DNA Collection in Tibet"
+    author: [{literal: Human Rights Watch}]
+    issued: 2022-09-05
+snippets:
+  dna-scale:
+    text: Police in the TAR collected roughly 919,282 to 1,206,962 DNA samples.
+    source: citizenlab-2022
+    tags: [dna, scale]
+    verified: 2023-10-20
+  dna-localities:
+    text: Collection drives took place in 14 localities.
+    source: hrw-2022
+    tags: [dna]
+    verified: 2023-10-20
+"""
+
+RECIPIENTS = """\
+recipients:
+  raimondo:
+    name: Gina M. Raimondo
+    role: secretary
+    title: Secretary of Commerce
+    organization: U.S. Department of Commerce
+    address: ["1401 Constitution Avenue NW", "Washington, DC 20230"]
+signers:
+  smith: {name: Christopher H. Smith, title: Chair}
+"""
+
+LETTER = """\
+template: body
+date: 2023-10-23
+to: [raimondo]
+from: [smith]
+"""
+
+TEMPLATE = """\
+We write about DNA collection. {{ snippet("dna-scale") }}
+
+{% for s in snippets(tag="dna") %}{{ s }} {% endfor %}
+"""
+
+
+def make_campaign(root: Path, evidence=EVIDENCE, template=TEMPLATE, recipients=RECIPIENTS, letter=LETTER) -> Path:
+    (root / "letters" / "templates").mkdir(parents=True)
+    (root / "evidence.yaml").write_text(evidence, encoding="utf-8")
+    (root / "recipients.yaml").write_text(recipients, encoding="utf-8")
+    (root / "letters" / "body.yaml").write_text(letter, encoding="utf-8")
+    (root / "letters" / "templates" / "body.md.j2").write_text(template, encoding="utf-8")
+    return root
+
+
+def errors(findings):
+    return [f for f in findings if f.severity == "error"]
+
+
+def warnings(findings):
+    return [f for f in findings if f.severity == "warning"]
+
+
+def only(findings, file_suffix):
+    found = [f for f in findings if f.file and f.file.endswith(file_suffix)]
+    assert len(found) == 1, [str(f) for f in findings]
+    return found[0]
+
+
+def test_clean_campaign_has_no_findings(tmp_path):
+    assert check_campaign(make_campaign(tmp_path), today=TODAY) == []
+
+
+def test_duplicate_key_is_an_error_with_its_line(tmp_path):
+    text = EVIDENCE.replace("  hrw-2022:\n", "  citizenlab-2022:\n")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert (f.line, f.column) == (9, 3)
+    assert f.message == "duplicate key 'citizenlab-2022' (first defined on line 2)"
+
+
+def test_duplicate_field_inside_a_snippet(tmp_path):
+    text = EVIDENCE.replace("    tags: [dna, scale]\n", "    tags: [dna, scale]\n    source: hrw-2022\n")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert f.line == 19 and "duplicate key 'source' (first defined on line 17)" in f.message
+
+
+def test_unknown_source_with_did_you_mean(tmp_path):
+    text = EVIDENCE.replace("    source: hrw-2022", "    source: hrw-2021")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert (f.line, f.column) == (22, 5)
+    assert f.message == "snippet 'dna-localities' cites unknown source 'hrw-2021'"
+    assert f.hint == "did you mean 'hrw-2022'?"
+
+
+def test_unknown_source_in_a_list_of_sources(tmp_path):
+    text = EVIDENCE.replace("    source: hrw-2022", "    sources: [hrw-2022, citizenlab-2032]")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert f.line == 22 and "unknown source 'citizenlab-2032'" in f.message
+    assert f.hint == "did you mean 'citizenlab-2022'?"
+
+
+def test_snippet_without_a_source(tmp_path):
+    text = EVIDENCE.replace("    source: hrw-2022\n", "")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert f.line == 20
+    assert f.message == "snippets.dna-localities: a snippet needs exactly one of 'source' or 'sources'"
+
+
+def test_missing_sources_map(tmp_path):
+    text = EVIDENCE[EVIDENCE.index("snippets:"):]
+    found = errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY))
+    assert any(f.message == "the file: missing required field 'sources'" for f in found)
+    assert any("cites unknown source 'citizenlab-2022'" in f.message and f.line == 4 for f in found)
+
+
+def test_malformed_url(tmp_path):
+    text = EVIDENCE.replace("URL: https://citizenlab.ca/", "URL: citizenlab.ca/")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert (f.line, f.column) == (7, 5)
+    assert "is not a web address" in f.message and f.hint == "write a full http:// or https:// URL"
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("2022-13-01", "cannot read value '2022-13-01': month must be in 1..12"),
+    ("13 September 2022", "'13 September 2022' is not a date"),
+    ("2022-02-30", "cannot read value '2022-02-30'"),
+])
+def test_malformed_date(tmp_path, bad, message):
+    text = EVIDENCE.replace("issued: 2022-09-13", f"issued: {bad}")
+    f = only(errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)), "evidence.yaml")
+    assert f.line == 6 and message in f.message
+
+
+def test_unknown_field_gets_did_you_mean(tmp_path):
+    text = EVIDENCE.replace("    verified: 2023-10-20\n  dna-localities", "    verifed: 2023-10-20\n  dna-localities")
+    found = check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)
+    f = only(errors(found), "evidence.yaml")
+    assert (f.line, f.column) == (19, 5)
+    assert f.message == "unknown field 'verifed' in snippets.dna-scale" and f.hint == "did you mean 'verified'?"
+
+
+def test_one_bad_entry_does_not_hide_the_others(tmp_path):
+    text = EVIDENCE.replace("URL: https://", "URL: ftp://").replace("source: hrw-2022", "source: hrw")
+    found = errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY))
+    assert [f.line for f in found] == [7, 22]
+
+
+def test_unused_snippets_and_sources_are_warnings(tmp_path):
+    template = 'We write. {{ snippet("dna-scale") }}\n'
+    root = make_campaign(tmp_path, template=template)
+    found = check_campaign(root, today=TODAY)
+    assert errors(found) == []
+    assert [(f.line, f.message) for f in warnings(found)] == [
+        (9, "source 'hrw-2022' is not cited anywhere"),
+        (20, "snippet 'dna-localities' is not used by any template"),
+    ]
+    runner = CliRunner()
+    assert runner.invoke(main, ["-C", str(root), "check"]).exit_code == 0
+    assert runner.invoke(main, ["-C", str(root), "check", "--strict"]).exit_code == 1
+
+
+def test_uses_by_tag_by_cite_and_by_constant(tmp_path):
+    template = ('{{ cite("hrw-2022", locator=3) }}\n'
+                '{% set ids = ["dna-localities"] %}{% for i in ids %}{{ snippet(i) }}{% endfor %}\n'
+                '{% for s in snippets(source="citizenlab-2022") %}{{ s }}{% endfor %}\n')
+    assert check_campaign(make_campaign(tmp_path, template=template), today=TODAY) == []
+
+
+def test_template_calls_naming_missing_evidence(tmp_path):
+    template = ('Intro.\n'
+                'Scale: {{ snippet("dna-scael") }}\n'
+                '{{ cite("citizenlab-2022") }} and {{ cite("hrw-2023", locator="4") }}\n'
+                '{% for s in snippets(tag="dan") %}{{ s }}{% endfor %}\n'
+                '{{ snippet("dna-scale") }}{{ snippet("dna-localities") }}\n')
+    root = make_campaign(tmp_path, template=template)
+    found = errors(check_campaign(root, today=TODAY))
+    path = str(root / "letters" / "templates" / "body.md.j2")
+    assert [(f.file, f.line, f.column, f.message, f.hint) for f in found] == [
+        (path, 2, 19, "unknown snippet 'dna-scael'", "did you mean 'dna-scale'?"),
+        (path, 3, 43, "unknown source 'hrw-2023'", "did you mean 'hrw-2022'?"),
+        (path, 4, 26, "no snippet has tag 'dan'", "did you mean 'dna'?"),
+    ]
+    result = CliRunner().invoke(main, ["-C", str(root), "check"])
+    assert result.exit_code == 1
+    assert f"{path}:2:19: error: unknown snippet 'dna-scael' (did you mean 'dna-scale'?)" in result.output
+
+
+def test_template_syntax_error(tmp_path):
+    root = make_campaign(tmp_path, template='Hello.\n{{ snippet("dna-scale") }\n')
+    f = only(errors(check_campaign(root, today=TODAY)), "body.md.j2")
+    assert f.line == 2 and f.message.startswith("template syntax error")
+
+
+def test_asks_count_as_uses(tmp_path):
+    root = make_campaign(tmp_path, template='{{ snippet("dna-scale") }}\n')
+    (root / "asks.yaml").write_text("asks:\n  entity-list:\n    for: {role: secretary}\n"
+                                    "    text: Add them to the Entity List.\n    evidence: [dna-localities]\n")
+    assert check_campaign(root, today=TODAY) == []
+
+
+def test_staleness_warnings(tmp_path):
+    text = EVIDENCE.replace("    verified: 2023-10-20\n  dna-localities", "\n  dna-localities")
+    root = make_campaign(tmp_path, evidence=text)
+    found = check_campaign(root, today=dt.date(2025, 1, 1))
+    assert [(f.line, f.message) for f in found] == [
+        (8, "source 'citizenlab-2022' is due for re-checking: accessed 2023-10-20, 439 days ago (limit 365 days)"),
+        (15, "snippet 'dna-scale' is due for re-checking: never verified (no 'verified' date)"),
+        (24, "snippet 'dna-localities' is due for re-checking: verified 2023-10-20, 439 days ago (limit 365 days)"),
+    ]
+    assert all(f.severity == "warning" for f in found)
+    # The limit is the campaign's own.
+    (root / "evidence.yaml").write_text("settings: {stale_after_days: 500}\n" + EVIDENCE)
+    assert check_campaign(root, today=dt.date(2025, 1, 1)) == []
+
+
+def test_json_format(tmp_path):
+    root = make_campaign(tmp_path, evidence=EVIDENCE.replace("source: hrw-2022", "source: hrw"))
+    result = CliRunner().invoke(main, ["-C", str(root), "check", "--format", "json", "--today", "2024-03-01"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["errors"] == 1
+    assert [f["severity"] for f in data["findings"]] == ["warning", "error"]  # by line: 9, 22
+    assert data["findings"][1] == {"severity": "error", "file": str(root / "evidence.yaml"), "line": 22,
+                                   "column": 5, "message": "snippet 'dna-localities' cites unknown source 'hrw'",
+                                   "hint": "add it under 'sources:'"}
+
+
+def test_letter_spec_mistakes(tmp_path):
+    root = make_campaign(tmp_path, letter=LETTER.replace("[raimondo]", "[raimondoo]").replace("template: body",
+                                                                                              "template: bdy"))
+    found = errors(check_campaign(root, today=TODAY))
+    assert [(Path(f.file).name, f.line, f.message) for f in found] == [
+        ("body.yaml", 1, "no template 'bdy' in letters/templates/"),
+        ("body.yaml", 3, "unknown recipient 'raimondoo'"),
+    ]
+
+
+def test_broken_recipients_file_still_checks_evidence(tmp_path):
+    root = make_campaign(tmp_path, recipients="recipients: [\n",
+                         evidence=EVIDENCE.replace("source: hrw-2022", "source: hrw"))
+    found = errors(check_campaign(root, today=TODAY))
+    assert {Path(f.file).name for f in found} == {"evidence.yaml", "recipients.yaml"}
+
+
+def test_the_example_campaign_has_no_errors(repo):
+    assert errors(check_campaign(repo)) == []
+
+
+# --- the fast paths give the same answers as the slow ones ---------------------------------------
+
+def _mutations(data, rng):
+    """Copies of `data` with one value replaced by something of another shape."""
+    junk = [None, "", " ", "x", 3, -1, 1.5, True, [], ["a"], {}, {"literal": "X"}, {"family": ""},
+            "2023-13-01", "2023-01", "https://example.org/x", "not a url", [{"given": "A"}]]
+    paths = []
+
+    def walk(value, path):
+        paths.append(path)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+    walk(data, ())
+    for _ in range(400):
+        copy = json.loads(json.dumps(data))
+        path = rng.choice(paths[1:])
+        target = copy
+        for p in path[:-1]:
+            target = target[p]
+        if rng.random() < 0.15 and isinstance(target, dict):
+            target["extra-" + str(rng.randint(0, 3))] = rng.choice(junk)
+        else:
+            target[path[-1]] = rng.choice(junk)
+        yield copy
+
+
+@pytest.mark.parametrize("kind, file", [("evidence", "evidence.yaml"), ("recipients", "recipients.yaml"),
+                                        ("letter", "letters/erc-entity-list.yaml")])
+def test_fast_schema_check_agrees_with_jsonschema(repo, kind, file):
+    data = _jsonable(yamlsrc.load_yaml(repo / file).data)
+    fast = fast_check(kind)
+    assert fast is not None
+    validator = jsonschema.validators.validator_for(SCHEMAS[kind])(SCHEMAS[kind])
+    rng = random.Random(5)
+    checked = 0
+    for variant in [data] + list(_mutations(data, rng)):
+        assert fast(variant) == validator.is_valid(variant), variant
+        checked += 1
+    assert checked > 400
+
+
+@pytest.mark.parametrize("text", [
+    "", "---\n", "a: [1, {b: c}]\n", "- a\n- 2023-01-01\n- ~\n- yes\n- 0x1f\n- '3'\n", "a: !!binary aGVsbG8=\n",
+    "a: &x {b: 1}\nc: *x\n", "<<: {a: 1}\nb: 2\n", "x: !!set {a, b}\n", "1: a\n2.5: b\nnull: c\n",
+    "a:\n  - b: 1\n    c: [x, y]\n  - 2\n",
+])
+def test_event_parser_matches_the_node_parser(text):
+    fast = yamlsrc._parse(text, Path("t.yaml"))
+    slow = yamlsrc._parse_nodes(text, Path("t.yaml"))
+    assert (fast.data, fast.positions) == (slow.data, slow.positions)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a' (first defined on line 1)"),
+    ("a: 1\n---\nb: 2\n", "t.yaml:2:1: YAML syntax error: but found another document"),
+    ("? [a]\n: 1\n", "t.yaml:1:3: a mapping key must be a plain value"),
+    ("a: 2023-02-30\n", "t.yaml:1:4: cannot read value '2023-02-30': day is out of range for month"),
+])
+def test_event_parser_errors(text, message):
+    with pytest.raises(yamlsrc.DataError) as info:
+        yamlsrc.parse_yaml(text, "t.yaml")
+    assert str(info.value).startswith(message)
