@@ -1,0 +1,144 @@
+"""Staleness and browsing: drafter evidence list [--tag] [--source] [--stale], drafter evidence show."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from drafter.campaign import build_evidence, load_campaign
+from drafter.cli import main
+from drafter.draft import compose_letters
+from drafter.staleness import stale_snippets, stale_sources
+from drafter.yamlsrc import parse_yaml
+from test_check import EVIDENCE, make_campaign
+
+NOTE = ("[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (2022), "
+        "https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/.")
+
+
+def run(root, *args):
+    return CliRunner().invoke(main, ["-C", str(root), *args])
+
+
+def evidence_of(text):
+    evidence, errors = build_evidence(parse_yaml(text, "evidence.yaml"))
+    assert errors == []
+    return evidence
+
+
+# --- staleness ---------------------------------------------------------------------------------
+
+def test_stale_sources_and_snippets_against_an_injected_today():
+    ev = evidence_of(EVIDENCE)
+    assert stale_sources(ev, dt.date(2024, 10, 19)) == []          # 365 days: not yet
+    assert stale_snippets(ev, dt.date(2024, 10, 19)) == []
+    [(source, why)] = stale_sources(ev, dt.date(2024, 10, 20))     # 366 days
+    assert source.id == "citizenlab-2022" and why == "accessed 2023-10-20, 366 days ago (limit 365 days)"
+    assert [(s.id, why) for s, why in stale_snippets(ev, dt.date(2024, 10, 20))] == [
+        ("dna-scale", "verified 2023-10-20, 366 days ago (limit 365 days)"),
+        ("dna-localities", "verified 2023-10-20, 366 days ago (limit 365 days)")]
+
+
+def test_missing_verified_is_stale_missing_accessed_is_not():
+    ev = evidence_of(EVIDENCE.replace("    verified: 2023-10-20\n  dna-localities", "  dna-localities"))
+    today = dt.date(2023, 11, 1)
+    assert [(s.id, why) for s, why in stale_snippets(ev, today)] == [("dna-scale", "never verified (no 'verified' date)")]
+    assert stale_sources(ev, today) == []   # hrw-2022 has no 'accessed': nothing to compare
+
+
+def test_limit_and_partial_dates():
+    text = "settings:\n  stale_after_days: 30\n" + EVIDENCE.replace("accessed: 2023-10-20", "accessed: 2023-10")
+    ev = evidence_of(text)
+    [(_, why)] = stale_sources(ev, dt.date(2023, 11, 1))            # 2023-10 counts from October 1
+    assert why == "accessed 2023-10-01, 31 days ago (limit 30 days)"
+    assert [s.id for s, _ in stale_snippets(ev, dt.date(2023, 11, 20))] == ["dna-scale", "dna-localities"]
+
+
+# --- list ------------------------------------------------------------------------------------
+
+def test_list_is_a_table(tmp_path):
+    result = run(make_campaign(tmp_path), "evidence", "list")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["SNIPPET", "SOURCES", "TAGS", "VERIFIED", "TEXT"]
+    assert lines[1].startswith("dna-scale       citizenlab-2022  dna, scale  2023-10-20  Police in the TAR")
+    assert lines[2] == ("dna-localities  hrw-2022         dna         2023-10-20  "
+                        "Collection drives took place in 14 localities.")
+    assert lines[-1] == "2 snippet(s)"
+
+
+def test_list_by_tag_and_source(tmp_path):
+    root = make_campaign(tmp_path)
+    by_tag = run(root, "evidence", "list", "--tag", "scale").output.splitlines()
+    assert [line.split()[0] for line in by_tag[1:-1]] == ["dna-scale"]
+    by_source = run(root, "evidence", "list", "--source", "hrw-2022").output.splitlines()
+    assert [line.split()[0] for line in by_source[1:-1]] == ["dna-localities"]
+    bad = run(root, "evidence", "list", "--tag", "scael")
+    assert bad.exit_code == 1 and "no snippet has tag 'scael' (did you mean 'scale'?)" in bad.output
+    bad = run(root, "evidence", "list", "--source", "hrw-2002")
+    assert bad.exit_code == 1 and "unknown source 'hrw-2002' (did you mean 'hrw-2022'?)" in bad.output
+
+
+def test_list_stale(tmp_path):
+    root = make_campaign(tmp_path, evidence=EVIDENCE.replace("    verified: 2023-10-20\n  dna-localities",
+                                                             "  dna-localities"))
+    result = run(root, "evidence", "list", "--stale", "--today", "2024-06-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "SNIPPET    SOURCES          WHY",
+        "dna-scale  citizenlab-2022  never verified (no 'verified' date)",
+        "0 stale source(s), 1 stale snippet(s)",
+    ]
+    later = run(root, "evidence", "list", "--stale", "--today", "2025-01-01").output.splitlines()
+    assert later[:2] == ["SOURCE           WHY", "citizenlab-2022  accessed 2023-10-20, 439 days ago (limit 365 days)"]
+    assert later[-1] == "1 stale source(s), 2 stale snippet(s)"
+
+
+def test_broken_evidence_is_an_error_not_a_traceback(tmp_path):
+    root = make_campaign(tmp_path, evidence=EVIDENCE.replace("  hrw-2022:", "  citizenlab-2022:"))
+    result = run(root, "evidence", "list")
+    assert result.exit_code == 1
+    assert "evidence.yaml:9:3: duplicate key 'citizenlab-2022' (first defined on line 2)" in result.output
+
+
+# --- show ------------------------------------------------------------------------------------
+
+def test_show_prints_the_snippet_and_its_footnote(tmp_path):
+    result = run(make_campaign(tmp_path), "evidence", "show", "dna-scale")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "dna-scale (sources: citizenlab-2022; tags: dna, scale; verified: 2023-10-20)", "",
+        "Police in the TAR collected roughly 919,282 to 1,206,962 DNA samples.[1]", "", NOTE]
+
+
+def test_show_has_the_same_note_as_a_drafted_letter(tmp_path):
+    text = EVIDENCE.replace("    source: citizenlab-2022\n", "    source: citizenlab-2022\n    locator: 4\n")
+    root = make_campaign(tmp_path, evidence=text, template='We write. {{ snippet("dna-scale") }}\n'
+                                                          '{{ snippet("dna-localities") }}\n')
+    shown = run(root, "evidence", "show", "dna-scale").output.splitlines()[-1]
+    assert shown.startswith("[1] Emile Dirks, Mass DNA Collection") and ", 4, https://" in shown
+    _, [letter] = compose_letters(load_campaign(root), "body")
+    assert shown == "[1] " + "".join(run.text for run in letter.notes[0].inlines)
+
+
+def test_show_a_source_and_unknown_ids(tmp_path):
+    root = make_campaign(tmp_path)
+    result = run(root, "evidence", "show", "hrw-2022")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "hrw-2022 (source; cited by: dna-localities)", "",
+        "[1] Human Rights Watch, “China: New Evidence of Mass DNA Collection in Tibet,” September 5, 2022."]
+    bad = run(root, "evidence", "show", "dna-scael")
+    assert bad.exit_code == 1 and "no snippet or source 'dna-scael' (did you mean 'dna-scale'?)" in bad.output
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+def test_schema_command_prints_each_schema(tmp_path):
+    for kind, title in (("evidence", "drafter evidence.yaml"), ("recipients", "drafter recipients.yaml"),
+                        ("letter", "drafter letter spec")):
+        result = CliRunner().invoke(main, ["schema", kind])
+        assert result.exit_code == 0
+        assert json.loads(result.output)["title"] == title
+    assert CliRunner().invoke(main, ["schema", "evidense"]).exit_code == 2
