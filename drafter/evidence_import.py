@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import tempfile
@@ -279,16 +280,27 @@ def convert_bibtex(entry, decode) -> tuple[dict, list[str], list[str]]:
     return fields, dropped, notes
 
 
+def _reason(error) -> str:
+    text = getattr(error, "abort_reason", None) or str(error)
+    return " ".join(text.split()) or "unreadable entry"
+
+
 def read_bibtex(path: Path, text: str) -> list[Candidate]:
     import bibtexparser
     from bibtexparser import middlewares as mw
-    library = bibtexparser.parse_string(text, append_middleware=[
-        mw.MonthIntMiddleware(True), mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.ERROR)  # its warnings about bad blocks would go to stderr; we report them
+    try:
+        library = bibtexparser.parse_string(text, append_middleware=[
+            mw.MonthIntMiddleware(True), mw.SeparateCoAuthors(), mw.SplitNameParts()])
+    finally:
+        log.setLevel(level)
     decode = _latex_decoder().latex_to_text
     out = []
     for block in library.failed_blocks:
         out.append(Candidate(f"line-{block.start_line + 1}", {}, f"{path.name}:{block.start_line + 1}",
-                             problems=[f"BibTeX syntax error: {str(block.error).splitlines()[0] or 'unreadable entry'}"]))
+                             problems=[f"BibTeX syntax error: {_reason(block.error)}"]))
     for entry in library.entries:
         fields, dropped, notes = convert_bibtex(entry, decode)
         explicit = bool(re.match(ID_PATTERN, entry.key))
