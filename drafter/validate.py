@@ -231,8 +231,29 @@ def _schema_errors(doc: Located, kind: str) -> list:
     if kind not in cache:
         data = _jsonable(doc.data)
         fast = fast_check(kind)
-        cache[kind] = [] if fast is not None and fast(data) else list(_validator(kind).iter_errors(data))
+        if fast is not None and fast(data):
+            cache[kind] = []
+        else:
+            cache[kind] = list(_validator(kind).iter_errors(_without_valid_items(kind, data)))
     return cache[kind]
+
+
+def _without_valid_items(kind: str, data):
+    """`data` less the entries of its id-keyed maps (sources, snippets, ...) that pass the fast
+    check: jsonschema then spends its time on the entries that have errors, and the errors and
+    their paths are the same."""
+    schema = SCHEMAS[kind]
+    if not isinstance(data, dict) or fast_check(kind) is None:
+        return data
+    out = dict(data)
+    for name, sub in schema.get("properties", {}).items():
+        items = sub.get("additionalProperties")
+        if not isinstance(out.get(name), dict) or not isinstance(items, dict) or \
+                set(sub) - {"type", "propertyNames", "additionalProperties", "description"}:
+            continue
+        item_ok, key_ok = _compile(items), _compile(sub.get("propertyNames", True))
+        out[name] = {k: v for k, v in out[name].items() if not (item_ok(v) and key_ok(k))}
+    return out
 
 
 def invalid_items(doc: Located, kind: str) -> set[tuple]:
