@@ -33,15 +33,20 @@ def output_name(pattern: str, **values) -> str:
     would reach into Python objects or allocate without bound."""
     hint = "use {date}, {template}, {recipient} and {letter}"
     try:
-        fields = [(f, spec, conv) for _text, f, spec, conv in string.Formatter().parse(pattern) if f is not None]
+        parsed = list(string.Formatter().parse(pattern))
     except ValueError as exc:
         raise OutputError(f"bad output pattern {pattern!r}: {exc}", hint=hint) from None
+    literal = "".join(text for text, *_ in parsed)
+    if re.search(r"[/\\:]", literal) or literal.startswith("."):
+        raise OutputError(f"bad output pattern {pattern!r}: it names a file, not a path",
+                          hint="drop folders and '..' from 'output'; choose the folder with -o")
+    fields = [(f, spec, conv) for _text, f, spec, conv in parsed if f is not None]
     for name, spec, conv in fields:
         if name not in values or spec or conv:
             raise OutputError(f"bad output pattern {pattern!r}: {{{name}{'!' + conv if conv else ''}"
                               f"{':' + spec if spec else ''}}} is not a plain field", hint=hint)
     name = pattern.format(**{k: safe_name(v) for k, v in values.items()})
-    return safe_name(name.replace("/", "-").replace("\\", "-"))
+    return safe_name(name)
 
 
 def target_path(out_dir: Path, name: str, suffix: str) -> Path:

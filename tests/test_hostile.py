@@ -1,0 +1,543 @@
+"""Hostile and broken input, input by input (see SECURITY.md for the table of cases).
+
+Every case ends with exit status 0 and a valid draft, or exit 1 with a FILE[:LINE]: message —
+never a traceback, never a partial file, never an overwritten one.
+"""
+from __future__ import annotations
+
+import errno
+import getpass
+import os
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, docx_check, docx_text, pdf_text
+from drafter.cli import main
+
+LETTER = "company-ceo"
+TEMPLATE = f"letters/templates/{LETTER}.md.j2"
+
+
+def run(root: Path, *args: str):
+    """The CLI in-process; a traceback would propagate (catch_exceptions=False) and fail the test."""
+    return CliRunner().invoke(main, ["-C", str(root), *args], catch_exceptions=False)
+
+
+def draft(root: Path, out: Path, *args: str, letter: str = LETTER):
+    return run(root, "draft", letter, "-o", str(out), *args)
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def set_snippet_text(root: Path, nid: str, yaml_scalar: str) -> None:
+    """Replace a snippet's text (a folded block in the example) with one YAML scalar."""
+    path = root / "evidence.yaml"
+    head, rest = path.read_text(encoding="utf-8").split(f"  {nid}:\n    text: ", 1)
+    rest = rest[rest.index("\n    source"):]
+    path.write_text(f"{head}  {nid}:\n    text: {yaml_scalar}{rest}", encoding="utf-8")
+
+
+def all_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def fails(result, *words: str) -> str:
+    """Exit 1 with a one-line error naming what is wrong."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")
+    for word in words:
+        assert word in result.output, (word, result.output)
+    return result.output
+
+
+# ---------------------------------------------------------------- YAML files
+
+@pytest.mark.parametrize("name, old, new, words", [
+    ("syntax_error", "  casper:\n", "  casper: [\n", ["recipients.yaml:", "YAML syntax error"]),
+    ("wrong_type", "name: Marc N. Casper", "name: [Marc, Casper]", ["recipients.yaml:", "expected string"]),
+    ("duplicate_key", "    role: ceo\n", "    role: ceo\n    role: official\n",
+     ["recipients.yaml:", "duplicate key 'role'"]),
+    ("tab_indent", "    role: ceo\n", "\trole: ceo\n", ["recipients.yaml:", "tabs"]),
+    ("lone_surrogate_escape", "name: Marc N. Casper", 'name: "Marc \\ud800 Casper"',
+     ["recipients.yaml:", "invalid Unicode"]),
+    ("unknown_field", "    courtesy: Mr.\n", "    courtsey: Mr.\n", ["unknown field 'courtsey'", "did you mean"]),
+])
+def test_broken_yaml_is_refused_with_file_and_line(campaign, tmp_path, name, old, new, words):
+    edit(campaign, "recipients.yaml", old, new)
+    out = tmp_path / "drafts"
+    fails(draft(campaign, out), *words)
+    assert all_files(out) == []
+
+
+def test_non_utf8_bytes_are_refused_with_line(campaign, tmp_path):
+    path = campaign / "recipients.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Marc N. Casper", b"Marc N. Casp\xe9r"))
+    line = path.read_bytes()[: path.read_bytes().index(b"\xe9")].count(b"\n") + 1
+    fails(draft(campaign, tmp_path / "d"), f"recipients.yaml:{line}:", "not valid UTF-8", "0xe9")
+
+
+def test_byte_order_mark_is_accepted(campaign, tmp_path, shared):
+    for name in ("recipients.yaml", "evidence.yaml", f"letters/{LETTER}.yaml"):
+        path = campaign / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    docx_check(shared, *all_files(tmp_path / "d"))
+
+
+def test_billion_laughs_fails_fast(campaign, tmp_path):
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        bomb.append(f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]")
+    (campaign / "recipients.yaml").write_text("\n".join(bomb) + "\n")
+    start = time.monotonic()
+    fails(draft(campaign, tmp_path / "d"), "recipients.yaml:", "expands to more than")
+    assert time.monotonic() - start < 2.0
+
+
+def test_recursive_alias_is_refused(campaign, tmp_path):
+    (campaign / "recipients.yaml").write_text("recipients: &r\n  loop: *r\n")
+    result = draft(campaign, tmp_path / "d")
+    fails(result, "recipients.yaml:")
+
+
+def test_file_over_the_size_limit_is_refused_without_parsing(campaign, tmp_path):
+    from drafter import yamlsrc
+    path = campaign / "evidence.yaml"
+    with path.open("ab") as fh:
+        fh.truncate(yamlsrc.MAX_BYTES + 1)
+    start = time.monotonic()
+    fails(draft(campaign, tmp_path / "d"), "evidence.yaml", "larger than 64 MiB")
+    assert time.monotonic() - start < 5.0
+
+
+def test_large_legal_evidence_file_drafts_in_reasonable_time(campaign, tmp_path):
+    """Twenty thousand extra snippets (about 4 MB) are read, checked and drafted in seconds."""
+    extra = "".join(f"  bulk-{i}:\n    text: Padding snippet number {i} with some words to make it long enough.\n"
+                    f"    source: citizenlab-2022\n    tags: [bulk]\n" for i in range(20_000))
+    text = (campaign / "evidence.yaml").read_text()
+    (campaign / "evidence.yaml").write_text(text.replace("\nsnippets:\n", "\nsnippets:\n" + extra, 1))
+    assert (campaign / "evidence.yaml").stat().st_size > 2_000_000
+    start = time.monotonic()
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start < 30
+
+
+def test_empty_and_missing_files(campaign, tmp_path):
+    (campaign / "recipients.yaml").write_text("")
+    fails(draft(campaign, tmp_path / "d"), "recipients.yaml:1:", "empty")
+    (campaign / "recipients.yaml").unlink()
+    fails(draft(campaign, tmp_path / "d"), "no recipients.yaml")
+
+
+def test_letter_spec_is_a_folder_or_missing(campaign, tmp_path):
+    fails(draft(campaign, tmp_path / "d", letter="no-such-letter"), "no letter spec", "letters here")
+
+
+# ---------------------------------------------------------------- text anywhere
+
+HOSTILE = "A\x00B\x07C\x1bD\ufffeE \u200fRTL\u200e <w:t>&amp; ]]> \"q\" 'a' & < >"
+
+
+def test_xml_invalid_and_markup_characters_in_every_field(campaign, tmp_path, shared):
+    """Control characters are dropped, markup is escaped, RTL marks are kept: the draft is valid."""
+    def quoted(text: str) -> str:
+        return '"' + text.encode("unicode_escape").decode().replace('"', '\\"') + '"'
+
+    edit(campaign, "recipients.yaml", "name: Marc N. Casper", f"name: {quoted('Marc ' + HOSTILE)}")
+    edit(campaign, "recipients.yaml", "organization: Thermo Fisher Scientific",
+         f"organization: {quoted('Thermo ' + HOSTILE)}")
+    edit(campaign, "recipients.yaml", 'address: ["168 Third Avenue"', f'address: [{quoted("168 " + HOSTILE)}')
+    set_snippet_text(campaign, "dna-scale", quoted("Police " + HOSTILE + " collected samples."))
+    out = tmp_path / "d"
+    result = draft(campaign, out)
+    assert result.exit_code == 0, result.output
+    [path] = all_files(out)
+    docx_check(shared, path)
+    body = docx_text(path)
+    visible = "ABCDE \u200fRTL\u200e <w:t>&amp; ]]> \"q\" 'a' & < >"
+    # A quoted word in a name is a nickname ('Charles E. "Chuck" Schumer') and is left out of it.
+    assert "Marc " + visible.replace("\"q\" 'a' ", "") in body
+    assert "Thermo " + visible in body and "168 " + visible in body
+    # Snippet text is trusted Markdown: entities such as &amp; are decoded, and CommonMark turns
+    # NUL into U+FFFD; inline HTML is off, so <w:t> stays text.
+    assert "Police A\ufffdBCDE \u200fRTL\u200e <w:t>& ]]> \"q\" 'a' & < > collected samples." in body
+    assert "\x00" not in body and "\x07" not in body and "\ufffe" not in body
+
+
+def test_very_long_words_and_urls(campaign, tmp_path, shared):
+    word = "Ngawang" * 800                       # 5,600 letters without a space
+    url = "https://example.org/" + "a/" * 2000 + "?q=" + "x" * 3000
+    edit(campaign, "recipients.yaml", "name: Marc N. Casper", f"name: Marc {word}")
+    edit(campaign, "evidence.yaml", "URL: https://citizenlab.ca/", f"URL: {url}\n    note: https://citizenlab.ca/")
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    [path] = all_files(tmp_path / "d")
+    docx_check(shared, path)
+    assert word in docx_text(path)
+    assert url in zipfile.ZipFile(path).read("word/_rels/footnotes.xml.rels").decode().replace("&amp;", "&")
+
+
+TIBETAN = "བོད་ཀྱི་མི་དམངས་ལ་ཞིབ་བཤེར།"    # U+0F00–U+0FFF
+CHINESE = "西藏自治区公安厅"
+
+
+def test_tibetan_and_chinese_have_font_slots(campaign, tmp_path, shared):
+    edit(campaign, "recipients.yaml", "name: Marc N. Casper", f"name: {TIBETAN} {CHINESE} Casper")
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    [path] = all_files(tmp_path / "d")
+    docx_check(shared, path)
+    assert f"{TIBETAN} {CHINESE} Casper" in docx_text(path)
+    styles = zipfile.ZipFile(path).read("word/styles.xml").decode()
+    assert 'w:eastAsia="SimSun"' in styles and 'w:cs="Microsoft Himalaya"' in styles
+    assert 'w:eastAsia="zh-CN"' in styles and 'w:bidi="bo-CN"' in styles
+
+
+def test_tibetan_and_chinese_render_in_libreoffice(campaign, tmp_path, soffice):
+    edit(campaign, "recipients.yaml", "name: Marc N. Casper", f"name: {TIBETAN} {CHINESE} Casper")
+    assert draft(campaign, tmp_path / "d").exit_code == 0
+    [path] = all_files(tmp_path / "d")
+    text = pdf_text(soffice, path, tmp_path)
+    assert CHINESE in text
+    # Tibetan vowel signs are extracted beside their shaped stack, so compare the letters used.
+    assert set(TIBETAN) <= set(text)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / (path.stem + ".pdf"))], capture_output=True, text=True).stdout
+    assert "Tibetan" in fonts and "CJK" in fonts, fonts
+
+
+# ---------------------------------------------------------------- templates
+
+@pytest.mark.parametrize("name, code", [
+    ("class", "{{ recipient.__class__ }}"),
+    ("globals", "{{ cite.__globals__ }}"),
+    ("mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}"),
+    ("format_string", "{{ '{0.__class__}'.format(recipient) }}"),
+    ("format_globals", "{{ '{0.__init__.__globals__}'.format(recipient) }}"),
+    ("attr_filter", "{{ recipient|attr('__class__') }}"),
+    ("format_map", "{{ '{r.__class__}'.format_map({'r': recipient}) }}"),
+])
+def test_sandbox_escapes_are_refused(campaign, tmp_path, name, code):
+    edit(campaign, TEMPLATE, "We write", code + " We write")
+    out = tmp_path / "d"
+    fails(draft(campaign, out), f"{TEMPLATE}:2:", "not allowed in a template", "unsafe")
+    assert all_files(out) == []
+
+
+@pytest.mark.parametrize("name, code", [
+    ("include_absolute", "{% include '/etc/passwd' %}"),
+    ("include_parent", "{% include '../../recipients.yaml' %}"),
+    ("import_parent", "{% import '../../evidence.yaml' as x %}"),
+])
+def test_templates_cannot_read_files_outside_the_templates_folder(campaign, tmp_path, name, code):
+    edit(campaign, TEMPLATE, "We write", code + " We write")
+    fails(draft(campaign, tmp_path / "d"), f"{TEMPLATE}:2:", "not found in letters/templates/")
+
+
+@pytest.mark.parametrize("name, code, words", [
+    ("huge_range", "{% for i in range(10**9) %}x{% endfor %}", ["Range too big"]),
+    ("nested_loops", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+     ["more than 1,000,000 loop steps"]),
+    ("nested_silent_loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+     ["more than 1,000,000 loop steps"]),
+    ("loops_over_a_repeated_string",
+     "{% set s = 'x' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+     ["more than 1,000,000 loop steps"]),
+    ("recursive_macro", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}", ["recurses without end"]),
+    ("output_flood", "{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", ["more than 2,000,000 characters"]),
+    ("repetition", "{{ 'x' * 10**8 }}", ["repeating that gives more than"]),
+    ("power", "{{ 2 ** 100000000 }}", ["power is too large"]),
+    ("printf_width", "{{ '%999999999d' % 1 }}", ["width"]),
+    ("format_width", "{{ '{:>999999999}'.format(1) }}", ["width"]),
+    ("format_filter_width", "{{ '%999999999d'|format(1) }}", ["width"]),
+    ("padding", "{{ 'x'.center(999999999) }}", ["too large"]),
+    ("padding_filter", "{{ 'x'|indent(999999999) }}", ["too large"]),
+    ("join", "{{ range(100000)|join('x' * 100000) }}", ["joining those gives more than"]),
+])
+def test_runaway_templates_are_bounded(campaign, tmp_path, name, code, words):
+    edit(campaign, TEMPLATE, "We write", code + " We write")
+    start = time.monotonic()
+    fails(draft(campaign, tmp_path / "d"), TEMPLATE, *words)
+    assert time.monotonic() - start < 12     # the sandbox's deadline is 10 s; most stop in under 2
+
+
+def test_exponential_macro_recursion_hits_the_step_budget_or_deadline(campaign, tmp_path):
+    edit(campaign, TEMPLATE, "We write",
+         "{% macro f(n) %}{% if n < 40 %}{{ f(n + 1) }}{{ f(n + 1) }}{% endif %}{% endmacro %}{{ f(0) }} We write")
+    start = time.monotonic()
+    out = fails(draft(campaign, tmp_path / "d"), TEMPLATE)
+    assert "loop steps and calls" in out or "seconds" in out
+    assert time.monotonic() - start < 15
+
+
+def test_ordinary_numbers_and_formatting_still_work(campaign, tmp_path):
+    edit(campaign, TEMPLATE, "We write",
+         "{{ '{:,}'.format(1206962) }} / {{ '%d' % 919282 }} / {{ 2 ** 10 }} / {{ ['a', 'b']|join(', ') }}. We write")
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    assert "1,206,962 / 919282 / 1024 / a, b." in docx_text(all_files(tmp_path / "d")[0])
+
+
+def test_template_syntax_error_names_the_line(campaign, tmp_path):
+    edit(campaign, TEMPLATE, "We write", "{% for x in %}\nWe write")
+    fails(draft(campaign, tmp_path / "d"), f"{TEMPLATE}:2:", "template syntax error")
+
+
+# ---------------------------------------------------------------- output paths
+
+@pytest.mark.parametrize("pattern", ["../../{recipient}", "/etc/{recipient}", "sub/{recipient}",
+                                     "..\\\\{recipient}", "C:{recipient}", ".{recipient}"])
+def test_output_pattern_with_a_path_is_refused(campaign, tmp_path, pattern):
+    edit(campaign, f"letters/{LETTER}.yaml", "mode: each", f'mode: each\noutput: "{pattern}"')
+    before = all_files(tmp_path)
+    fails(draft(campaign, tmp_path / "d"), "bad output pattern", "names a file, not a path")
+    assert all_files(tmp_path) == before
+
+
+@pytest.mark.parametrize("pattern", ["{recipient.__class__}", "{recipient[0]}", "{recipient!r}",
+                                     "{recipient:>999999999}", "{0}", "{home}"])
+def test_output_pattern_takes_plain_fields_only(campaign, tmp_path, pattern):
+    edit(campaign, f"letters/{LETTER}.yaml", "mode: each", f'mode: each\noutput: "{pattern}"')
+    fails(draft(campaign, tmp_path / "d"), "bad output pattern", "not a plain field")
+    assert all_files(tmp_path / "d") == []
+
+
+def test_names_from_data_stay_in_the_folder(campaign, tmp_path):
+    """Recipient ids are restricted by the schema; dots and dashes are kept, nothing else."""
+    text = (campaign / "recipients.yaml").read_text().replace("  casper:\n", "  ..casper:\n")
+    (campaign / "recipients.yaml").write_text(text)
+    fails(draft(campaign, tmp_path / "d"), "recipients.yaml:", "does not have the expected form")
+    (campaign / "recipients.yaml").write_text(text.replace("  ..casper:\n", "  a..casper:\n"))
+    edit(campaign, f"letters/{LETTER}.yaml", "to: [casper]", "to: [a..casper]")
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in all_files(tmp_path / "d")] == ["2022-12-15-company-ceo-a..casper.docx"]
+
+
+@pytest.mark.parametrize("pattern, expected", [("CON", "x-CON.docx"), ("nul", "x-nul.docx"),
+                                               ("lpt1", "x-lpt1.docx"), ("a" * 400, "a" * 120 + ".docx")])
+def test_reserved_and_very_long_names_are_made_safe(campaign, tmp_path, pattern, expected):
+    edit(campaign, f"letters/{LETTER}.yaml", "mode: each", f'mode: each\noutput: "{pattern}"')
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in all_files(tmp_path / "d")] == [expected]
+
+
+def test_two_letters_truncated_to_one_name_are_refused(campaign, tmp_path):
+    edit(campaign, "letters/erc-entity-list.yaml", 'output: "{date}-{template}-{recipient}"',
+         'output: "' + "a" * 200 + '-{recipient}"')
+    out = tmp_path / "d"
+    fails(draft(campaign, out, "--each", letter="erc-entity-list"), "two letters would be written to")
+    assert all_files(out) == []
+
+
+def test_existing_file_is_never_overwritten(campaign, tmp_path):
+    out = tmp_path / "d"
+    assert draft(campaign, out).exit_code == 0
+    [path] = all_files(out)
+    path.write_bytes(b"edited in Word")
+    fails(draft(campaign, out), "already exists; not overwritten", "--force")
+    assert path.read_bytes() == b"edited in Word"
+    assert all_files(out) == [path]
+
+
+def test_joint_and_each_do_not_half_write_when_one_name_exists(campaign, tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    taken = out / "2023-10-23-erc-entity-list-yellen.docx"
+    taken.write_bytes(b"mine")
+    fails(draft(campaign, out, "--each", letter="erc-entity-list"), "already exists")
+    assert all_files(out) == [taken] and taken.read_bytes() == b"mine"
+
+
+def test_output_folder_is_a_file(campaign, tmp_path):
+    """Root ignores permission bits, so an unwritable folder is simulated by a path through a file.
+    `-o FILE` is a usage error (exit 2, from click); `-o FILE/sub` cannot be created (exit 1)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"x")
+    result = draft(campaign, blocker)
+    assert result.exit_code == 2 and "is a file" in result.output and "Traceback" not in result.output
+    fails(draft(campaign, blocker / "sub"), "cannot create the output folder")
+    assert blocker.read_bytes() == b"x"
+
+
+def test_output_folder_in_proc_is_refused(campaign):
+    fails(draft(campaign, Path("/proc/self/drafter-test")), "cannot create the output folder")
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path):
+    """A 64 KiB tmpfs (needs root and mount rights); skipped where it cannot be mounted."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (the monkeypatched ENOSPC test covers the code path)")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_read_only_folder(campaign, tmp_path, tiny_tmpfs):
+    """A real read-only file system: a tmpfs remounted read-only (chmod does not stop root)."""
+    out = tiny_tmpfs / "d"
+    out.mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_tmpfs)], check=True)
+    fails(draft(campaign, out), "cannot write: the folder is read-only", "nothing was written")
+    assert all_files(out) == []
+
+
+def test_full_disk_on_a_tiny_tmpfs(campaign, tmp_path, tiny_tmpfs):
+    filler = tiny_tmpfs / "filler"
+    with filler.open("wb") as fh:     # leave about 8 KiB free, less than one draft
+        try:
+            fh.write(b"\0" * (56 * 1024))
+        except OSError:
+            pass
+    out = tiny_tmpfs / "d"
+    result = draft(campaign, out, "--each", letter="erc-entity-list")
+    fails(result, "cannot write: the disk is full", "nothing was written")
+    assert [p.name for p in all_files(tiny_tmpfs)] == ["filler"]
+
+
+@pytest.mark.parametrize("call", ["write", "fsync"])
+def test_full_disk_simulated(campaign, tmp_path, monkeypatch, call):
+    """ENOSPC raised from inside the write: no partial file, no temporary file, exit 1."""
+    from drafter import write
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if call == "fsync":
+        monkeypatch.setattr(write.os, "fsync", full)
+    else:
+        real_fdopen = write.os.fdopen
+
+        class FullFile:
+            def __init__(self, fh):
+                self.fh = fh
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.fh.close()
+
+            def write(self, data):
+                self.fh.write(data[: len(data) // 2])
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+            def __getattr__(self, name):
+                return getattr(self.fh, name)
+
+        monkeypatch.setattr(write.os, "fdopen", lambda fd, mode: FullFile(real_fdopen(fd, mode)))
+    out = tmp_path / "d"
+    fails(draft(campaign, out), "cannot write: the disk is full")
+    assert all_files(out) == []
+
+
+# ---------------------------------------------------------------- metadata hygiene
+
+def _leaks(tmp_path: Path) -> list[str]:
+    words = ["python-docx", "python", "drafter", "jinja", "citeproc", "libreoffice", "generated by",
+             str(tmp_path), str(Path.home()), str(REPO), "/tmp/", "/root", "/home/", "C:\\"]
+    host = socket.gethostname()
+    if len(host) >= 4:
+        words.append(host)
+    user = getpass.getuser()
+    words.append(f">{user}<")      # as an element value (author, lastModifiedBy)
+    if len(user) >= 5:
+        words.append(user)
+    return [w.lower() for w in words]
+
+
+@pytest.mark.parametrize("letter, args", [("erc-entity-list", ()), ("erc-entity-list", ("--each",)),
+                                          ("company-ceo", ("--clean",)), ("company-ceo", ())])
+def test_no_user_host_path_or_tool_name_in_any_part(campaign, tmp_path, letter, args):
+    out = tmp_path / "d"
+    assert draft(campaign, out, *args, letter=letter).exit_code == 0
+    leaks = _leaks(tmp_path)
+    for path in all_files(out):
+        with zipfile.ZipFile(path) as z:
+            assert z.comment == b""
+            for info in z.infolist():
+                assert info.date_time == (1980, 1, 1, 0, 0, 0), info
+                assert info.extra == b"" and info.comment == b""
+                text = z.read(info).decode("utf-8").lower()
+                for word in leaks:
+                    assert word not in text, (path.name, info.filename, word)
+            core = z.read("docProps/core.xml").decode()
+            assert "<dc:creator>Congressional-Executive Commission on China</dc:creator>" in core
+            app = z.read("docProps/app.xml").decode()
+            assert "<Application>" not in app and "<Template>" not in app
+            names = set(z.namelist())
+            assert not [n for n in names if "custom" in n.lower() or "thumbnail" in n.lower()
+                        or n.lower().endswith(".bin")]
+
+
+# ---------------------------------------------------------------- no traceback, ever (subprocess)
+
+BROKEN = {
+    "yaml_syntax": ("recipients.yaml", "  casper:\n", "  casper: [\n"),
+    "bad_utf8": ("recipients.yaml", b"Casper", b"Casp\xff"),
+    "alias_bomb": ("recipients.yaml", None, "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\nd: *c\ne: &e [*e]\n"),
+    "schema": ("recipients.yaml", "role: ceo", "role: [ceo]"),
+    "unknown_snippet": (TEMPLATE, 'snippet("dna-scale")', 'snippet("dna-scal")'),
+    "sandbox": (TEMPLATE, "We write", "{{ ''.__class__.__mro__ }} We write"),
+    "include": (TEMPLATE, "We write", "{% include '/etc/passwd' %} We write"),
+    "runaway": (TEMPLATE, "We write", "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"),
+    "template_syntax": (TEMPLATE, "We write", "{% if %} We write"),
+    "output_path": (f"letters/{LETTER}.yaml", "mode: each", 'mode: each\noutput: "../{recipient}"'),
+    "output_attr": (f"letters/{LETTER}.yaml", "mode: each", 'mode: each\noutput: "{recipient.__class__.__init__}"'),
+    "letterhead_missing": (f"letters/{LETTER}.yaml", "mode: each", "mode: each\nletterhead: nowhere.docx"),
+    "letterhead_not_zip": (f"letters/{LETTER}.yaml", "mode: each", "mode: each\nletterhead: recipients.yaml"),
+    "letterhead_folder": (f"letters/{LETTER}.yaml", "mode: each", "mode: each\nletterhead: letters"),
+    "letter_wrong_type": (f"letters/{LETTER}.yaml", "to: [casper]", "to: {casper: 1}"),
+    "unknown_recipient": (f"letters/{LETTER}.yaml", "to: [casper]", "to: [caspr]"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_cli_never_prints_a_traceback(campaign, tmp_path, case):
+    name, old, new = BROKEN[case]
+    path = campaign / name
+    if old is None:
+        path.write_text(new)
+    elif isinstance(old, bytes):
+        path.write_bytes(path.read_bytes().replace(old, new))
+    else:
+        edit(campaign, name, old, new)
+    if "letterhead:" in str(new):
+        (campaign / "letters" / f"{LETTER}.yaml").write_text(
+            (campaign / "letters" / f"{LETTER}.yaml").read_text().replace(
+                'letterhead: ["Congressional-Executive Commission on China"]\n', ""))
+    out = tmp_path / "d"
+    result = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "draft", LETTER, "-o", str(out)],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert all_files(out) == []
+
+
+@pytest.mark.parametrize("args", [["draft"], ["draft", LETTER, "--format", "exe"], ["draft", LETTER, "--wrap", "5"],
+                                  ["no-such-command"], ["draft", LETTER, "--to"]])
+def test_usage_errors_exit_2_without_traceback(campaign, args):
+    result = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), *args],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
