@@ -279,3 +279,15 @@ def test_python_dash_m(repo, tmp_path):
     import sys
     result = subprocess.run([sys.executable, "-m", "drafter", "--help"], capture_output=True, text=True, cwd=repo)
     assert result.returncode == 0 and "draft" in result.stdout
+
+
+def test_python_docx_reads_the_named_styles(campaign, tmp_path):
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "drafts"
+    assert run(campaign, "draft", "erc-entity-list", "-o", str(out)).exit_code == 0
+    document = docx.Document(str(drafts(out)[0]))
+    styles = [p.style.name for p in document.paragraphs]
+    for name in ("Date", "Inside Address", "Salutation", "Body Text", "List Number", "Quote", "Closing"):
+        assert name in styles, name
+    assert document.core_properties.author == "Congressional-Executive Commission on China"
+    assert document.paragraphs[styles.index("Salutation")].text == "Dear Secretaries Raimondo, Yellen, and Blinken:"
