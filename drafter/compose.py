@@ -5,7 +5,9 @@ composes any number of letters, which is what makes batches fast.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .letter import AddressBlock, Letter, Note, NoteRef, Text
 from .models import LetterSpec, Recipient, Signer
 from .render import BodyRenderer
 from .select import matches
+from .staleness import stale_snippets, stale_sources
 
 
 def date_line(d: dt.date) -> str:
@@ -82,57 +85,7 @@ class Composer:
                          stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
             for r in recipients)
         if comments:
-            # Review notes on evidence and asks. "Today" is the letter's date: a draft is checked
-            # as of the day it is dated, so re-drafting a 2023 letter in 2026 flags nothing that was
-            # fresh in 2023, and a letter dated today is checked against today.
-            # Minimal inline check; to be replaced by drafter/staleness.py (stale_snippets /
-            # stale_sources) once it lands.
-            import dataclasses
-            import re
-            ev, limit, when = self.campaign.evidence, self.campaign.evidence.stale_after_days, self.spec.date
-
-            def words(text: str) -> str:
-                return " ".join(re.findall(r"\w+", text.lower()))
-
-            def snippet_note(sn) -> str | None:
-                if sn.verified is None:
-                    return f"Evidence '{sn.id}' has no verified date: check it against its source before sending."
-                if (when - sn.verified).days > limit:
-                    return (f"Evidence '{sn.id}' was last verified on {sn.verified.isoformat()}, "
-                            f"{(when - sn.verified).days} days before this letter (limit {limit}): check it again.")
-                return None
-
-            def source_note(sid: str) -> str | None:
-                acc = ev.sources[sid].csl.get("accessed")
-                if not acc:
-                    return None
-                day = dt.date(*(acc["date-parts"][0] + [1, 1])[:3])
-                age = (when - day).days
-                return (f"Source '{sid}' was last accessed on {day.isoformat()}, {age} days before this "
-                        f"letter (limit {limit}): check the link and the text still match.") if age > limit else None
-
-            def review(block):
-                seg, out = [], []
-                for item in block.inlines:
-                    if isinstance(item, NoteRef):
-                        cluster = body.clusters[item.number - 1]
-                        said = words("".join(x.text for x in seg))
-                        keys = tuple(c.source for c in cluster)
-                        found = [sn for sn in ev.snippets.values() if sn.sources == keys
-                                 and sn.locator == cluster[0].locator and words(sn.text) in said]
-                        msgs = [m for m in ([snippet_note(sn) for sn in found] +
-                                            [source_note(k) for k in keys]) if m]
-                        item = dataclasses.replace(item, comment=" ".join(dict.fromkeys(msgs)) or None)
-                        seg = []
-                    else:
-                        seg.append(item)
-                    out.append(item)
-                said = words("".join(x.text for x in block.inlines if isinstance(x, Text)))
-                confirm = [a.confirm for a in asks_for(self.campaign.asks.values(), recipients)
-                           if a.confirm and words(a.text) and said.startswith(words(a.text))]
-                return dataclasses.replace(block, inlines=tuple(out), comment=" ".join(confirm) or None)
-
-            body = dataclasses.replace(body, blocks=tuple(review(b) for b in body.blocks))
+            body = dataclasses.replace(body, blocks=self._review(body, recipients))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
         letterhead = self.spec.letterhead if isinstance(self.spec.letterhead, list) else ()
         return Letter(
@@ -142,9 +95,42 @@ class Composer:
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
             cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients))
 
+    def _review(self, body, recipients: list[Recipient]) -> tuple:
+        """Review comments on evidence and asks.
+
+        "Today" is the letter's date: a draft is checked as of the day it is dated, so
+        re-drafting a 2023 letter in 2026 flags nothing that was fresh in 2023.
+        """
+        ev, when = self.campaign.evidence, self.spec.date
+        snippets = {s.id: reason for s, reason in stale_snippets(ev, when)}
+        sources = {s.id: reason for s, reason in stale_sources(ev, when)}
+
+        def note_comment(number: int) -> str | None:
+            nid = body.snippet_ids[number - 1] if body.snippet_ids else None
+            msgs = [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
+                    ] if nid in snippets else []
+            msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
+                     for c in body.clusters[number - 1] if c.source in sources]
+            return " ".join(dict.fromkeys(msgs)) or None
+
+        confirms = [a for a in asks_for(self.campaign.asks.values(), recipients) if a.confirm]
+
+        def review(block):
+            inlines = tuple(dataclasses.replace(x, comment=note_comment(x.number)) if isinstance(x, NoteRef) else x
+                            for x in block.inlines)
+            said = _words("".join(x.text for x in block.inlines if isinstance(x, Text)))
+            confirm = [a.confirm for a in confirms if _words(a.text) and said.startswith(_words(a.text))]
+            return dataclasses.replace(block, inlines=inlines, comment=" ".join(confirm) or None)
+
+        return tuple(review(b) for b in body.blocks)
+
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
         return address.addressee_line(r) if r else entry
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def asks_for(asks, recipients: list[Recipient]) -> list:

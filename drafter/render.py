@@ -45,9 +45,11 @@ class _Collector:
     def __init__(self, evidence: Evidence):
         self.evidence = evidence
         self.clusters: list[tuple[CiteItem, ...]] = []
+        self.snippet_ids: list[str | None] = []   # the snippet behind each cluster, if any
 
-    def add(self, items: tuple[CiteItem, ...]) -> Markup:
+    def add(self, items: tuple[CiteItem, ...], snippet_id: str | None = None) -> Markup:
         self.clusters.append(items)
+        self.snippet_ids.append(snippet_id)
         return Markup(f"{MARK_OPEN}{len(self.clusters) - 1}{MARK_CLOSE}")
 
 
@@ -99,7 +101,7 @@ class Helpers:
     def _view(self, nid: str) -> SnippetView:
         s = self.evidence.snippets[nid]
         items = tuple(CiteItem(sid, s.locator if i == 0 else None, s.label) for i, sid in enumerate(s.sources))
-        return SnippetView(nid, _snippet_markup(s.text), s.tags, s.sources, lambda: self.collector.add(items))
+        return SnippetView(nid, _snippet_markup(s.text), s.tags, s.sources, lambda: self.collector.add(items, nid))
 
     def ask(self, ask) -> Markup:
         """An ask's text followed by its supporting snippets, each with its note."""
@@ -151,7 +153,8 @@ def _template_line(exc: BaseException, template_file: str) -> int | None:
 @dataclass
 class RenderedBody:
     blocks: tuple[Block, ...]
-    clusters: list[tuple[CiteItem, ...]]
+    clusters: list[tuple[CiteItem, ...]]          # one per note, in note order
+    snippet_ids: list[str | None] = field(default_factory=list)   # the snippet behind each note
 
 
 class BodyRenderer:
@@ -209,7 +212,8 @@ class BodyRenderer:
         text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
         blocks, order = self._blocks(text)
         # Notes are numbered by where their markers stand in the text, not by call order.
-        return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order])
+        return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order],
+                            [collector.snippet_ids[i] for i in order])
 
 
 def _inline_runs(children, order: list[int]) -> list:

@@ -193,7 +193,7 @@ def comments_of(path: Path) -> list[str]:
 def test_comments_pass_docx_check_and_show_in_libreoffice(soffice, texts, tmp_path):
     docx = texts["docx"]
     notes = comments_of(docx)
-    assert "Evidence 'dna-method' has no verified date: check it against its source before sending." in notes
+    assert "Evidence 'dna-method': never verified (no 'verified' date); check it against its source before sending." in notes
     assert not any("dna-scale" in n for n in notes)      # verified 2023-10-20, three days before the letter
     assert f"{len(notes)} comments" in docx_check(docx)
     # The comment hangs on the sentence its note supports, up to the note marker.
@@ -231,8 +231,8 @@ def test_staleness_is_judged_at_the_letter_date(tmp_path):
     res = CliRunner().invoke(main, ["-C", str(camp), "draft", "late", "-o", str(out)])
     assert res.exit_code == 0, res.output
     notes = comments_of(next(out.glob("*.docx")))
-    assert any(n.startswith("Evidence 'dna-scale' was last verified on 2023-10-20, 818 days before") for n in notes)
-    assert any("Source 'citizenlab-2022' was last accessed on 2023-10-20" in n for n in notes)
+    assert any(n.startswith("Evidence 'dna-scale': verified 2023-10-20, 818 days ago") for n in notes)
+    assert any("Source 'citizenlab-2022': accessed 2023-10-20" in n for n in notes)
     assert any("Profile 'raimondo'" in n for n in notes)       # the recipient profiles, too
     assert "warning: Profile 'raimondo'" in res.output
 
