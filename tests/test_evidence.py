@@ -142,3 +142,14 @@ def test_schema_command_prints_each_schema(tmp_path):
         assert result.exit_code == 0
         assert json.loads(result.output)["title"] == title
     assert CliRunner().invoke(main, ["schema", "evidense"]).exit_code == 2
+
+
+def test_shipped_schema_files_match_drafter_schema(repo):
+    from click.testing import CliRunner as _Runner
+
+    from drafter.cli import main as _main
+    for kind in ("evidence", "recipients", "asks"):
+        result = _Runner().invoke(_main, ["schema", kind])
+        assert result.exit_code == 0
+        assert (repo / f"{kind}.schema.json").read_text() == result.output, \
+            f"regenerate with: drafter schema {kind} > {kind}.schema.json"
