@@ -16,8 +16,10 @@ import dataclasses
 import hashlib
 import io
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,11 +129,14 @@ class _Maker:
     force: bool
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force) -> "_Maker":
-        campaign = load_campaign(root)
-        spec = constituent_spec(campaign, letter)
+    def of(cls, campaign, spec, out_dir, formats, force) -> "_Maker":
         composer = Composer(campaign, spec)
         return cls(composer, load_spec_letterhead(campaign, composer), Path(out_dir), formats, force)
+
+    @classmethod
+    def load(cls, root, letter, out_dir, formats, force) -> "_Maker":
+        campaign = load_campaign(root)
+        return cls.of(campaign, constituent_spec(campaign, letter), out_dir, formats, force)
 
     def letter(self, job: Job):
         c = job.constituent
@@ -140,10 +145,12 @@ class _Maker:
                                        comments=False)
         return dataclasses.replace(letter, author=c.name)
 
+    def render(self, job: Job) -> dict[str, bytes]:
+        return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
+
     def make(self, job: Job) -> list[Record]:
-        files = render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
         records = []
-        for fmt, data in files.items():
+        for fmt, data in self.render(job).items():
             name = job.stem + SUFFIX[fmt]
             status = store(self.out_dir / name, data, self.force)
             records.append(Record(job.constituent.row, job.constituent.name, job.member.id, name,
@@ -185,17 +192,65 @@ def store(path: Path, data: bytes, force: bool) -> str:
 _maker: _Maker | None = None
 
 
-def _init_worker(args) -> None:
+def _init_worker(maker: _Maker | tuple, parent: int) -> None:
+    """A forked worker inherits the parent's maker, caches warm; a spawned one loads its own."""
     global _maker
-    # Ctrl-C goes to the parent, which stops the pool; its SIGTERM then unwinds the worker
-    # through atomic_write's cleanup (SystemExit), so no temporary file is left behind.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    _maker = _Maker.load(*args)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the pool's terminate() must end the worker
+    _die_with_parent(parent)
+    _maker = maker if isinstance(maker, _Maker) else _Maker.load(*maker)
 
 
-def _make_in_worker(job: Job) -> list[Record]:
-    return _maker.make(job)
+def _die_with_parent(parent: int) -> None:
+    """A killed parent cannot stop its pool, so the workers stop with it: at once on Linux (the
+    kernel's parent-death signal), else when a watcher thread notices. A temporary file they
+    leave is removed by the next run."""
+    try:
+        import ctypes
+        if sys.platform.startswith("linux") and ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:
+            if os.getppid() == parent:       # PR_SET_PDEATHSIG = 1; the parent may already be gone
+                return
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _make_chunk(jobs: list[Job]) -> list[list[Record]]:
+    return [_maker.make(job) for job in jobs]
+
+
+class _Stop:
+    """SIGINT/SIGTERM in the parent while the pool runs: noted, and acted on between results
+    (an exception raised inside the pool's own locks can hang it)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.signum = None
+        self.saved = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self.saved[sig] = signal.signal(sig, self._note)
+        return self
+
+    def _note(self, signum, _frame):
+        self.signum = signum
+
+    def check(self):
+        if self.signum is not None:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)
 
 
 def _pool_context():
@@ -203,32 +258,44 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _make_all(jobs: list[Job], maker_args: tuple, n_procs: int,
+def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
               progress: Callable[[int], None] | None) -> list[Record]:
     records: list[Record] = []
 
-    def done(recs):
-        records.extend(recs)
+    def done(per_letter):
+        for recs in per_letter:
+            records.extend(recs)
         if progress:
-            progress(1)
+            progress(len(per_letter))
 
     if n_procs <= 1 or len(jobs) <= 1:
-        maker = _Maker.load(*maker_args)
         for job in jobs:
-            done(maker.make(job))
+            done([maker.make(job)])
         return records
+    context = _pool_context()
     # Chunks big enough to keep pickling cheap, small enough to balance the load.
-    chunk = max(1, min(32, len(jobs) // (n_procs * 8)))
-    pool = _pool_context().Pool(n_procs, _init_worker, (maker_args,))
-    try:
-        for recs in pool.imap(_make_in_worker, jobs, chunksize=chunk):
-            done(recs)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    size = max(1, min(32, len(jobs) // (n_procs * 8)))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    init = maker if context.get_start_method() == "fork" else load_args
+    with _Stop() as stop:
+        pool = context.Pool(n_procs, _init_worker, (init, os.getpid()))
+        try:
+            results = pool.imap(_make_chunk, chunks)
+            for _ in chunks:
+                while True:
+                    stop.check()
+                    try:
+                        done(results.next(timeout=0.1))
+                        break
+                    except multiprocessing.TimeoutError:
+                        continue
+            pool.close()
+        except BaseException:
+            pool.terminate()           # workers killed; the temporary files they leave go next
+            remove_stray_temps(maker.out_dir)
+            raise
+        finally:
+            pool.join()
     return records
 
 
@@ -299,20 +366,22 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     root = Path(root)
     formats = check_formats(formats)
     campaign = load_campaign(root)
-    spec = constituent_spec(campaign, letter)      # fail on a bad spec before reading the CSV
-    Composer(campaign, spec)                        # ... and on a bad template
+    spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
+    out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
+    maker = _Maker.of(campaign, spec, out_dir, formats, force)
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
     todo, unmatched = plan(people, _load(Legislators, legislators), _load(ZipDistricts, zip_districts))
     review += unmatched
-    out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
+    if todo:
+        maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
     ensure_dir(out_dir)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
-    maker_args = (root, letter, out_dir, formats, force)
-    records = _make_all(todo, maker_args, max(1, min(jobs, len(todo))), progress)
+    load_args = (root, letter, out_dir, formats, force)
+    records = _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress)
     records += [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
     manifest = write_manifest(out_dir / MANIFEST, records)
     review_path = write_review(out_dir / REVIEW, review)
