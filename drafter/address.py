@@ -13,6 +13,7 @@ from typing import NamedTuple
 from .errors import DataError, did_you_mean
 from .models import Recipient
 from .schemas import ROLES
+from .states import STATE_NAMES, state_phrase
 
 HONORABLE = "The Honorable"
 SENATE = "United States Senate"
@@ -60,21 +61,6 @@ PLURALS.update(dict(COMMITTEE_TITLES.values()))
 # Longest first, so "Ranking Member Cruz" is not read as title "Ranking".
 TITLE_WORDS = sorted(PLURALS, key=len, reverse=True)
 
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
-    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
-    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico",
-    "GU": "Guam", "VI": "the U.S. Virgin Islands", "AS": "American Samoa",
-    "MP": "the Northern Mariana Islands",
-}
 
 # Ambassadors, following Robert Hickey, "Honor & Respect" (Protocol School of Washington),
 # https://www.formsofaddress.info/ambassador_us/ : a U.S. ambassador is "The Honorable (name)";
@@ -201,9 +187,9 @@ def _honorific(r: Recipient) -> str:
 def _title(r: Recipient, committee: str | None) -> list[str]:
     lines = [r.title]
     if r.title is None and r.role == "governor":
-        if r.state not in STATE_NAMES:
+        if r.state not in STATE_NAMES or r.state == "DC":
             raise _missing(r, "state", "the state (two-letter code) or a `title:`")
-        lines = [f"Governor of {STATE_NAMES[r.state]}"]
+        lines = [f"Governor of {state_phrase(r.state)}"]
     entry = _committee(r, committee)
     if entry and entry.get("name"):
         lines.append(f"{COMMITTEE_TITLES[entry['title'].lower()][0]}, {entry['name']}")

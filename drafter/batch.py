@@ -27,9 +27,10 @@ from typing import Callable, Iterable
 
 from .campaign import CONSTITUENTS, load_campaign, load_letter
 from .compose import Composer
-from .constituents import (STATE_NAMES, Constituent, Legislators, ReviewItem, ZipDistricts, match,
+from .constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                            read_constituents, write_review)
 from .draft import SUFFIX, load_spec_letterhead, render_outputs
+from .states import STATE_NAMES
 from .errors import DataError, DrafterError, OutputError
 from .models import Recipient
 from .write import atomic_write, ensure_dir, safe_name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import oxml
-from .letter import Block, Letter, NoteRef, Text
+from .letter import Letter, NoteRef, Text
 from .oxml import parts as P
 
 PAGE_W, PAGE_H, MARGIN = 12240, 15840, 1440   # US Letter, one-inch margins (twentieths of a point)

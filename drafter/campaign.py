@@ -58,7 +58,8 @@ def _csl_item(sid: str, raw: dict) -> dict:
     return item
 
 
-def _first_error(errors: list[DataError]) -> None:
+def raise_first(errors: list[DataError]) -> None:
+    """Raise the first error, its hint counting the others."""
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -126,6 +127,15 @@ def build_asks(doc: Located | None, evidence: Evidence) -> tuple[dict[str, Ask],
     return asks, errors
 
 
+def load_evidence(root: str | Path = ".") -> Evidence:
+    """evidence.yaml alone, validated: enough to browse or cite it without the other files."""
+    doc = load_yaml(Path(root) / EVIDENCE_FILE)
+    raise_first(validate(doc, "evidence"))
+    evidence, errors = build_evidence(doc)
+    raise_first(errors)
+    return evidence
+
+
 def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]]:
     """Parse and schema-check evidence.yaml, recipients.yaml and (if present) asks.yaml."""
     root = Path(root)
@@ -151,12 +161,12 @@ def load_campaign(root: str | Path = ".") -> Campaign:
     """Load and validate a campaign folder; raise the first DataError found."""
     root = Path(root)
     docs, errors = read_campaign(root)
-    _first_error(errors)
+    raise_first(errors)
     evidence, ref_errors = build_evidence(docs["evidence"])
-    _first_error(ref_errors)
+    raise_first(ref_errors)
     recipients, signers, groups = build_people(docs["recipients"])
     asks, ask_errors = build_asks(docs.get("asks"), evidence)
-    _first_error(ask_errors)
+    raise_first(ask_errors)
     return Campaign(root, evidence, recipients, signers, groups, docs, asks)
 
 
@@ -212,7 +222,7 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     """Read, validate and resolve a letter spec against the campaign."""
     path = resolve_letter_path(campaign.root, str(letter))
     doc = load_yaml(path)
-    _first_error(check_letter_doc(doc, campaign))
+    raise_first(check_letter_doc(doc, campaign))
     data = doc.data
     signers = data.get("from", [])      # none in a constituent letter
     return LetterSpec(

@@ -30,9 +30,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from .errors import DataError, did_you_mean
+from .write import replace_text
 from .schemas import RECIPIENT
 from .validate import validate
 from .yamlsrc import Located, parse_yaml
@@ -457,27 +456,6 @@ class _CampaignText:
 
 # ---- writing ------------------------------------------------------------------------------
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def base_path(recipients_path: str | Path) -> Path:
     """Where the import records fingerprints of what it wrote (see the module docstring)."""
     recipients_path = Path(recipients_path)
@@ -605,9 +583,10 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
 
     new_text = campaign.render(dict(added))
     _check_result(recipients_path, new_text, doc, report)
-    _atomic_write(recipients_path, new_text)
+    recipients_path.parent.mkdir(parents=True, exist_ok=True)
+    replace_text(recipients_path, new_text)
     report.written.append(recipients_path)
-    _atomic_write(bpath, json.dumps(base, indent=0, sort_keys=True, ensure_ascii=False) + "\n")
+    replace_text(bpath, json.dumps(base, indent=0, sort_keys=True, ensure_ascii=False) + "\n")
     report.written.append(bpath)
     return report
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,25 +19,12 @@ import yaml
 
 from .congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of
 from .errors import DataError
+from .write import replace_text
 from .models import Recipient
+from .states import STATE_NAMES
 
 # --------------------------------------------------------------------------- states
 
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
-    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
-    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-    "DC": "District of Columbia", "PR": "Puerto Rico", "GU": "Guam",
-    "VI": "U.S. Virgin Islands", "AS": "American Samoa", "MP": "Northern Mariana Islands",
-}
 NO_SENATORS = DELEGATE_STATES | COMMISSIONER_STATES   # a delegate / resident commissioner only
 
 
@@ -528,16 +513,10 @@ def _cell(value) -> str:
 def write_review(path: str | Path, items) -> Path:
     """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            out = csv.writer(fh)
-            out.writerow(REVIEW_COLUMNS)
-            for it in sorted(items, key=lambda i: i.row):
-                out.writerow([it.row, _cell(it.name), _cell(it.zip), _cell(it.state), it.reason,
-                              " ".join(it.candidates)])
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(REVIEW_COLUMNS)
+    for it in sorted(items, key=lambda i: i.row):
+        out.writerow([it.row, _cell(it.name), _cell(it.zip), _cell(it.state), it.reason, " ".join(it.candidates)])
+    replace_text(path, buf.getvalue(), encoding="utf-8-sig")
     return path

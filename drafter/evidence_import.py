@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +19,7 @@ from io import StringIO
 from pathlib import Path
 
 from .errors import DataError
+from .write import replace_text
 from .schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
 from .yamlsrc import parse_yaml
 
@@ -484,22 +483,6 @@ def _add_sources(doc, new: dict[str, dict]) -> None:
             entry.ca.items[last] = [None, None, _blank_line(text), None]
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool = False) -> ImportReport:
     """Import the sources of a CSL-JSON or BibTeX file into evidence.yaml.
 
@@ -527,7 +510,7 @@ def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool
     y.dump(doc, out)
     text = out.getvalue()
     _verify(evidence_path, before or {}, new, text, original)
-    _atomic_write(evidence_path, text)
+    replace_text(evidence_path, text)
     report.written = evidence_path
     return report
 

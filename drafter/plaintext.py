@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .letter import Block, Letter, NoteRef, Text
+from .letter import Block, Letter, NoteRef
 
 SOURCES_HEADING = "Sources"
 

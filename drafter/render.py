@@ -21,8 +21,8 @@ from markupsafe import Markup
 from .citations import CiteItem
 from .errors import DrafterError, TemplateError, did_you_mean
 from .letter import Block, NoteRef, Text
-from .models import Evidence, Recipient
-from .sandbox import MAX_OUTPUT, SafeEnvironment, render_bounded  # noqa: F401 - MAX_OUTPUT re-exported
+from .models import Evidence
+from .sandbox import SafeEnvironment, render_bounded
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")

@@ -56,6 +56,17 @@ def target_path(out_dir: Path, name: str, suffix: str) -> Path:
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def replace_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace a campaign file (recipients.yaml, evidence.yaml, ...) with new text, atomically."""
+    atomic_write(path, text.encode(encoding), force=True)
+
+
 def ensure_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +77,8 @@ def ensure_dir(out_dir: Path) -> None:
 def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
     """Write via a temporary file in the same folder and rename: a reader sees all or nothing.
 
-    Without `force` an existing file is never replaced (checked again at the final link)."""
+    Without `force` an existing file is never replaced (checked again at the final link); a
+    replaced file keeps its permissions."""
     if path.exists() and not force:
         raise OutputError("already exists; not overwritten", file=str(path),
                           hint="use --force to replace it, or -o for another folder")
@@ -78,7 +90,7 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         if force:
             os.replace(tmp, path)
         else:

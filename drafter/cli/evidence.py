@@ -8,29 +8,11 @@ import textwrap
 import click
 
 from . import main, root
-from ..campaign import EVIDENCE_FILE, build_evidence
+from ..campaign import EVIDENCE_FILE, load_evidence
 from ..citations import DEFAULT_STYLE, CiteItem, Citer
 from ..errors import DataError, did_you_mean
 from ..evidence_import import import_sources
-from ..models import Evidence
 from ..staleness import stale_snippets, stale_sources
-from ..validate import validate
-from ..yamlsrc import load_yaml
-
-
-def load_evidence(campaign_root) -> Evidence:
-    """evidence.yaml alone, validated (the other campaign files are not needed to browse it)."""
-    doc = load_yaml(campaign_root / EVIDENCE_FILE)
-    errors = validate(doc, "evidence")
-    if not errors:
-        evidence, errors = build_evidence(doc)
-    if errors:
-        first = errors[0]
-        if len(errors) > 1:
-            first.hint = (first.hint + "; " if first.hint else "") + \
-                f"{len(errors) - 1} more problem(s): run 'drafter check'"
-        raise first
-    return evidence
 
 
 def _today(value: str | None) -> dt.date | None:
