@@ -514,11 +514,46 @@ def _sort_key(profile: dict):
             profile.get("surname", ""), profile["name"])
 
 
-def _read_legislators(path: Path) -> list:
-    legislators = _read_source(path, "legislators-current.yaml")
-    if not isinstance(legislators, list) or not all(
-            isinstance(m, dict) and isinstance(m.get("id"), dict) and m["id"].get("bioguide")
-            and m.get("terms") for m in legislators):
+def _current_record(loader, node) -> dict:
+    """One legislator with only what drafter reads: id.bioguide, name and the latest term.
+    Building just these from the parsed nodes is what keeps loading fast (the earlier terms
+    are most of the file)."""
+    out: dict = {}
+    for knode, vnode in node.value:
+        if knode.value == "id" and isinstance(vnode, yaml.MappingNode):
+            out["id"] = {"bioguide": loader.construct_object(v, deep=True)
+                         for k, v in vnode.value if k.value == "bioguide"}
+        elif knode.value == "name":
+            out["name"] = loader.construct_object(vnode, deep=True)
+        elif knode.value == "terms" and isinstance(vnode, yaml.SequenceNode) and vnode.value:
+            out["terms"] = [loader.construct_object(vnode.value[-1], deep=True)]
+    return out
+
+
+def read_legislators(path: str | Path) -> list[dict]:
+    """The records of legislators-current.yaml, each reduced to id, name and current term."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            loader = _FastLoader(fh)
+            try:
+                root = loader.get_single_node()
+                items = root.value if isinstance(root, yaml.SequenceNode) else None
+                legislators = None if items is None else [
+                    _current_record(loader, n) if isinstance(n, yaml.MappingNode) else None for n in items]
+            finally:
+                loader.dispose()
+    except FileNotFoundError:
+        raise DataError("file not found", file=str(path), hint="expected legislators-current.yaml") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise DataError(f"YAML syntax error: {exc.problem}", file=str(path),
+                        line=mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, OSError) as exc:
+        raise DataError(f"cannot read legislators-current.yaml: {exc}", file=str(path)) from None
+    if legislators is None or not all(
+            m and isinstance(m.get("id"), dict) and m["id"].get("bioguide") and m.get("terms")
+            for m in legislators):
         raise DataError("expected a list of legislators, each with id.bioguide and terms",
                         file=str(path), hint="use legislators-current.yaml from congress-legislators")
     return legislators
@@ -544,7 +579,7 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
         raise DataError("--committee needs the membership file",
                         hint="pass --committees committee-membership-current.yaml")
 
-    legislators = _read_legislators(legislators_path)
+    legislators = read_legislators(legislators_path)
     memberships, all_committees = _memberships(Path(committees_path)) if committees_path else ({}, set())
     text, doc = _read_campaign_file(recipients_path)
     campaign = _CampaignText(text, doc)

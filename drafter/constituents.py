@@ -15,9 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from .congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of
+from .congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
 from .errors import DataError
 from .write import replace_text
 from .models import Recipient
@@ -338,20 +337,8 @@ class Legislators:
     @classmethod
     def load(cls, path: str | Path) -> "Legislators":
         path = Path(path)
-        try:
-            with open(path, "rb") as fh:
-                data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except OSError as exc:
-            raise DataError(f"cannot read the legislators file: {exc.strerror}", file=path) from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                            line=mark.line + 1 if mark else None) from None
-        if not isinstance(data, list):
-            raise DataError("expected a list of legislators (legislators-current.yaml)", file=path,
-                            hint="download it from github.com/unitedstates/congress-legislators")
         members = []
-        for i, record in enumerate(data):
+        for i, record in enumerate(read_legislators(path)):
             try:
                 members.append(recipient_from_legislator(record))
             except (KeyError, TypeError, IndexError, ValueError) as exc:

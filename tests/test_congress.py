@@ -241,3 +241,22 @@ def test_cli_import_and_list(tmp_path, data):
     assert result.exit_code == 1 and "did you mean 'SSFR'" in result.output
     assert "Traceback" not in result.output
     assert runner.invoke(main, ["-C", str(tmp_path), "recipients", "list", "--role", "senatr"]).exit_code == 2
+
+
+def test_reduced_reading_gives_the_same_profiles_as_a_full_parse(data, legislators_list):
+    from drafter.congress import profile_of, read_legislators
+    reduced = read_legislators(data / "legislators-current.yaml")
+    assert [profile_of(m, None) for m in reduced] == [profile_of(m, None) for m in legislators_list]
+
+
+def test_reading_a_file_that_is_not_a_legislators_list(tmp_path):
+    from drafter.congress import read_legislators
+    from drafter.errors import DataError
+    bad = tmp_path / "legislators.yaml"
+    bad.write_text("- id: {bioguide: X1}\n  name: {first: A}\n- just a string\n")
+    with pytest.raises(DataError, match="expected a list of legislators"):
+        read_legislators(bad)
+    bad.write_text("- id: [unclosed\n")
+    with pytest.raises(DataError, match="YAML syntax error") as info:
+        read_legislators(bad)
+    assert info.value.line is not None
