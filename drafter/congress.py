@@ -96,11 +96,16 @@ class ImportReport:
 
 # ---- reading the source files -------------------------------------------------------------
 
-def _read_source(path: str | Path, what: str):
+def _read_source(path: str | Path, what: str, build=None):
+    """A source YAML file's data; `build(loader)` may build just part of it from the nodes."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
-            return yaml.load(fh, Loader=_FastLoader)
+            loader = _FastLoader(fh)
+            try:
+                return build(loader) if build else loader.get_single_data()
+            finally:
+                loader.dispose()
     except FileNotFoundError:
         raise DataError("file not found", file=str(path), hint=f"expected {what}") from None
     except yaml.MarkedYAMLError as exc:
@@ -532,25 +537,13 @@ def _current_record(loader, node) -> dict:
 
 def read_legislators(path: str | Path) -> list[dict]:
     """The records of legislators-current.yaml, each reduced to id, name and current term."""
-    path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            loader = _FastLoader(fh)
-            try:
-                root = loader.get_single_node()
-                items = root.value if isinstance(root, yaml.SequenceNode) else None
-                legislators = None if items is None else [
-                    _current_record(loader, n) if isinstance(n, yaml.MappingNode) else None for n in items]
-            finally:
-                loader.dispose()
-    except FileNotFoundError:
-        raise DataError("file not found", file=str(path), hint="expected legislators-current.yaml") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DataError(f"YAML syntax error: {exc.problem}", file=str(path),
-                        line=mark.line + 1 if mark else None) from None
-    except (yaml.YAMLError, OSError) as exc:
-        raise DataError(f"cannot read legislators-current.yaml: {exc}", file=str(path)) from None
+    def build(loader):
+        root = loader.get_single_node()
+        if not isinstance(root, yaml.SequenceNode):
+            return None
+        return [_current_record(loader, n) if isinstance(n, yaml.MappingNode) else None for n in root.value]
+
+    legislators = _read_source(path, "legislators-current.yaml", build)
     if legislators is None or not all(
             m and isinstance(m.get("id"), dict) and m["id"].get("bioguide") and m.get("terms")
             for m in legislators):
