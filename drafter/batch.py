@@ -270,8 +270,12 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             progress(len(per_letter))
 
     if n_procs <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            done([maker.make(job)])
+        try:
+            for job in jobs:
+                done([maker.make(job)])
+        except BaseException:
+            remove_stray_temps(maker.out_dir)   # Ctrl-C can land between a temp file and its rename
+            raise
         return records
     context = _pool_context()
     # Chunks big enough to keep pickling cheap, small enough to balance the load.

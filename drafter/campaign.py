@@ -5,6 +5,7 @@ nothing here knows about templates or Word.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,6 +219,11 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
     return errors
 
 
+def letter_date(value) -> dt.date:
+    """A spec's date; 'today' is the day the letter is drafted (constituent letters at an event)."""
+    return dt.date.today() if value == "today" else parse_date(value)
+
+
 def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     """Read, validate and resolve a letter spec against the campaign."""
     path = resolve_letter_path(campaign.root, str(letter))
@@ -226,7 +232,7 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     data = doc.data
     signers = data.get("from", [])      # none in a constituent letter
     return LetterSpec(
-        path=path, name=path.stem, template=data["template"], date=parse_date(data["date"]),
+        path=path, name=path.stem, template=data["template"], date=letter_date(data["date"]),
         to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
         mode=data.get("mode", "joint"),
         signers=tuple(signers if isinstance(signers, list) else [signers]),

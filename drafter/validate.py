@@ -8,7 +8,7 @@ from functools import lru_cache
 import jsonschema
 
 from .errors import DataError, did_you_mean
-from .schemas import SCHEMAS
+from .schemas import DATE_PATTERN, SCHEMAS
 from .yamlsrc import Located
 
 
@@ -189,6 +189,8 @@ def _message(error, doc: Located) -> tuple[str, str | None]:
     path = list(error.absolute_path)
     where = ".".join(str(p) for p in path) or "the file"
     hint = None
+    if _is_date_choice(error):
+        return f"{where}: {error.instance!r} is not a date", "write YYYY-MM-DD, YYYY-MM, YYYY or 'today'"
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         known = list(error.schema.get("properties", {}))
@@ -267,14 +269,21 @@ def invalid_items(doc: Located, kind: str) -> set[tuple]:
     return out
 
 
+def _is_date_choice(error) -> bool:
+    """A date that may also be a keyword (a letter's `date: today`)."""
+    return error.validator == "anyOf" and any(
+        isinstance(sub, dict) and sub.get("pattern") == DATE_PATTERN for sub in error.validator_value)
+
+
 def validate(doc: Located, kind: str) -> list[DataError]:
     """All schema errors in `doc`, sorted by line."""
     if doc.data is None:
         return [DataError("the file is empty", file=str(doc.path), line=1)]
     out = []
     for top in _schema_errors(doc, kind):
-        errors = [top] if top.validator == "oneOf" and isinstance(top.instance, dict) and "text" in top.instance \
-            else _leaf_errors(top)
+        keep_whole = (top.validator == "oneOf" and isinstance(top.instance, dict) and "text" in top.instance) \
+            or _is_date_choice(top)
+        errors = [top] if keep_whole else _leaf_errors(top)
         for error in errors:
             message, hint = _message(error, doc)
             path = tuple(error.absolute_path)

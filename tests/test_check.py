@@ -339,3 +339,19 @@ def test_event_parser_errors(text, message):
     with pytest.raises(yamlsrc.DataError) as info:
         yamlsrc.parse_yaml(text, "t.yaml")
     assert str(info.value).startswith(message)
+
+
+def test_letter_date_today_or_a_clear_error(tmp_path, repo):
+    import shutil
+
+    from drafter.check import check_campaign
+    for name in ("evidence.yaml", "recipients.yaml", "asks.yaml"):
+        shutil.copy(repo / name, tmp_path / name)
+    shutil.copytree(repo / "letters", tmp_path / "letters")
+    spec = tmp_path / "letters" / "constituent.yaml"
+    assert "date: today" in spec.read_text()
+    assert not [f for f in check_campaign(tmp_path) if f.severity == "error"]
+    spec.write_text(spec.read_text().replace("date: today", "date: tomorrow"))
+    [error] = [f for f in check_campaign(tmp_path) if f.severity == "error"]
+    assert error.file == str(spec) and error.line == 7
+    assert "'tomorrow' is not a date" in error.message and "'today'" in error.hint
