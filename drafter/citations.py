@@ -53,10 +53,21 @@ def resolve_style(name: str, root: Path | None = None) -> Path:
 
 
 def _patched_style_bytes(path: Path) -> bytes:
-    """citeproc-py ignores CSL 1.0.1's `initialize="false"`; make the style say what it means
-    by pushing the style-wide `initialize-with` down to the names that do initialize."""
+    """Make a style say, in what citeproc-py understands, what CSL 1.0.1 means:
+    - `initialize="false"`, which it ignores: push the style-wide `initialize-with` down to the
+      names that do initialize;
+    - a `label` renders only when its variable is set (it printed "Edition" with no edition):
+      wrap each in a condition on that variable."""
     tree = etree.parse(str(path))
     root = tree.getroot()
+    for label in list(root.iter(f"{{{CSL_NS}}}label")):
+        variable = label.get("variable")
+        if not variable or variable == "locator" or label.getparent().tag == f"{{{CSL_NS}}}names":
+            continue
+        choose = etree.Element(f"{{{CSL_NS}}}choose")
+        cond = etree.SubElement(choose, f"{{{CSL_NS}}}if", variable=variable)
+        label.addprevious(choose)
+        cond.append(label)
     init = root.get("initialize-with")
     if init is not None:
         del root.attrib["initialize-with"]
