@@ -22,6 +22,7 @@ import csv
 import dataclasses
 import io
 import json
+import multiprocessing
 import random
 import subprocess
 import sys
@@ -35,8 +36,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from drafter.batch import _Maker, plan, run_batch  # noqa: E402
-from drafter.constituents import STATE_NAMES, Legislators, read_constituents  # noqa: E402
+from drafter.constituents import Legislators, read_constituents  # noqa: E402
+from drafter.states import STATE_NAMES  # noqa: E402
 from drafter.draft import docx_bytes  # noqa: E402
+from drafter.write import atomic_write  # noqa: E402
 from drafter.letter import AddressBlock  # noqa: E402
 from drafter.package import FIXED_TIME  # noqa: E402
 
@@ -181,6 +184,27 @@ def batch_seconds(csv_path: Path, legislators: Path, out: Path, jobs: int) -> tu
     return report.seconds, end - marks["start"]
 
 
+def _write_files(args) -> None:
+    folder, names, size = args
+    data = bytes(range(256)) * (size // 256 + 1)
+    for name in names:
+        atomic_write(Path(folder) / name, data[:size])
+
+
+def write_floor(out: Path, n: int, procs: int, size: int = 7_500) -> float:
+    """Seconds to write n files of `size` bytes the way drafter does (temp file, fsync, link),
+    with no letter made at all: what the file system alone costs with 1 or 2 processes."""
+    out.mkdir(parents=True)
+    names = [f"{i:05d}.docx" for i in range(n)]
+    t = time.perf_counter()
+    if procs == 1:
+        _write_files((out, names, size))
+    else:
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            pool.map(_write_files, [(out, names[i::procs], size) for i in range(procs)])
+    return time.perf_counter() - t
+
+
 def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
     """Peak resident memory (MB) of a fresh process running the batch."""
     code = ("import json, resource, sys; sys.path.insert(0, %r)\n"
@@ -249,6 +273,9 @@ def main() -> int:
         print()
         print(f"--jobs 2 vs --jobs 1: {runs[1][0] / runs[2][0]:.2f}x whole run, "
               f"{runs[1][1] / runs[2][1]:.2f}x letter phase (target >= 1.7x); files identical: {same}")
+        floor = {p: min(write_floor(tmp / f"fs-{p}-{r}", n, p) for r in range(args.repeat)) for p in (1, 2)}
+        print(f"file-system floor, {n:,} files written as drafter writes them, no letters made: "
+              f"{floor[1]:.2f} s with 1 process, {floor[2]:.2f} s with 2 ({floor[1] / floor[2]:.2f}x)")
 
         if not args.skip_memory:
             print()
