@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from . import address
 from .campaign import Campaign, TEMPLATE_SUFFIX
 from .citations import Citer
 from .errors import DataError
-from .letter import AddressBlock, Letter, Note, NoteRef, Text
+from .letter import AddressBlock, Letter, Note, NoteRef
 from .models import LetterSpec, Recipient, Signer
 from .render import BodyRenderer
 from .select import matches
@@ -113,24 +112,17 @@ class Composer:
                      for c in body.clusters[number - 1] if c.source in sources]
             return " ".join(dict.fromkeys(msgs)) or None
 
-        confirms = [a for a in asks_for(self.campaign.asks.values(), recipients) if a.confirm]
-
         def review(block):
             inlines = tuple(dataclasses.replace(x, comment=note_comment(x.number)) if isinstance(x, NoteRef) else x
                             for x in block.inlines)
-            said = _words("".join(x.text for x in block.inlines if isinstance(x, Text)))
-            confirm = [a.confirm for a in confirms if _words(a.text) and said.startswith(_words(a.text))]
-            return dataclasses.replace(block, inlines=inlines, comment=" ".join(confirm) or None)
+            ask = self.campaign.asks.get(block.origin[4:]) if (block.origin or "").startswith("ask:") else None
+            return dataclasses.replace(block, inlines=inlines, comment=ask.confirm if ask else None)
 
         return tuple(review(b) for b in body.blocks)
 
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
         return address.addressee_line(r) if r else entry
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def asks_for(asks, recipients: list[Recipient]) -> list:

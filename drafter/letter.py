@@ -33,6 +33,7 @@ class Block:
     inlines: tuple
     list_id: int | None = None
     comment: str | None = None      # a review note on the whole paragraph (an ask to confirm, ...)
+    origin: str | None = None       # where its text came from, e.g. "ask:entity-list"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ from .models import Evidence
 from .sandbox import SafeEnvironment, render_bounded
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+# A tag naming where a paragraph's text came from ("ask:entity-list"), so later steps can
+# attach review notes to it without matching words.
+TAG_OPEN, TAG_CLOSE = "\ue002", "\ue003"
+_TAG = re.compile(f"{TAG_OPEN}([^{TAG_CLOSE}]*){TAG_CLOSE}")
+_PRIVATE = str.maketrans("", "", MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE)
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 # Chicago: the note number follows punctuation, so move a marker past a following mark.
@@ -35,7 +40,7 @@ TEMPLATES_HINT = "letters/templates/ (no paths outside it)"
 
 def md_escape(value: Any) -> str:
     """A data value as literal Markdown text."""
-    text = str(value).replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+    text = str(value).translate(_PRIVATE)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -77,7 +82,7 @@ class SnippetView:
 
 
 def _snippet_markup(text: str) -> Markup:
-    return Markup(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
+    return Markup(text.translate(_PRIVATE))
 
 
 class Helpers:
@@ -106,7 +111,7 @@ class Helpers:
     def ask(self, ask) -> Markup:
         """An ask's text followed by its supporting snippets, each with its note."""
         parts = [_snippet_markup(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
-        return Markup(" ").join(parts)
+        return Markup(f"{TAG_OPEN}ask:{ask.id}{TAG_CLOSE}") + Markup(" ").join(parts)
 
     def snippet(self, nid: str) -> SnippetView:
         if nid not in self.evidence.snippets:
@@ -216,13 +221,18 @@ class BodyRenderer:
                             [collector.snippet_ids[i] for i in order])
 
 
-def _inline_runs(children, order: list[int]) -> list:
-    """Inline tokens to Text runs and note markers; `order` collects marker indexes in document order."""
+def _inline_runs(children, order: list[int], origins: list[str] | None = None) -> list:
+    """Inline tokens to Text runs and note markers; `order` collects marker indexes in document
+    order, `origins` the tags met in the text."""
     out: list = []
     styles: list[str] = []
     link: list[str] = []
 
     def add_text(text: str):
+        if TAG_OPEN in text:
+            if origins is not None:
+                origins.extend(_TAG.findall(text))
+            text = _TAG.sub("", text)
         pos = 0
         for m in _MARKER.finditer(text):
             if m.start() > pos:
@@ -288,18 +298,20 @@ def markdown_blocks(md: MarkdownIt, text: str) -> tuple[list[Block], list[int]]:
         elif tok.type == "blockquote_close":
             quote -= 1
         elif tok.type == "inline":
-            runs = tuple(_inline_runs(tok.children, order))
+            origins: list[str] = []
+            runs = tuple(_inline_runs(tok.children, order, origins))
             if not runs:
                 continue
+            origin = origins[0] if origins else None
             if lists:
                 kind, lid = lists[-1]
-                blocks.append(Block(kind, runs, lid))
+                blocks.append(Block(kind, runs, lid, origin=origin))
             elif quote:
-                blocks.append(Block("quote", runs))
+                blocks.append(Block("quote", runs, origin=origin))
             elif prev is not None and prev.type == "heading_open":
-                blocks.append(Block("heading", runs))
+                blocks.append(Block("heading", runs, origin=origin))
             else:
-                blocks.append(Block("para", runs))
+                blocks.append(Block("para", runs, origin=origin))
         elif tok.type in ("fence", "code_block"):
             code = Token("text", "", 0, content=tok.content.rstrip())
             blocks.append(Block("para", tuple(_inline_runs([code], order))))
