@@ -18,7 +18,7 @@ BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBull
                 "quote": "Quote", "heading": "BodyText"}
 
 
-class _Rels:
+class Relationships:
     """Hyperlink relationships of one part."""
 
     def __init__(self, first: int = 1):
@@ -38,7 +38,7 @@ class _Rels:
         return self.by_url[url]
 
 
-def _runs(inlines, rels: _Rels, comments: "_Comments | None" = None) -> str:
+def runs_xml(inlines, rels: Relationships, comments: "_Comments | None" = None) -> str:
     """Runs for inline items. A note marker with a review comment anchors it on the text since
     the previous marker of the paragraph (the claim the note supports) and the marker itself."""
     out: list[str] = []
@@ -92,7 +92,7 @@ def _default_sect(footer_id: str) -> str:
             f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
 
 
-def document_xml(letter: Letter, rels: _Rels, comments: _Comments | None, lists: list[str],
+def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None, lists: list[str],
                  sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True) -> str:
     """The body. `comments` None drafts without review comments; `text_letterhead` False when a
     Word letterhead's header carries the organisation's name instead."""
@@ -120,7 +120,7 @@ def document_xml(letter: Letter, rels: _Rels, comments: _Comments | None, lists:
         if block.kind == "heading":
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
                             for x in inlines)
-        runs = wrap(block.comment, _runs(inlines, rels, comments))
+        runs = wrap(block.comment, runs_xml(inlines, rels, comments))
         body.append(oxml.paragraph(runs, BLOCK_STYLES[block.kind], num=num,
                                    keep_next=block.kind == "heading"))
     body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
@@ -133,7 +133,8 @@ def document_xml(letter: Letter, rels: _Rels, comments: _Comments | None, lists:
 
 
 @lru_cache(maxsize=None)
-def _static_parts() -> dict[str, bytes]:
+def static_parts() -> dict[str, bytes]:
+    """The parts that are the same in every draft (styles, settings, fonts, footer), built once."""
     return {"word/styles.xml": P.styles_xml().encode(),
             "word/settings.xml": P.settings_xml().encode(),
             "word/fontTable.xml": P.font_table_xml().encode(),
@@ -143,15 +144,15 @@ def _static_parts() -> dict[str, bytes]:
 @lru_cache(maxsize=32)
 def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
     """footnotes.xml and its hyperlink relationships; the letters of a batch share their notes."""
-    rels = _Rels()
-    xml = P.footnotes_xml([(n.number, _runs(n.inlines, rels)) for n in notes]).encode()
+    rels = Relationships()
+    xml = P.footnotes_xml([(n.number, runs_xml(n.inlines, rels)) for n in notes]).encode()
     return xml, tuple(rels.items)
 
 
 def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
     `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
-    rels = _Rels()
+    rels = Relationships()
     rels.add("styles", "styles.xml")
     rels.add("settings", "settings.xml")
     rels.add("fontTable", "fontTable.xml")
@@ -160,8 +161,8 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     overrides: dict[str, str] = {}
     if letterhead is None:
         sect, text_width = _default_sect(rels.add("footer", "footer1.xml")), TEXT_WIDTH
-        extra["word/footer1.xml"] = _static_parts()["word/footer1.xml"]
-        styles = _static_parts()["word/styles.xml"]
+        extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
+        styles = static_parts()["word/styles.xml"]
     else:
         refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
         sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
@@ -179,8 +180,8 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
         rels.add("comments", "comments.xml")
     out: dict[str, bytes] = {}
     word = {"word/document.xml": document.encode(), "word/styles.xml": styles,
-            "word/settings.xml": _static_parts()["word/settings.xml"],
-            "word/fontTable.xml": _static_parts()["word/fontTable.xml"],
+            "word/settings.xml": static_parts()["word/settings.xml"],
+            "word/fontTable.xml": static_parts()["word/fontTable.xml"],
             "word/footnotes.xml": footnotes, **extra}
     if lists:
         word["word/numbering.xml"] = P.numbering_xml(lists).encode()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import address, oxml
-from .build import PAGE_H, PAGE_W, _Rels, _runs, _static_parts   # the letter builder's pieces, reused
+from .build import PAGE_H, PAGE_W, Relationships, runs_xml, static_parts
 from .campaign import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from .compose import Composer, asks_for
 from .errors import DataError, TemplateError
@@ -24,8 +24,8 @@ from .letter import Block, NoteRef, Text
 from .models import LetterSpec, Recipient
 from .oxml import parts as P
 from .package import zip_parts
-from .plaintext import _body_blocks, _md_inlines, md_escape
-from .render import BodyRenderer, _snippet_markup
+from .plaintext import body_lines, markdown_inlines, md_escape
+from .render import BodyRenderer, trusted_markdown
 from .select import select_recipients
 from .write import atomic_write, ensure_dir, safe_name
 
@@ -164,7 +164,7 @@ class KitRenderer:
         handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
         ctx = self.composer.context(recipients, {
             # asks without their supporting snippets, for short forms (posts, scripts)
-            "ask_texts": [_snippet_markup(a.text) for a in asks],
+            "ask_texts": [trusted_markdown(a.text) for a in asks],
             "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
                     "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
             "salutation": address.joint_salutation(recipients),
@@ -203,7 +203,7 @@ _MD_NOTE = re.compile(r"(?<!\\)\[\^(\d+)\]")
 
 
 def _md(inlines, note) -> str:
-    return _MD_NOTE.sub(lambda m: note(int(m.group(1))), _md_inlines(inlines))
+    return _MD_NOTE.sub(lambda m: note(int(m.group(1))), markdown_inlines(inlines))
 
 
 def _strong_headings(blocks) -> tuple[Block, ...]:
@@ -213,11 +213,11 @@ def _strong_headings(blocks) -> tuple[Block, ...]:
 
 
 def _text(blocks, note) -> str:
-    return "\n\n".join(_body_blocks(blocks, lambda inl: _plain(inl, note), None))
+    return "\n\n".join(body_lines(blocks, lambda inl: _plain(inl, note), None))
 
 
 def _markdown(blocks, note) -> str:
-    return "\n\n".join(_body_blocks(_strong_headings(blocks), lambda inl: _md(inl, note), None, markdown=True))
+    return "\n\n".join(body_lines(_strong_headings(blocks), lambda inl: _md(inl, note), None, markdown=True))
 
 
 def _note_text(runs) -> str:
@@ -230,7 +230,7 @@ def _footnoted(r: Rendered, prefix: str) -> tuple[str, str]:
     md = _markdown(r.blocks, lambda n: f"[^{prefix}-{n}]")
     if r.notes:
         text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
-        md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {_md_inlines(n)}" for i, n in enumerate(r.notes, 1))
+        md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     return text, md
 
 
@@ -363,7 +363,7 @@ def _factsheet_sect(footer_id: str) -> str:
 def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], notes) -> bytes:
     """A one-page document: the template's first heading is the title, later headings are
     Heading 1; lists and real footnotes as in a letter. No address, salutation or signature."""
-    rels = _Rels()
+    rels = Relationships()
     for target in ("styles", "settings", "fontTable", "footnotes"):
         rels.add(target, f"{target}.xml")
     footer = rels.add("footer", "footer1.xml")
@@ -376,14 +376,14 @@ def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], not
                 lists.append(block.kind)
                 list_ids[block.list_id] = len(lists)
             num = (list_ids[block.list_id], 0)
-        body.append(oxml.paragraph(_runs(block.inlines, rels), style, num=num))
+        body.append(oxml.paragraph(runs_xml(block.inlines, rels), style, num=num))
     if lists:
         rels.add("numbering", "numbering.xml")
     document = (f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}'
                 f'{_factsheet_sect(footer)}</w:body></w:document>')
-    note_rels = _Rels()
-    note_xml = [(n, _runs(runs, note_rels)) for n, runs in enumerate(notes, 1)]
-    static = _static_parts()
+    note_rels = Relationships()
+    note_xml = [(n, runs_xml(runs, note_rels)) for n, runs in enumerate(notes, 1)]
+    static = static_parts()
     word = {"word/document.xml": document.encode(), "word/styles.xml": _factsheet_styles(),
             "word/settings.xml": static["word/settings.xml"], "word/fontTable.xml": static["word/fontTable.xml"],
             "word/footnotes.xml": P.footnotes_xml(note_xml).encode(), "word/footer1.xml": static["word/footer1.xml"]}

@@ -39,7 +39,7 @@ def _wrap(text: str, width: int | None, first: str = "", rest: str = "") -> str:
     return "\n".join(out)
 
 
-def _body_blocks(blocks: tuple[Block, ...], render, wrap: int | None, markdown: bool = False) -> list[str]:
+def body_lines(blocks: tuple[Block, ...], render, wrap: int | None, markdown: bool = False) -> list[str]:
     """Body paragraphs; consecutive items of one list are kept together without blank lines."""
     out: list[str] = []
     counters: dict[int, int] = {}
@@ -80,7 +80,7 @@ def _frame(letter: Letter, escape) -> tuple[list[str], list[str]]:
 def letter_text(letter: Letter, wrap: int | None = None) -> str:
     """The letter as plain text; `wrap` is a line width (None: one line per paragraph, for web forms)."""
     head, tail = _frame(letter, str)
-    body = _body_blocks(letter.body, _plain_inlines, wrap)
+    body = body_lines(letter.body, _plain_inlines, wrap)
     parts = head + body + tail
     if letter.notes:
         width = len(str(len(letter.notes))) + 2
@@ -102,7 +102,8 @@ def md_escape(text: str) -> str:
                      for line in text.split("\n"))
 
 
-def _md_inlines(inlines) -> str:
+def markdown_inlines(inlines) -> str:
+    """Inline runs as Markdown: emphasis, links and pandoc-style note references."""
     out = []
     for item in inlines:
         if isinstance(item, NoteRef):
@@ -126,8 +127,8 @@ def letter_markdown(letter: Letter) -> str:
     head, tail = _frame(letter, md_escape)
     head = [p.replace("\n", "\\\n") for p in head]
     tail = [p.replace("\n", "\\\n") for p in tail]
-    body = _body_blocks(letter.body, _md_inlines, None, markdown=True)
+    body = body_lines(letter.body, markdown_inlines, None, markdown=True)
     parts = head + body + tail
     if letter.notes:
-        parts.append("\n".join(f"[^{n.number}]: {_md_inlines(n.inlines)}" for n in letter.notes))
+        parts.append("\n".join(f"[^{n.number}]: {markdown_inlines(n.inlines)}" for n in letter.notes))
     return "\n\n".join(parts) + "\n"

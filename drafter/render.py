@@ -81,7 +81,8 @@ class SnippetView:
         return self._cite()
 
 
-def _snippet_markup(text: str) -> Markup:
+def trusted_markdown(text: str) -> Markup:
+    """Markdown from the campaign's own files (snippets, asks), minus drafter's private marks."""
     return Markup(text.translate(_PRIVATE))
 
 
@@ -106,11 +107,11 @@ class Helpers:
     def _view(self, nid: str) -> SnippetView:
         s = self.evidence.snippets[nid]
         items = tuple(CiteItem(sid, s.locator if i == 0 else None, s.label) for i, sid in enumerate(s.sources))
-        return SnippetView(nid, _snippet_markup(s.text), s.tags, s.sources, lambda: self.collector.add(items, nid))
+        return SnippetView(nid, trusted_markdown(s.text), s.tags, s.sources, lambda: self.collector.add(items, nid))
 
     def ask(self, ask) -> Markup:
         """An ask's text followed by its supporting snippets, each with its note."""
-        parts = [_snippet_markup(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
+        parts = [trusted_markdown(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
         return Markup(f"{TAG_OPEN}ask:{ask.id}{TAG_CLOSE}") + Markup(" ").join(parts)
 
     def snippet(self, nid: str) -> SnippetView:
