@@ -7,6 +7,7 @@ further file costs a fraction of that). Each run has its own profile folder, so 
 from __future__ import annotations
 
 import os
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -46,18 +47,28 @@ def convert_files(files: list[Path], out_dir: Path, target: str = "pdf", suffix:
         env = {**os.environ, "HOME": profile}   # LibreOffice may write outside its profile too
         cmd = soffice_command(exe, Path(profile), out_dir, target, files)
         try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
-                                  env=env, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            raise ConversionError(f"LibreOffice did not finish converting {len(files)} file(s) in {timeout:.0f} s",
-                                  hint="nothing was written; try fewer letters at once") from None
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env, start_new_session=True)
         except OSError as exc:
             raise ConversionError(f"cannot run LibreOffice ({exe}): {exc.strerror}",
                                   hint=f"reinstall {DEBIAN_PACKAGE}") from None
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except BaseException as exc:
+            # soffice starts soffice.bin in its own session: end the whole group, not just the parent.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.communicate()
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
+            raise ConversionError(f"LibreOffice did not finish converting {len(files)} file(s) in {timeout:.0f} s",
+                                  hint="nothing was written; try fewer letters at once") from None
     outputs = [out_dir / (f.stem + suffix) for f in files]
     missing = [p.name for p in outputs if not p.is_file() or p.stat().st_size == 0]
     if proc.returncode != 0 or missing:
-        detail = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
+        detail = (stderr or stdout).decode(errors="replace").strip().splitlines()
         raise ConversionError(f"LibreOffice could not convert {', '.join(missing) or 'the drafts'}"
                               + (f": {detail[-1]}" if detail else f" (exit status {proc.returncode})"),
                               hint="nothing was written")

@@ -324,7 +324,9 @@ def read_letterhead(path: str | Path) -> Letterhead:
         lh.refs.append((kind, typ, name))
         if kind == "header":
             header_text[typ] = _text_lines(pkg.xml(rel["target"]))
-    lh.header_lines = header_text.get("default") or header_text.get("first") or ()
+    # Text outputs have one "page": they take the header the first page shows.
+    first = header_text.get("first") if lh.title_page else None
+    lh.header_lines = first or header_text.get("default") or header_text.get("first") or ()
     theme = by_type.get("theme")
     if theme in pkg.infos and not pkg.has(_rels_name(theme)):
         lh.theme = "word/theme/theme1.xml"

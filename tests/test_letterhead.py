@@ -228,3 +228,23 @@ def test_missing_letterhead_file(tmp_path):
     res = run("draft", spec, "-o", tmp_path / "out")
     assert res.exit_code == 1 and "letterhead file not found" in res.output
     assert re.search(r"nope\.docx", res.output)
+
+
+def test_text_forms_take_the_first_page_header(campaign, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Tibet Action Example, 1 Main Street"
+    section.header.paragraphs[0].text = "Tibet Action Example (continued)"
+    document.save(str(campaign / "two-headers.docx"))
+    spec = campaign / "letters" / "company-ceo.yaml"
+    spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
+                                             "letterhead: two-headers.docx"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "--format", "txt",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = next(out.glob("*.txt")).read_text()
+    assert text.startswith("Tibet Action Example, 1 Main Street")
+    assert "(continued)" not in text

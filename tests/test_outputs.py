@@ -255,3 +255,30 @@ def test_ask_to_confirm_carries_a_comment(tmp_path):
     para = next(p for p in re.findall(r"<w:p>.*?</w:p>", body) if "Impose Global Magnitsky" in p)
     assert "<w:commentRangeStart" in para and "<w:commentReference" in para
     docx_check(path)
+
+
+def test_a_hung_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from drafter.convert import convert_files
+    from drafter.errors import ConversionError
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 61.25 &\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("DRAFTER_SOFFICE", str(fake))
+    doc = tmp_path / "a.docx"
+    doc.write_bytes(b"x")
+    with pytest.raises(ConversionError, match="did not finish"):
+        convert_files([doc], tmp_path, timeout=1)
+    time.sleep(0.2)
+
+    def cmdline(pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                return fh.read()
+        except OSError:      # gone meanwhile
+            return b""
+    alive = [p for p in os.listdir("/proc") if p.isdigit() and b"61.25" in cmdline(p)]
+    assert alive == []
+    assert not (tmp_path / "a.pdf").exists()
