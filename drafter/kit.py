@@ -19,7 +19,8 @@ from . import address, oxml
 from .build import PAGE_H, PAGE_W, Relationships, runs_xml, static_parts
 from .campaign import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from .compose import Composer, asks_for
-from .errors import DataError, TemplateError
+from .convert import find_soffice, pdf_bytes
+from .errors import ConversionError, DataError, TemplateError
 from .letter import Block, NoteRef, Text
 from .models import LetterSpec, Recipient
 from .oxml import parts as P
@@ -404,6 +405,20 @@ def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], not
     return zip_parts(out)
 
 
+FACTSHEET_PAGES = 1
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+
+def page_count(docx: bytes) -> int | None:
+    """Pages of a .docx as LibreOffice lays it out, or None when LibreOffice is not installed."""
+    try:
+        find_soffice()
+    except ConversionError:
+        return None
+    [pdf] = pdf_bytes({"factsheet.docx": docx}).values()
+    return len(_PDF_PAGE.findall(pdf))
+
+
 def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, bytes]:
     r = kr.render("factsheet", recipients)
     if not r.blocks or r.blocks[0].kind != "heading":
@@ -520,6 +535,12 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             files[f"shareholder-questions-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
     if not missing("factsheet"):
         item, data = factsheet(kr, recipients)
+        pages = page_count(data)
+        if pages is None:
+            report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
+                                  "(apt-get install libreoffice-writer)")
+        else:
+            item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
         report.items.append(item)
         files["factsheet.docx"] = data
     title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"

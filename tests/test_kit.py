@@ -199,7 +199,7 @@ def test_cli_writes_prints_and_refuses_to_overwrite(campaign, tmp_path):
 
 def test_cli_usage_and_data_errors(campaign, tmp_path):
     result = run("-C", campaign, "kit", "erc-entity-list", "--state", "OR", "-o", tmp_path / "o")
-    assert result.exit_code == 1 and "--legislators and --state go together" in result.stderr
+    assert result.exit_code == 2 and "--legislators and --state go together" in result.stderr
     spec = campaign / "letters/erc-entity-list.yaml"
     spec.write_text(spec.read_text().replace("hashtags: [Tibet]", "hashtags: ['two words']"))
     result = run("-C", campaign, "kit", "erc-entity-list", "-o", tmp_path / "o")
@@ -213,3 +213,14 @@ def test_campaign_without_kit_templates_says_what_is_missing(campaign, tmp_path)
     report = make_kit(campaign, "erc-entity-list", tmp_path / "out")
     assert report.items == [] and report.ok
     assert any("no template letters/templates/kit-email.md.j2" in s for s in report.skipped)
+
+
+def test_factsheet_over_one_page_is_reported(campaign, soffice, tmp_path):
+    template = campaign / "letters/templates/kit-factsheet.md.j2"
+    extra = "".join(f"\n- Extra line {i} that a campaigner added to the fact sheet.\n" for i in range(40))
+    template.write_text(template.read_text() + extra)
+    out = tmp_path / "kit"
+    result = run("-C", campaign, "kit", "company-ceo", "-o", out)
+    assert result.exit_code == 1
+    assert re.search(r"fact sheet: [2-9] page\(s\), [1-8] over the 1 limit", result.stderr)
+    assert (out / "factsheet.docx").exists()       # written in full, not cut

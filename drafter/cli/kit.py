@@ -26,6 +26,9 @@ def kit(ctx, letter, out_dir, legislators, state, district, force):
 
     Everything is written even when an item is too long; the command then names each item to
     shorten, with its overshoot, and exits 1."""
+    if (legislators is None) != (state is None) or (district is not None and state is None):
+        raise click.UsageError("--legislators and --state go together (and --district needs both), e.g. "
+                               "--legislators ../shared/data/congress-legislators/legislators-current.yaml --state OR")
     report = make_kit(root(ctx), letter, out_dir, force=force, legislators=legislators, state=state,
                       district=district)
     for path in report.paths:
