@@ -109,7 +109,7 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     # Letter-wide review notes hang on the salutation.
     body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
     list_ids: dict[int, int] = {}
-    for block in letter.body:
+    for i, block in enumerate(letter.body):
         num = None
         if block.kind in ("ordered", "bullet"):
             if block.list_id not in list_ids:
@@ -121,8 +121,11 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
                             for x in inlines)
         runs = wrap(block.comment, runs_xml(inlines, rels, comments))
+        # A heading, or the sentence that introduces a list, stays on the page with what follows.
+        introduces_list = (block.kind not in ("ordered", "bullet") and i + 1 < len(letter.body)
+                           and letter.body[i + 1].kind in ("ordered", "bullet"))
         body.append(oxml.paragraph(runs, BLOCK_STYLES[block.kind], num=num,
-                                   keep_next=block.kind == "heading"))
+                                   keep_next=block.kind == "heading" or introduces_list))
     body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
     body.append(_signatures(letter.signatures, text_width))
     for i, line in enumerate(letter.cc):

@@ -136,7 +136,8 @@ def test_unknown_evidence_id_suggests(campaign, tmp_path):
     out = tmp_path / "drafts"
     result = run(campaign, "draft", "company-ceo", "-o", str(out))
     assert result.exit_code == 1
-    assert str(template) in result.output
+    line = next(i for i, text in enumerate(template.read_text().splitlines(), 1) if '"dna-scal"' in text)
+    assert f"{template}:{line}:" in result.output
     assert "unknown snippet 'dna-scal'" in result.output and "did you mean 'dna-scale'?" in result.output
     assert not out.exists() or not list(out.iterdir())
 
@@ -291,3 +292,12 @@ def test_python_docx_reads_the_named_styles(campaign, tmp_path):
         assert name in styles, name
     assert document.core_properties.author == "Congressional-Executive Commission on China"
     assert document.paragraphs[styles.index("Salutation")].text == "Dear Secretaries Raimondo, Yellen, and Blinken:"
+
+
+def test_the_sentence_before_a_list_stays_with_it(campaign, tmp_path):
+    out = tmp_path / "drafts"
+    assert run(campaign, "draft", "company-ceo", "-o", str(out)).exit_code == 0
+    xml = zipfile.ZipFile(drafts(out)[0]).read("word/document.xml").decode()
+    lead_in = re.search(r'<w:p><w:pPr><w:pStyle w:val="BodyText"/>(<w:keepNext/>)?</w:pPr>(?:(?!</w:p>).)*?'
+                        r'We ask\s*(?:(?!</w:p>).)*?</w:p>', xml)
+    assert lead_in and lead_in.group(1), "the lead-in paragraph should keep with the list"

@@ -14,8 +14,8 @@ from ..draft import FORMATS, draft as draft_letters
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the drafts [default: drafts/ in the campaign folder].")
 @click.option("--to", "to", multiple=True, metavar="ID", help="Only these recipients (repeatable).")
-@click.option("--each", "mode", flag_value="each", help="One letter per recipient.")
-@click.option("--joint", "mode", flag_value="joint", help="One letter to all recipients.")
+@click.option("--each", is_flag=True, help="One letter per recipient.")
+@click.option("--joint", is_flag=True, help="One letter to all recipients.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format, repeatable: docx (default), pdf (needs LibreOffice), txt, md.")
 @click.option("--wrap", type=click.IntRange(20, 1000), default=None, metavar="N",
@@ -23,8 +23,11 @@ from ..draft import FORMATS, draft as draft_letters
 @click.option("--clean", is_flag=True, help="No review comments in the draft.")
 @click.option("--force", is_flag=True, help="Replace drafts that already exist.")
 @click.pass_context
-def draft(ctx, letter, out_dir, to, mode, formats, wrap, clean, force):
+def draft(ctx, letter, out_dir, to, each, joint, formats, wrap, clean, force):
     """Draft LETTER (a spec path, or a name in letters/) as Word files (or PDF, text, Markdown)."""
+    if each and joint:
+        raise click.UsageError("choose one of --each and --joint")
+    mode = "each" if each else "joint" if joint else None
     out_dir = out_dir if out_dir is not None else root(ctx) / "drafts"
     for d in draft_letters(root(ctx), letter, out_dir, to=to, mode=mode, clean=clean, force=force,
                            formats=formats or ("docx",), wrap=wrap):
