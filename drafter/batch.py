@@ -33,13 +33,12 @@ from .draft import SUFFIX, load_spec_letterhead, render_outputs
 from .states import STATE_NAMES
 from .errors import DataError, DrafterError, OutputError
 from .models import Recipient
-from .write import atomic_write, ensure_dir, safe_name
+from .write import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
 MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status")
-TEMP_PATTERN = ".drafter-*.part"     # write.atomic_write's temporary files
 
 # Statuses in manifest.csv
 WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW = (
@@ -274,7 +273,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             for job in jobs:
                 done([maker.make(job)])
         except BaseException:
-            remove_stray_temps(maker.out_dir)   # Ctrl-C can land between a temp file and its rename
+            remove_stray_temps(maker.out_dir, everything=True)   # Ctrl-C can land between a temp file and its rename
             raise
         return records
     context = _pool_context()
@@ -297,7 +296,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             pool.close()
         except BaseException:
             pool.terminate()           # workers killed; the temporary files they leave go next
-            remove_stray_temps(maker.out_dir)
+            remove_stray_temps(maker.out_dir, everything=True)
             raise
         finally:
             pool.join()
@@ -322,18 +321,6 @@ def check_formats(formats) -> tuple[str, ...]:
         raise DrafterError(f"format {bad[0]!r} is not available in a batch",
                            hint="use " + ", ".join(BATCH_FORMATS))
     return formats
-
-
-def remove_stray_temps(out_dir: Path) -> int:
-    """Temporary files a killed run left behind (finished files are never temporary)."""
-    n = 0
-    for tmp in out_dir.glob(TEMP_PATTERN):
-        try:
-            tmp.unlink()
-            n += 1
-        except FileNotFoundError:
-            pass
-    return n
 
 
 def _cell(text: str) -> str:

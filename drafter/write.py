@@ -56,6 +56,42 @@ def target_path(out_dir: Path, name: str, suffix: str) -> Path:
     return path
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".drafter-", ".part"
+_TEMP_OWNER = re.compile(rf"{re.escape(TEMP_PREFIX)}(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process is running; a killed one left as a zombie is not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True   # no /proc (macOS): trust the signal check
+
+
+def remove_stray_temps(out_dir: Path, everything: bool = False) -> int:
+    """Remove temporary files that killed runs left in `out_dir` (a finished draft is never
+    temporary). A temp file names the process writing it, so another run still writing in the
+    same folder keeps its own; `everything` is for a run cleaning up after its own interruption."""
+    removed = 0
+    for tmp in Path(out_dir).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        owner = _TEMP_OWNER.match(tmp.name)
+        if not everything and owner and _alive(int(owner.group(1))):
+            continue
+        try:
+            tmp.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -84,7 +120,7 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
                           hint="use --force to replace it, or -o for another folder")
     fd, tmp = None, None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".drafter-", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fd = None
             fh.write(data)

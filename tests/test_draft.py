@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import docx_check, docx_text, pdf_text
+from conftest import REPO as REPO_ROOT, docx_check, docx_text, pdf_text
 from drafter.cli import main
 
 
@@ -301,3 +301,34 @@ def test_the_sentence_before_a_list_stays_with_it(campaign, tmp_path):
     lead_in = re.search(r'<w:p><w:pPr><w:pStyle w:val="BodyText"/>(<w:keepNext/>)?</w:pPr>(?:(?!</w:p>).)*?'
                         r'We ask\s*(?:(?!</w:p>).)*?</w:p>', xml)
     assert lead_in and lead_in.group(1), "the lead-in paragraph should keep with the list"
+
+
+def test_a_killed_draft_leaves_no_docx_and_the_next_run_clears_its_temp_file(campaign, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "drafts"
+    out.mkdir()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        # A temp file of a live process (another run writing here) must be left alone.
+        (out / f".drafter-{live.pid}-abc.part").write_bytes(b"PK half")
+        # Kill a real draft while it runs: whatever it left, no .docx is partial.
+        proc = subprocess.Popen([sys.executable, "-m", "drafter", "-C", str(campaign), "draft", "erc-entity-list",
+                                 "--each", "-o", str(out)], cwd=REPO_ROOT,
+                                env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+        time.sleep(0.6)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for path in drafts(out):
+            assert zipfile.ZipFile(path).testzip() is None
+        (out / f".drafter-{proc.pid}-xyz.part").write_bytes(b"PK half")   # as a kill mid-write leaves it
+        result = run(campaign, "draft", "erc-entity-list", "--each", "-o", str(out), "--force")
+        assert result.exit_code == 0, result.output
+        left = sorted(p.name for p in out.glob(".drafter-*"))
+        assert left == [f".drafter-{live.pid}-abc.part"]
+    finally:
+        live.kill()
+        live.wait()
