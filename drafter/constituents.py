@@ -273,6 +273,22 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
                        note=note.replace("\r\n", "\n").replace("\r", "\n") if note else None), None
 
 
+def _rows(reader, path: Path):
+    """The CSV's rows; a row the csv module cannot read is a DataError naming it."""
+    row = 0
+    while True:
+        row += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"row {row} cannot be read: {exc}", file=path, line=row,
+                            hint='is a quotation mark (") left open in this row? Everything after it '
+                                 "reads as one cell") from None
+        yield cells
+
+
 def read_constituents(path: str | Path, review: list | None = None) -> list[Constituent]:
     """The volunteers in a spreadsheet's CSV export.
 
@@ -287,7 +303,7 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
         raise DataError(f"cannot read the constituents file: {exc.strerror}", file=path) from None
     text = _decode(data, path)
     delimiter = _delimiter(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    records = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), path)
     header = next(records, None)
     if not header or not any(h.strip() for h in header):
         raise DataError("the file is empty; the first row must name the columns", file=path, line=1,

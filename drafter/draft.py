@@ -14,7 +14,7 @@ from .letter import Letter
 from .package import zip_parts
 from .plaintext import letter_markdown, letter_text
 from .select import group_letters, select_recipients
-from .write import atomic_write, ensure_dir, output_name, remove_stray_temps, target_path
+from .write import already_exists, ensure_dir, output_name, remove_stray_temps, target_path, write_all
 
 FORMATS = ("docx", "pdf", "txt", "md")
 SUFFIX = {"docx": ".docx", "pdf": ".pdf", "txt": ".txt", "md": ".md"}
@@ -121,11 +121,10 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
     for per_letter in paths:
         for path in per_letter.values():
             if path.exists() and not force:
-                atomic_write(path, b"", force=False)  # raises the standard 'already exists' error
+                raise already_exists(path)
     outputs = render_outputs(letters, formats, clean, letterhead, wrap)
     ensure_dir(out_dir)   # only now: a failed conversion leaves no folder behind either
     remove_stray_temps(out_dir)   # what a killed run left behind
-    for per_letter, files in zip(paths, outputs):
-        for fmt, data in files.items():
-            atomic_write(per_letter[fmt], data, force=force)
+    write_all([(per_letter[fmt], data) for per_letter, files in zip(paths, outputs)
+               for fmt, data in files.items()], force=force)
     return [Draft(item, list(p.values())[0], list(p.values())) for item, p in zip(letters, paths)]

@@ -110,47 +110,86 @@ def ensure_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out_dir)) from None
 
 
+def already_exists(path: Path) -> OutputError:
+    return OutputError("already exists; not overwritten", file=str(path),
+                       hint="use --force to replace it, or -o for another folder")
+
+
+def _write_failed(path: Path, exc: OSError) -> OutputError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
+              errno.EROFS: "the folder is read-only", errno.EDQUOT: "disk quota exceeded"}.get(
+        exc.errno, exc.strerror or str(exc))
+    return OutputError(f"cannot write: {reason}", file=str(path),
+                       hint="nothing was written; free space or choose another folder with -o")
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """The data in a temporary file beside `path`, on disk (fsync), with the final permissions."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _commit(tmp: str, path: Path, force: bool) -> None:
+    """Put a staged file in place; without `force`, never over a file that appeared meanwhile."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        if path.exists():   # a file system without hard links
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def write_all(files: list[tuple[Path, bytes]], force: bool = False) -> None:
+    """Write several files all or nothing: each is staged in a temporary file first, and only
+    when every one is on disk are they put in place. On any failure (a full disk, an existing
+    file) this call's temporary files and the new files it placed are removed."""
+    staged: list[tuple[Path, str]] = []
+    placed: list[Path] = []
+    current = files[0][0] if files else Path(".")
+    try:
+        for path, data in files:
+            current = path
+            if path.exists() and not force:
+                raise already_exists(path)
+            staged.append((path, _stage(path, data)))
+        for path, tmp in staged:
+            current = path
+            existed = path.exists()
+            _commit(tmp, path, force)
+            if not existed:
+                placed.append(path)
+    except BaseException as exc:
+        for _, tmp in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for path in placed:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):
+            raise already_exists(current) from None
+        if isinstance(exc, OSError):
+            raise _write_failed(current, exc) from None
+        raise
+
+
 def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
     """Write via a temporary file in the same folder and rename: a reader sees all or nothing.
 
     Without `force` an existing file is never replaced (checked again at the final link); a
     replaced file keeps its permissions."""
-    if path.exists() and not force:
-        raise OutputError("already exists; not overwritten", file=str(path),
-                          hint="use --force to replace it, or -o for another folder")
-    fd, tmp = None, None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fd = None
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)   # fails if the file appeared meanwhile; never clobbers
-                os.unlink(tmp)
-            except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-                    raise
-                if path.exists():   # a file system without hard links
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-        tmp = None
-    except FileExistsError:
-        raise OutputError("already exists; not overwritten", file=str(path),
-                          hint="use --force to replace it") from None
-    except OSError as exc:
-        reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
-                  errno.EROFS: "the folder is read-only", errno.EDQUOT: "disk quota exceeded"}.get(
-            exc.errno, exc.strerror or str(exc))
-        raise OutputError(f"cannot write: {reason}", file=str(path),
-                          hint="nothing was written; free space or choose another folder with -o") from None
-    finally:
-        if fd is not None:
-            os.close(fd)
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    write_all([(path, data)], force)

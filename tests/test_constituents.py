@@ -285,3 +285,12 @@ def test_multiline_address_cells_become_one_line(tmp_path):
 def test_at_large_district_in_a_districted_state(legislators, zips):
     m = match(person("AL", "35005", district=0), legislators, zips)
     assert m.review.reason == "AL has no at-large seat; give the district number (1-7)"
+
+
+def test_an_open_quote_that_swallows_the_file_names_its_row(tmp_path):
+    path = tmp_path / "people.csv"
+    rows = "".join(f"P{i},{i} Main,Waltham,MA,02451\n" for i in range(6000))
+    path.write_text('Name,Street,City,State,ZIP\n"Pema,1 Main,Waltham,MA,02451\n' + rows)
+    with pytest.raises(DataError) as info:
+        read_constituents(path, [])
+    assert info.value.line == 2 and "quotation mark" in info.value.hint

@@ -641,3 +641,35 @@ def test_broken_csv_is_refused_cleanly(campaign, shared, tmp_path, name, data, w
     out = tmp_path / "out"
     fails(_batch(campaign, shared, out, people), *words)
     assert not [p for p in all_files(out) if p.suffix == ".docx"]
+
+
+def test_disk_full_after_the_first_of_several_letters(campaign, tmp_path, tiny_tmpfs):
+    filler = tiny_tmpfs / "filler"
+    with filler.open("wb") as fh:     # room for about one draft of three
+        try:
+            fh.write(b"\0" * (50 * 1024))
+        except OSError:
+            pass
+    out = tiny_tmpfs / "d"
+    result = draft(campaign, out, "--each", letter="erc-entity-list")
+    fails(result, "cannot write: the disk is full", "nothing was written")
+    assert [p.name for p in all_files(tiny_tmpfs)] == ["filler"]
+    filler.unlink()
+    assert draft(campaign, out, "--each", letter="erc-entity-list").exit_code == 0   # nothing blocks a re-run
+
+
+def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch):
+    from drafter import write
+    real_stage, calls = write._stage, []
+
+    def stage(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_stage(path, data)
+
+    monkeypatch.setattr(write, "_stage", stage)
+    out = tmp_path / "d"
+    result = draft(campaign, out, "--each", letter="erc-entity-list")
+    fails(result, "the disk is full", "nothing was written")
+    assert all_files(out) == []
