@@ -76,6 +76,17 @@ def _joined(sep: str, items) -> list:
     return items
 
 
+def _check_replace(text: str, old, new, count=-1) -> None:
+    """A replacement that would grow the text past MAX_OUTPUT is refused before it is made."""
+    if not isinstance(text, str) or not isinstance(old, str) or not isinstance(new, str):
+        return
+    hits = (len(text) + 1 if old == "" else text.count(old))
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    if len(text) + hits * (len(new) - len(old)) > MAX_OUTPUT:
+        raise SecurityError(f"that replacement gives more than {MAX_OUTPUT:,} characters")
+
+
 def _check_printf(fmt: str) -> None:
     if _PRINTF_WIDTH.search(fmt):
         raise SecurityError("a %-format width or precision that large (or '*') is not allowed")
@@ -99,6 +110,10 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
             def guarded(value, *args, **kwargs):
                 _check_printf(str(value))
                 return func(value, *args, **kwargs)
+        elif func is jinja2.filters.do_replace:
+            def guarded(eval_ctx, value, old, new, count=None):
+                _check_replace(str(value), str(old), str(new), -1 if count is None else count)
+                return func(eval_ctx, value, old, new, count)
         elif func in _SIZED_FILTERS:
             def guarded(*args, **kwargs):
                 for value in (*args[1:], *kwargs.values()):
@@ -122,6 +137,8 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(owner, str) and method in _SIZED_METHODS:
             for value in (*args, *kwargs.values()):
                 _check_number(value)
+        if isinstance(owner, str) and method == "replace" and len(args) >= 2:
+            _check_replace(owner, *args[:3])
         if isinstance(owner, str) and method == "join" and len(args) == 1:
             args = (_joined(owner, args[0]),)
         return super().call(__context, __obj, *args, **kwargs)
