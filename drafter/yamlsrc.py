@@ -273,6 +273,13 @@ def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
         raise DataError(f"YAML syntax error: {problem}", file=str(path),
                         line=mark.line + 1 if mark else None,
                         column=mark.column + 1 if mark else None, hint=hint) from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow, e.g. from pasted text
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise DataError(f"the control character U+{ord(char):04X} is not allowed in YAML", file=str(path),
+                        line=line, column=column,
+                        hint="delete it (text pasted from Word or a PDF often carries one)") from None
     except yaml.YAMLError as exc:
         raise DataError(f"YAML error: {exc}", file=str(path)) from None
 

@@ -669,3 +669,10 @@ def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch
     result = draft(campaign, out, "--each", letter="erc-entity-list")
     fails(result, "the disk is full", "nothing was written")
     assert all_files(out) == []
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x00", "\x1b", "\x7f"])
+def test_control_characters_in_yaml_name_their_line(campaign, tmp_path, char):
+    edit(campaign, "evidence.yaml", "Between June 2016", f"Between{char} June 2016")
+    line = next(i for i, text in enumerate((campaign / "evidence.yaml").read_text().split("\n"), 1) if char in text)
+    fails(draft(campaign, tmp_path / "d"), f"evidence.yaml:{line}:", f"U+{ord(char):04X}")
