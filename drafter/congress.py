@@ -42,6 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from .errors import DataError, did_you_mean
+from .states import STATE_NAMES
 from .write import replace_text
 from .schemas import RECIPIENT
 from .validate import validate
@@ -566,8 +567,9 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     today = today or dt.date.today()
     states = {s.upper() for s in states}
     for s in sorted(states):
-        if not re.fullmatch(r"[A-Z]{2}", s):
-            raise DataError(f"{s!r} is not a state code", hint="use the two-letter USPS code, e.g. OR")
+        if s not in STATE_NAMES:
+            raise DataError(f"{s!r} is not a state code",
+                            hint=did_you_mean(s, STATE_NAMES) or "use the two-letter USPS code, e.g. OR")
     if committee_ids and committees_path is None:
         raise DataError("--committee needs the membership file",
                         hint="pass --committees committee-membership-current.yaml")

@@ -260,3 +260,10 @@ def test_reading_a_file_that_is_not_a_legislators_list(tmp_path):
     with pytest.raises(DataError, match="YAML syntax error") as info:
         read_legislators(bad)
     assert info.value.line is not None
+
+
+def test_an_unknown_state_code_is_refused_and_nothing_written(tmp_path, data):
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), "recipients", "import-congress",
+                                       str(data / "legislators-current.yaml"), "--state", "ZZ"])
+    assert result.exit_code == 1 and "'ZZ' is not a state code" in result.output
+    assert not (tmp_path / "recipients.yaml").exists()
