@@ -151,12 +151,17 @@ RECIPIENTS = {
     },
 }
 
-_query = {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
-    "role": {"oneOf": [{"enum": ROLES}, {"type": "array", "items": {"enum": ROLES}}]},
-    "state": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-    "district": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
-    "membership": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+# A recipient query. No oneOf: a value's JSON type picks the rule (keywords apply only to their own
+# type), so a mistake is reported at the key that has it ("to[0].role: 'senatr' is not allowed")
+# rather than as "expected string, found list" about the whole `to`.
+_query_rules = {"additionalProperties": False, "minProperties": 1, "properties": {
+    "role": {"type": ["string", "array"], "if": {"type": "string"}, "then": {"enum": ROLES},
+             "items": {"enum": ROLES}, "description": "A role, or a list of roles (any of them)."},
+    "state": {"type": ["string", "array"], "items": {"type": "string"}},
+    "district": {"type": ["integer", "array"], "items": {"type": "integer"}},
+    "membership": {"type": ["string", "array"], "items": {"type": "string"}},
 }}
+_query = {"type": "object", **_query_rules}
 
 LETTER = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -172,8 +177,10 @@ LETTER = {
         "subject": _text,
         "date": {"anyOf": [_date, {"const": "today"}],
                  "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
-        "to": {"oneOf": [{"type": "array", "minItems": 1, "items": {"oneOf": [{"type": "string"}, _query]}},
-                         _query, {"type": "string"}]},
+        "to": {"type": ["array", "object", "string"], "minItems": 1, **_query_rules,
+               "items": {"type": ["string", "object"], **_query_rules},
+               "description": "Recipient ids, group names or queries ({role, state, district, membership}): "
+                              "one, or a list; 'constituents' for 'drafter batch'."},
         "mode": {"enum": ["joint", "each"]},
         "from": {"oneOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1},
                            {"type": "string"}]},
@@ -204,7 +211,7 @@ ASKS = {
         "type": "object", "additionalProperties": False, "required": ["text", "for"],
         "properties": {
             "text": {**_text, "description": "The ask, Markdown inline; phrased for the letter's list of asks."},
-            "for": {"oneOf": [_query, {"type": "array", "items": _query, "minItems": 1}],
+            "for": {"type": ["object", "array"], **_query_rules, "items": _query, "minItems": 1,
                     "description": "Who can act on it: a query (role, membership, ...) or a list (any of them)."},
             "evidence": {"type": "array", "items": {"type": "string"},
                          "description": "Snippet ids that support it, inserted after the text with their notes."},
@@ -214,3 +221,9 @@ ASKS = {
         }}}},
 }
 SCHEMAS["asks"] = ASKS
+
+
+def schema_json(kind: str) -> str:
+    """A schema as the text `drafter schema KIND` prints and editors read."""
+    import json
+    return json.dumps(SCHEMAS[kind], indent=2, ensure_ascii=False) + "\n"

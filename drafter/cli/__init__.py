@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "batch",
     "evidence",
     "schema",
+    "init",
 ]
 
 

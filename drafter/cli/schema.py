@@ -1,12 +1,10 @@
 """drafter schema evidence|recipients|letter"""
 from __future__ import annotations
 
-import json
-
 import click
 
 from . import main
-from ..schemas import SCHEMAS
+from ..schemas import SCHEMAS, schema_json
 
 
 @main.command()
@@ -17,4 +15,4 @@ def schema(kind):
     drafter schema evidence > evidence.schema.json, then put
     "# yaml-language-server: $schema=./evidence.schema.json" on the first line of evidence.yaml.
     """
-    click.echo(json.dumps(SCHEMAS[kind], indent=2, ensure_ascii=False))
+    click.echo(schema_json(kind), nl=False)
