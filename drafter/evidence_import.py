@@ -509,6 +509,8 @@ def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool
     out = StringIO()
     y.dump(doc, out)
     text = out.getvalue()
+    if before is None and original.strip():   # a file of comments only: keep them above the new data
+        text = original.rstrip("\n") + "\n\n" + text
     _verify(evidence_path, before or {}, new, text, original)
     replace_text(evidence_path, text)
     report.written = evidence_path

@@ -219,3 +219,13 @@ def test_imported_sources_cite_in_a_draft(tmp_path):
     assert ("Letter to Secretaries Raimondo, Yellen, and Blinken on Mass DNA Collection in the Tibet "
             "Autonomous Region") in notes
     assert "15 CFR Part 744, Supplement No. 5" in notes
+
+
+def test_import_into_a_file_of_comments_only_keeps_them(tmp_path):
+    target = tmp_path / "evidence.yaml"
+    target.write_text("# Our evidence, kept by the policy team.\n")
+    report = import_sources(target, Path(__file__).parent / "data" / "zotero-export.json")
+    assert report.written == target
+    text = target.read_text()
+    assert text.startswith("# Our evidence, kept by the policy team.\n")
+    assert load_yaml(target).data["sources"]
