@@ -8,6 +8,11 @@ outside itself (remote templates, remote images, linked fields), or embeds activ
 ActiveX, alternative-format chunks, subdocuments, frames). Only parts drafter understands are
 copied (styles, headers, footers, their PNG/JPEG/GIF images, the theme); document properties,
 settings, custom XML, people and comments never are. Revision ids (rsid) are stripped.
+
+Fields are read the way Word reads them: names in any case, instructions reassembled from every
+instrText run of a field (nested fields too). Links in a header or footer (external hyperlink
+relationships, HYPERLINK fields) are dropped and their text kept, since a draft links only to
+its cited sources. Image names become "Picture N" and alt text that looks like a path is cleared.
 """
 from __future__ import annotations
 
@@ -50,13 +55,20 @@ FORBIDDEN_ELEMENTS = {"altChunk": "an alternative-format chunk (altChunk)", "sub
                       "control": "an ActiveX control", "object": "an embedded object (OLE)",
                       "OLEObject": "an embedded OLE object", "frameset": "frames"}
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(FORBIDDEN_ELEMENTS).encode() + rb")[\s/>]")
-# Field codes that fetch or run something when the document is opened or updated.
-_FIELD = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|DDEAUTO|DDE|LINK|IMPORT|DATABASE|AUTOTEXTLIST)\b")
-_FIELD_TEXT = re.compile(rb"<(?:\w+:)?instrText[^>]*>([^<]*)<|\binstr=\"([^\"]*)\"")
+# Field names (upper case; Word ignores case) that fetch or run something when fields update.
+FETCHING_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
+                   "DATABASE", "AUTOTEXTLIST", "EMBED"}
+# A remote address in a field instruction: a URL, file:, or a UNC path (\\host\share, //host/share),
+# with backslashes single or doubled as field strings write them.
+_REMOTE = re.compile(r'[a-z][a-z0-9+.-]*://|\bfile:|\\\\+[^\\\s"]+\\|(?:^|[\s"])//[^/\s"]+/', re.I)
+_NESTED = "\x00"          # stands for a nested field inside another field's instruction
+# Alt text that names a file on someone's computer: a slash, a backslash or a drive letter.
+_PATHLIKE = re.compile(r"[/\\]|(?:^|[^A-Za-z])[A-Za-z]:")
 _REVIEW = re.compile(rb"<(?:\w+:)?(ins|del|commentReference|commentRangeStart|moveFrom|moveTo)[\s/>]")
 _RSID_ATTR = re.compile(r'\s[\w]+:(?:rsid\w*|paraId|textId)="[^"]*"')
 _RSID_ELEM = re.compile(r"<w:rsid\w*\s[^>]*/>")
 
+XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 IMAGE_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8"}
 MAIN_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}
@@ -225,14 +237,85 @@ def check_package(pkg: _Package) -> None:
                     refuse(path, f"a relationship points outside the file ({rel['type']}: {rel['target']}) "
                                  "- a remote template or image would be fetched when the draft is opened")
         elif name.startswith("word/") and name.endswith(".xml"):
-            data = pkg.read(name)
-            m = _ELEMENT.search(data)
-            if m:
-                refuse(path, f"it has {FORBIDDEN_ELEMENTS[m.group(1).decode()]} in {name}")
-            for fm in _FIELD_TEXT.finditer(data):
-                code = _FIELD.search(fm.group(1) or fm.group(2) or b"")
-                if code:
-                    refuse(path, f"a {code.group(1).decode()} field in {name} would fetch or run outside content")
+            check_part(pkg, name)
+
+
+def check_part(pkg: _Package, name: str) -> None:
+    """Refuse a WordprocessingML part with active content or a field that fetches or runs something."""
+    data = pkg.read(name)
+    m = _ELEMENT.search(data)
+    if m:
+        refuse(pkg.path, f"it has {FORBIDDEN_ELEMENTS[m.group(1).decode()]} in {name}")
+    if b"instr" not in data:     # fldSimple/@instr, instrText and delInstrText all spell it
+        return
+    for fld in _fields(pkg.xml(name)):
+        check_field(pkg.path, name, fld.code)
+
+
+@dataclass
+class _Field:
+    """One field: its instruction pieces and the elements that make up its code (fldSimple, or the
+    fldChar and instrText elements; the result runs are not among them)."""
+    parts: list[str]
+    marks: list = field(default_factory=list)
+    children: list["_Field"] = field(default_factory=list)   # fields nested in the instruction
+    in_code: bool = True
+
+    @property
+    def code(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+    @property
+    def keyword(self) -> str:
+        return re.match(r'[^\s"\\]*', self.code).group(0).upper()
+
+
+def _attr(el, local: str) -> str | None:
+    """An attribute by local name, whichever WordprocessingML namespace (transitional or strict)."""
+    return next((v for k, v in el.attrib.items() if etree.QName(k).localname == local), None)
+
+
+def _fields(root) -> list[_Field]:
+    """Every field in a part, in document order of their ends; unterminated ones last."""
+    done: list[_Field] = []
+    stack: list[_Field] = []
+    for el in root.iter(etree.Element):
+        name = etree.QName(el).localname
+        if name == "fldSimple":
+            done.append(_Field([_attr(el, "instr") or ""], [el], in_code=False))
+        elif name == "fldChar":
+            kind = _attr(el, "fldCharType")
+            if kind == "begin":
+                fld = _Field([], [el])
+                if stack and stack[-1].in_code:
+                    stack[-1].parts.append(_NESTED)
+                    stack[-1].children.append(fld)
+                stack.append(fld)
+            elif kind in ("separate", "end") and stack:
+                stack[-1].marks.append(el)
+                stack[-1].in_code = False
+                if kind == "end":
+                    done.append(stack.pop())
+        elif name in ("instrText", "delInstrText"):
+            if stack and stack[-1].in_code:
+                stack[-1].parts.append(el.text or "")
+                stack[-1].marks.append(el)
+            else:       # instruction text outside a field's code: checked on its own
+                done.append(_Field([el.text or ""], [el], in_code=False))
+    return done + stack[::-1]
+
+
+def check_field(path: Path, part: str, code: str) -> None:
+    """Refuse a field that fetches or runs outside content. HYPERLINK fields only act when clicked;
+    they pass here and are dropped, text kept, from the headers and footers a draft takes."""
+    fld = _Field([code])
+    if _NESTED in fld.keyword:
+        refuse(path, f"a field in {part} takes its name from another field")
+    if fld.keyword in FETCHING_FIELDS:
+        refuse(path, f"a {fld.keyword} field in {part} would fetch or run outside content")
+    if fld.keyword != "HYPERLINK" and _REMOTE.search(fld.code):
+        refuse(path, f"a {fld.keyword or 'nameless'} field in {part} names a remote address "
+                     "that Word would contact")
 
 
 def _strip(xml: bytes) -> bytes:
@@ -241,11 +324,12 @@ def _strip(xml: bytes) -> bytes:
 
 
 def merge_styles(letterhead_styles: bytes | None) -> bytes:
-    """The letterhead's styles, plus each drafter style it lacks (matched by style id)."""
+    """The letterhead's styles, plus each drafter style it lacks (matched by style id), with
+    East Asian and complex-script fonts that carry Chinese and Tibetan."""
     ours = P.styles_xml()
     if not letterhead_styles:
         return ours.encode()
-    text = _strip(letterhead_styles).decode()
+    text = _strip(_script_fonts(letterhead_styles)).decode()
     have = set(re.findall(r'w:styleId="([^"]+)"', text))
     missing = [m.group(0) for m in re.finditer(r'<w:style [^>]*w:styleId="([^"]+)".*?</w:style>', ours)
                if m.group(1) not in have]
@@ -253,6 +337,39 @@ def merge_styles(letterhead_styles: bytes | None) -> bytes:
     if end < 0:
         raise LetterheadError("letterhead refused: its styles part has no w:styles root")
     return (text[:end] + "".join(missing) + text[end:]).encode()
+
+
+def _script_fonts(styles: bytes) -> bytes:
+    """docDefaults name drafter's eastAsia and cs fonts unless the letterhead names its own; theme
+    fonts for those slots (as Word writes them) are replaced, anywhere in the styles, because the
+    theme's East Asian and bidi faces lack Tibetan. Latin theme fonts stay."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(styles, parser)
+    except etree.XMLSyntaxError as exc:
+        raise LetterheadError(f"letterhead refused: its styles part is not well-formed XML ({exc})") from None
+    for fonts in root.iter(W + "rFonts"):
+        for slot in ("eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(W + slot, None)
+    rpr = root
+    for tag in ("docDefaults", "rPrDefault", "rPr"):
+        child = rpr.find(W + tag)
+        if child is None:
+            child = etree.Element(W + tag)
+            rpr.insert(0, child)        # each is the first child its parent may have
+        rpr = child
+    fonts = rpr.find(W + "rFonts")
+    if fonts is None:
+        fonts = etree.Element(W + "rFonts")
+        rpr.insert(1 if len(rpr) and rpr[0].tag == W + "rStyle" else 0, fonts)
+    for slot in ("eastAsia", "cs"):
+        if not fonts.get(W + slot):
+            fonts.set(W + slot, P.FONTS[slot])
+    return _serialise(root)
+
+
+def _serialise(root) -> bytes:
+    return XML_DECL + etree.tostring(root, encoding="unicode").encode()
 
 
 def _attrs(el, names: tuple[str, ...], path: Path) -> dict[str, str]:
@@ -338,24 +455,94 @@ def read_letterhead(path: str | Path) -> Letterhead:
 def _copy_part(pkg: _Package, source: str, name: str, media: dict[str, str], lh: Letterhead) -> bytes:
     """A header or footer, with its images renamed into word/media and its relationships rebuilt."""
     path = pkg.path
-    data = pkg.read(source)
-    if _REVIEW.search(data):
+    if _REVIEW.search(pkg.read(source)):
         refuse(path, f"{source} has tracked changes or comments",
                "accept all changes and delete comments in Word, then save the letterhead again")
-    rels = []
+    check_part(pkg, source)      # also when the part lies outside word/
+    rels, dropped = [], set()
     for rel in _relationships(pkg, source):
         if rel["type"] == "hyperlink" and rel["external"]:
-            if not re.match(r"(https?|mailto):", rel["target"], re.I):
-                refuse(path, f"a link in {source} is not a web or mail address: {rel['target']}")
-            rels.append((rel["id"], "hyperlink", rel["target"], True))
+            dropped.add(rel["id"])   # a draft links only to its sources; the text stays
         elif rel["type"] == "image" and not rel["external"]:
             rels.append((rel["id"], "image", "media/" + _copy_image(pkg, rel["target"], media, lh), False))
         else:
             refuse(path, f"{source} has a {rel['type']} relationship, which drafter does not copy")
+    root = pkg.xml(source)
+    _drop_links(root, dropped, path, source)
+    _neutral_image_names(root)
     if rels:
         from .oxml import relationships
         lh.parts[_rels_name(name)] = relationships(rels).encode()
-    return _strip(data)
+    return _strip(_serialise(root))
+
+
+def _unwrap(el) -> None:
+    """Put an element's children in its place."""
+    parent = el.getparent()
+    at = parent.index(el)
+    for child in list(el):
+        parent.insert(at, child)
+        at += 1
+    parent.remove(el)
+
+
+def _drop_links(root, dropped: set[str], path: Path, source: str) -> None:
+    """Unwrap hyperlinks to the dropped relationships and HYPERLINK fields, keeping their text;
+    drop image click/hover links. Anything else still naming a dropped relationship is refused."""
+    for el in list(root.iter(etree.Element)):
+        if not dropped.intersection(_rel_refs(el)):
+            continue
+        local = etree.QName(el).localname
+        if local == "hyperlink":
+            _unwrap(el)
+        elif local in ("hlinkClick", "hlinkHover"):
+            el.getparent().remove(el)
+    for fld in _fields(root):
+        if fld.keyword == "HYPERLINK" and fld.marks[0].getparent() is not None:
+            _remove_code(fld)
+    for el in root.iter(etree.Element):
+        if dropped.intersection(_rel_refs(el)):
+            refuse(path, f"{source} uses an outside link in a {etree.QName(el).localname} element, "
+                         "which drafter cannot drop")
+
+
+def _rel_refs(el) -> list[str]:
+    """The relationship ids an element names (r:id, r:embed, ...; transitional or strict namespace)."""
+    return [v for k, v in el.attrib.items() if (etree.QName(k).namespace or "").endswith("/relationships")]
+
+
+def _remove_code(fld: _Field) -> None:
+    """Remove a field's code (and fields nested in it), leaving its result text as plain runs."""
+    if etree.QName(fld.marks[0]).localname == "fldSimple":
+        _unwrap(fld.marks[0])
+        return
+    for child in fld.children:
+        _remove_code(child)
+    for el in fld.marks:
+        run = el.getparent()
+        if run is None:
+            continue
+        run.remove(el)
+        if etree.QName(run).localname == "r" and all(etree.QName(c).localname == "rPr" for c in run):
+            run.getparent().remove(run)
+
+
+def _neutral_image_names(root) -> None:
+    """Images are named "Picture N"; a title or alt text that looks like a path is cleared."""
+    count = 0
+    for el in root.iter(etree.Element):
+        local = etree.QName(el).localname
+        if local == "docPr":
+            count += 1
+        if local in ("docPr", "cNvPr"):
+            el.set("name", f"Picture {max(count, 1)}")
+            for attr in ("descr", "title"):
+                if _PATHLIKE.search(el.get(attr, "")):
+                    el.set(attr, "")
+        elif local in ("imagedata", "shape"):      # VML pictures: o:title, alt
+            for key in [k for k in el.attrib if etree.QName(k).localname in ("title", "alt")]:
+                if _PATHLIKE.search(el.get(key)):
+                    el.set(key, "")
 
 
 def _copy_image(pkg: _Package, source: str, media: dict[str, str], lh: Letterhead) -> str:
@@ -372,4 +559,4 @@ def _copy_image(pkg: _Package, source: str, media: dict[str, str], lh: Letterhea
     return media[source]
 
 
-__all__ = ["Letterhead", "read_letterhead", "merge_styles", "check_package"]
+__all__ = ["Letterhead", "read_letterhead", "merge_styles", "check_package", "check_field"]

