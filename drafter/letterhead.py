@@ -270,6 +270,10 @@ class _Field:
         return re.match(r'[^\s"\\]*', self.code).group(0).upper()
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1].upper() in "AEIOU" else "a ") + word
+
+
 def _attr(el, local: str) -> str | None:
     """An attribute by local name, whichever WordprocessingML namespace (transitional or strict)."""
     return next((v for k, v in el.attrib.items() if etree.QName(k).localname == local), None)
@@ -312,9 +316,9 @@ def check_field(path: Path, part: str, code: str) -> None:
     if _NESTED in fld.keyword:
         refuse(path, f"a field in {part} takes its name from another field")
     if fld.keyword in FETCHING_FIELDS:
-        refuse(path, f"a {fld.keyword} field in {part} would fetch or run outside content")
+        refuse(path, f"{_a(fld.keyword)} field in {part} would fetch or run outside content")
     if fld.keyword != "HYPERLINK" and _REMOTE.search(fld.code):
-        refuse(path, f"a {fld.keyword or 'nameless'} field in {part} names a remote address "
+        refuse(path, f"{_a(fld.keyword or 'nameless')} field in {part} names a remote address "
                      "that Word would contact")
 
 
