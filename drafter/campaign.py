@@ -9,9 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, did_you_mean
+from .errors import DataError, DrafterError, did_you_mean
 from .models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from .select import matches
 from .validate import validate
+from .write import output_name
 from .yamlsrc import Located, load_yaml
 
 EVIDENCE_FILE = "evidence.yaml"
@@ -185,7 +187,8 @@ def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
 
 
 def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
-    """Schema and cross-reference errors of a letter spec."""
+    """Schema and cross-reference errors of a letter spec: whatever `drafter draft` would refuse
+    in the spec itself is reported here, at its line."""
     errors = validate(doc, "letter")
     if errors:
         return errors
@@ -195,18 +198,13 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
+    errors += _check_settings(doc, campaign)
     if data["to"] == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
                                     "remove 'from' (or name recipients in 'to' for 'drafter draft')"))
-        return errors
-    to = data["to"] if isinstance(data["to"], list) else [data["to"]]
-    for i, entry in enumerate(to):
-        key = ("to", i) if isinstance(data["to"], list) else ("to",)
-        if isinstance(entry, str) and entry not in campaign.recipients and entry not in campaign.groups:
-            errors.append(doc.error(key, f"unknown recipient {entry!r}",
-                                    did_you_mean(entry, list(campaign.recipients) + list(campaign.groups))
-                                    or f"add it to {RECIPIENTS_FILE}"))
+        return sorted(errors, key=_by_line)
+    errors += _check_to(doc, campaign)
     signers = data["from"] if isinstance(data["from"], list) else [data["from"]]
     for i, sid in enumerate(signers):
         key = ("from", i) if isinstance(data["from"], list) else ("from",)
@@ -216,6 +214,61 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
     for i, cc in enumerate(data.get("cc") or []):
         if not str(cc).strip():
             errors.append(doc.error(("cc", i), "empty cc line"))
+    return sorted(errors, key=_by_line)
+
+
+def _by_line(error: DataError) -> tuple[int, int]:
+    return error.line or 0, error.column or 0
+
+
+def _check_to(doc: Located, campaign: Campaign) -> list[DataError]:
+    """Each `to` entry names a recipient or group, or is a query that someone matches."""
+    to = doc.data["to"]
+    errors = []
+    for i, entry in enumerate(to if isinstance(to, list) else [to]):
+        key = ("to", i) if isinstance(to, list) else ("to",)
+        if isinstance(entry, dict):
+            if not any(matches(r, entry) for r in campaign.recipients.values()):
+                errors.append(doc.error(key, "no recipient matches this query",
+                                        f"check the query against {RECIPIENTS_FILE} (former officials match only by id)"))
+        elif entry not in campaign.recipients and entry not in campaign.groups:
+            errors.append(doc.error(key, f"unknown recipient {entry!r}",
+                                    did_you_mean(entry, list(campaign.recipients) + list(campaign.groups))
+                                    or f"add it to {RECIPIENTS_FILE}"))
+    return errors
+
+
+def letterhead_file(root: Path, value: str) -> Path:
+    """A spec's `letterhead: FILE`, relative to the campaign folder."""
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
+    """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
+    from .citations import resolve_style     # lxml and citeproc: imported when a spec asks
+    data, errors = doc.data, []
+    if "citation_style" in data:
+        try:
+            resolve_style(data["citation_style"], campaign.root)
+        except DrafterError as exc:
+            errors.append(doc.error(("citation_style",), exc.message, exc.hint))
+    if isinstance(data.get("letterhead"), str):
+        path = letterhead_file(campaign.root, data["letterhead"])
+        if not path.is_file():
+            errors.append(doc.error(("letterhead",), f"letterhead file {data['letterhead']!r} not found",
+                                    "give the path of a .docx relative to the campaign folder"))
+        else:
+            from .letterhead import read_letterhead
+            try:
+                read_letterhead(path)
+            except DrafterError as exc:
+                errors.append(doc.error(("letterhead",), exc.message, exc.hint))
+    if "output" in data:
+        try:
+            output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")
+        except DrafterError as exc:
+            errors.append(doc.error(("output",), exc.message, exc.hint))
     return errors
 
 

@@ -8,6 +8,7 @@ the templates' syntax trees. Warnings: evidence nobody uses, and evidence due fo
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from .campaign import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_asks, build_e
                        check_letter_doc, read_campaign)
 from .errors import DataError, DrafterError, did_you_mean
 from .models import Evidence
-from .render import make_environment
+from .render import Helpers, make_environment
 from .staleness import stale_snippets, stale_sources
 from .validate import invalid_items, validate
 from .yamlsrc import Located, load_yaml
@@ -58,13 +59,43 @@ class EvidenceCall:
     line: int
     column: int | None
     function: str
-    ids: tuple[str, ...]          # constant positional arguments
-    options: dict                 # constant keyword arguments (tag=, source=, locator=, ...)
+    ids: tuple[str, ...]          # the evidence ids it names: snippet(nid) or cite(*source_ids)
+    options: dict                 # its other constant arguments (tag=, source=, locator=, ...)
     dynamic: bool                 # some argument is computed, so it cannot be checked here
+    problem: str | None = None    # why the call fails whatever the evidence (a missing argument, ...)
 
 
-def _const(node):
-    return node.value if isinstance(node, nodes.Const) else None
+# How each function is called, for the hint when a call does not fit.
+USAGE = {"snippet": 'snippet("ID")', "cite": 'cite("ID", ..., locator="12", label="page")',
+         "snippets": 'snippets(tag="TAG") or snippets(source="ID")'}
+_DYNAMIC = object()   # an argument computed when the letter is drafted
+
+
+def _value(node):
+    return node.value if isinstance(node, nodes.Const) else _DYNAMIC
+
+
+def _bind(call: nodes.Call) -> tuple[dict, str | None]:
+    """The call's arguments by parameter name, as render.Helpers takes them (constants, or
+    _DYNAMIC), or why Python would refuse the call."""
+    name = call.node.name
+    if call.dyn_args is not None or call.dyn_kwargs is not None:
+        return {"*": _DYNAMIC}, None
+    signature = inspect.signature(getattr(Helpers, name))
+    try:
+        bound = signature.bind(None, *map(_value, call.args), **{kw.key: _value(kw.value) for kw in call.kwargs})
+    except TypeError as exc:
+        for kw in call.kwargs:     # a misnamed argument first: it explains a missing one
+            try:
+                signature.bind_partial(None, **{kw.key: None})
+            except TypeError:
+                return {}, f"{name}() has no argument {kw.key!r}"
+        if "missing" in str(exc):
+            return {}, f"{name}() needs a {'snippet' if name == 'snippet' else 'source'} id"
+        if "too many positional" in str(exc):
+            return {}, f"{name}() has too many arguments"
+        return {}, f"{name}(): {exc}"
+    return dict(list(bound.arguments.items())[1:]), None
 
 
 def _column(lines: list[str], line: int, text: str | None) -> int | None:
@@ -87,13 +118,14 @@ def template_calls(path: Path, source: str, env: jinja2.Environment) -> tuple[li
     for call in tree.find_all(nodes.Call):
         if not (isinstance(call.node, nodes.Name) and call.node.name in EVIDENCE_FUNCTIONS):
             continue
-        ids = tuple(v for v in map(_const, call.args) if isinstance(v, str))
-        options = {kw.key: _const(kw.value) for kw in call.kwargs if isinstance(kw.value, nodes.Const)}
-        dynamic = (len(ids) < len(call.args) or len(options) < len(call.kwargs)
-                   or call.dyn_args is not None or call.dyn_kwargs is not None)
-        first = ids[0] if ids else next((v for v in options.values() if isinstance(v, str)), None)
-        calls.append(EvidenceCall(path, call.lineno, _column(lines, call.lineno, first),
-                                  call.node.name, ids, options, dynamic))
+        arguments, problem = _bind(call)
+        named = (arguments.pop("nid"),) if "nid" in arguments else arguments.pop("source_ids", ())
+        ids = tuple(v for v in named if isinstance(v, str))
+        options = {k: v for k, v in arguments.items() if v is not _DYNAMIC}
+        dynamic = len(ids) < len(named) or len(options) < len(arguments)
+        texts = [v for v in (*ids, *options.values()) if isinstance(v, str)]
+        calls.append(EvidenceCall(path, call.lineno, _column(lines, call.lineno, texts[0] if texts else None),
+                                  call.node.name, ids, options, dynamic, problem))
     constants = {c.value for c in tree.find_all(nodes.Const) if isinstance(c.value, str)}
     return calls, constants
 
@@ -102,6 +134,8 @@ def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str]) -> li
     def error(message, hint=None):
         return Finding("error", str(call.file), call.line, call.column, message, hint)
 
+    if call.problem:
+        return [error(call.problem, f"write {USAGE[call.function]}")]
     out = []
     if call.function == "snippet":
         out += [error(f"unknown snippet {nid!r}", did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}")

@@ -185,9 +185,15 @@ def _leaf_errors(error):
     return [error]
 
 
+def _where(path) -> str:
+    """A key path as a reader writes it: to[0].role, snippets.dna-scale."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or "the file"
+
+
 def _message(error, doc: Located) -> tuple[str, str | None]:
     path = list(error.absolute_path)
-    where = ".".join(str(p) for p in path) or "the file"
+    where = _where(path)
     hint = None
     if _is_date_choice(error):
         return f"{where}: {error.instance!r} is not a date", "write YYYY-MM-DD, YYYY-MM, YYYY or 'today'"
@@ -214,7 +220,7 @@ def _message(error, doc: Located) -> tuple[str, str | None]:
         if error.schema["pattern"] == r"\S":
             return f"{where}: is empty", "fill it in or remove the field"
         return f"{where}: {value!r} does not have the expected form", None
-    if error.validator == "minLength":
+    if error.validator in ("minLength", "minItems", "minProperties"):
         return f"{where}: is empty", "fill it in or remove the field"
     if error.validator == "type":
         expected = error.validator_value

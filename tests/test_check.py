@@ -348,6 +348,7 @@ def test_letter_date_today_or_a_clear_error(tmp_path, repo):
     for name in ("evidence.yaml", "recipients.yaml", "asks.yaml"):
         shutil.copy(repo / name, tmp_path / name)
     shutil.copytree(repo / "letters", tmp_path / "letters")
+    shutil.copytree(repo / "letterheads", tmp_path / "letterheads")
     spec = tmp_path / "letters" / "constituent.yaml"
     assert "date: today" in spec.read_text()
     assert not [f for f in check_campaign(tmp_path) if f.severity == "error"]
@@ -355,3 +356,151 @@ def test_letter_date_today_or_a_clear_error(tmp_path, repo):
     [error] = [f for f in check_campaign(tmp_path) if f.severity == "error"]
     assert error.file == str(spec) and error.line == 7
     assert "'tomorrow' is not a date" in error.message and "'today'" in error.hint
+
+
+# --- what `drafter draft` would refuse, check reports first, at its line --------------------------
+
+def letter_findings(root):
+    spec = str(root / "letters" / "body.yaml")
+    return [(f.line, f.message, f.hint) for f in errors(check_campaign(root, today=TODAY)) if f.file == spec]
+
+
+def draft_output(root, tmp_path):
+    result = CliRunner().invoke(main, ["-C", str(root), "draft", "body", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    return result.output
+
+
+@pytest.mark.parametrize("to, message, hint", [
+    ("[{role: senatr}]", "to[0].role: 'senatr' is not allowed", "did you mean 'senator'?"),
+    ("{role: senatr}", "to.role: 'senatr' is not allowed", "did you mean 'senator'?"),
+    ("[raimondo, {role: [secretary, senatr]}]", "to[1].role[1]: 'senatr' is not allowed", "did you mean 'senator'?"),
+    ("[{party: Democratic}]", "unknown field 'party' in to[0]", "allowed here: role, state, district, membership"),
+    ("{membrship: cecc}", "unknown field 'membrship' in to", "did you mean 'membership'?"),
+    ("[{district: one}]", "to[0].district: expected integer or array, found str", None),
+])
+def test_query_mistakes_are_reported_at_their_key(tmp_path, to, message, hint):
+    root = make_campaign(tmp_path / "c", letter=LETTER.replace("to: [raimondo]", f"to: {to}"))
+    assert letter_findings(root) == [(3, message, hint)]
+    assert "body.yaml:3:" in draft_output(root, tmp_path) and message in draft_output(root, tmp_path)
+
+
+def test_ask_query_mistake_is_reported_at_its_key(tmp_path):
+    root = make_campaign(tmp_path)
+    (root / "asks.yaml").write_text("asks:\n  entity-list:\n    text: Add them to the Entity List.\n"
+                                    "    for: {membrship: cecc}\n    evidence: [dna-localities]\n")
+    f = only(errors(check_campaign(root, today=TODAY)), "asks.yaml")
+    assert (f.line, f.message, f.hint) == (4, "unknown field 'membrship' in asks.entity-list.for",
+                                           "did you mean 'membership'?")
+
+
+def test_query_nobody_matches(tmp_path):
+    letter = LETTER.replace("to: [raimondo]", "to:\n  - raimondo\n  - {role: senator, state: ZZ}")
+    root = make_campaign(tmp_path / "c", letter=letter)
+    [(line, message, hint)] = letter_findings(root)
+    assert (line, message) == (5, "no recipient matches this query") and "recipients.yaml" in hint
+    assert "body.yaml:5:5: no recipient matches this query" in draft_output(root, tmp_path)
+    # A query someone matches is fine.
+    (root / "letters" / "body.yaml").write_text(letter.replace("{role: senator, state: ZZ}", "{role: secretary}"))
+    assert letter_findings(root) == []
+
+
+def test_unknown_citation_style(tmp_path):
+    root = make_campaign(tmp_path / "c", letter=LETTER + "citation_style: chicago-notez\n")
+    assert letter_findings(root) == [(5, "unknown citation style 'chicago-notez'",
+                                      "did you mean 'chicago-notes-bibliography'?")]
+    assert "body.yaml:5:1: unknown citation style 'chicago-notez'" in draft_output(root, tmp_path)
+    (root / "letters" / "body.yaml").write_text(LETTER + "citation_style: apa\n")
+    assert letter_findings(root) == []
+
+
+def test_letterhead_missing_or_refused(tmp_path):
+    root = make_campaign(tmp_path / "c", letter=LETTER + "letterhead: letterheads/nope.docx\n")
+    [(line, message, hint)] = letter_findings(root)
+    assert (line, message) == (5, "letterhead file 'letterheads/nope.docx' not found")
+    assert "body.yaml:5:1: letterhead file 'letterheads/nope.docx' not found" in draft_output(root, tmp_path)
+    (root / "letterheads").mkdir()
+    (root / "letterheads" / "nope.docx").write_text("not a Word file")
+    [(line, message, hint)] = letter_findings(root)
+    assert line == 5 and message.startswith("letterhead refused: not a Word file")
+
+
+def test_letterhead_as_text_lines_is_not_a_file(tmp_path):
+    root = make_campaign(tmp_path, letter=LETTER + "letterhead: [Congressional-Executive Commission on China]\n")
+    assert letter_findings(root) == []
+
+
+@pytest.mark.parametrize("pattern, fault", [
+    ("{date}-{recipient.__class__}", "{recipient.__class__} is not a plain field"),
+    ("{date}-{recipient:>99999}", "{recipient:>99999} is not a plain field"),
+    ("{date}-{sender}", "{sender} is not a plain field"),
+    ("../{date}", "it names a file, not a path"),
+])
+def test_bad_output_pattern(tmp_path, pattern, fault):
+    root = make_campaign(tmp_path / "c", letter=LETTER + f'output: "{pattern}"\n')
+    [(line, message, hint)] = letter_findings(root)
+    assert line == 5 and message == f"bad output pattern {pattern!r}: {fault}"
+    assert "body.yaml:5:1: bad output pattern" in draft_output(root, tmp_path)
+
+
+def test_template_calls_that_draft_would_refuse(tmp_path):
+    template = ('{{ snippet(nid="dna-scal") }}\n'
+                '{{ snippet(id="dna-scale") }}\n'
+                '{{ snippet() }}\n'
+                '{{ snippet("dna-scale", "dna-localities") }}\n'
+                '{{ cite("hrw-2022", page=4) }}\n'
+                '{% for s in snippets(tga="dna") %}{{ s }}{% endfor %}\n')
+    root = make_campaign(tmp_path, template=template)
+    path = str(root / "letters" / "templates" / "body.md.j2")
+    found = [(f.file, f.line, f.message, f.hint) for f in errors(check_campaign(root, today=TODAY))]
+    assert found == [
+        (path, 1, "unknown snippet 'dna-scal'", "did you mean 'dna-scale'?"),
+        (path, 2, "snippet() has no argument 'id'", 'write snippet("ID")'),
+        (path, 3, "snippet() needs a snippet id", 'write snippet("ID")'),
+        (path, 4, "snippet() has too many arguments", 'write snippet("ID")'),
+        (path, 5, "cite() has no argument 'page'", 'write cite("ID", ..., locator="12", label="page")'),
+        (path, 6, "snippets() has no argument 'tga'", 'write snippets(tag="TAG") or snippets(source="ID")'),
+    ]
+
+
+def test_keyword_and_positional_forms_draft_accepts_pass_check(tmp_path):
+    template = ('{{ snippet(nid="dna-scale") }} {{ cite("hrw-2022", locator=3, label="section") }}\n'
+                '{% for s in snippets("dna") %}{{ s }} {% endfor %}\n')
+    root = make_campaign(tmp_path / "c", template=template)
+    assert check_campaign(root, today=TODAY) == []
+    result = CliRunner().invoke(main, ["-C", str(root), "draft", "body", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+
+
+def test_many_unknown_ids_among_many_sources(tmp_path):
+    """2,000 unknown ids against 2,000 sources: each still gets its hint (this took minutes)."""
+    sources = "".join(f"  src-{i:05d}:\n    type: report\n    title: Report {i}\n" for i in range(2000))
+    snippets = "".join(f"  snip-{i:05d}:\n    text: Finding {i}.\n    source: source-{i:05d}\n" for i in range(2000))
+    root = make_campaign(tmp_path, evidence=f"sources:\n{sources}snippets:\n{snippets}", template="Text.\n")
+    found = errors(check_campaign(root, today=TODAY))
+    assert len(found) == 2000
+    assert (found[0].line, found[0].message, found[0].hint) == (
+        6005, "snippet 'snip-00000' cites unknown source 'source-00000'", "did you mean 'src-00000'?")
+    assert found[-1].hint == "did you mean 'src-01999'?"
+
+
+def test_did_you_mean_among_many_choices_finds_the_typo():
+    from drafter.errors import did_you_mean
+    words = ["dna", "scale", "police", "tibet", "report", "survey", "children", "entity", "list", "commerce"]
+    choices = [f"{a}-{b}-{n}" for a in words for b in words for n in range(20) if a != b]
+    assert len(choices) > 1000
+    assert did_you_mean("tibet-polcie-7", choices) == "did you mean 'tibet-police-7'?"
+    assert did_you_mean("survey-dna-71", choices) == "did you mean 'survey-dna-7'?"
+    assert did_you_mean("zzzz", choices) is None
+
+
+def test_findings_go_to_stdout_in_file_order(tmp_path):
+    template = 'We write. {{ snippet("dna-scael") }}\n'
+    root = make_campaign(tmp_path, template=template, evidence=EVIDENCE.replace("source: hrw-2022", "source: hrw"))
+    result = CliRunner().invoke(main, ["-C", str(root), "check", "--today", "2024-03-01"])
+    assert result.exit_code == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[0].rsplit("/", 1)[-1] + " " + line.split(": ")[1] for line in lines[:-1]] == [
+        "evidence.yaml:2:3 warning", "evidence.yaml:9:3 warning", "evidence.yaml:15:3 warning",
+        "evidence.yaml:20:3 warning", "evidence.yaml:22:5 error", "body.md.j2:1:22 error"]
+    assert lines[-1] == "2 error(s), 4 warning(s)"

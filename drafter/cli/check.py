@@ -25,8 +25,9 @@ def check(ctx, fmt, strict, today):
                                "errors": len(errors), "warnings": len(warnings),
                                "findings": [f.as_dict() for f in findings]}, indent=2))
     else:
+        # All on stdout, in file order: `2>&1` or a pager keeps errors beside their warnings.
         for f in findings:
-            click.echo(str(f), err=f.severity == "error")
+            click.echo(str(f))
         click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)")
     if errors or (strict and warnings):
         ctx.exit(1)
