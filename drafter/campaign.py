@@ -230,7 +230,7 @@ def _check_to(doc: Located, campaign: Campaign) -> list[DataError]:
         if isinstance(entry, dict):
             if not any(matches(r, entry) for r in campaign.recipients.values()):
                 errors.append(doc.error(key, "no recipient matches this query",
-                                        f"check the query against {RECIPIENTS_FILE} (former officials match only by id)"))
+                                        f"check it against {RECIPIENTS_FILE}; former officials match only by id"))
         elif entry not in campaign.recipients and entry not in campaign.groups:
             errors.append(doc.error(key, f"unknown recipient {entry!r}",
                                     did_you_mean(entry, list(campaign.recipients) + list(campaign.groups))
