@@ -294,5 +294,5 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
         output=data.get("output", "{date}-{template}-{recipient}"),
         title=data.get("title"), subject=data.get("subject"),
         closing=data.get("closing", "Sincerely,"),
-        stale_after_days=data.get("stale_after_days", 180), vars=dict(data.get("vars") or {}),
+        stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
         kit=dict(data.get("kit") or {}))

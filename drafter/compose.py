@@ -8,12 +8,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import address
 from .campaign import Campaign, TEMPLATE_SUFFIX
 from .citations import Citer
-from .errors import DataError
 from .letter import AddressBlock, Letter, Note, NoteRef
 from .models import LetterSpec, Recipient, Signer
 from .render import BodyRenderer
@@ -78,9 +76,10 @@ class Composer:
                 signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
         body = self.renderer.render(self.context(recipients, extra))
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
-        salutation = address.joint_salutation(recipients)
+        committee = self.spec.committee
+        salutation = address.joint_salutation(recipients, committee=committee)
         blocks = tuple(
-            AddressBlock(tuple(address.inside_address(r)),
+            AddressBlock(tuple(address.inside_address(r, committee=committee)),
                          stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
             for r in recipients)
         if comments:
@@ -128,14 +127,3 @@ class Composer:
 def asks_for(asks, recipients: list[Recipient]) -> list:
     """The asks some recipient of this letter can act on, each once, in the campaign's order."""
     return [a for a in asks if any(matches(r, q) for r in recipients for q in a.applies)]
-
-
-def letterhead_path(campaign_root: Path, spec: LetterSpec) -> Path | None:
-    if isinstance(spec.letterhead, str):
-        path = Path(spec.letterhead)
-        path = path if path.is_absolute() else campaign_root / path
-        if not path.is_file():
-            raise DataError("letterhead file not found", file=str(path),
-                            hint="give the path of a .docx relative to the campaign folder")
-        return path
-    return None

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build_parts
-from .campaign import CONSTITUENTS, Campaign, load_campaign, load_letter
-from .compose import Composer, letterhead_path
+from .campaign import CONSTITUENTS, Campaign, letterhead_file, load_campaign, load_letter
+from .compose import Composer
 from .errors import DataError, DrafterError
 from .letter import Letter
 from .package import zip_parts
@@ -47,11 +47,10 @@ def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] 
 
 def load_spec_letterhead(campaign: Campaign, composer: Composer):
     """The spec's Word letterhead, read and checked, or None (no letterhead, or a text one)."""
-    path = letterhead_path(campaign.root, composer.spec)
-    if path is None:
+    if not isinstance(composer.spec.letterhead, str):
         return None
     from .letterhead import read_letterhead
-    return read_letterhead(path)
+    return read_letterhead(letterhead_file(campaign.root, composer.spec.letterhead))
 
 
 def _check_formats(formats) -> tuple[str, ...]:

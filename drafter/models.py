@@ -117,6 +117,7 @@ class LetterSpec:
     subject: str | None = None
     closing: str = "Sincerely,"
     stale_after_days: int = 180
+    committee: str | None = None     # a letter about this committee's work: chairs addressed as such
     vars: dict = field(default_factory=dict)
     kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
 

@@ -187,6 +187,8 @@ LETTER = {
         "cc": {"type": "array", "items": {"type": "string"}},
         "letterhead": {"type": ["string", "array"], "description": "A .docx file, or lines of text."},
         "citation_style": _text,
+        "committee": {**_text, "description": "A committee id (e.g. SSFR): its chair and ranking member are "
+                                              "addressed by that title."},
         "output": _text,
         "closing": _text,
         "stale_after_days": {"type": "integer", "minimum": 1},

@@ -332,3 +332,36 @@ def test_a_killed_draft_leaves_no_docx_and_the_next_run_clears_its_temp_file(cam
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_committee_letter_addresses_its_chair_by_title(campaign, tmp_path):
+    recipients = campaign / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("recipients:\n", """recipients:
+  risch:
+    name: James E. Risch
+    role: senator
+    state: ID
+    address: ["483 Russell Senate Office Building", "Washington, DC 20510"]
+    committees: [{id: SSFR, name: Committee on Foreign Relations, title: Chairman}]
+    as_of: 2023-10-01
+  shaheen:
+    name: Jeanne Shaheen
+    role: senator
+    state: NH
+    address: ["506 Hart Senate Office Building", "Washington, DC 20510"]
+    committees: [{id: SSFR, name: Committee on Foreign Relations, title: Ranking Member}]
+    as_of: 2023-10-01
+""", 1))
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: company-ceo\ndate: 2023-10-23\nto: [{membership: SSFR}]\nfrom: [smith]\n"
+        "committee: SSFR\nmode: each\n")
+    template = campaign / "letters" / "templates" / "company-ceo.md.j2"
+    template.write_text("We write about {{ snippet('dna-scale') }}\n")
+    out = tmp_path / "drafts"
+    result = run(campaign, "draft", "ssfr", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = "\n".join(docx_text(p) for p in drafts(out))
+    assert "Dear Chairman Risch:" in text and "Dear Ranking Member Shaheen:" in text
+    joint = run(campaign, "draft", "ssfr", "--joint", "-o", str(tmp_path / "joint"))
+    assert joint.exit_code == 0, joint.output
+    assert "Dear Chairman Risch and Ranking Member Shaheen:" in docx_text(drafts(tmp_path / "joint")[0])
