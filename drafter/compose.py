@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import address
 from .campaign import Campaign, TEMPLATE_SUFFIX
@@ -93,15 +94,20 @@ class Composer:
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
             cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients))
 
+    @cached_property
+    def _stale(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Stale snippets and sources as of the letter's date, by id: the same for every letter."""
+        ev, when = self.campaign.evidence, self.spec.date
+        return ({s.id: reason for s, reason in stale_snippets(ev, when)},
+                {s.id: reason for s, reason in stale_sources(ev, when)})
+
     def _review(self, body, recipients: list[Recipient]) -> tuple:
         """Review comments on evidence and asks.
 
         "Today" is the letter's date: a draft is checked as of the day it is dated, so
         re-drafting a 2023 letter in 2026 flags nothing that was fresh in 2023.
         """
-        ev, when = self.campaign.evidence, self.spec.date
-        snippets = {s.id: reason for s, reason in stale_snippets(ev, when)}
-        sources = {s.id: reason for s, reason in stale_sources(ev, when)}
+        snippets, sources = self._stale
 
         def note_comment(number: int) -> str | None:
             nid = body.snippet_ids[number - 1] if body.snippet_ids else None

@@ -79,10 +79,17 @@ def pdf_text(soffice: str, docx: Path, outdir: Path) -> str:
                           text=True).stdout
 
 
-def docx_check(shared: Path, *paths: Path) -> str:
+def check_docx(*paths: Path) -> str:
+    """Run ../shared/tools/docx_check.py on drafts; they must pass. Skips without ../shared,
+    except under CI."""
     import subprocess
     import sys
-    result = subprocess.run([sys.executable, str(shared / "tools" / "docx_check.py"), *map(str, paths)],
-                            capture_output=True, text=True)
+    tool = SHARED / "tools" / "docx_check.py"
+    need(tool.is_file(), str(tool))
+    result = subprocess.run([sys.executable, str(tool), *map(str, paths)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def docx_check(shared: Path, *paths: Path) -> str:
+    return check_docx(*paths)

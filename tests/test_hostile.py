@@ -397,13 +397,19 @@ def test_read_only_folder(campaign, tmp_path, tiny_tmpfs):
     assert all_files(out) == []
 
 
-def test_full_disk_on_a_tiny_tmpfs(campaign, tmp_path, tiny_tmpfs):
-    filler = tiny_tmpfs / "filler"
-    with filler.open("wb") as fh:     # leave about 8 KiB free, less than one draft
+def fill(tmpfs: Path, kib: int) -> Path:
+    """Take `kib` KiB of the 64 KiB tmpfs (or as much as there is)."""
+    filler = tmpfs / "filler"
+    with filler.open("wb") as fh:
         try:
-            fh.write(b"\0" * (56 * 1024))
+            fh.write(b"\0" * (kib * 1024))
         except OSError:
             pass
+    return filler
+
+
+def test_full_disk_on_a_tiny_tmpfs(campaign, tmp_path, tiny_tmpfs):
+    fill(tiny_tmpfs, 56)     # leave about 8 KiB free, less than one draft
     out = tiny_tmpfs / "d"
     result = draft(campaign, out, "--each", letter="erc-entity-list")
     fails(result, "cannot write: the disk is full", "nothing was written")
@@ -640,12 +646,7 @@ def test_broken_csv_is_refused_cleanly(campaign, shared, tmp_path, name, data, w
 
 
 def test_disk_full_after_the_first_of_several_letters(campaign, tmp_path, tiny_tmpfs):
-    filler = tiny_tmpfs / "filler"
-    with filler.open("wb") as fh:     # room for about one draft of three
-        try:
-            fh.write(b"\0" * (50 * 1024))
-        except OSError:
-            pass
+    filler = fill(tiny_tmpfs, 50)     # room for about one draft of three
     out = tiny_tmpfs / "d"
     result = draft(campaign, out, "--each", letter="erc-entity-list")
     fails(result, "cannot write: the disk is full", "nothing was written")

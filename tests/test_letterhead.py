@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import check_docx
 from drafter.cli import main
 from drafter.letterhead import read_letterhead
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "letterheads" / "cecc-example.docx"
-DOCX_CHECK = REPO.parent / "shared" / "tools" / "docx_check.py"
 STEM = "2023-10-23-erc-entity-list-raimondo-yellen-blinken"
 W_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,12 +26,6 @@ def run(*args):
     return CliRunner().invoke(main, ["-C", str(REPO), *map(str, args)], catch_exceptions=False)
 
 
-def docx_check(path: Path) -> str:
-    if not DOCX_CHECK.is_file():
-        pytest.skip("../shared/tools/docx_check.py not available")
-    proc = subprocess.run([sys.executable, str(DOCX_CHECK), str(path)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc.stdout
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +41,11 @@ def test_script_rebuilds_the_committed_letterhead(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "make_letterhead.py"), str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes() == EXAMPLE.read_bytes()
-    docx_check(EXAMPLE)
+    check_docx(EXAMPLE)
 
 
 def test_letterhead_parts_in_the_draft(drafted):
-    assert "17 parts" in docx_check(drafted)
+    assert "17 parts" in check_docx(drafted)
     with zipfile.ZipFile(drafted) as z:
         names = set(z.namelist())
         assert {"word/header1.xml", "word/footer1.xml", "word/_rels/header1.xml.rels",
@@ -303,7 +297,7 @@ def draft_parts(letterhead: Path, tmp_path: Path) -> dict[str, str]:
     res, out = draft_with(letterhead, tmp_path)
     assert res.exit_code == 0, res.output
     [path] = out.glob("*.docx")
-    docx_check(path)
+    check_docx(path)
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
 

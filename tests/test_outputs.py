@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import check_docx
 from drafter.cli import main
 from drafter.convert import convert_files
 
 REPO = Path(__file__).resolve().parent.parent
-DOCX_CHECK = REPO.parent / "shared" / "tools" / "docx_check.py"
 STEM = "2023-10-23-erc-entity-list-raimondo-yellen-blinken"
 
 
@@ -54,12 +54,6 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", text.lower())
 
 
-def docx_check(path: Path) -> str:
-    if not DOCX_CHECK.is_file():
-        pytest.skip("../shared/tools/docx_check.py not available")
-    proc = subprocess.run([sys.executable, str(DOCX_CHECK), str(path)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc.stdout
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +189,7 @@ def test_comments_pass_docx_check_and_show_in_libreoffice(soffice, texts, tmp_pa
     notes = comments_of(docx)
     assert "Evidence 'dna-method': never verified (no 'verified' date); check it against its source before sending." in notes
     assert not any("dna-scale" in n for n in notes)      # verified 2023-10-20, three days before the letter
-    assert f"{len(notes)} comments" in docx_check(docx)
+    assert f"{len(notes)} comments" in check_docx(docx)
     # The comment hangs on the sentence its note supports, up to the note marker.
     with zipfile.ZipFile(docx) as z:
         body = z.read("word/document.xml").decode()
@@ -219,7 +213,7 @@ def test_clean_has_no_comments(tmp_path):
     with zipfile.ZipFile(path) as z:
         assert "comment" not in z.read("word/document.xml").decode()
         assert "comments" not in z.read("[Content_Types].xml").decode()
-    assert "0 comments" in docx_check(path)
+    assert "0 comments" in check_docx(path)
 
 
 def test_staleness_is_judged_at_the_letter_date(tmp_path):
@@ -254,7 +248,7 @@ def test_ask_to_confirm_carries_a_comment(tmp_path):
         body = z.read("word/document.xml").decode()
     para = next(p for p in re.findall(r"<w:p>.*?</w:p>", body) if "Impose Global Magnitsky" in p)
     assert "<w:commentRangeStart" in para and "<w:commentReference" in para
-    docx_check(path)
+    check_docx(path)
 
 
 def test_a_hung_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch):
