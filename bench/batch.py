@@ -35,13 +35,13 @@ from xml.sax.saxutils import escape
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.batch import _Maker, plan, run_batch  # noqa: E402
-from drafter.constituents import Legislators, read_constituents  # noqa: E402
-from drafter.states import STATE_NAMES  # noqa: E402
-from drafter.draft import docx_bytes  # noqa: E402
-from drafter.write import atomic_write  # noqa: E402
-from drafter.letter import AddressBlock  # noqa: E402
-from drafter.package import FIXED_TIME  # noqa: E402
+from drafter.commands.batch import _Maker, plan, run_batch  # noqa: E402
+from drafter.people.constituents import Legislators, read_constituents  # noqa: E402
+from drafter.people.states import STATE_NAMES  # noqa: E402
+from drafter.formats.outputs import docx_bytes  # noqa: E402
+from drafter.output.files import atomic_write  # noqa: E402
+from drafter.compose.letter import AddressBlock  # noqa: E402
+from drafter.formats.docx.package import FIXED_TIME  # noqa: E402
 
 GIVEN = ["Pema", "Tenzin", "Dolma", "Karma", "Alex", "Jamie", "Sam", "Lhamo", "Norbu", "Yangchen",
          "Chris", "Dawa", "Robin", "Sonam", "Lee", "Tashi"]
@@ -98,7 +98,7 @@ def fields(maker: _Maker, job) -> dict[str, str]:
 
 def placeholder_parts(maker: _Maker, job) -> dict[str, bytes]:
     """drafter's package for one letter with every per-letter value replaced by a token."""
-    from drafter.build import build_parts
+    from drafter.formats.docx.build import build_parts
     letter = maker.composer.compose([job.member], extra={"constituent": {
         "name": "x", "city": TOKENS["city"], "state_name": TOKENS["state"], "note": TOKENS["note"],
         "street": "", "state": "", "zip": "", "district": None}}, signatures=(("x",),), comments=False)

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.check import check_campaign  # noqa: E402
+from drafter.commands.check import check_campaign  # noqa: E402
 
 TARGET_SECONDS = 2.0
 TAGS = ["dna", "scale", "children", "coercion", "method", "context", "asks", "company"]

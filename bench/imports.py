@@ -15,8 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.congress import import_congress  # noqa: E402
-from drafter.constituents import Legislators, ZipDistricts  # noqa: E402
+from drafter.people.congress import import_congress  # noqa: E402
+from drafter.people.constituents import Legislators, ZipDistricts  # noqa: E402
 
 
 def timed(fn):

@@ -1,4 +1,4 @@
 """drafter: draft footnoted advocacy letters in Word from a campaign folder."""
-from .errors import DrafterError
+from drafter.errors import DrafterError
 
 __all__ = ["DrafterError"]

@@ -1,3 +1,3 @@
-from .cli import run
+from drafter.cli import run
 
 run()

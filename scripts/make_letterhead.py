@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from drafter.oxml import WR_ROOT_ATTRS, XML_DECL, relationships  # noqa: E402
-from drafter.oxml.parts import content_types  # noqa: E402
-from drafter.package import zip_parts  # noqa: E402
+from drafter.formats.docx.oxml import WR_ROOT_ATTRS, XML_DECL, relationships  # noqa: E402
+from drafter.formats.docx.oxml.parts import content_types  # noqa: E402
+from drafter.formats.docx.package import zip_parts  # noqa: E402
 
 NAME = "Congressional-Executive Commission on China"
 NAVY, GOLD, WHITE = (0x1F, 0x2A, 0x44), (0xB8, 0x8A, 0x2E), (0xFF, 0xFF, 0xFF)

@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.draft import draft  # noqa: E402
+from drafter.commands.draft import draft  # noqa: E402
 
 
 def main(letter: str = "erc-entity-list", target: str = "docs/example-page1.png") -> None:

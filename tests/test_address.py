@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from drafter.address import (ROLE_FORMS, addressee_line, inside_address, joint_salutation,
+from drafter.people.address import (ROLE_FORMS, addressee_line, inside_address, joint_salutation,
                              nickname, parse_name, salutation, salutation_name)
 from drafter.errors import DataError
-from drafter.models import Recipient
-from drafter.schemas import ROLES
+from drafter.campaign.models import Recipient
+from drafter.campaign.schemas import ROLES
 
 DC_COMMERCE = ("1401 Constitution Avenue NW", "Washington, DC 20230")
 

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from drafter import yamlsrc
-from drafter.check import check_campaign
+from drafter.commands.check import check_campaign
 from drafter.cli import main
-from drafter.schemas import SCHEMAS
-from drafter.validate import _jsonable, fast_check
+from drafter.campaign.schemas import SCHEMAS
+from drafter.campaign.validate import _jsonable, fast_check
 
 TODAY = dt.date(2024, 3, 1)
 
@@ -344,7 +344,7 @@ def test_event_parser_errors(text, message):
 def test_letter_date_today_or_a_clear_error(tmp_path, repo):
     import shutil
 
-    from drafter.check import check_campaign
+    from drafter.commands.check import check_campaign
     for name in ("evidence.yaml", "recipients.yaml", "asks.yaml"):
         shutil.copy(repo / name, tmp_path / name)
     shutil.copytree(repo / "letters", tmp_path / "letters")

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from drafter.campaign import _csl_item
-from drafter.citations import Citer, CiteItem
+from drafter.campaign.load import _csl_item
+from drafter.compose.citations import Citer, CiteItem
 from drafter.errors import DataError
-from drafter.models import Evidence, Source
+from drafter.campaign.models import Evidence, Source
 
 
 def citer(**sources) -> Citer:

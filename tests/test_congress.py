@@ -8,12 +8,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from drafter.campaign import build_people
+from drafter.campaign.load import build_people
 from drafter.cli import main
-from drafter.congress import base_path, import_congress
+from drafter.people.congress import base_path, import_congress
 from drafter.errors import DataError
-from drafter.validate import validate
-from drafter.yamlsrc import load_yaml
+from drafter.campaign.validate import validate
+from drafter.campaign.yamlsrc import load_yaml
 
 TODAY = dt.date(2026, 6, 20)
 
@@ -244,13 +244,13 @@ def test_cli_import_and_list(tmp_path, data):
 
 
 def test_reduced_reading_gives_the_same_profiles_as_a_full_parse(data, legislators_list):
-    from drafter.congress import profile_of, read_legislators
+    from drafter.people.congress import profile_of, read_legislators
     reduced = read_legislators(data / "legislators-current.yaml")
     assert [profile_of(m, None) for m in reduced] == [profile_of(m, None) for m in legislators_list]
 
 
 def test_reading_a_file_that_is_not_a_legislators_list(tmp_path):
-    from drafter.congress import read_legislators
+    from drafter.people.congress import read_legislators
     from drafter.errors import DataError
     bad = tmp_path / "legislators.yaml"
     bad.write_text("- id: {bioguide: X1}\n  name: {first: A}\n- just a string\n")

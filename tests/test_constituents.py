@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from drafter.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
+from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                                   read_constituents, recipient_from_legislator, write_review)
 from drafter.errors import DataError
 

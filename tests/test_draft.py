@@ -175,7 +175,7 @@ def test_interrupted_write_leaves_nothing(campaign, tmp_path, monkeypatch):
 
     monkeypatch.setattr(write.os, "fsync", killed)
     with pytest.raises(KeyboardInterrupt):
-        from drafter.draft import draft
+        from drafter.commands.draft import draft
         draft(campaign, "company-ceo", out)
     assert os.listdir(out) == []
 

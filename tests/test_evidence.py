@@ -6,11 +6,11 @@ import json
 
 from click.testing import CliRunner
 
-from drafter.campaign import build_evidence, load_campaign
+from drafter.campaign.load import build_evidence, load_campaign
 from drafter.cli import main
-from drafter.draft import compose_letters
-from drafter.staleness import stale_snippets, stale_sources
-from drafter.yamlsrc import parse_yaml
+from drafter.compose.composer import compose_letters
+from drafter.campaign.staleness import stale_snippets, stale_sources
+from drafter.campaign.yamlsrc import parse_yaml
 from test_check import EVIDENCE, make_campaign
 
 NOTE = ("[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (2022), "

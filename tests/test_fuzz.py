@@ -12,15 +12,14 @@ import sys
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import REPO, SHARED, need
-from drafter.campaign import load_campaign, load_letter
-from drafter.compose import Composer
-from drafter.draft import docx_bytes
+from drafter.campaign.load import load_campaign, load_letter
+from drafter.compose.composer import Composer
+from drafter.formats.outputs import docx_bytes
 from drafter.errors import DrafterError
-from drafter.models import Source
+from drafter.campaign.models import Source
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import docx_text
-from drafter.check import check_campaign
+from drafter.commands.check import check_campaign
 from drafter.cli import main
 from drafter.errors import DataError
-from drafter.evidence_import import import_sources, read_file
-from drafter.yamlsrc import load_yaml
+from drafter.commands.imports import import_sources, read_file
+from drafter.campaign.yamlsrc import load_yaml
 from test_check import EVIDENCE, make_campaign
 
 DATA = Path(__file__).parent / "data"

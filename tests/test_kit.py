@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from drafter.cli import main
-from drafter.kit import count_words, make_kit, post_length
+from drafter.commands.kit import count_words, make_kit, post_length
 
 from conftest import docx_check, docx_text, pdf_text
 

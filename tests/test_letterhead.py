@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import check_docx
 from drafter.cli import main
-from drafter.letterhead import read_letterhead
+from drafter.formats.docx.letterhead import read_letterhead
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "letterheads" / "cecc-example.docx"
@@ -73,7 +73,7 @@ def test_text_forms_carry_the_letterhead_words(drafted):
 
 
 def test_header_on_every_page(soffice, drafted, tmp_path):
-    from drafter.convert import convert_files
+    from drafter.formats.pdf import convert_files
     pdf = convert_files([drafted], tmp_path)[0]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -405,7 +405,7 @@ def test_theme_fonts_keep_tibetan_and_chinese_font_slots(tmp_path):
 ])
 def test_merged_styles_name_east_asian_and_complex_script_fonts(defaults, expect):
     from lxml import etree
-    from drafter.letterhead import merge_styles
+    from drafter.formats.docx.letterhead import merge_styles
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     styles = (f'<w:styles xmlns:w="{w[1:-1]}">{defaults}<w:style w:type="paragraph" w:default="1" '
               'w:styleId="Normal"><w:name w:val="Normal"/></w:style></w:styles>').encode()

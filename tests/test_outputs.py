@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from conftest import check_docx
 from drafter.cli import main
-from drafter.convert import convert_files
+from drafter.formats.pdf import convert_files
 
 REPO = Path(__file__).resolve().parent.parent
 STEM = "2023-10-23-erc-entity-list-raimondo-yellen-blinken"
@@ -159,8 +159,8 @@ def test_markdown_footnotes_pandoc_style(texts):
 
 
 def test_markdown_escapes_data(tmp_path):
-    from drafter.letter import Block, Letter, Note, NoteRef, Text
-    from drafter.plaintext import letter_markdown, letter_text
+    from drafter.compose.letter import Block, Letter, Note, NoteRef, Text
+    from drafter.formats.text import letter_markdown, letter_text
     import datetime as dt
     letter = Letter(title="t", author="a", date=dt.date(2024, 1, 2), date_line="January 2, 2024",
                     letterhead=(), addresses=(), salutation="Dear *Friends*:",
@@ -255,7 +255,7 @@ def test_a_hung_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch):
     import os
     import time
 
-    from drafter.convert import convert_files
+    from drafter.formats.pdf import convert_files
     from drafter.errors import ConversionError
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 61.25 &\nwait\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from drafter.errors import DataError
-from drafter.models import Recipient
-from drafter.select import group_letters, select_recipients
+from drafter.campaign.models import Recipient
+from drafter.people.select import group_letters, select_recipients
 
 PEOPLE = {
     "raimondo": Recipient("raimondo", "Gina M. Raimondo", "secretary", memberships=("end-user-review-committee",)),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import DrafterError
+from drafter.errors import DrafterError
 
 # One line per command module; each defines commands on `main` when imported.
 COMMAND_MODULES = [

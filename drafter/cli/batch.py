@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from . import main, root
-from ..batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, run_batch
-from ..errors import OutputError
+from drafter.cli import main, root
+from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, run_batch
+from drafter.errors import OutputError
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
 

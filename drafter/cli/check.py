@@ -5,8 +5,8 @@ import json
 
 import click
 
-from . import main, root
-from ..check import check_campaign
+from drafter.cli import main, root
+from drafter.commands.check import check_campaign
 
 
 @main.command()

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import click
 
-from . import main, root
-from ..draft import FORMATS, draft as draft_letters
+from drafter.cli import main, root
+from drafter.commands.draft import draft as draft_letters
+from drafter.formats.outputs import FORMATS
 
 
 @main.command()

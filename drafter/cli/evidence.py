@@ -7,12 +7,12 @@ import textwrap
 
 import click
 
-from . import main, root
-from ..campaign import EVIDENCE_FILE, load_evidence
-from ..citations import DEFAULT_STYLE, CiteItem, Citer
-from ..errors import DataError, did_you_mean
-from ..evidence_import import import_sources
-from ..staleness import stale_snippets, stale_sources
+from drafter.cli import main, root
+from drafter.campaign.load import EVIDENCE_FILE, load_evidence
+from drafter.compose.citations import DEFAULT_STYLE, CiteItem, Citer
+from drafter.errors import DataError, did_you_mean
+from drafter.commands.imports import import_sources
+from drafter.campaign.staleness import stale_snippets, stale_sources
 
 
 def _today(value: str | None) -> dt.date | None:

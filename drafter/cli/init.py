@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from . import main
-from ..init import init_campaign
+from drafter.cli import main
+from drafter.commands.init import init_campaign
 
 
 @main.command()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from . import main, root
-from ..kit import make_kit
+from drafter.cli import main, root
+from drafter.commands.kit import make_kit
 
 
 @main.command()

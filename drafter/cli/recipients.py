@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..campaign import RECIPIENTS_FILE, build_people
-from ..congress import import_congress
-from ..schemas import ROLES
-from ..validate import validate
-from ..yamlsrc import load_yaml
-from . import main, root
+from drafter.campaign.load import RECIPIENTS_FILE, build_people
+from drafter.people.congress import import_congress
+from drafter.campaign.schemas import ROLES
+from drafter.campaign.validate import validate
+from drafter.campaign.yamlsrc import load_yaml
+from drafter.cli import main, root
 
 
 @main.group()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from . import main
-from ..schemas import SCHEMAS, schema_json
+from drafter.cli import main
+from drafter.campaign.schemas import SCHEMAS, schema_json
 
 
 @main.command()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from . import main, root
-from ..campaign import TEMPLATES_DIR, TEMPLATE_SUFFIX
+from drafter.cli import main, root
+from drafter.campaign.load import TEMPLATES_DIR, TEMPLATE_SUFFIX
 
 
 @main.group()

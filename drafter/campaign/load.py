@@ -1,0 +1,298 @@
+"""Load a campaign folder: read the YAML files, validate them, and build the model objects.
+
+This is the first step of the pipeline (load → validate → select → render → build → write);
+nothing here knows about templates or Word.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import DataError, DrafterError, did_you_mean
+from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from drafter.people.select import matches
+from drafter.campaign.validate import validate
+from drafter.output.files import output_name
+from drafter.campaign.yamlsrc import Located, load_yaml
+
+EVIDENCE_FILE = "evidence.yaml"
+RECIPIENTS_FILE = "recipients.yaml"
+ASKS_FILE = "asks.yaml"
+LETTERS_DIR = "letters"
+TEMPLATES_DIR = "letters/templates"
+TEMPLATE_SUFFIX = ".md.j2"
+CONSTITUENTS = "constituents"   # `to: constituents`: a letter for `drafter batch`, signed by each volunteer
+
+
+@dataclass
+class Campaign:
+    root: Path
+    evidence: Evidence
+    recipients: dict[str, Recipient]
+    signers: dict[str, Signer]
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    docs: dict[str, Located] = field(default_factory=dict)
+    asks: dict[str, Ask] = field(default_factory=dict)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    def template_path(self, name: str) -> Path:
+        return self.templates_dir / f"{name}{TEMPLATE_SUFFIX}"
+
+    def template_names(self) -> list[str]:
+        if not self.templates_dir.is_dir():
+            return []
+        return sorted(p.name[: -len(TEMPLATE_SUFFIX)] for p in self.templates_dir.glob(f"*{TEMPLATE_SUFFIX}"))
+
+    def letter_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / LETTERS_DIR).glob("*.yaml"))
+
+
+def _csl_item(sid: str, raw: dict) -> dict:
+    item = {"id": sid}
+    for key, value in raw.items():
+        if key in ("issued", "accessed", "submitted", "event-date", "original-date", "available-date"):
+            item[key] = {"date-parts": [date_parts(value)]}
+        else:
+            item[key] = value
+    return item
+
+
+def raise_first(errors: list[DataError]) -> None:
+    """Raise the first error, its hint counting the others."""
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            first.hint = (first.hint + "; " if first.hint else "") + \
+                f"{len(errors) - 1} more problem(s): run 'drafter check'"
+        raise first
+
+
+def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
+    """Evidence from a validated document, with the cross-reference errors found on the way."""
+    data = doc.data or {}
+    sources = {sid: Source(sid, _csl_item(sid, raw)) for sid, raw in (data.get("sources") or {}).items()}
+    snippets, errors = {}, []
+    for nid, raw in (data.get("snippets") or {}).items():
+        ids = tuple(raw.get("sources") or ([raw["source"]] if raw.get("source") else []))
+        for i, sid in enumerate(ids):
+            if sid not in sources:
+                key = ("snippets", nid, "sources", i) if raw.get("sources") else ("snippets", nid, "source")
+                errors.append(doc.error(key, f"snippet {nid!r} cites unknown source {sid!r}",
+                                        did_you_mean(sid, sources) or "add it under 'sources:'"))
+        locator = raw.get("locator")
+        snippets[nid] = Snippet(
+            id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
+            locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
+            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")))
+    stale = (data.get("settings") or {}).get("stale_after_days", 365)
+    return Evidence(sources, snippets, stale), errors
+
+
+def build_people(doc: Located) -> tuple[dict, dict, dict]:
+    data = doc.data or {}
+    recipients = {}
+    for rid, raw in (data.get("recipients") or {}).items():
+        fields = dict(raw)
+        for key in ("address", "memberships", "inside_address"):
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        if "committees" in fields:
+            fields["committees"] = tuple(dict(c) for c in fields["committees"])
+        fields["as_of"] = parse_date(fields.get("as_of"))
+        recipients[rid] = Recipient(id=rid, **fields)
+    signers = {}
+    for sid, raw in (data.get("signers") or {}).items():
+        fields = dict(raw)
+        if "address" in fields:
+            fields["address"] = tuple(fields["address"])
+        signers[sid] = Signer(id=sid, **fields)
+    return recipients, signers, dict(data.get("groups") or {})
+
+
+def build_asks(doc: Located | None, evidence: Evidence) -> tuple[dict[str, Ask], list[DataError]]:
+    """Asks from asks.yaml (optional), with errors for evidence ids that do not exist."""
+    if doc is None:
+        return {}, []
+    asks, errors = {}, []
+    for aid, raw in (doc.data or {}).get("asks", {}).items():
+        applies = raw["for"] if isinstance(raw["for"], list) else [raw["for"]]
+        for i, nid in enumerate(raw.get("evidence") or []):
+            if nid not in evidence.snippets:
+                errors.append(doc.error(("asks", aid, "evidence", i), f"ask {aid!r} names unknown snippet {nid!r}",
+                                        did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
+        asks[aid] = Ask(aid, " ".join(str(raw["text"]).split()), tuple(dict(q) for q in applies),
+                        tuple(raw.get("evidence") or ()), raw.get("authority"),
+                        raw.get("confirm"))
+    return asks, errors
+
+
+def load_evidence(root: str | Path = ".") -> Evidence:
+    """evidence.yaml alone, validated: enough to browse or cite it without the other files."""
+    doc = load_yaml(Path(root) / EVIDENCE_FILE)
+    raise_first(validate(doc, "evidence"))
+    evidence, errors = build_evidence(doc)
+    raise_first(errors)
+    return evidence
+
+
+def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]]:
+    """Parse and schema-check evidence.yaml, recipients.yaml and (if present) asks.yaml."""
+    root = Path(root)
+    docs, errors = {}, []
+    for name, kind in ((EVIDENCE_FILE, "evidence"), (RECIPIENTS_FILE, "recipients"), (ASKS_FILE, "asks")):
+        path = root / name
+        if kind == "asks" and not path.exists():
+            continue
+        if not path.exists():
+            errors.append(DataError(f"no {name} in the campaign folder", file=str(path),
+                                    hint="run 'drafter init DIR' for a working example, or pass -C DIR"))
+            continue
+        try:
+            docs[kind] = load_yaml(path)
+        except DataError as exc:
+            errors.append(exc)
+            continue
+        errors.extend(validate(docs[kind], kind))
+    return docs, errors
+
+
+def load_campaign(root: str | Path = ".") -> Campaign:
+    """Load and validate a campaign folder; raise the first DataError found."""
+    root = Path(root)
+    docs, errors = read_campaign(root)
+    raise_first(errors)
+    evidence, ref_errors = build_evidence(docs["evidence"])
+    raise_first(ref_errors)
+    recipients, signers, groups = build_people(docs["recipients"])
+    asks, ask_errors = build_asks(docs.get("asks"), evidence)
+    raise_first(ask_errors)
+    return Campaign(root, evidence, recipients, signers, groups, docs, asks)
+
+
+def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
+    """LETTER is a path to a spec, or the name of one in letters/."""
+    path = Path(letter)
+    candidates = [path, campaign_root / path, campaign_root / LETTERS_DIR / f"{letter}.yaml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    names = sorted(p.stem for p in (campaign_root / LETTERS_DIR).glob("*.yaml"))
+    raise DataError(f"no letter spec {letter!r}", file=str(path),
+                    hint=did_you_mean(path.stem, names) or
+                    (f"letters here: {', '.join(names)}" if names else "create letters/NAME.yaml"))
+
+
+def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
+    """Schema and cross-reference errors of a letter spec: whatever `drafter draft` would refuse
+    in the spec itself is reported here, at its line."""
+    errors = validate(doc, "letter")
+    if errors:
+        return errors
+    data = doc.data
+    template = data["template"]
+    if not campaign.template_path(template).is_file():
+        errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
+                                did_you_mean(template, campaign.template_names())
+                                or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
+    errors += _check_settings(doc, campaign)
+    if data["to"] == CONSTITUENTS:
+        if "from" in data:
+            errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
+                                    "remove 'from' (or name recipients in 'to' for 'drafter draft')"))
+        return sorted(errors, key=_by_line)
+    errors += _check_to(doc, campaign)
+    signers = data["from"] if isinstance(data["from"], list) else [data["from"]]
+    for i, sid in enumerate(signers):
+        key = ("from", i) if isinstance(data["from"], list) else ("from",)
+        if sid not in campaign.signers:
+            errors.append(doc.error(key, f"unknown signer {sid!r}",
+                                    did_you_mean(sid, campaign.signers) or f"add it under 'signers:' in {RECIPIENTS_FILE}"))
+    for i, cc in enumerate(data.get("cc") or []):
+        if not str(cc).strip():
+            errors.append(doc.error(("cc", i), "empty cc line"))
+    return sorted(errors, key=_by_line)
+
+
+def _by_line(error: DataError) -> tuple[int, int]:
+    return error.line or 0, error.column or 0
+
+
+def _check_to(doc: Located, campaign: Campaign) -> list[DataError]:
+    """Each `to` entry names a recipient or group, or is a query that someone matches."""
+    to = doc.data["to"]
+    errors = []
+    for i, entry in enumerate(to if isinstance(to, list) else [to]):
+        key = ("to", i) if isinstance(to, list) else ("to",)
+        if isinstance(entry, dict):
+            if not any(matches(r, entry) for r in campaign.recipients.values()):
+                errors.append(doc.error(key, "no recipient matches this query",
+                                        f"check it against {RECIPIENTS_FILE}; former officials match only by id"))
+        elif entry not in campaign.recipients and entry not in campaign.groups:
+            errors.append(doc.error(key, f"unknown recipient {entry!r}",
+                                    did_you_mean(entry, list(campaign.recipients) + list(campaign.groups))
+                                    or f"add it to {RECIPIENTS_FILE}"))
+    return errors
+
+
+def letterhead_file(root: Path, value: str) -> Path:
+    """A spec's `letterhead: FILE`, relative to the campaign folder."""
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
+    """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
+    from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
+    data, errors = doc.data, []
+    if "citation_style" in data:
+        try:
+            resolve_style(data["citation_style"], campaign.root)
+        except DrafterError as exc:
+            errors.append(doc.error(("citation_style",), exc.message, exc.hint))
+    if isinstance(data.get("letterhead"), str):
+        path = letterhead_file(campaign.root, data["letterhead"])
+        if not path.is_file():
+            errors.append(doc.error(("letterhead",), f"letterhead file {data['letterhead']!r} not found",
+                                    "give the path of a .docx relative to the campaign folder"))
+        else:
+            from drafter.formats.docx.letterhead import read_letterhead
+            try:
+                read_letterhead(path)
+            except DrafterError as exc:
+                errors.append(doc.error(("letterhead",), exc.message, exc.hint))
+    if "output" in data:
+        try:
+            output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")
+        except DrafterError as exc:
+            errors.append(doc.error(("output",), exc.message, exc.hint))
+    return errors
+
+
+def letter_date(value) -> dt.date:
+    """A spec's date; 'today' is the day the letter is drafted (constituent letters at an event)."""
+    return dt.date.today() if value == "today" else parse_date(value)
+
+
+def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
+    """Read, validate and resolve a letter spec against the campaign."""
+    path = resolve_letter_path(campaign.root, str(letter))
+    doc = load_yaml(path)
+    raise_first(check_letter_doc(doc, campaign))
+    data = doc.data
+    signers = data.get("from", [])      # none in a constituent letter
+    return LetterSpec(
+        path=path, name=path.stem, template=data["template"], date=letter_date(data["date"]),
+        to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
+        mode=data.get("mode", "joint"),
+        signers=tuple(signers if isinstance(signers, list) else [signers]),
+        cc=tuple(data.get("cc") or ()), letterhead=data.get("letterhead"),
+        citation_style=data.get("citation_style", "chicago-notes-bibliography"),
+        output=data.get("output", "{date}-{template}-{recipient}"),
+        title=data.get("title"), subject=data.get("subject"),
+        closing=data.get("closing", "Sincerely,"),
+        stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
+        kit=dict(data.get("kit") or {}))

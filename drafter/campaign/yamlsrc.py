@@ -1,0 +1,298 @@
+"""YAML reading that remembers where each value came from.
+
+PyYAML composes the node tree (in C when libyaml is there); this module builds plain Python
+values from it so that it can refuse duplicate keys, bound alias expansion ("billion laughs")
+and record the line and column of every key and item for error messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from drafter.errors import DataError
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+MAX_NODES = 5_000_000          # values a document expands to, aliases included
+MAX_BYTES = 64 * 1024 * 1024   # a campaign file larger than this is a mistake
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+@dataclass
+class Located:
+    """A YAML document's value plus the (line, column) of every path in it, 1-based."""
+    path: Path
+    data: Any
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, keypath: tuple) -> tuple[int | None, int | None]:
+        """Line and column of `keypath`, or of its nearest ancestor that has one."""
+        keypath = tuple(keypath)
+        while keypath not in self.positions and keypath:
+            keypath = keypath[:-1]
+        return self.positions.get(keypath, (None, None))
+
+    def error(self, keypath: tuple, message: str, hint: str | None = None) -> DataError:
+        line, col = self.where(keypath)
+        return DataError(message, file=str(self.path), line=line, column=col, hint=hint)
+
+
+class _Builder:
+    def __init__(self, loader, path):
+        self.loader = loader
+        self.path = path
+        self.positions: dict[tuple, tuple[int, int]] = {}
+
+    def _fail(self, node, message, hint=None):
+        return DataError(message, file=str(self.path), line=node.start_mark.line + 1,
+                         column=node.start_mark.column + 1, hint=hint)
+
+    def check_size(self, root):
+        """Refuse documents whose aliases expand past MAX_NODES, before building anything."""
+        sizes: dict[int, int] = {}
+
+        def size(node, depth=0):
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if depth > 500:
+                raise self._fail(node, "nesting is too deep")
+            sizes[key] = MAX_NODES + 1  # a node reached again while sizing it is recursive
+            total = 1
+            if isinstance(node, yaml.MappingNode):
+                total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                total += sum(size(v, depth + 1) for v in node.value)
+            sizes[key] = min(total, MAX_NODES + 1)
+            return sizes[key]
+
+        if size(root) > MAX_NODES:
+            raise self._fail(root, f"the document expands to more than {MAX_NODES:,} values",
+                             "aliases ('*name') referring to each other blow it up; remove them")
+
+    def build(self, node, keypath=(), seen=()):
+        if keypath not in self.positions:
+            self.positions[keypath] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            if id(node) in seen:
+                raise self._fail(node, "recursive alias")
+            seen = seen + (id(node),)
+            self.loader.flatten_mapping(node)
+            out: dict = {}
+            for knode, vnode in node.value:
+                key = self.build(knode, keypath + ("<key>",), seen)
+                if isinstance(key, (list, dict)):
+                    raise self._fail(knode, "a mapping key must be a plain value")
+                if key in out:
+                    first = self.positions.get(keypath + (key,), (None,))[0]
+                    raise self._fail(knode, f"duplicate key {key!r} (first defined on line {first})",
+                                     "YAML would silently keep only the last one; merge or rename them")
+                self.positions[keypath + (key,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+                out[key] = self.build(vnode, keypath + (key,), seen)
+            self.positions.pop(keypath + ("<key>",), None)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if id(node) in seen:
+                raise self._fail(node, "recursive alias")
+            seen = seen + (id(node),)
+            return [self.build(item, keypath + (i,), seen) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self._fail(node, f"cannot read value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
+            raise self._fail(node, f"cannot read value {node.value!r}: {exc}") from None
+
+
+class _NeedsNodes(Exception):
+    """The document uses anchors, aliases, merge keys or tagged collections: build from nodes."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _EventBuilder:
+    """Builds values and positions straight from parser events. Composing the node tree costs
+    several times more than parsing; the node path (`_Builder`) remains for the documents
+    this does not handle (aliases can expand, so they need the size check on nodes)."""
+
+    def __init__(self, loader, path):
+        self.loader = loader
+        self.path = path
+        self.positions: dict[tuple, tuple[int, int]] = {}
+        self.count = 0
+        self.resolved: dict[str, str] = {}
+
+    def _fail(self, mark, message, hint=None):
+        return DataError(message, file=str(self.path), line=mark.line + 1, column=mark.column + 1, hint=hint)
+
+    def _scalar(self, event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            if event.implicit[0]:
+                tag = self.resolved.get(event.value)
+                if tag is None:
+                    tag = self.resolved[event.value] = self.loader.resolve(yaml.ScalarNode, event.value,
+                                                                           event.implicit)
+            else:
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        if tag == _MERGE_TAG:
+            raise _NeedsNodes
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self._fail(event.start_mark, f"cannot read value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
+            raise self._fail(event.start_mark, f"cannot read value {event.value!r}: {exc}") from None
+
+    def value(self, event, keypath, depth=0):
+        """The value that starts with `event` (already taken from the parser)."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._fail(event.start_mark, f"the document expands to more than {MAX_NODES:,} values")
+        if depth > 500:
+            raise self._fail(event.start_mark, "nesting is too deep")
+        kind = type(event)
+        if kind is yaml.AliasEvent or event.anchor is not None:
+            raise _NeedsNodes
+        positions = self.positions
+        if keypath not in positions:
+            mark = event.start_mark
+            positions[keypath] = (mark.line + 1, mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event)
+        if event.tag not in (None, "!"):
+            raise _NeedsNodes
+        get_event = self.loader.get_event
+        if kind is yaml.SequenceStartEvent:
+            out = []
+            while True:
+                item = get_event()
+                if type(item) is yaml.SequenceEndEvent:
+                    return out
+                out.append(self.value(item, keypath + (len(out),), depth + 1))
+        out = {}
+        while True:
+            kevent = get_event()
+            kkind = type(kevent)
+            if kkind is yaml.MappingEndEvent:
+                return out
+            if kkind is not yaml.ScalarEvent:
+                if kkind is yaml.AliasEvent:
+                    raise _NeedsNodes
+                raise self._fail(kevent.start_mark, "a mapping key must be a plain value")
+            if kevent.anchor is not None:
+                raise _NeedsNodes
+            key = self._scalar(kevent)
+            mark = kevent.start_mark
+            if key in out:
+                first = positions.get(keypath + (key,), (None,))[0]
+                raise self._fail(mark, f"duplicate key {key!r} (first defined on line {first})",
+                                 "YAML would silently keep only the last one; merge or rename them")
+            path = keypath + (key,)
+            positions[path] = (mark.line + 1, mark.column + 1)
+            out[key] = self.value(get_event(), path, depth + 1)
+
+    def document(self) -> tuple[bool, object]:
+        """(found, value) of the stream's single document."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return False, None
+        loader.get_event()  # document start
+        data = self.value(loader.get_event(), ())
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", event.start_mark)
+        return True, data
+
+
+def _parse_nodes(text: str, path: Path) -> Located:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(path, None, {})
+        builder = _Builder(loader, path)
+        builder.check_size(node)
+        data = builder.build(node)
+        return Located(path, data, builder.positions)
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, path: Path) -> Located:
+    loader = _Loader(text)
+    try:
+        builder = _EventBuilder(loader, path)
+        found, data = builder.document()
+        return Located(path, data, builder.positions if found else {})
+    except _NeedsNodes:
+        pass
+    finally:
+        loader.dispose()
+    return _parse_nodes(text, path)
+
+
+def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
+    """Parse YAML text into a Located value, raising DataError with file and line."""
+    path = Path(path)
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise DataError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=str(path))
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            raise DataError(f"not valid UTF-8 (byte 0x{text[exc.start]:02x})", file=str(path), line=line,
+                            hint="save the file as UTF-8") from None
+    elif text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return _parse(text, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = None
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            hint = "YAML indents with spaces, not tabs"
+        raise DataError(f"YAML syntax error: {problem}", file=str(path),
+                        line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None, hint=hint) from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow, e.g. from pasted text
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise DataError(f"the control character U+{ord(char):04X} is not allowed in YAML", file=str(path),
+                        line=line, column=column,
+                        hint="delete it (text pasted from Word or a PDF often carries one)") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"YAML error: {exc}", file=str(path)) from None
+
+
+def load_yaml(path: str | Path) -> Located:
+    """Read and parse a YAML file; a missing or unreadable file is a DataError."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise DataError("is a folder, expected a YAML file", file=str(path)) from None
+    except OSError as exc:
+        raise DataError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    return parse_yaml(raw, path)

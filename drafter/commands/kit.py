@@ -1,0 +1,572 @@
+"""`drafter kit`: an action kit from a letter spec's campaign — call scripts, an email, social
+posts, shareholder questions and a one-page Word fact sheet — from the same evidence, asks and
+recipients as the letters.
+
+Each kind has its own template, `letters/templates/kit-KIND.md.j2`, rendered like a letter body
+(sandboxed Jinja2 -> Markdown, `snippet()`, `cite()`, `asks`). Length limits are measured on
+what the reader or listener gets, and an overshoot is reported with its size; nothing is cut.
+The whole kit is written even when a limit is exceeded (so the editor sees the long item in
+place); the report's `problems` then make the command exit 1.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.people import address
+from drafter.formats.docx import oxml
+from drafter.formats.docx.build import PAGE_H, PAGE_W, Relationships, runs_xml, static_parts
+from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
+from drafter.compose.composer import Composer, asks_for
+from drafter.formats.pdf import find_soffice, pdf_bytes
+from drafter.errors import ConversionError, DataError, TemplateError
+from drafter.compose.letter import Block, NoteRef, Text
+from drafter.campaign.models import LetterSpec, Recipient
+from drafter.formats.docx.oxml import parts as P
+from drafter.formats.docx.package import zip_parts
+from drafter.formats.text import body_lines, markdown_inlines, md_escape
+from drafter.compose.render import BodyRenderer, trusted_markdown
+from drafter.people.select import select_recipients
+from drafter.output.files import atomic_write, ensure_dir, safe_name
+
+KINDS = ("call-script", "email", "social", "shareholder-questions", "factsheet")
+WORD_LIMITS = {"call-script": 150, "email": 200}
+POST_LIMIT = 280
+
+
+# --------------------------------------------------------------------------- measuring
+
+_WORD = re.compile(r"\S*\w\S*")
+
+
+def count_words(text: str) -> int:
+    """Spoken/read words: whitespace-separated tokens with a letter or digit ("919,282" is one)."""
+    return len(_WORD.findall(text))
+
+
+# X's weighted length (twitter-text configuration v3): code points in these ranges weigh 1,
+# everything else (CJK, most emoji) 2; a URL weighs 23 whatever its length; an emoji sequence 2.
+_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+URL_WEIGHT = 23
+# URLs with a scheme, or bare domains ("example.org/path") — twitter-text links both. It knows
+# the list of top-level domains; any alphabetic one is taken here, which can only over-count.
+_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"]+|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+                  r"[a-z]{2,}\b(?:/[^\s<>\"]*)?")
+_URL_TRAILING = ".,;:!?'\"”’)"
+_EMOJI_BASE = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_EMOJI = re.compile(f"[\U0001f1e6-\U0001f1ff]{{2}}|[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*"
+                    f"(?:\u200d[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*)*")
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _URL.finditer(text):
+        url = m.group()
+        while url and url[-1] in _URL_TRAILING and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+            url = url[:-1]
+        spans.append((m.start(), m.start() + len(url)))
+    return spans
+
+
+def post_length(text: str) -> int:
+    """A post's length counted the way X counts it (twitter-text v3 weighting)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    spans = {s: (e, URL_WEIGHT) for s, e in _url_spans(text)}
+    for m in _EMOJI.finditer(text):
+        if not any(s <= m.start() < e for s, (e, _) in spans.items()):
+            spans[m.start()] = (m.end(), 2)
+    total, i = 0, 0
+    while i < len(text):
+        if i in spans:
+            i, weight = spans[i]
+            total += weight
+            continue
+        cp = ord(text[i])
+        total += 1 if any(a <= cp <= b for a, b in _LIGHT) else 2
+        i += 1
+    return total
+
+
+# --------------------------------------------------------------------------- the report
+
+@dataclass
+class KitItem:
+    kind: str                  # one of KINDS
+    label: str                 # "call script for Senator Merkley", "social post 3", ...
+    text: str                  # as the volunteer uses it (plain text)
+    markdown: str              # the kit.md section body
+    template: Path
+    measure: int | None = None   # words or characters, when the kind has a limit
+    unit: str = ""
+    limit: int | None = None
+    problems: list[str] = field(default_factory=list)   # other faults (a fact without a link)
+
+    @property
+    def over(self) -> int:
+        return max(0, self.measure - self.limit) if self.limit is not None else 0
+
+    def limit_message(self) -> str | None:
+        if not self.over:
+            return None
+        return (f"{self.label}: {self.measure} {self.unit}, {self.over} over the {self.limit} limit "
+                f"(shorten it in {TEMPLATES_DIR}/{self.template.name})")
+
+
+@dataclass
+class KitReport:
+    out_dir: Path
+    items: list[KitItem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)    # what was not made, and why
+    paths: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        out = []
+        for item in self.items:
+            out += [m for m in [item.limit_message()] if m] + [f"{item.label}: {p}" for p in item.problems]
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --------------------------------------------------------------------------- rendering
+
+@dataclass
+class Rendered:
+    blocks: tuple[Block, ...]
+    notes: list[tuple[Text, ...]]       # formatted footnotes, in order
+    sources: list[tuple[str, ...]]      # source ids of each note
+    template: Path
+
+
+class KitRenderer:
+    """Renders the kit templates of one letter spec, with the spec's composer context."""
+
+    def __init__(self, campaign: Campaign, spec: LetterSpec):
+        self.campaign = campaign
+        self.composer = Composer(campaign, spec)
+        self.spec = spec
+        self._renderers: dict[str, BodyRenderer] = {}
+
+    def has(self, kind: str) -> bool:
+        return self.campaign.template_path(f"kit-{kind}").is_file()
+
+    def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
+        if kind not in self._renderers:
+            self._renderers[kind] = BodyRenderer(self.campaign.templates_dir, f"kit-{kind}",
+                                                 self.campaign.evidence, TEMPLATE_SUFFIX)
+        renderer = self._renderers[kind]
+        asks = asks_for(self.campaign.asks.values(), recipients)
+        kit = self.spec.kit
+        handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
+        handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
+        ctx = self.composer.context(recipients, {
+            # asks without their supporting snippets, for short forms (posts, scripts)
+            "ask_texts": [trusted_markdown(a.text) for a in asks],
+            "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
+                    "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
+            "salutation": address.joint_salutation(recipients),
+            **(extra or {})})
+        body = renderer.render(ctx)
+        notes = self.composer.citer.notes(body.clusters) if body.clusters else []
+        return Rendered(body.blocks, notes, [tuple(c.source for c in cl) for cl in body.clusters],
+                        renderer.path)
+
+
+def _prefixed(value: str, mark: str) -> str:
+    return value if value.startswith(mark) else mark + value
+
+
+def member_name(r: Recipient) -> str:
+    """How a caller names the member: "Senator Merkley" (or the full name)."""
+    title, name = address.salutation_name(r)
+    return f"{title} {name}".strip()
+
+
+# Inline renderers. `note` turns a note number into what stands in its place.
+
+def _plain(inlines, note) -> str:
+    out = []
+    for item in inlines:
+        if isinstance(item, NoteRef):
+            out.append(note(item.number))
+        elif item.link and item.link != item.text:
+            out.append(f"{item.text} ({item.link})")
+        else:
+            out.append(item.text)
+    return "".join(out)
+
+
+_MD_NOTE = re.compile(r"(?<!\\)\[\^(\d+)\]")
+
+
+def _md(inlines, note) -> str:
+    return _MD_NOTE.sub(lambda m: note(int(m.group(1))), markdown_inlines(inlines))
+
+
+def _strong_headings(blocks) -> tuple[Block, ...]:
+    """Headings of a kit template as bold paragraphs (text and Markdown forms)."""
+    return tuple(Block("para", tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
+                                     for x in b.inlines)) if b.kind == "heading" else b for b in blocks)
+
+
+def _text(blocks, note) -> str:
+    return "\n\n".join(body_lines(blocks, lambda inl: _plain(inl, note), None))
+
+
+def _markdown(blocks, note) -> str:
+    return "\n\n".join(body_lines(_strong_headings(blocks), lambda inl: _md(inl, note), None, markdown=True))
+
+
+def _note_text(runs) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _footnoted(r: Rendered, prefix: str) -> tuple[str, str]:
+    """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes)."""
+    text = _text(r.blocks, lambda n: f"[{n}]")
+    md = _markdown(r.blocks, lambda n: f"[^{prefix}-{n}]")
+    if r.notes:
+        text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
+        md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
+    return text, md
+
+
+def _spoken(blocks) -> str:
+    """The words a caller says or a reader reads: the text without citations."""
+    return _text(blocks, lambda n: "")
+
+
+def source_line(campaign: Campaign, sid: str) -> str:
+    """"Title, URL" for a source (the title alone when it has no URL)."""
+    src = campaign.evidence.sources[sid]
+    return ", ".join(x for x in (src.title or sid, src.url) if x)
+
+
+# --------------------------------------------------------------------------- the kinds
+
+def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) -> list[tuple[Recipient, KitItem]]:
+    """A script per member with a phone number; the others are listed in `skipped` with why."""
+    items = []
+    for r in callees:
+        if not r.phone:
+            skipped.append(f"call script for {r.id}: no phone number in the profile "
+                           "(add 'phone:' to recipients.yaml, or use --legislators and --state)")
+            continue
+        if not asks_for(kr.campaign.asks.values(), [r]):
+            skipped.append(f"call script for {r.id}: no ask in asks.yaml applies to them")
+            continue
+        member = member_name(r)
+        rendered = kr.render("call-script", [r], {"member": member, "phone": r.phone})
+        text, md = _footnoted(rendered, f"call-{safe_name(r.id)}")
+        items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
+                                 count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
+    return items
+
+
+def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
+    """The first heading of the template is the subject line; the sources follow the body as
+    links, each source once, numbered in order of first citation."""
+    r = kr.render("email", recipients)
+    if not r.blocks or r.blocks[0].kind != "heading":
+        raise TemplateError("the email template must start with the subject line as a heading ('# ...')",
+                            file=str(r.template))
+    subject = _plain(r.blocks[0].inlines, lambda n: "")
+    body = r.blocks[1:]
+    numbers: dict[str, int] = {}
+    for sids in r.sources:
+        for sid in sids:
+            numbers.setdefault(sid, len(numbers) + 1)
+
+    def mark(n: int) -> str:
+        return ", ".join(str(numbers[s]) for s in r.sources[n - 1])
+
+    text = f"Subject: {subject}\n\n" + _text(body, lambda n: f" [{mark(n)}]")
+    md = f"**Subject:** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
+    if numbers:
+        sources = kr.campaign.evidence.sources
+        text += "\n\nSources:\n" + "\n".join(f"[{i}] {source_line(kr.campaign, s)}" for s, i in numbers.items())
+        md += "\n\nSources:\n\n" + "\n".join(
+            f"- \\[{i}\\] {md_escape(sources[s].title or s)}" + (f", <{sources[s].url}>" if sources[s].url else "")
+            for s, i in numbers.items())
+    return KitItem("email", "email", text, md, r.template, count_words(_spoken(body)), "words",
+                   WORD_LIMITS["email"])
+
+
+def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
+    """One post per paragraph (or list item) of the template; each citation becomes its link."""
+    r = kr.render("social", recipients)
+    sources = kr.campaign.evidence.sources
+
+    def links(n: int) -> str:
+        return "".join(f" {sources[s].url}" for s in r.sources[n - 1] if sources[s].url)
+
+    items = []
+    for i, block in enumerate(r.blocks, 1):
+        text = _plain(block.inlines, links)
+        md = _md(block.inlines, lambda n: "".join(f" <{sources[s].url}>" for s in r.sources[n - 1]
+                                                   if sources[s].url))
+        unlinked = [s for x in block.inlines if isinstance(x, NoteRef)
+                    for s in r.sources[x.number - 1] if not sources[s].url]
+        problems = [f"source {s!r} has no URL to link (give it one in evidence.yaml, or use another fact)"
+                    for s in dict.fromkeys(unlinked)]
+        items.append(KitItem("social", f"social post {i}", text, md, r.template, post_length(text),
+                             "characters", POST_LIMIT, problems))
+    if not items:
+        raise TemplateError("the social template gave no posts (one paragraph per post)", file=str(r.template))
+    return items
+
+
+def shareholder_questions(kr: KitRenderer, companies: list[Recipient]) -> list[KitItem]:
+    items = []
+    for r in companies:
+        company = r.organization or r.name
+        rendered = kr.render("shareholder-questions", [r], {"company": company})
+        text, md = _footnoted(rendered, f"sq-{safe_name(r.id)}")
+        items.append(KitItem("shareholder-questions", f"shareholder questions for {company}", text, md,
+                             rendered.template))
+    return items
+
+
+# --------------------------------------------------------------------------- the fact sheet (Word)
+
+def _factsheet_styles() -> bytes:
+    """The letter styles plus Title and Heading 1, and 11-point text so a page holds the facts."""
+    extra = (P._style("paragraph", "Title", "Title", next_="BodyText", ui=10, qformat=True,
+                      ppr=P._spacing(0, 240) + '<w:jc w:val="center"/>',
+                      rpr='<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>')
+             + P._style("paragraph", "Heading1", "heading 1", next_="BodyText", ui=9, qformat=True,
+                        ppr="<w:keepNext/><w:keepLines/>" + P._spacing(200, 80) + '<w:outlineLvl w:val="0"/>',
+                        rpr='<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/>')
+             # list items closer together than in a letter: a page must hold the facts and asks
+             + P._style("paragraph", "FactSheetBullet", "Fact Sheet Bullet", based_on="ListBullet", ui=99,
+                        ppr=P._spacing(0, 80))
+             + P._style("paragraph", "FactSheetNumber", "Fact Sheet Number", based_on="ListNumber", ui=99,
+                        ppr=P._spacing(0, 80)))
+    xml = P.styles_xml().replace('<w:sz w:val="24"/><w:szCs w:val="24"/>', '<w:sz w:val="22"/><w:szCs w:val="22"/>', 1)
+    return xml.replace("</w:styles>", extra + "</w:styles>").encode()
+
+
+FACTSHEET_MARGIN = 1080   # three-quarter-inch margins (twentieths of a point): a fact sheet, not a letter
+
+
+def _factsheet_sect(footer_id: str) -> str:
+    m = FACTSHEET_MARGIN
+    return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{m}" w:right="{m}" w:bottom="{m}" w:left="{m}" '
+            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
+
+
+def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], notes) -> bytes:
+    """A one-page document: the template's first heading is the title, later headings are
+    Heading 1; lists and real footnotes as in a letter. No address, salutation or signature."""
+    rels = Relationships()
+    for target in ("styles", "settings", "fontTable", "footnotes"):
+        rels.add(target, f"{target}.xml")
+    footer = rels.add("footer", "footer1.xml")
+    body, lists, list_ids = [], [], {}
+    for i, block in enumerate(blocks):
+        num, style = None, {"para": "BodyText", "ordered": "FactSheetNumber", "bullet": "FactSheetBullet",
+                            "quote": "Quote", "heading": "Title" if i == 0 else "Heading1"}[block.kind]
+        if block.kind in ("ordered", "bullet"):
+            if block.list_id not in list_ids:
+                lists.append(block.kind)
+                list_ids[block.list_id] = len(lists)
+            num = (list_ids[block.list_id], 0)
+        body.append(oxml.paragraph(runs_xml(block.inlines, rels), style, num=num))
+    if lists:
+        rels.add("numbering", "numbering.xml")
+    document = (f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}'
+                f'{_factsheet_sect(footer)}</w:body></w:document>')
+    note_rels = Relationships()
+    note_xml = [(n, runs_xml(runs, note_rels)) for n, runs in enumerate(notes, 1)]
+    static = static_parts()
+    word = {"word/document.xml": document.encode(), "word/styles.xml": _factsheet_styles(),
+            "word/settings.xml": static["word/settings.xml"], "word/fontTable.xml": static["word/fontTable.xml"],
+            "word/footnotes.xml": P.footnotes_xml(note_xml).encode(), "word/footer1.xml": static["word/footer1.xml"]}
+    if lists:
+        word["word/numbering.xml"] = P.numbering_xml(lists).encode()
+    out = {"[Content_Types].xml": P.content_types(["docProps/core.xml", "docProps/app.xml", *word]).encode(),
+           "_rels/.rels": oxml.relationships([
+               ("rId1", "officeDocument", "word/document.xml", False),
+               ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                "docProps/core.xml", False),
+               ("rId3", "extended-properties", "docProps/app.xml", False)]).encode(),
+           "docProps/core.xml": P.core_xml(title, author, date).encode(),
+           "docProps/app.xml": P.app_xml(author).encode(),
+           "word/_rels/document.xml.rels": oxml.relationships(rels.items).encode()}
+    if note_rels.items:
+        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(note_rels.items).encode()
+    out.update(word)
+    return zip_parts(out)
+
+
+FACTSHEET_PAGES = 1
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+
+def page_count(docx: bytes) -> int | None:
+    """Pages of a .docx as LibreOffice lays it out, or None when LibreOffice is not installed."""
+    try:
+        find_soffice()
+    except ConversionError:
+        return None
+    [pdf] = pdf_bytes({"factsheet.docx": docx}).values()
+    return len(_PDF_PAGE.findall(pdf))
+
+
+def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, bytes]:
+    r = kr.render("factsheet", recipients)
+    if not r.blocks or r.blocks[0].kind != "heading":
+        raise TemplateError("the fact sheet template must start with its title as a heading ('# ...')",
+                            file=str(r.template))
+    title = _plain(r.blocks[0].inlines, lambda n: "")
+    text, md = _footnoted(r, "fs")
+    data = factsheet_docx(title, kr.composer.organization, kr.spec.date, r.blocks, r.notes)
+    return KitItem("factsheet", "fact sheet", text, md, r.template), data
+
+
+# --------------------------------------------------------------------------- the kit
+
+SECTION_TITLES = {"call-script": "Call scripts", "email": "Email", "social": "Social posts",
+                  "shareholder-questions": "Shareholder questions", "factsheet": "Fact sheet"}
+
+
+def kit_markdown(title: str, items: list[KitItem]) -> str:
+    """The kit as one Markdown page (footnote labels are unique across sections)."""
+    parts = [f"# {md_escape(title)}"]
+    for kind in KINDS:
+        mine = [i for i in items if i.kind == kind]
+        if not mine:
+            continue
+        parts.append(f"## {SECTION_TITLES[kind]}")
+        for item in mine:
+            if len(mine) > 1 or kind in ("call-script", "shareholder-questions"):
+                parts.append(f"### {md_escape(item.label[:1].upper() + item.label[1:])}")
+            parts.append(item.markdown)
+    return "\n\n".join(parts) + "\n"
+
+
+def load_callees(legislators: str | Path | None, state: str | None, district: int | None) -> list[Recipient]:
+    """Members of Congress to call, from a legislators-current.yaml the user names."""
+    if state is None and district is None and legislators is None:
+        return []
+    if legislators is None or state is None:
+        raise DataError("--legislators and --state go together",
+                        hint="e.g. --legislators ../shared/data/congress-legislators/legislators-current.yaml --state OR")
+    from drafter.people.constituents import Legislators, parse_state
+    members = Legislators.load(legislators)
+    code = parse_state(state)
+    if code not in members.states:
+        raise DataError(f"no members of Congress for state {state!r} in the legislators file", file=str(legislators))
+    out = members.senators(code)
+    if district is not None:
+        rep = members.representative(code, district)
+        if rep is None:
+            raise DataError(f"no representative for {code}-{district} in the legislators file",
+                            file=str(legislators), hint=f"districts: {members.districts(code)}")
+        out.append(rep)
+    return out
+
+
+def company_letters(campaign: Campaign) -> list[str]:
+    """Letter specs of the campaign addressed to a company's chief executive."""
+    out = []
+    for name in campaign.letter_names():
+        try:
+            spec = load_letter(campaign, name)
+            if any(r.role == "ceo" for r in select_recipients(campaign.recipients, spec.to, campaign.groups)):
+                out.append(name)
+        except DataError:
+            continue   # a broken spec is `drafter check`'s business, not the kit's
+    return out
+
+
+def kit_recipients(campaign: Campaign, spec: LetterSpec, callees: list[Recipient]) -> list[Recipient]:
+    """The spec's recipients; for a constituent letter (`to: constituents`, for `drafter batch`)
+    the members of Congress named with --legislators and --state."""
+    if tuple(spec.to) == ("constituents",) and "constituents" not in campaign.recipients:
+        if not callees:
+            raise DataError("this letter goes to each constituent's members of Congress", file=str(spec.path),
+                            hint="pass --legislators FILE --state XX [--district N] to name them")
+        return list(callees)
+    return select_recipients(campaign.recipients, spec.to, campaign.groups)
+
+
+def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = ()) -> tuple[KitReport, dict[str, bytes]]:
+    """Every item of the kit, and the files to write ({name: bytes}); nothing is written here."""
+    kr = KitRenderer(campaign, spec)
+    recipients = kit_recipients(campaign, spec, callees)
+    report = KitReport(Path("."))
+    files: dict[str, bytes] = {}
+
+    def missing(kind: str) -> bool:
+        if kr.has(kind):
+            return False
+        report.skipped.append(f"{SECTION_TITLES[kind].lower()}: no template {TEMPLATES_DIR}/kit-{kind}{TEMPLATE_SUFFIX}")
+        return True
+
+    if not missing("call-script"):
+        people = list({r.id: r for r in [*recipients, *callees]}.values())
+        for r, item in call_scripts(kr, people, report.skipped):
+            report.items.append(item)
+            files[f"call-script-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
+        if not callees and not any(i.kind == "call-script" for i in report.items):
+            report.skipped.append("call scripts: pass --legislators FILE --state XX to call members of Congress")
+    if not missing("email"):
+        item = email(kr, recipients)
+        report.items.append(item)
+        files["email.txt"] = (item.text + "\n").encode()
+    if not missing("social"):
+        posts = social_posts(kr, recipients)
+        report.items += posts
+        files["social.txt"] = "\n\n".join(p.text for p in posts).encode() + b"\n"
+    if not missing("shareholder-questions"):
+        companies = [r for r in recipients if r.role == "ceo"]
+        if not companies:
+            report.skipped.append("shareholder questions: no company among this letter's recipients (role: ceo)"
+                                  + "".join(f"; try 'drafter kit {n}'" for n in company_letters(campaign)))
+        for r, item in zip(companies, shareholder_questions(kr, companies)):
+            report.items.append(item)
+            files[f"shareholder-questions-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
+    if not missing("factsheet"):
+        item, data = factsheet(kr, recipients)
+        pages = page_count(data)
+        if pages is None:
+            report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
+                                  "(apt-get install libreoffice-writer)")
+        else:
+            item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
+        report.items.append(item)
+        files["factsheet.docx"] = data
+    title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"
+    files["kit.md"] = kit_markdown(title, report.items).encode()
+    return report, files
+
+
+def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = None, force: bool = False,
+             legislators: str | Path | None = None, state: str | None = None,
+             district: int | None = None) -> KitReport:
+    """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
+    campaign folder). Everything is rendered first; an existing file stops the write before
+    anything is written, unless `force`. Limits exceeded are in `report.problems`, not cut."""
+    campaign = load_campaign(root)
+    spec = load_letter(campaign, letter)
+    callees = load_callees(legislators, state, district)
+    report, files = build_kit(campaign, spec, callees)
+    out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
+    ensure_dir(out)
+    targets = {name: out / name for name in files}
+    if not force:
+        for path in targets.values():
+            if path.exists():
+                atomic_write(path, b"", force=False)   # raises the standard 'already exists' error
+    for name, data in files.items():
+        atomic_write(targets[name], data, force=force)
+    report.out_dir, report.paths = out, list(targets.values())
+    return report

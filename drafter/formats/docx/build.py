@@ -1,0 +1,206 @@
+"""Build the parts of a .docx package from a `Letter`.
+
+Layout (US official correspondence): letterhead, date, stacked inside addresses, salutation,
+body, closing, signature blocks (side by side in pairs), cc. Every paragraph carries a named
+style, so an editor restyles a whole campaign in Word by changing the style.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from drafter.formats.docx import oxml
+from drafter.compose.letter import Letter, NoteRef, Text
+from drafter.formats.docx.oxml import parts as P
+
+PAGE_W, PAGE_H, MARGIN = 12240, 15840, 1440   # US Letter, one-inch margins (twentieths of a point)
+TEXT_WIDTH = PAGE_W - 2 * MARGIN
+BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
+                "quote": "Quote", "heading": "BodyText"}
+
+
+class Relationships:
+    """Hyperlink relationships of one part."""
+
+    def __init__(self, first: int = 1):
+        self.items: list[tuple[str, str, str, bool]] = []
+        self.by_url: dict[str, str] = {}
+        self.next = first
+
+    def add(self, typ: str, target: str, external: bool = False) -> str:
+        rid = f"rId{self.next}"
+        self.next += 1
+        self.items.append((rid, typ, target, external))
+        return rid
+
+    def link(self, url: str) -> str:
+        if url not in self.by_url:
+            self.by_url[url] = self.add("hyperlink", url, external=True)
+        return self.by_url[url]
+
+
+def runs_xml(inlines, rels: Relationships, comments: "_Comments | None" = None) -> str:
+    """Runs for inline items. A note marker with a review comment anchors it on the text since
+    the previous marker of the paragraph (the claim the note supports) and the marker itself."""
+    out: list[str] = []
+    seg = 0
+    for item in inlines:
+        if isinstance(item, NoteRef):
+            out.append(oxml.footnote_reference(item.number))
+            if comments is not None and item.comment:
+                out[seg:] = [comments.wrap(item.comment, "".join(out[seg:]))]
+            seg = len(out)
+            continue
+        xml = oxml.run(item.text, style=item.style, italic=item.italic, bold=item.bold,
+                       small_caps=item.small_caps, superscript=item.superscript)
+        if item.link:
+            xml = oxml.hyperlink(rels.link(item.link), xml)
+        out.append(xml)
+    return "".join(out)
+
+
+def _lines_paragraph(lines, style: str) -> str:
+    return oxml.paragraph(oxml.run("\n".join(lines)), style)
+
+
+class _Comments:
+    def __init__(self, author: str):
+        self.author = author
+        self.items: list[tuple[int, str, str, str]] = []
+
+    def wrap(self, text: str | None, runs_xml: str) -> str:
+        if not text:
+            return runs_xml
+        cid = len(self.items)
+        initials = "".join(w[0] for w in self.author.split()[:3] if w[:1].isalpha()).upper() or "D"
+        self.items.append((cid, self.author, initials, text))
+        return oxml.comment_range(cid, runs_xml)
+
+
+def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
+    paras = [_lines_paragraph(lines, "Signature") for lines in sigs]
+    if len(paras) == 1:
+        return paras[0]
+    rows = [paras[i:i + 2] for i in range(0, len(paras), 2)]
+    # A table must be followed by a paragraph before the section ends.
+    return oxml.borderless_table(rows, text_width)
+
+
+def _default_sect(footer_id: str) -> str:
+    return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
+            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
+
+
+def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None, lists: list[str],
+                 sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True) -> str:
+    """The body. `comments` None drafts without review comments; `text_letterhead` False when a
+    Word letterhead's header carries the organisation's name instead."""
+    wrap = comments.wrap if comments is not None else (lambda _text, xml: xml)
+    body: list[str] = []
+    lines = letter.letterhead if text_letterhead else ()
+    for i, line in enumerate(lines):
+        style = "LetterheadRule" if i == len(lines) - 1 else "Letterhead"
+        body.append(oxml.paragraph(oxml.run(line), style))
+    body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
+    for block in letter.addresses:
+        runs = oxml.run("\n".join(block.lines))
+        body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
+    # Letter-wide review notes hang on the salutation.
+    body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
+    list_ids: dict[int, int] = {}
+    for i, block in enumerate(letter.body):
+        num = None
+        if block.kind in ("ordered", "bullet"):
+            if block.list_id not in list_ids:
+                lists.append(block.kind)
+                list_ids[block.list_id] = len(lists)
+            num = (list_ids[block.list_id], 0)
+        inlines = block.inlines
+        if block.kind == "heading":
+            inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
+                            for x in inlines)
+        runs = wrap(block.comment, runs_xml(inlines, rels, comments))
+        # A heading, or the sentence that introduces a list, stays on the page with what follows.
+        introduces_list = (block.kind not in ("ordered", "bullet") and i + 1 < len(letter.body)
+                           and letter.body[i + 1].kind in ("ordered", "bullet"))
+        body.append(oxml.paragraph(runs, BLOCK_STYLES[block.kind], num=num,
+                                   keep_next=block.kind == "heading" or introduces_list))
+    body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
+    body.append(_signatures(letter.signatures, text_width))
+    for i, line in enumerate(letter.cc):
+        body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
+    if not body[-1].startswith("<w:p>"):
+        body.append("<w:p/>")
+    return f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}{sect}</w:body></w:document>'
+
+
+@lru_cache(maxsize=None)
+def static_parts() -> dict[str, bytes]:
+    """The parts that are the same in every draft (styles, settings, fonts, footer), built once."""
+    return {"word/styles.xml": P.styles_xml().encode(),
+            "word/settings.xml": P.settings_xml().encode(),
+            "word/fontTable.xml": P.font_table_xml().encode(),
+            "word/footer1.xml": P.footer_xml().encode()}
+
+
+@lru_cache(maxsize=32)
+def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
+    """footnotes.xml and its hyperlink relationships; the letters of a batch share their notes."""
+    rels = Relationships()
+    xml = P.footnotes_xml([(n.number, runs_xml(n.inlines, rels)) for n in notes]).encode()
+    return xml, tuple(rels.items)
+
+
+def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
+    """All parts of the package, in the order they are written. `letterhead` is a
+    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
+    rels = Relationships()
+    rels.add("styles", "styles.xml")
+    rels.add("settings", "settings.xml")
+    rels.add("fontTable", "fontTable.xml")
+    rels.add("footnotes", "footnotes.xml")
+    extra: dict[str, bytes] = {}
+    overrides: dict[str, str] = {}
+    if letterhead is None:
+        sect, text_width = _default_sect(rels.add("footer", "footer1.xml")), TEXT_WIDTH
+        extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
+        styles = static_parts()["word/styles.xml"]
+    else:
+        refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
+        sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
+        extra.update(letterhead.parts)
+        overrides.update(letterhead.content_types)
+        styles = letterhead.styles
+    comments = _Comments(letter.author) if with_comments else None
+    lists: list[str] = []
+    document = document_xml(letter, rels, comments, lists, sect, text_width,
+                            text_letterhead=letterhead is None)
+    footnotes, note_rels = _footnotes(letter.notes)
+    if lists:
+        rels.add("numbering", "numbering.xml")
+    if comments is not None and comments.items:
+        rels.add("comments", "comments.xml")
+    out: dict[str, bytes] = {}
+    word = {"word/document.xml": document.encode(), "word/styles.xml": styles,
+            "word/settings.xml": static_parts()["word/settings.xml"],
+            "word/fontTable.xml": static_parts()["word/fontTable.xml"],
+            "word/footnotes.xml": footnotes, **extra}
+    if lists:
+        word["word/numbering.xml"] = P.numbering_xml(lists).encode()
+    if comments is not None and comments.items:
+        word["word/comments.xml"] = P.comments_xml(comments.items).encode()
+    names = ["docProps/core.xml", "docProps/app.xml", *word]
+    out["[Content_Types].xml"] = P.content_types(names, overrides).encode()
+    out["_rels/.rels"] = oxml.relationships([
+        ("rId1", "officeDocument", "word/document.xml", False),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+         "docProps/core.xml", False),
+        ("rId3", "extended-properties", "docProps/app.xml", False)]).encode()
+    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date).encode()
+    out["docProps/app.xml"] = P.app_xml(letter.author).encode()
+    out["word/_rels/document.xml.rels"] = oxml.relationships(rels.items).encode()
+    if note_rels:
+        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(list(note_rels)).encode()
+    out.update(word)
+    return out

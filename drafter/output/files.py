@@ -1,0 +1,195 @@
+"""Write drafts safely: names that stay in the output folder, atomic writes, nothing overwritten
+unless asked."""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import string
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from drafter.errors import OutputError
+
+MAX_NAME = 120
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(text: str) -> str:
+    """A file-name piece from data: ASCII letters, digits, '-', '.', '_'; never empty or reserved."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
+    text = re.sub(r"-{2,}", "-", text)[:MAX_NAME].strip("-._")
+    if not text or text.lower() in _RESERVED:
+        text = f"x-{text}" if text else "letter"
+    return text
+
+
+def output_name(pattern: str, **values) -> str:
+    """Fill the spec's `output` pattern ({date}, {template}, {recipient}, {letter}); each value is made safe.
+
+    Only plain fields are allowed: `{recipient.__class__}`, `{recipient[0]}` or `{recipient:>999999}`
+    would reach into Python objects or allocate without bound."""
+    hint = "use {date}, {template}, {recipient} and {letter}"
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise OutputError(f"bad output pattern {pattern!r}: {exc}", hint=hint) from None
+    literal = "".join(text for text, *_ in parsed)
+    if re.search(r"[/\\:]", literal) or literal.startswith("."):
+        raise OutputError(f"bad output pattern {pattern!r}: it names a file, not a path",
+                          hint="drop folders and '..' from 'output'; choose the folder with -o")
+    fields = [(f, spec, conv) for _text, f, spec, conv in parsed if f is not None]
+    for name, spec, conv in fields:
+        if name not in values or spec or conv:
+            raise OutputError(f"bad output pattern {pattern!r}: {{{name}{'!' + conv if conv else ''}"
+                              f"{':' + spec if spec else ''}}} is not a plain field", hint=hint)
+    name = pattern.format(**{k: safe_name(v) for k, v in values.items()})
+    return safe_name(name)
+
+
+def target_path(out_dir: Path, name: str, suffix: str) -> Path:
+    path = (out_dir / f"{name}{suffix}")
+    if path.resolve().parent != out_dir.resolve():
+        raise OutputError(f"output name {name!r} would leave the output folder", file=str(out_dir))
+    return path
+
+
+TEMP_PREFIX, TEMP_SUFFIX = ".drafter-", ".part"
+_TEMP_OWNER = re.compile(rf"{re.escape(TEMP_PREFIX)}(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process is running; a killed one left as a zombie is not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True   # no /proc (macOS): trust the signal check
+
+
+def remove_stray_temps(out_dir: Path, everything: bool = False) -> int:
+    """Remove temporary files that killed runs left in `out_dir` (a finished draft is never
+    temporary). A temp file names the process writing it, so another run still writing in the
+    same folder keeps its own; `everything` is for a run cleaning up after its own interruption."""
+    removed = 0
+    for tmp in Path(out_dir).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        owner = _TEMP_OWNER.match(tmp.name)
+        if not everything and owner and _alive(int(owner.group(1))):
+            continue
+        try:
+            tmp.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def replace_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace a campaign file (recipients.yaml, evidence.yaml, ...) with new text, atomically."""
+    atomic_write(path, text.encode(encoding), force=True)
+
+
+def ensure_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out_dir)) from None
+
+
+def already_exists(path: Path) -> OutputError:
+    return OutputError("already exists; not overwritten", file=str(path),
+                       hint="use --force to replace it, or -o for another folder")
+
+
+def _write_failed(path: Path, exc: OSError) -> OutputError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
+              errno.EROFS: "the folder is read-only", errno.EDQUOT: "disk quota exceeded"}.get(
+        exc.errno, exc.strerror or str(exc))
+    return OutputError(f"cannot write: {reason}", file=str(path),
+                       hint="nothing was written; free space or choose another folder with -o")
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """The data in a temporary file beside `path`, on disk (fsync), with the final permissions."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _commit(tmp: str, path: Path, force: bool) -> None:
+    """Put a staged file in place; without `force`, never over a file that appeared meanwhile."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        if path.exists():   # a file system without hard links
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def write_all(files: list[tuple[Path, bytes]], force: bool = False) -> None:
+    """Write several files all or nothing: each is staged in a temporary file first, and only
+    when every one is on disk are they put in place. On any failure (a full disk, an existing
+    file) this call's temporary files and the new files it placed are removed."""
+    staged: list[tuple[Path, str]] = []
+    placed: list[Path] = []
+    current = files[0][0] if files else Path(".")
+    try:
+        for path, data in files:
+            current = path
+            if path.exists() and not force:
+                raise already_exists(path)
+            staged.append((path, _stage(path, data)))
+        for path, tmp in staged:
+            current = path
+            existed = path.exists()
+            _commit(tmp, path, force)
+            if not existed:
+                placed.append(path)
+    except BaseException as exc:
+        for _, tmp in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for path in placed:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):
+            raise already_exists(current) from None
+        if isinstance(exc, OSError):
+            raise _write_failed(current, exc) from None
+        raise
+
+
+def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
+    """Write via a temporary file in the same folder and rename: a reader sees all or nothing.
+
+    Without `force` an existing file is never replaced (checked again at the final link); a
+    replaced file keeps its permissions."""
+    write_all([(path, data)], force)

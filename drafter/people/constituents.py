@@ -1,0 +1,525 @@
+"""The data side of `drafter batch`: volunteers from a spreadsheet CSV, each matched to their own
+members of Congress (legislators-current.yaml) through the ZIP-to-district file (zccd.csv).
+
+A bad cell in one volunteer's row never stops the others: such rows, and rows that cannot be
+matched, become ReviewItems written to needs-review.csv. Only a file that is unusable as a whole
+(undecodable, a required column missing) raises DataError.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+
+from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
+from drafter.errors import DataError
+from drafter.output.files import replace_text
+from drafter.campaign.models import Recipient
+from drafter.people.states import STATE_NAMES
+
+# --------------------------------------------------------------------------- states
+
+NO_SENATORS = DELEGATE_STATES | COMMISSIONER_STATES   # a delegate / resident commissioner only
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+_STATE_KEYS = {_squash(name): code for code, name in STATE_NAMES.items()}
+_STATE_KEYS.update({_squash(c): c for c in STATE_NAMES})
+_STATE_KEYS.update({"virginislands": "VI", "usvirginislands": "VI", "washingtondc": "DC",
+                    "northernmarianas": "MP", "cnmi": "MP"})
+
+
+def parse_state(text: str) -> str:
+    """'ny', 'New York', 'N.Y.' -> 'NY'; ValueError with a hint when unknown."""
+    code = _STATE_KEYS.get(_squash(text))
+    if code:
+        return code
+    close = difflib.get_close_matches(text.strip().title(), STATE_NAMES.values(), n=1, cutoff=0.7)
+    raise ValueError(f"unknown state {text.strip()!r}"
+                     + (f" (did you mean {close[0]!r}?)" if close else " (use a 2-letter code like NY)"))
+
+
+def seat_label(state: str, district: int) -> str:
+    """'AL-6'; an at-large seat or delegate is 'WY-AL'."""
+    return f"{state}-{district}" if district else f"{state}-AL"
+
+
+# --------------------------------------------------------------------------- constituents
+
+@dataclass(frozen=True)
+class Constituent:
+    row: int                 # spreadsheet row, the header being row 1
+    name: str
+    street: str
+    city: str
+    state: str               # 2-letter code
+    zip: str                 # 5 digits
+    district: int | None = None   # 0 = at-large
+    email: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A row that got no letters, and why. `zip`/`state` are as the volunteer wrote them."""
+    row: int
+    name: str
+    zip: str
+    state: str
+    reason: str
+    candidates: tuple[str, ...] = ()   # seat labels such as 'AL-6'
+
+
+REQUIRED = ("name", "street", "city", "state", "zip")
+OPTIONAL = ("street2", "district", "email", "note", "first_name", "last_name")
+
+# Squashed header names (lowercase, letters and digits only) for each field.
+HEADER_ALIASES = {
+    "name": ["name", "fullname", "constituent", "constituentname", "firstandlastname",
+             "signature", "signedby"],
+    "first_name": ["firstname", "givenname", "first"],
+    "last_name": ["lastname", "surname", "familyname", "last"],
+    "street": ["street", "streetaddress", "address", "address1", "addressline1", "streetaddress1",
+               "streetaddressline1", "mailingaddress", "homeaddress", "street1"],
+    "street2": ["address2", "addressline2", "streetaddress2", "streetaddressline2", "street2",
+                "apt", "apartment", "unit", "aptunit", "aptsuite", "suite"],
+    "city": ["city", "town", "citytown", "locality"],
+    "state": ["state", "st", "stateterritory", "stateorterritory", "stateprovince", "region"],
+    "zip": ["zip", "zipcode", "zip5", "zip4", "zipplus4", "postalcode", "postcode", "postal",
+            "zippostalcode", "zippostal", "postalzipcode"],
+    "district": ["district", "congressionaldistrict", "cd", "housedistrict", "districtnumber"],
+    "email": ["email", "emailaddress", "mail"],
+    "note": ["note", "notes", "message", "comment", "comments", "personalnote", "personalmessage",
+             "yourwords", "letter", "story", "text"],
+}
+_ALIAS_TO_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
+# What a header may say around the field name: "Your name", "Note (optional)".
+_HEADER_NOISE = re.compile(r"^(your|my)|(optional|required)$")
+
+
+def _header_key(text: str) -> str:
+    return _HEADER_NOISE.sub("", _squash(text)) or _squash(text)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 with or without a BOM; anything else is a whole-file error naming the row."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError("the file is UTF-16, not UTF-8", file=path, line=1,
+                        hint="save it as 'CSV UTF-8 (comma delimited)'")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        prefix = data[:exc.start].decode("utf-8-sig")
+        rows = sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline="")))
+        bad = data[exc.start:exc.start + 1]
+        guess = bad.decode("cp1252", errors="replace")
+        raise DataError(f"row {rows} is not UTF-8 (byte 0x{bad.hex()}, {guess!r} in Windows-1252)",
+                        file=path, line=rows, hint="save the file as 'CSV UTF-8'") from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the header line uses most (quoted parts ignored)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _map_header(header: list[str], path: Path) -> dict[str, int]:
+    """field -> column index; a missing required column or a doubled field is a whole-file error."""
+    columns: dict[str, int] = {}
+    unmatched = []
+    for i, cell in enumerate(header):
+        field = _ALIAS_TO_FIELD.get(_header_key(cell))
+        if field is None:
+            if cell.strip():
+                unmatched.append(cell)
+            continue
+        if field in columns:
+            raise DataError(f"columns {_column_letter(columns[field])} ({header[columns[field]]!r}) and "
+                            f"{_column_letter(i)} ({cell!r}) are both the {field} column",
+                            file=path, line=1, hint="rename or delete one of them")
+        columns[field] = i
+    if "name" not in columns and {"first_name", "last_name"} <= columns.keys():
+        columns["name"] = -1          # built from first + last name
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        field = missing[0]
+        raise DataError(f"no {field} column; the header has {', '.join(map(repr, header))}",
+                        file=path, line=1, hint=_header_hint(field, unmatched))
+    return columns
+
+
+_HEADER_EXAMPLES = {"name": ["Name", "Full name"], "street": ["Street address", "Address"],
+                   "city": ["City"], "state": ["State"], "zip": ["ZIP", "Zip code", "Postal code"]}
+
+
+def _header_hint(field: str, unmatched: list[str]) -> str:
+    """Point at the header cell that looks like a misspelt `field`, else list accepted names."""
+    keys = {_header_key(h): h for h in unmatched}
+    for alias in [field] + HEADER_ALIASES[field]:
+        close = difflib.get_close_matches(alias, keys, n=1, cutoff=0.6)
+        if close:
+            return f"is column {keys[close[0]]!r} the {field}? name it {_HEADER_EXAMPLES[field][0]!r}"
+    return "name a column " + " or ".join(map(repr, _HEADER_EXAMPLES[field]))
+
+
+def parse_zip(text: str) -> str:
+    """'02451', '02451-1234', '024511234' -> '02451'. A spreadsheet that stored ZIPs as numbers
+    drops leading zeros ('2451', '24511234'); padding back is the only reading, so it is done."""
+    raw = text.strip()
+    digits = re.sub(r"\.0$", "", raw)          # 2451.0 from a float column
+    m = re.fullmatch(r"(\d{3,5})(?:[- ]\d{4})?", digits)
+    if m:
+        return m.group(1).zfill(5)
+    if re.fullmatch(r"\d{7,9}", digits):        # ZIP+4 without its dash
+        return digits.zfill(9)[:5]
+    raise ValueError(f"malformed ZIP {raw!r} (expected 5 digits or ZIP+4 such as 02451-1234)")
+
+
+_DISTRICT = re.compile(r"^(?:([A-Za-z]{2})\s*[- ]?\s*)?(\d{1,2}|al|atlarge)(?:st|nd|rd|th)?$")
+
+
+def parse_district(text: str, state: str | None) -> int | None:
+    """'7', '07', 'NY-7', '7th', 'at-large', 'AL', '0' -> int; '' -> None."""
+    key = re.sub(r"[\s.]", "", text.strip().lower()).replace("-large", "large")
+    if not key:
+        return None
+    if key in ("al", "atlarge", "0", "00"):
+        return 0
+    m = _DISTRICT.match(key)
+    if m is None:
+        raise ValueError(f"malformed district {text.strip()!r} (expected a number such as 7, or at-large)")
+    prefix, number = m.groups()
+    if prefix and state and prefix.upper() != state:
+        raise ValueError(f"district {text.strip()!r} is in {prefix.upper()}, but the state is {state}")
+    return 0 if number in ("al", "atlarge") else int(number)
+
+
+def _one_line(text: str | None) -> str:
+    """A cell typed on several lines ('12 Main St\nApt 4') as one address line."""
+    return ", ".join(" ".join(part.split()) for part in (text or "").splitlines() if part.strip())
+
+
+class _Row:
+    """One data row's cells by field, collecting every problem so the volunteer can fix all at once."""
+
+    def __init__(self, cells: list[str], columns: dict[str, int], header: list[str]):
+        self.cells, self.columns, self.header = cells, columns, header
+        self.problems: list[str] = []
+
+    def raw(self, field: str) -> str:
+        i = self.columns.get(field)
+        if i == -1:   # name from first + last
+            return " ".join(p for p in (self.raw("first_name"), self.raw("last_name")) if p)
+        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+
+    def where(self, field: str) -> str:
+        i = self.columns.get(field)
+        if i == -1:
+            return f"{self.where('first_name')} and {self.where('last_name')}"
+        return f"column {_column_letter(i)} ({self.header[i].strip()!r})"
+
+    def get(self, field: str, parse=None, required=False):
+        text = self.raw(field)
+        if not text:
+            if required:
+                self.problems.append(f"{self.where(field)}: empty {field}")
+            return None
+        if parse is None:
+            return text
+        try:
+            return parse(text)
+        except ValueError as exc:
+            self.problems.append(f"{self.where(field)}: {exc}")
+            return None
+
+
+def _constituent(row: int, cells: list[str], columns: dict[str, int], header: list[str],
+                 delimiter: str) -> tuple[Constituent | None, str | None]:
+    """A Constituent, or None and the reason the row cannot be used."""
+    r = _Row(cells, columns, header)
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        r.problems.append(f"{len(cells)} cells but the header has {len(header)} columns "
+                          f"(a {delimiter!r} in an unquoted cell?)")
+    name = " ".join((r.get("name", required=True) or "").split())
+    street = _one_line(", ".join(filter(None, (r.get("street", required=True), r.raw("street2")))))
+    city = _one_line(r.get("city", required=True))
+    state = r.get("state", parse_state, required=True)
+    zip_ = r.get("zip", parse_zip, required=True)
+    district = r.get("district", lambda t: parse_district(t, state))
+    note = r.get("note")
+    if r.problems:
+        return None, "; ".join(r.problems)
+    return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
+                       district=district, email=r.get("email"),
+                       note=note.replace("\r\n", "\n").replace("\r", "\n") if note else None), None
+
+
+def _rows(reader, path: Path):
+    """The CSV's rows; a row the csv module cannot read is a DataError naming it."""
+    row = 0
+    while True:
+        row += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"row {row} cannot be read: {exc}", file=path, line=row,
+                            hint='is a quotation mark (") left open in this row? Everything after it '
+                                 "reads as one cell") from None
+        yield cells
+
+
+def read_constituents(path: str | Path, review: list | None = None) -> list[Constituent]:
+    """The volunteers in a spreadsheet's CSV export.
+
+    A row with a bad or empty cell is appended to `review` as a ReviewItem when a list is given
+    (the batch goes on without it); without `review`, the first such row raises DataError.
+    Blank rows are skipped. An undecodable file or a missing required column always raises.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the constituents file: {exc.strerror}", file=path) from None
+    text = _decode(data, path)
+    delimiter = _delimiter(text)
+    records = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), path)
+    header = next(records, None)
+    if not header or not any(h.strip() for h in header):
+        raise DataError("the file is empty; the first row must name the columns", file=path, line=1,
+                        hint="columns: Name, Street address, City, State, ZIP, District, Email, Note")
+    columns = _map_header(header, path)
+    people = []
+    for row, cells in enumerate(records, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        person, problem = _constituent(row, cells, columns, header, delimiter)
+        if person is not None:
+            people.append(person)
+        elif review is None:
+            raise DataError(f"row {row}: {problem}", file=path, line=row)
+        else:
+            r = _Row(cells, columns, header)
+            review.append(ReviewItem(row, r.raw("name"), r.raw("zip"), r.raw("state"), problem))
+    return people
+
+
+# --------------------------------------------------------------------------- legislators
+
+def recipient_from_legislator(record: dict) -> Recipient:
+    """A Recipient for one legislators-current.yaml record (its current term), built from the
+    same profile `drafter recipients import-congress` writes (congress.profile_of)."""
+    profile = profile_of(record, None)
+    profile["address"] = tuple(profile.get("address", ()))
+    return Recipient(id=profile["bioguide"], **profile)
+
+
+class Legislators:
+    """Current members of Congress by seat."""
+
+    def __init__(self, members: list[Recipient], source: str | None = None):
+        self.source = source
+        self.by_id = {m.id: m for m in members}
+        self._senators: dict[str, list[Recipient]] = defaultdict(list)
+        self._house: dict[tuple[str, int], Recipient] = {}
+        self._districts: dict[str, set[int]] = defaultdict(set)
+        for m in members:
+            if m.role == "senator":
+                self._senators[m.state].append(m)
+            else:
+                self._house[(m.state, m.district)] = m
+                self._districts[m.state].add(m.district)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Legislators":
+        path = Path(path)
+        members = []
+        for i, record in enumerate(read_legislators(path)):
+            try:
+                members.append(recipient_from_legislator(record))
+            except (KeyError, TypeError, IndexError, ValueError) as exc:
+                raise DataError(f"legislator #{i + 1} lacks {exc} (id, name or terms)", file=path) from None
+        return cls(members, str(path))
+
+    @property
+    def states(self) -> set[str]:
+        return set(self._senators) | {s for s, _ in self._house}
+
+    def senators(self, state: str) -> list[Recipient]:
+        return list(self._senators.get(state, ()))
+
+    def representative(self, state: str, district: int) -> Recipient | None:
+        return self._house.get((state, district))
+
+    def districts(self, state: str) -> list[int]:
+        return sorted(self._districts.get(state, ()))
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+
+# --------------------------------------------------------------------------- ZIP -> district
+
+class ZipDistricts:
+    """ZIP (ZCTA) -> [(state, district)] from zccd.csv; about one ZIP in five spans several."""
+
+    COLUMNS = ("state_abbr", "zcta", "cd")
+
+    def __init__(self, table: dict[str, list[tuple[str, int]]], source: str | None = None):
+        self.table = table
+        self.source = source
+        self._by_state: dict[str, set[int]] = defaultdict(set)
+        for seats in table.values():
+            for state, district in seats:
+                self._by_state[state].add(district)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ZipDistricts":
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"cannot read the ZIP-to-district file: {exc}", file=path) from None
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(rows, [])]
+        missing = [c for c in cls.COLUMNS if c not in header]
+        if missing:
+            raise DataError(f"no {missing[0]} column; expected state_fips,state_abbr,zcta,cd",
+                            file=path, line=1)
+        s, z, d = (header.index(c) for c in cls.COLUMNS)
+        table: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for line, cells in enumerate(rows, start=2):
+            try:
+                table[cells[z].zfill(5)].append((cells[s], int(cells[d])))
+            except (IndexError, ValueError):
+                if any(cells):
+                    raise DataError(f"bad row {cells!r}", file=path, line=line) from None
+        return cls(dict(table), str(path))
+
+    def get(self, zip_: str) -> list[tuple[str, int]]:
+        return list(self.table.get(zip_, ()))
+
+    def districts(self, state: str) -> list[int]:
+        return sorted(self._by_state.get(state, ()))
+
+    def __contains__(self, zip_: str) -> bool:
+        return zip_ in self.table
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+# --------------------------------------------------------------------------- matching
+
+@dataclass(frozen=True)
+class Match:
+    """Either the members one constituent writes to (senators first), or why a person must look."""
+    constituent: Constituent
+    members: tuple[Recipient, ...] = ()
+    review: ReviewItem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.review is None
+
+
+def _review(c: Constituent, reason: str, seats=()) -> Match:
+    labels = tuple(seat_label(s, d) for s, d in seats)
+    return Match(c, (), ReviewItem(c.row, c.name, c.zip, c.state, reason, labels))
+
+
+def _district(c: Constituent, legislators: Legislators, zips: ZipDistricts | None):
+    """(district, None) or (None, Match-for-review)."""
+    if legislators.districts(c.state) == [0]:     # at-large state or delegate: no lookup needed
+        if c.district in (None, 0, 1):
+            return 0, None
+        return None, _review(c, f"{c.state} has one at-large seat; there is no district {c.district}")
+    if c.district is not None:
+        return c.district, None
+    if zips is None:
+        return None, _review(c, "no district given and no ZIP-to-district file (--zip-districts)")
+    seats = [(s, d) for s, d in zips.get(c.zip) if s == c.state]
+    if not seats:
+        return None, _review(c, f"ZIP {c.zip} is not in the ZIP-to-district file; add the district")
+    if len(seats) > 1:
+        return None, _review(c, f"ZIP {c.zip} spans {', '.join(seat_label(*s) for s in seats)}; "
+                                "add the district", seats)
+    return seats[0][1], None
+
+
+def match(constituent: Constituent, legislators: Legislators,
+          zips: ZipDistricts | None = None) -> Match:
+    """The constituent's two senators and representative (or delegate / resident commissioner).
+
+    Never guesses: a ZIP spanning several districts, a ZIP in another state, an unknown state or
+    ZIP and a vacant seat all give a Match with `review` set and no members.
+    """
+    c = constituent
+    if c.state not in legislators.states:
+        return _review(c, f"no members of Congress for state {c.state!r}")
+    if zips is not None and c.zip in zips:
+        elsewhere = zips.get(c.zip)
+        if c.state not in {s for s, _ in elsewhere}:
+            states = sorted({s for s, _ in elsewhere})
+            return _review(c, f"ZIP {c.zip} is in {' / '.join(states)}, not {c.state}; "
+                              "check the state and ZIP", elsewhere)
+    district, review = _district(c, legislators, zips)
+    if review:
+        return review
+    rep = legislators.representative(c.state, district)
+    if rep is None:
+        top = max(legislators.districts(c.state) + (zips.districts(c.state) if zips else []))
+        if district == 0:
+            reason = f"{c.state} has no at-large seat; give the district number (1-{top})"
+        elif district <= top:
+            reason = f"{seat_label(c.state, district)} has no current member (vacant seat)"
+        else:
+            reason = f"{c.state} has no district {district} (districts 1-{top})"
+        return _review(c, reason, [(c.state, district)])
+    senators = legislators.senators(c.state)
+    if c.state not in NO_SENATORS and len(senators) != 2:
+        return _review(c, f"{c.state} has {len(senators)} senators in the legislators file (vacancy)")
+    return Match(c, tuple(senators) + (rep,))
+
+
+# --------------------------------------------------------------------------- review file
+
+REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (names and ZIPs come from volunteers)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_review(path: str | Path, items) -> Path:
+    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
+    path = Path(path)
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(REVIEW_COLUMNS)
+    for it in sorted(items, key=lambda i: i.row):
+        out.writerow([it.row, _cell(it.name), _cell(it.zip), _cell(it.state), it.reason, " ".join(it.candidates)])
+    replace_text(path, buf.getvalue(), encoding="utf-8-sig")
+    return path
