@@ -208,7 +208,7 @@ def write_floor(out: Path, n: int, procs: int, size: int = 7_500) -> float:
 def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
     """Peak resident memory (MB) of a fresh process running the batch."""
     code = ("import json, resource, sys; sys.path.insert(0, %r)\n"
-            "from drafter.batch import run_batch\n"
+            "from drafter.commands.batch import run_batch\n"
             "r = run_batch(%r, 'constituent', %r, %r, out_dir=%r)\n"
             "print(json.dumps([r.letters, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
             % (str(REPO), str(REPO), str(csv_path), str(legislators), str(out)))

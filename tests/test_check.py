@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from drafter import yamlsrc
+from drafter.campaign import yamlsrc
 from drafter.commands.check import check_campaign
 from drafter.cli import main
 from drafter.campaign.schemas import SCHEMAS

@@ -210,7 +210,7 @@ def test_refuses_an_invalid_recipients_file_and_writes_nothing(tmp_path, data):
 
 
 def test_every_imported_member_gets_a_role_correct_salutation(tmp_path, data):
-    address = pytest.importorskip("drafter.address")
+    address = pytest.importorskip("drafter.people.address")
     run_import(tmp_path, data)
     people, _, _ = build_people(load_yaml(tmp_path / "recipients.yaml"))
     word = {"senator": "Senator", "representative": "Representative", "delegate": "Delegate",

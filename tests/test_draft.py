@@ -167,7 +167,7 @@ def test_never_overwrites_without_force(campaign, tmp_path):
 def test_interrupted_write_leaves_nothing(campaign, tmp_path, monkeypatch):
     import os
 
-    from drafter import write
+    from drafter.output import files as write
     out = tmp_path / "drafts"
 
     def killed(fd):

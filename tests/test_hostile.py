@@ -114,7 +114,7 @@ def test_recursive_alias_is_refused(campaign, tmp_path):
 
 
 def test_file_over_the_size_limit_is_refused_without_parsing(campaign, tmp_path):
-    from drafter import yamlsrc
+    from drafter.campaign import yamlsrc
     path = campaign / "evidence.yaml"
     with path.open("ab") as fh:
         fh.truncate(yamlsrc.MAX_BYTES + 1)
@@ -419,7 +419,7 @@ def test_full_disk_on_a_tiny_tmpfs(campaign, tmp_path, tiny_tmpfs):
 @pytest.mark.parametrize("call", ["write", "fsync"])
 def test_full_disk_simulated(campaign, tmp_path, monkeypatch, call):
     """ENOSPC raised from inside the write: no partial file, no temporary file, exit 1."""
-    from drafter import write
+    from drafter.output import files as write
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -656,7 +656,7 @@ def test_disk_full_after_the_first_of_several_letters(campaign, tmp_path, tiny_t
 
 
 def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch):
-    from drafter import write
+    from drafter.output import files as write
     real_stage, calls = write._stage, []
 
     def stage(path, data):
