@@ -193,7 +193,8 @@ def test_comments_pass_docx_check_and_show_in_libreoffice(soffice, texts, tmp_pa
     # The comment hangs on the sentence its note supports, up to the note marker.
     with zipfile.ZipFile(docx) as z:
         body = z.read("word/document.xml").decode()
-    anchored = re.search(r'<w:commentRangeStart w:id="0"/>(.*?)<w:commentRangeEnd w:id="0"/>', body).group(1)
+    # (Comment ids follow the footnote ids: LibreOffice confuses a comment and a note sharing one.)
+    anchored = re.search(r'<w:commentRangeStart w:id="(\d+)"/>(.*?)<w:commentRangeEnd w:id="\1"/>', body).group(2)
     assert "The estimate rests on 100 publicly available sources" in anchored
     assert anchored.endswith('<w:footnoteReference w:id="2"/></w:r>')
     # LibreOffice reads them: its OpenDocument export carries each one as an annotation.

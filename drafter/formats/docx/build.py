@@ -6,6 +6,7 @@ style, so an editor restyles a whole campaign in Word by changing the style.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
@@ -62,17 +63,32 @@ def _lines_paragraph(lines, style: str) -> str:
     return oxml.paragraph(oxml.run("\n".join(lines)), style)
 
 
+_MINOR_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to"}
+
+
+def initials(name: str) -> str:
+    """An organisation's initials, as Word shows them beside a comment:
+    "Congressional-Executive Commission on China" -> "CECC"."""
+    words = [w for w in re.split(r"[\s\-\u2010-\u2014/]+", name) if w[:1].isalpha()]
+    major = [w for w in words if w.lower() not in _MINOR_WORDS] or words
+    return "".join(w[0] for w in major).upper()[:9] or "D"
+
+
 class _Comments:
-    def __init__(self, author: str):
-        self.author = author
+    """Review comments of one draft. Their ids start after the last footnote's: LibreOffice
+    (7.4) mixes up a footnote and a comment that share an id, showing notes under the wrong
+    sentences or empty, and its PDF with them."""
+
+    def __init__(self, author: str, date, first_id: int = 0):
+        self.author, self.initials, self.date = author, initials(author), date
+        self.first_id = first_id
         self.items: list[tuple[int, str, str, str]] = []
 
     def wrap(self, text: str | None, runs_xml: str) -> str:
         if not text:
             return runs_xml
-        cid = len(self.items)
-        initials = "".join(w[0] for w in self.author.split()[:3] if w[:1].isalpha()).upper() or "D"
-        self.items.append((cid, self.author, initials, text))
+        cid = self.first_id + len(self.items)
+        self.items.append((cid, self.author, self.initials, text))
         return oxml.comment_range(cid, runs_xml)
 
 
@@ -172,7 +188,8 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
         extra.update(letterhead.parts)
         overrides.update(letterhead.content_types)
         styles = letterhead.styles
-    comments = _Comments(letter.author) if with_comments else None
+    # Comment ids follow the footnote ids (1..n), never sharing one with a note.
+    comments = _Comments(letter.author, letter.date, len(letter.notes) + 1) if with_comments else None
     lists: list[str] = []
     document = document_xml(letter, rels, comments, lists, sect, text_width,
                             text_letterhead=letterhead is None)
@@ -189,7 +206,7 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     if lists:
         word["word/numbering.xml"] = P.numbering_xml(lists).encode()
     if comments is not None and comments.items:
-        word["word/comments.xml"] = P.comments_xml(comments.items).encode()
+        word["word/comments.xml"] = P.comments_xml(comments.items, comments.date).encode()
     names = ["docProps/core.xml", "docProps/app.xml", *word]
     out["[Content_Types].xml"] = P.content_types(names, overrides).encode()
     out["_rels/.rels"] = oxml.relationships([

@@ -188,10 +188,12 @@ def footnotes_xml(notes: list[tuple[int, str]]) -> str:
     return f'{XML_DECL}<w:footnotes {WR_ROOT_ATTRS}>{sep}{body}</w:footnotes>'
 
 
-def comments_xml(comments: list[tuple[int, str, str, str]]) -> str:
-    """Comments part from (id, author, initials, text)."""
+def comments_xml(comments: list[tuple[int, str, str, str]], date: dt.date) -> str:
+    """Comments part from (id, author, initials, text), dated `date` (the letter's date; a
+    comment without w:date comes back from a LibreOffice re-save dated 0-00-00)."""
+    stamp = f"{date.isoformat()}T00:00:00Z"
     body = "".join(
-        f'<w:comment w:id="{cid}" w:author="{esc(author)}" w:initials="{esc(initials)}">'
+        f'<w:comment w:id="{cid}" w:author="{esc(author)}" w:date="{stamp}" w:initials="{esc(initials)}">'
         + paragraph('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
                     + run(text), "CommentText")
         + "</w:comment>"
