@@ -59,8 +59,8 @@ def runs_xml(inlines, rels: Relationships, comments: "_Comments | None" = None) 
     return "".join(out)
 
 
-def _lines_paragraph(lines, style: str) -> str:
-    return oxml.paragraph(oxml.run("\n".join(lines)), style)
+def _lines_paragraph(lines, style: str, **kw) -> str:
+    return oxml.paragraph(oxml.run("\n".join(lines)), style, **kw)
 
 
 _MINOR_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to"}
@@ -93,9 +93,12 @@ class _Comments:
 
 
 def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
-    paras = [_lines_paragraph(lines, "Signature") for lines in sigs]
-    if len(paras) == 1:
-        return paras[0]
+    """One block per signer, side by side in pairs; every row but the last keeps with the next,
+    so the closing (which keeps with the first) and all the blocks share a page."""
+    if len(sigs) == 1:
+        return _lines_paragraph(sigs[0], "Signature")
+    last_row = (len(sigs) - 1) // 2
+    paras = [_lines_paragraph(lines, "Signature", keep_next=i // 2 < last_row) for i, lines in enumerate(sigs)]
     rows = [paras[i:i + 2] for i in range(0, len(paras), 2)]
     # A table must be followed by a paragraph before the section ends.
     return oxml.borderless_table(rows, text_width)
@@ -137,11 +140,13 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
                             for x in inlines)
         runs = wrap(block.comment, runs_xml(inlines, rels, comments))
-        # A heading, or the sentence that introduces a list, stays on the page with what follows.
-        introduces_list = (block.kind not in ("ordered", "bullet") and i + 1 < len(letter.body)
+        # A heading, or the sentence that introduces a list, stays on the page with what follows;
+        # the last paragraph stays with the closing, so "Sincerely," never starts a page alone.
+        last = i + 1 == len(letter.body)
+        introduces_list = (block.kind not in ("ordered", "bullet") and not last
                            and letter.body[i + 1].kind in ("ordered", "bullet"))
         body.append(oxml.paragraph(runs, BLOCK_STYLES[block.kind], num=num,
-                                   keep_next=block.kind == "heading" or introduces_list))
+                                   keep_next=block.kind == "heading" or introduces_list or last))
     body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
     body.append(_signatures(letter.signatures, text_width))
     for i, line in enumerate(letter.cc):
