@@ -54,8 +54,11 @@ def test_letterhead_parts_in_the_draft(drafted):
         doc = z.read("word/document.xml").decode()
         styles = z.read("word/styles.xml").decode()
         ctypes = z.read("[Content_Types].xml").decode()
-    # The letterhead's page setup and header replace the text letterhead.
-    assert '<w:pgMar w:top="1800"' in doc and '<w:headerReference w:type="default"' in doc
+    # The letterhead's page setup and header replace the text letterhead; the header is the first
+    # page's only, and its "Page N" footer numbers the continuation pages.
+    sect = doc[doc.index("<w:sectPr>"):]
+    assert '<w:pgMar w:top="1800"' in doc and "<w:titlePg/>" in sect
+    assert re.findall(r'<w:(\w+)Reference w:type="(\w+)"', sect) == [("header", "first"), ("footer", "default")]
     assert "Letterhead" not in doc
     # Its styles, plus every drafter style it lacks.
     assert 'w:ascii="Georgia"' in styles
@@ -72,18 +75,64 @@ def test_text_forms_carry_the_letterhead_words(drafted):
     assert txt.startswith("Congressional-Executive Commission on China\n\nOctober 23, 2023\n")
 
 
-def test_header_on_every_page(soffice, drafted, tmp_path):
+def pdf_pages(docx: Path, out: Path) -> list[str]:
     from drafter.formats.pdf import convert_files
-    pdf = convert_files([drafted], tmp_path)[0]
+    pdf = convert_files([docx], out)[0]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    pages = [p for p in text.split("\f") if p.strip()]
+    return [p for p in text.split("\f") if p.strip()]
+
+
+@pytest.mark.slow
+def test_letterhead_on_page_one_only_and_page_numbers_from_page_two(soffice, drafted, tmp_path):
+    pages = pdf_pages(drafted, tmp_path)
     assert len(pages) >= 2
-    for i, page in enumerate(pages, start=1):
-        assert "CONGRESSIONAL-EXECUTIVE COMMISSION ON CHINA" in page.upper(), f"page {i}"
-        assert f"Page {i}" in page
     first = " ".join(pages[0].split())
+    assert first.upper().startswith("CONGRESSIONAL-EXECUTIVE COMMISSION ON CHINA")
     assert "October 23, 2023" in first and "Dear Secretaries Raimondo, Yellen, and Blinken:" in first
+    assert "Page" not in first
+    for i, page in enumerate(pages[1:], start=2):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert "COMMISSION ON CHINA" not in lines[0].upper(), f"page {i} repeats the letterhead"
+        assert lines[-1] == f"Page {i}", f"page {i}"
+        assert "COMMISSION ON CHINA" not in " ".join(lines[:2]).upper()
+
+
+def on_two_headers(campaign: Path, letter: str, first_header: str, first_footer: str | None = None) -> None:
+    """Put a letter of the campaign on a letterhead made in Word (python-docx) with a first-page
+    header (and footer) and a different continuation header."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = first_header
+    if first_footer:
+        section.first_page_footer.paragraphs[0].text = first_footer
+    section.header.paragraphs[0].text = "Tibet Action Example (continued)"
+    document.save(str(campaign / "two-headers.docx"))
+    spec = campaign / "letters" / f"{letter}.yaml"
+    spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
+                                             "letterhead: two-headers.docx"))
+
+
+@pytest.mark.slow
+def test_first_page_header_and_footer_of_a_letterhead_are_used_on_page_one_only(soffice, campaign, tmp_path):
+    """A letterhead with its own first-page header and footer (an address line) and a continuation
+    header: page 1 takes the first-page ones; later pages are plain, with drafter's page numbers."""
+    on_two_headers(campaign, "erc-entity-list", "Tibet Action Example", "1 Main Street, Springfield")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    [path] = out.glob("*.docx")
+    check_docx(path)
+    pages = pdf_pages(path, tmp_path)
+    assert len(pages) >= 2
+    first = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert first[0] == "Tibet Action Example" and first[-1] == "1 Main Street, Springfield"
+    for i, page in enumerate(pages[1:], start=2):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert "Tibet Action" not in page and "Main Street" not in page, f"page {i}"
+        assert lines[-1] == str(i), f"page {i}"
 
 
 def test_no_revision_ids_or_metadata_copied(tmp_path):
@@ -258,7 +307,8 @@ def test_the_example_is_accepted_as_is(tmp_path):
     lh = read_letterhead(mutate(tmp_path, {}))
     assert lh.header_lines == ("Congressional-Executive Commission on China",)
     assert lh.page["pgMar"]["top"] == "1800" and not lh.title_page
-    assert [r[:2] for r in lh.refs] == [("header", "default"), ("footer", "default")]
+    # Its header becomes the first page's; its footer shows the page number, so it numbers the rest.
+    assert [r[:2] for r in lh.refs] == [("header", "first"), ("footer", "default")]
 
 
 def test_missing_letterhead_file(tmp_path):
@@ -271,16 +321,7 @@ def test_missing_letterhead_file(tmp_path):
 
 
 def test_text_forms_take_the_first_page_header(campaign, tmp_path):
-    docx = pytest.importorskip("docx")
-    document = docx.Document()
-    section = document.sections[0]
-    section.different_first_page_header_footer = True
-    section.first_page_header.paragraphs[0].text = "Tibet Action Example, 1 Main Street"
-    section.header.paragraphs[0].text = "Tibet Action Example (continued)"
-    document.save(str(campaign / "two-headers.docx"))
-    spec = campaign / "letters" / "company-ceo.yaml"
-    spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
-                                             "letterhead: two-headers.docx"))
+    on_two_headers(campaign, "company-ceo", "Tibet Action Example, 1 Main Street")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "--format", "txt",
                                        "-o", str(out)])

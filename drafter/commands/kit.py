@@ -17,7 +17,8 @@ from pathlib import Path
 
 from drafter.people import address
 from drafter.formats.docx import oxml
-from drafter.formats.docx.build import PAGE_H, PAGE_W, Relationships, runs_xml, static_parts
+from drafter.formats.docx.build import Relationships, runs_xml, static_parts
+from drafter.formats.docx.oxml.section import section_properties
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from drafter.compose.composer import Composer, asks_for
 from drafter.formats.pdf import find_soffice, pdf_bytes
@@ -356,10 +357,8 @@ FACTSHEET_MARGIN = 1080   # three-quarter-inch margins (twentieths of a point): 
 
 def _factsheet_sect(footer_id: str) -> str:
     m = FACTSHEET_MARGIN
-    return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{m}" w:right="{m}" w:bottom="{m}" w:left="{m}" '
-            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
+    return section_properties([("footer", "default", footer_id)],
+                               margins={"top": m, "right": m, "bottom": m, "left": m})
 
 
 def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], notes) -> bytes:

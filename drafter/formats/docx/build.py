@@ -12,8 +12,8 @@ from functools import lru_cache
 from drafter.formats.docx import oxml
 from drafter.compose.letter import Letter, NoteRef, Text
 from drafter.formats.docx.oxml import parts as P
+from drafter.formats.docx.oxml.section import MARGIN, PAGE_W, section_properties
 
-PAGE_W, PAGE_H, MARGIN = 12240, 15840, 1440   # US Letter, one-inch margins (twentieths of a point)
 TEXT_WIDTH = PAGE_W - 2 * MARGIN
 BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
                 "quote": "Quote", "heading": "BodyText"}
@@ -104,13 +104,6 @@ def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
     return oxml.borderless_table(rows, text_width)
 
 
-def _default_sect(footer_id: str) -> str:
-    return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
-            f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
-            f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
-
-
 def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None, lists: list[str],
                  sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True) -> str:
     """The body. `comments` None drafts without review comments; `text_letterhead` False when a
@@ -184,7 +177,9 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     extra: dict[str, bytes] = {}
     overrides: dict[str, str] = {}
     if letterhead is None:
-        sect, text_width = _default_sect(rels.add("footer", "footer1.xml")), TEXT_WIDTH
+        # Page numbers from page 2: the first page has no footer (titlePg, no first footer).
+        sect = section_properties([("footer", "default", rels.add("footer", "footer1.xml"))])
+        text_width = TEXT_WIDTH
         extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
         styles = static_parts()["word/styles.xml"]
     else:

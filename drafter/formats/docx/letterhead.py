@@ -28,6 +28,7 @@ from drafter.campaign.load import Campaign, letterhead_file
 from drafter.campaign.models import LetterSpec
 from drafter.errors import LetterheadError
 from drafter.formats.docx.oxml import W_NS, parts as P
+from drafter.formats.docx.oxml.section import section_properties
 
 MAX_FILE = 20 * 2**20          # bytes on disk
 MAX_TOTAL = 60 * 2**20         # bytes uncompressed, all members
@@ -84,9 +85,9 @@ class Letterhead:
     styles: bytes
     parts: dict[str, bytes] = field(default_factory=dict)
     content_types: dict[str, str] = field(default_factory=dict)
-    refs: list[tuple[str, str, str]] = field(default_factory=list)   # (header|footer, type, part name)
+    refs: list[tuple[str, str, str]] = field(default_factory=list)   # (header|footer, first|default, part)
     page: dict[str, dict[str, str]] = field(default_factory=dict)    # pgSz and pgMar attributes
-    title_page: bool = False
+    title_page: bool = False                                          # the file's own w:titlePg
     header_lines: tuple[str, ...] = ()
     theme: str | None = None
 
@@ -104,17 +105,10 @@ class Letterhead:
         return kinds
 
     def sect_xml(self, ids: dict[str, str]) -> str:
-        """The section properties, children in schema order; `ids` maps part names to rIds."""
-        refs = "".join(f'<w:{kind}Reference w:type="{typ}" r:id="{ids[name]}"/>'
-                       for kind in ("header", "footer") for k, typ, name in self.refs if k == kind)
-        sz = self.page.get("pgSz", {"w": "12240", "h": "15840"})
-        mar = self.page.get("pgMar", {})
-        mar = {k: mar.get(k, d) for k, d in (("top", "1440"), ("right", "1440"), ("bottom", "1440"),
-                                             ("left", "1440"), ("header", "720"), ("footer", "720"),
-                                             ("gutter", "0"))}
-        attrs = lambda d: " ".join(f'w:{k}="{v}"' for k, v in d.items())  # noqa: E731
-        return (f"<w:sectPr>{refs}<w:pgSz {attrs(sz)}/><w:pgMar {attrs(mar)}/><w:cols w:space=\"720\"/>"
-                + ("<w:titlePg/>" if self.title_page else "") + "</w:sectPr>")
+        """The section properties; `ids` maps part names to rIds. The letterhead is on the first
+        page only (w:titlePg); later pages have no header and a page-number footer."""
+        return section_properties([(kind, typ, ids[name]) for kind, typ, name in self.refs],
+                                  page=self.page.get("pgSz"), margins=self.page.get("pgMar"), title_page=True)
 
 
 def refuse(path: Path, reason: str, hint: str | None = None):
@@ -420,19 +414,16 @@ def read_letterhead(path: str | Path) -> Letterhead:
     lh = Letterhead(styles=merge_styles(styles))
     body = pkg.xml(main).find(W + "body")
     sect = body.find(W + "sectPr") if body is not None else None
-    if sect is None:
-        return lh
-    for tag in ("pgSz", "pgMar"):
+    found: dict[tuple[str, str], str] = {}     # (header|footer, default|first) -> source part
+    for tag in ("pgSz", "pgMar") if sect is not None else ():
         el = sect.find(W + tag)
         if el is not None:
             names = ("w", "h", "orient") if tag == "pgSz" else (
                 "top", "right", "bottom", "left", "header", "footer", "gutter")
             lh.page[tag] = _attrs(el, names, path)
-    lh.title_page = sect.find(W + "titlePg") is not None and sect.find(W + "titlePg").get(W + "val") not in (
-        "0", "false", "off")
-    media: dict[str, str] = {}
-    header_text: dict[str, tuple[str, ...]] = {}
-    for el in sect:
+    title_pg = sect.find(W + "titlePg") if sect is not None else None
+    lh.title_page = title_pg is not None and title_pg.get(W + "val") not in ("0", "false", "off")
+    for el in sect if sect is not None else ():
         kind = etree.QName(el).localname.removesuffix("Reference")
         if kind not in ("header", "footer"):
             continue
@@ -440,21 +431,49 @@ def read_letterhead(path: str | Path) -> Letterhead:
         rel = doc_rels.get(el.get(R_ID))
         if typ not in ("default", "first") or rel is None or rel["type"] != kind or rel["external"]:
             continue
-        name = f"word/{kind}{sum(1 for r in lh.refs if r[0] == kind) + 1}.xml"
-        lh.parts[name] = _copy_part(pkg, rel["target"], name, media, lh)
-        lh.content_types[name] = PART_TYPES[kind]
-        lh.refs.append((kind, typ, name))
-        if kind == "header":
-            header_text[typ] = _text_lines(pkg.xml(rel["target"]))
-    # Text outputs have one "page": they take the header the first page shows.
-    first = header_text.get("first") if lh.title_page else None
-    lh.header_lines = first or header_text.get("default") or header_text.get("first") or ()
+        found.setdefault((kind, typ), rel["target"])
+    _first_page_only(pkg, lh, found)
     theme = by_type.get("theme")
     if theme in pkg.infos and not pkg.has(_rels_name(theme)):
         lh.theme = "word/theme/theme1.xml"
         lh.parts[lh.theme] = _strip(pkg.read(theme))
         lh.content_types[lh.theme] = PART_TYPES["theme"]
     return lh
+
+
+def _first_page_only(pkg: _Package, lh: Letterhead, found: dict[tuple[str, str], str]) -> None:
+    """Take the letterhead for the first page of a letter: its first-page header and footer
+    when it has them, else its default ones, but never a footer showing a page number there.
+    Continuation pages are plain: no header, and the letterhead's page-number footer, or
+    drafter's own centred number, from page 2."""
+    first = lh.title_page
+
+    def numbers_pages(source: str) -> bool:
+        return any(f.keyword in ("PAGE", "NUMPAGES", "SECTIONPAGES") for f in _fields(pkg.xml(source)))
+
+    header = (first and found.get(("header", "first"))) or found.get(("header", "default"))
+    footer = (first and found.get(("footer", "first"))) or found.get(("footer", "default"))
+    if footer and numbers_pages(footer):
+        footer = None
+    numbered = found.get(("footer", "default"))
+    if numbered is not None and not numbers_pages(numbered):
+        numbered = None
+    media: dict[str, str] = {}
+    for kind, typ, source in (("header", "first", header), ("footer", "first", footer),
+                              ("footer", "default", numbered)):
+        if not source:
+            continue
+        name = f"word/{kind}{sum(1 for r in lh.refs if r[0] == kind) + 1}.xml"
+        lh.parts[name] = _copy_part(pkg, source, name, media, lh)
+        lh.content_types[name] = PART_TYPES[kind]
+        lh.refs.append((kind, typ, name))
+    if numbered is None:
+        name = f"word/footer{sum(1 for r in lh.refs if r[0] == 'footer') + 1}.xml"
+        lh.parts[name] = P.footer_xml().encode()
+        lh.content_types[name] = PART_TYPES["footer"]
+        lh.refs.append(("footer", "default", name))
+    # Text outputs have one "page": they take the words of the first page's header.
+    lh.header_lines = _text_lines(pkg.xml(header)) if header else ()
 
 
 def _copy_part(pkg: _Package, source: str, name: str, media: dict[str, str], lh: Letterhead) -> bytes:
