@@ -91,13 +91,14 @@ def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example
     assert "constituent in Waltham, Massachusetts" in text
     assert "I volunteer with Tibetan families in our town." in text
     assert text.rstrip().endswith("Pema Example\n12 Main Street\nWaltham, MA 02451")
-    assert "Co-sign a letter urging the administration" in text        # the ask for members
+    # The one ask for members, as a sentence (a one-item numbered list would read oddly).
+    assert "I ask that you co-sign a letter urging the administration" in text
     notes = docx_text(out / "0002-pema-example-C001101.docx", "word/footnotes.xml")
     assert "Citizen Lab" in notes and "Human Rights Watch" in notes and "Freedom House" in notes
     assert "Dear Delegate Norton:" in docx_text(out / "0007-jamie-demo-N000147.docx")
     # No note, no note paragraph: the letter goes straight from the evidence to the ask.
     alex = docx_text(out / "0006-alex-fictional-P000607.docx")
-    assert "three years running.\nI ask that you:" in alex
+    assert "three years running.\nI ask that you co-sign" in alex
 
 
 def test_every_example_letter_passes_docx_check(example):

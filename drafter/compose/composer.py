@@ -93,7 +93,8 @@ class Composer:
             date_line=date_line(self.spec.date), letterhead=tuple(letterhead), addresses=blocks,
             salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
-            cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients))
+            cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
+            subject=self.spec.subject)
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:

@@ -48,6 +48,11 @@ class AddressBlock:
     comment: str | None = None      # a review note for the editor (stale profile, ...)
 
 
+def subject_line(subject: str) -> str:
+    """The subject line every format prints: "Re: Mass DNA collection in Tibet"."""
+    return f"Re: {subject}"
+
+
 @dataclass(frozen=True)
 class Letter:
     title: str
@@ -64,3 +69,4 @@ class Letter:
     cc: tuple[str, ...] = ()
     recipient_ids: tuple[str, ...] = ()
     comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole
+    subject: str | None = None       # printed "Re: ..." above the salutation

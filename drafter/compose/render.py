@@ -81,6 +81,21 @@ class SnippetView:
         return self._cite()
 
 
+_LEADING_TAGS = re.compile(f"^(?:{TAG_OPEN}[^{TAG_CLOSE}]*{TAG_CLOSE})*")
+
+
+def lowerfirst(value):
+    """The `lowerfirst` filter: a sentence's first word in lower case, so an ask written as a
+    sentence ("Add the ...") can follow "We ask that you". A word in capitals (TAR) or with a
+    capital inside (McGovern) is a name and stays as it is."""
+    text = str(value)
+    at = _LEADING_TAGS.match(text).end()
+    word = re.match(r"[^\W\d_]+", text[at:])
+    if word and word.group(0)[0].isupper() and (len(word.group(0)) == 1 or word.group(0)[1:].islower()):
+        text = text[:at] + text[at].lower() + text[at + 1:]
+    return Markup(text) if isinstance(value, Markup) else text
+
+
 def trusted_markdown(text: str) -> Markup:
     """Markdown from the campaign's own files (snippets, asks), minus drafter's private marks."""
     return Markup(text.translate(_PRIVATE))
@@ -142,6 +157,7 @@ def make_environment(templates_dir: Path) -> SafeEnvironment:
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["lowerfirst"] = lowerfirst
     return env
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from drafter.compose.letter import Block, Letter, NoteRef
+from drafter.compose.letter import Block, Letter, NoteRef, subject_line
 
 SOURCES_HEADING = "Sources"
 
@@ -69,6 +69,8 @@ def _frame(letter: Letter, escape) -> tuple[list[str], list[str]]:
         head.append("\n".join(escape(x) for x in letter.letterhead))
     head.append(escape(letter.date_line))
     head += ["\n".join(escape(x) for x in block.lines) for block in letter.addresses]
+    if letter.subject:
+        head.append(escape(subject_line(letter.subject)))
     head.append(escape(letter.salutation))
     tail = [escape(letter.closing)]
     tail += ["\n".join(escape(x) for x in sig) for sig in letter.signatures]

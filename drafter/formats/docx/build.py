@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
-from drafter.compose.letter import Letter, NoteRef, Text
+from drafter.compose.letter import Letter, NoteRef, Text, subject_line
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.oxml.section import MARGIN, PAGE_W, section_properties
 
@@ -118,6 +118,8 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))
         body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
+    if letter.subject:
+        body.append(oxml.paragraph(oxml.run(subject_line(letter.subject)), "Subject"))
     # Letter-wide review notes hang on the salutation.
     body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
     list_ids: dict[int, int] = {}
@@ -214,7 +216,7 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
         ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
          "docProps/core.xml", False),
         ("rId3", "extended-properties", "docProps/app.xml", False)]).encode()
-    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date).encode()
+    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date, subject=letter.subject or "").encode()
     out["docProps/app.xml"] = P.app_xml(letter.author).encode()
     out["word/_rels/document.xml.rels"] = oxml.relationships(rels.items).encode()
     if note_rels:

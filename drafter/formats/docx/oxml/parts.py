@@ -97,6 +97,9 @@ def styles_xml() -> str:
         _style(p, "Date", "Date", next_="InsideAddress", ui=99, qformat=True, ppr=_spacing(0, 480)),
         _style(p, "InsideAddress", "Inside Address", next_="InsideAddress", qformat=True,
                ppr='<w:keepNext/><w:keepLines/>' + _spacing(0, 240)),
+        # "Re: ..." between the inside addresses and the salutation, kept with them.
+        _style(p, "Subject", "Subject", next_="Salutation", qformat=True,
+               ppr="<w:keepNext/>" + _spacing(0, 0), rpr="<w:b/><w:bCs/>"),
         _style(p, "Salutation", "Salutation", next_="BodyText", qformat=True,
                ppr="<w:keepNext/>" + _spacing(240, 240)),
         _style(p, "BodyText", "Body Text", next_="BodyText", ui=99, qformat=True, ppr=_spacing(0, 240)),
