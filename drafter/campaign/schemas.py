@@ -174,7 +174,7 @@ LETTER = {
     "properties": {
         "template": {**_text, "description": "letters/templates/NAME.md.j2"},
         "title": _text,
-        "subject": _text,
+        "subject": {**_text, "description": "A subject line, printed 'Re: ...' above the salutation."},
         "date": {"anyOf": [_date, {"const": "today"}],
                  "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
         "to": {"type": ["array", "object", "string"], "minItems": 1, **_query_rules,
