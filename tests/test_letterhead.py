@@ -17,6 +17,7 @@ from drafter.formats.docx.letterhead import read_letterhead
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "letterheads" / "cecc-example.docx"
+EXAMPLE_FOOTER = zipfile.ZipFile(EXAMPLE).read("word/footer1.xml").decode()
 STEM = "2023-10-23-erc-entity-list-raimondo-yellen-blinken"
 W_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -309,6 +310,22 @@ def test_the_example_is_accepted_as_is(tmp_path):
     assert lh.page["pgMar"]["top"] == "1800" and not lh.title_page
     # Its header becomes the first page's; its footer shows the page number, so it numbers the rest.
     assert [r[:2] for r in lh.refs] == [("header", "first"), ("footer", "default")]
+
+
+def test_a_footer_without_page_number_stays_on_page_one(tmp_path):
+    """An address line in the footer belongs to the letterhead: page 1 only. Continuation pages
+    get drafter's page number; a letterhead without a section at all gets it too."""
+    footer = EXAMPLE_FOOTER.replace('<w:r><w:t xml:space="preserve">Page </w:t></w:r><w:fldSimple w:instr=" PAGE ">'
+                                    '<w:r><w:t>1</w:t></w:r></w:fldSimple>', "<w:r><w:t>1 Main Street</w:t></w:r>")
+    assert footer != EXAMPLE_FOOTER
+    lh = read_letterhead(mutate(tmp_path, {"word/footer1.xml": footer.encode()}))
+    assert [r[:2] for r in lh.refs] == [("header", "first"), ("footer", "first"), ("footer", "default")]
+    assert b"1 Main Street" in lh.parts[lh.refs[1][2]] and b" PAGE " in lh.parts[lh.refs[2][2]]
+    bare = mutate(tmp_path, {"word/document.xml": lambda x: re.sub(rb"<w:sectPr>.*</w:sectPr>", b"", x)},
+                  name="bare.docx")
+    lh = read_letterhead(bare)
+    assert [r[:2] for r in lh.refs] == [("footer", "default")]
+    assert "<w:titlePg/>" in lh.sect_xml({lh.refs[0][2]: "rId9"})
 
 
 def test_missing_letterhead_file(tmp_path):
