@@ -52,8 +52,11 @@ def test_ceo_has_no_honorific_and_courtesy_salutation():
     assert salutation(CASPER) == "Dear Mr. Casper:"
 
 
-def test_ceo_without_courtesy_uses_full_name():
-    assert salutation(rec("Marc N. Casper", "ceo")) == "Dear Marc N. Casper:"
+def test_ceo_without_courtesy_is_refused_not_greeted_by_full_name():
+    with pytest.raises(DataError) as e:
+        salutation(rec("Marc N. Casper", "ceo", "casper"))
+    assert "'Dear Marc N. Casper:'" in e.value.message and "add `courtesy:`" in e.value.hint
+    assert "casper" in e.value.hint
 
 
 def test_senator():
@@ -154,8 +157,11 @@ def test_official_and_other(role):
             organization="U.S. Food and Drug Administration",
             address=("10903 New Hampshire Avenue", "Silver Spring, MD 20993"))
     assert inside_address(r)[:2] == ["Robert M. Califf", "Commissioner of Food and Drugs"]
-    assert salutation(r) == "Dear Robert M. Califf:"
+    with pytest.raises(DataError, match="courtesy"):
+        salutation(r)
     assert salutation(rec("Robert M. Califf", role, courtesy="Dr.")) == "Dear Dr. Califf:"
+    assert salutation(rec("Robert M. Califf", role, salutation_name="Commissioner Califf")) == \
+        "Dear Commissioner Califf:"
 
 
 def test_official_with_honorific_from_profile():
@@ -206,13 +212,17 @@ def test_former_secretary_keeps_honorable_and_uses_courtesy():
     r = rec("Gina M. Raimondo", "secretary", former=True, courtesy="Ms.", address=("x",))
     assert addressee_line(r) == "The Honorable Gina M. Raimondo"
     assert salutation(r) == "Dear Ms. Raimondo:"
-    assert salutation(rec("Gina M. Raimondo", "secretary", former=True)) == \
-        "Dear Gina M. Raimondo:"
+    with pytest.raises(DataError) as e:
+        salutation(rec("Gina M. Raimondo", "secretary", "raimondo", former=True))
+    assert "a former Secretary" in e.value.message and "add `courtesy:`" in e.value.hint
 
 
 def test_former_senator_chair_is_not_chair():
-    r = rec("Ted Cruz", "senator", former=True, courtesy="Mr.", committees=CRUZ.committees)
-    assert salutation(r, committee="commerce") == "Dear Mr. Cruz:"
+    r = rec("Ted Cruz", "senator", former=True, courtesy="Mr.", committees=CRUZ.committees,
+            address=("1 Main Street", "Houston, TX 77002"))
+    assert salutation(r, committee="commerce") == "Dear Senator Cruz:"
+    assert inside_address(r, committee="commerce") == ["The Honorable Ted Cruz", "1 Main Street",
+                                                       "Houston, TX 77002"]
 
 
 # --- joint salutations -----------------------------------------------------------------------
@@ -228,15 +238,16 @@ def test_joint_mixed_two_and_three_in_given_order():
     assert joint_salutation([RAIMONDO, MERKLEY]) == "Dear Secretary Raimondo and Senator Merkley:"
     assert joint_salutation([MERKLEY, RAIMONDO, SMITH]) == \
         "Dear Senator Merkley, Secretary Raimondo, and Representative Smith:"
-    # plural only when all share the title
+    # equal titles grouped in plural, in order of first appearance
     assert joint_salutation([RAIMONDO, YELLEN, MERKLEY]) == \
-        "Dear Secretary Raimondo, Secretary Yellen, and Senator Merkley:"
+        "Dear Secretaries Raimondo and Yellen and Senator Merkley:"
 
 
 def test_joint_courtesy_titles_are_not_pluralized():
     other = rec("Tim Cook", "ceo", "cook", courtesy="Mr.")
     assert joint_salutation([CASPER, other]) == "Dear Mr. Casper and Mr. Cook:"
-    assert joint_salutation([CASPER, rec("Lisa Su", "ceo")]) == "Dear Mr. Casper and Lisa Su:"
+    with pytest.raises(DataError, match="Dear Lisa Su:"):
+        joint_salutation([CASPER, rec("Lisa Su", "ceo")])
 
 
 def test_joint_of_one_equals_salutation():
@@ -313,7 +324,8 @@ def test_surname_field_wins():
 
 def test_chinese_name_used_whole():
     r = rec("王毅", "official", organization="外交部", address=("北京",))
-    assert salutation(r) == "Dear 王毅:"
+    with pytest.raises(DataError, match="courtesy"):
+        salutation(r)
     assert salutation(rec("王毅", "official", courtesy="Mr.")) == "Dear Mr. 王毅:"
     assert salutation(rec("王 毅", "ambassador")) == "Dear Ambassador 王 毅:"
     assert inside_address(r) == ["王毅", "外交部", "北京"]
@@ -321,7 +333,7 @@ def test_chinese_name_used_whole():
 
 def test_tibetan_name_used_whole():
     name = "བསྟན་འཛིན་རྒྱ་མཚོ"
-    assert salutation(rec(name, "other")) == f"Dear {name}:"
+    assert salutation(rec(name, "other", salutation_name=name)) == f"Dear {name}:"
     assert salutation(rec(name, "other", courtesy="Mr.")) == f"Dear Mr. {name}:"
     assert salutation(rec("བསྟན་འཛིན རྒྱ་མཚོ", "other", courtesy="Mr.")) == \
         "Dear Mr. བསྟན་འཛིན རྒྱ་མཚོ:"
@@ -363,7 +375,7 @@ def test_salutation_name_override_used_in_single_and_joint_forms():
     assert salutation(r) == "Dear Senator Chuck Schumer:"
     assert joint_salutation([r, MERKLEY]) == "Dear Senators Chuck Schumer and Merkley:"
     r = rec("Ted Cruz", "senator", salutation_name="Mr. Chairman")
-    assert salutation_name(r) == ("", "Mr. Chairman")
+    assert salutation_name(r) == ("Mr.", "Chairman")
     assert joint_salutation([r, SMITH]) == "Dear Mr. Chairman and Representative Smith:"
     r = rec("Ted Cruz", "senator", salutation_name="Ranking Member Cruz")
     assert salutation_name(r) == ("Ranking Member", "Cruz")
@@ -372,7 +384,8 @@ def test_salutation_name_override_used_in_single_and_joint_forms():
 def test_salutation_name_derived():
     assert salutation_name(RAIMONDO) == ("Secretary", "Raimondo")
     assert salutation_name(CASPER) == ("Mr.", "Casper")
-    assert salutation_name(rec("Marc N. Casper", "ceo")) == ("", "Marc N. Casper")
+    with pytest.raises(DataError):
+        salutation_name(rec("Marc N. Casper", "ceo"))
 
 
 # --- errors and invariants --------------------------------------------------------------------

@@ -79,11 +79,11 @@ class Composer:
         body = self.renderer.render(self.context(recipients, extra))
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
         committee = self.spec.committee
-        salutation = address.joint_salutation(recipients, committee=committee)
+        addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation)
         blocks = tuple(
             AddressBlock(tuple(address.inside_address(r, committee=committee)),
                          stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
-            for r in recipients)
+            for r in addressed)
         if comments:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
