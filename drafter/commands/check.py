@@ -3,7 +3,7 @@
 Errors: files that do not parse (duplicate keys included), schema violations, snippets citing
 unknown sources, letter specs naming unknown recipients, signers or templates, and template calls
 (`snippet("id")`, `cite("id")`, `snippets(tag=...)`) naming evidence that does not exist, found in
-the templates' syntax trees. Warnings: evidence nobody uses, and evidence due for re-checking.
+the templates' syntax trees, and profiles that would be greeted by the full name. Warnings: evidence nobody uses, and evidence due for re-checking.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_a
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.compose.render import Helpers, make_environment
+from drafter.people import address
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.validate import invalid_items, validate
 from drafter.campaign.yamlsrc import Located, load_yaml
@@ -242,6 +243,20 @@ def _stale(doc: Located, evidence: Evidence, today: dt.date | None) -> list[Find
     return out
 
 
+# --- forms of address ------------------------------------------------------------------------
+
+def full_name_salutations(doc: Located, recipients: dict) -> list[Finding]:
+    """Profiles that a letter would greet by the bare full name ("Dear Dana K. Whitfield:"), at
+    the profile's line, with the field that fixes it (drafting refuses them too)."""
+    out = []
+    for rid, r in recipients.items():
+        problem = address.full_name_salutation(r)   # the schema has checked role and name
+        if problem:
+            line, col = doc.where(("recipients", rid))
+            out.append(Finding("error", str(doc.path), line, col, problem.message, problem.hint))
+    return out
+
+
 # --- the whole campaign ------------------------------------------------------------------------
 
 def _valid_part(doc: Located, skip: set[tuple]) -> Located:
@@ -284,6 +299,8 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         findings += [Finding.of(e) for e in ref_errors]
     people_ok = "recipients" in docs and not any(e.file == str(docs["recipients"].path) for e in errors)
     recipients, signers, groups = build_people(docs["recipients"]) if people_ok else ({}, {}, {})
+    if people_ok:
+        findings += full_name_salutations(docs["recipients"], recipients)
     asks_doc = docs.get("asks")
     asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
     asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])

@@ -380,12 +380,12 @@ def joint_salutation(rs: list[Recipient], committee: str | None = None, members:
 
 def _leaders(rs: list[Recipient], committee: str) -> list[Recipient]:
     """A committee's chair(s) and ranking member(s), or its vice chair where no ranking member
-    is listed (the Senate Intelligence Committee), in the given order."""
+    is listed (the Senate Intelligence Committee): chairs first, otherwise in the given order."""
     titles = {r.id: str(_committee(r, committee)["title"]).lower() for r in rs if _committee(r, committee)}
     wanted = _CHAIRS | {"ranking member"}
     if "ranking member" not in titles.values():
         wanted |= _VICE_CHAIRS
-    return [r for r in rs if titles.get(r.id) in wanted]
+    return sorted((r for r in rs if titles.get(r.id) in wanted), key=lambda r: titles[r.id] not in _CHAIRS)
 
 
 def address_letter(rs: list[Recipient], committee: str | None = None,
