@@ -302,7 +302,7 @@ def full_name_salutation(r: Recipient) -> DataError | None:
     return DataError(f"recipient {r.id!r}: the salutation would be 'Dear {_name(r).formal}:' "
                      f"({who} is greeted by a courtesy title and surname)",
                      hint=f"add `courtesy:` (Mr., Ms., Dr. or Mx.) to {r.id}, or `salutation_name:` "
-                          "(e.g. 'Commissioner Califf') or `salutation:`")
+                          "(a title and surname) or `salutation:`")
 
 
 def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, str]:
