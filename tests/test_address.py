@@ -583,3 +583,26 @@ def test_letter_spec_may_set_the_salutation(campaign):
     spec.write_text(spec.read_text().replace("salutation: \"Dear", "salutation: [\"Dear").replace(
         "Secretaries:\"", "Secretaries:\"]"))
     assert len(spec_errors()) == 1 and "salutation" in spec_errors()[0]
+
+
+def test_check_reports_a_former_member_still_at_a_senate_office(campaign):
+    """What an import leaves when a Senator leaves office: `former: true`, the old office."""
+    from click.testing import CliRunner
+    from drafter.cli import main
+    path = campaign / "recipients.yaml"
+    path.write_text(path.read_text().replace("\nsigners:", """
+  # left office
+  leahy:
+    name: Patrick J. Leahy
+    role: senator
+    organization: United States Senate
+    address: ["437 Russell Senate Office Building", "Washington, DC 20510"]
+    former: true
+    as_of: 2022-12-01
+
+signers:"""))
+    line = path.read_text().splitlines().index("  leahy:") + 1
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert result.exit_code == 1
+    assert (f"recipients.yaml:{line}:3: error: recipient 'leahy' is a former Senator, but the address "
+            "is a congressional office (give leahy their present `address:`") in result.output

@@ -3,7 +3,7 @@
 Errors: files that do not parse (duplicate keys included), schema violations, snippets citing
 unknown sources, letter specs naming unknown recipients, signers or templates, and template calls
 (`snippet("id")`, `cite("id")`, `snippets(tag=...)`) naming evidence that does not exist, found in
-the templates' syntax trees, and profiles that would be greeted by the full name. Warnings: evidence nobody uses, and evidence due for re-checking.
+the templates' syntax trees, and profiles a letter could not address (greeted by the full name, no address). Warnings: evidence nobody uses, and evidence due for re-checking.
 """
 from __future__ import annotations
 
@@ -245,15 +245,19 @@ def _stale(doc: Located, evidence: Evidence, today: dt.date | None) -> list[Find
 
 # --- forms of address ------------------------------------------------------------------------
 
-def full_name_salutations(doc: Located, recipients: dict) -> list[Finding]:
-    """Profiles that a letter would greet by the bare full name ("Dear Dana K. Whitfield:"), at
-    the profile's line, with the field that fixes it (drafting refuses them too)."""
+def address_findings(doc: Located, recipients: dict) -> list[Finding]:
+    """Profiles a letter could not address as they stand, at the profile's line, with the field
+    that fixes it: above all one that would be greeted by the bare full name ("Dear Dana K.
+    Whitfield:"), but also a missing address or a former member still at a Senate office.
+    Drafting refuses the same profiles."""
     out = []
     for rid, r in recipients.items():
-        problem = address.full_name_salutation(r)   # the schema has checked role and name
-        if problem:
+        try:
+            address.salutation(r)
+            address.inside_address(r)
+        except DataError as exc:
             line, col = doc.where(("recipients", rid))
-            out.append(Finding("error", str(doc.path), line, col, problem.message, problem.hint))
+            out.append(Finding("error", str(doc.path), line, col, exc.message, exc.hint))
     return out
 
 
@@ -300,7 +304,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     people_ok = "recipients" in docs and not any(e.file == str(docs["recipients"].path) for e in errors)
     recipients, signers, groups = build_people(docs["recipients"]) if people_ok else ({}, {}, {})
     if people_ok:
-        findings += full_name_salutations(docs["recipients"], recipients)
+        findings += address_findings(docs["recipients"], recipients)
     asks_doc = docs.get("asks")
     asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
     asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])
