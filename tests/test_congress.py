@@ -392,3 +392,28 @@ def test_reimport_drops_a_suffix_the_official_name_does_not_use(tmp_path, data):
     assert report.updated == ["O000175"] and not report.kept
     people, _, _ = build_people(load_yaml(path))
     assert people["O000175"].suffix is None
+
+
+def test_a_letter_to_the_whole_committee_is_addressed_to_its_chair_and_ranking_member(campaign, data, tmp_path):
+    """Drafted end to end from imported members: two inside addresses, not 22."""
+    from conftest import check_docx, docx_text
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["SSFR"], today=TODAY)
+    (campaign / "letters" / "templates" / "ssfr.md.j2").write_text("We write about {{ snippet('dna-scale') }}\n")
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: ssfr\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith]\n"
+        "letterhead: [\"Congressional-Executive Commission on China\"]\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "ssfr", "--clean", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = out.glob("*.docx")
+    check_docx(docx)
+    text = docx_text(docx)
+    assert text.count("The Honorable") == 2
+    head = text[text.index("The Honorable"):text.index("We write")].split("\n")
+    assert [line for line in head if line] == [
+        "The Honorable James E. Risch", "Chairman, Committee on Foreign Relations", "United States Senate",
+        "483 Russell Senate Office Building", "Washington, DC 20510",
+        "The Honorable Jeanne Shaheen", "Ranking Member, Committee on Foreign Relations", "United States Senate",
+        "506 Hart Senate Office Building", "Washington, DC 20510",
+        "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"]
