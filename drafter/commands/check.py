@@ -3,7 +3,9 @@
 Errors: files that do not parse (duplicate keys included), schema violations, snippets citing
 unknown sources, letter specs naming unknown recipients, signers or templates, and template calls
 (`snippet("id")`, `cite("id")`, `snippets(tag=...)`) naming evidence that does not exist, found in
-the templates' syntax trees, and profiles a letter could not address (greeted by the full name, no address). Warnings: evidence nobody uses, and evidence due for re-checking.
+the templates' syntax trees, and profiles a letter could not address (one that would be greeted
+by the full name, or has no address). Warnings: evidence nobody uses, and evidence due for
+re-checking.
 """
 from __future__ import annotations
 

@@ -245,7 +245,8 @@ _CHAMBER_ZIP = re.compile(r"\b205(?:10|15)(?:-\d{4})?$")
 
 
 def _former_lines(r: Recipient, organization: str | None, address: tuple[str, ...]) -> str | None:
-    """A former member of Congress is written to at their present address: the chamber is not it."""
+    """A former official is written to at their present address: a congressional office (what an
+    import leaves for a member who left) is not it, nor is a chamber their organization."""
     if any(_CHAMBER_ZIP.search(line or "") for line in address):
         raise DataError(f"recipient {r.id!r} is a former {_role(r).word or 'official'}, but the "
                         "address is a congressional office",
@@ -289,14 +290,21 @@ def inside_address(r: Recipient, committee: str | None = None) -> list[str]:
     return lines
 
 
+def _title_word(r: Recipient) -> str | None:
+    """The title a salutation derives from the role or `courtesy:` ("Senator", "Mr."), if any:
+    a former official keeps the role's title only where it is kept by courtesy (a Senator)."""
+    role = _role(r)
+    if role.word and (not r.former or role.keeps_title):
+        return role.word
+    return r.courtesy
+
+
 def full_name_salutation(r: Recipient) -> DataError | None:
     """The problem when this profile would be greeted by the bare full name ("Dear Dana K.
     Whitfield:"), naming the field that fixes it; None when its salutation has a title."""
-    if _line(r.salutation) or _line(r.salutation_name):
+    if _line(r.salutation) or _line(r.salutation_name) or _title_word(r):
         return None
     role = _role(r)
-    if (role.word and (not r.former or role.keeps_title)) or r.courtesy:
-        return None
     who = f"a former {role.word}" if r.former and role.word else \
         {"ceo": "a chief executive", "official": "an official"}.get(r.role, "this recipient")
     return DataError(f"recipient {r.id!r}: the salutation would be 'Dear {_name(r).formal}:' "
@@ -318,20 +326,11 @@ def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, st
         word = next((w for w in TITLE_WORDS if override.startswith(w + " ")), None)
         if word:
             return word, override[len(word):].strip()
-    name = _name(r)
     entry = _committee(r, committee)
-    role = _role(r)
-    if entry:
-        title = COMMITTEE_TITLES[entry["title"].lower()][0]
-    elif role.word and (not r.former or role.keeps_title):
-        title = role.word
-    elif r.courtesy:
-        title = r.courtesy
-    elif override:
-        title = ""
-    else:
+    title = COMMITTEE_TITLES[entry["title"].lower()][0] if entry else _title_word(r)
+    if title is None and not override:
         raise full_name_salutation(r)
-    return title, override or name.surname
+    return title or "", override or _name(r).surname
 
 
 def _form(title: str, name: str) -> str:
