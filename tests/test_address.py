@@ -550,7 +550,9 @@ def test_check_reports_a_full_name_salutation_with_the_field_that_fixes_it(campa
     spec.write_text(spec.read_text().replace("to: [casper]", "to: [whitfield]"))
     result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "--format", "txt",
                                        "-o", str(campaign / "out")])
-    assert result.exit_code == 1 and "add `courtesy:`" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"recipients.yaml:{line}:3: recipient 'whitfield': the salutation would be" in result.output
+    assert "add `courtesy:`" in result.output
     assert not (campaign / "out").exists() or not any((campaign / "out").iterdir())
     # The field the message names fixes it.
     path.write_text(path.read_text().replace("    role: ceo\n    title: Chief Executive Officer",
@@ -606,3 +608,9 @@ signers:"""))
     assert result.exit_code == 1
     assert (f"recipients.yaml:{line}:3: error: recipient 'leahy' is a former Senator, but the address "
             "is a congressional office (give leahy their present `address:`") in result.output
+    (campaign / "letters" / "leahy.yaml").write_text(
+        "template: erc-entity-list\ndate: 2023-10-23\nto: [raimondo, leahy]\nfrom: [smith]\n")
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "leahy", "-o", str(campaign / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"recipients.yaml:{line}:3: recipient 'leahy' is a former Senator" in result.output
+    assert not (campaign / "out").exists() or not any((campaign / "out").iterdir())

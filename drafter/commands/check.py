@@ -254,12 +254,10 @@ def address_findings(doc: Located, recipients: dict) -> list[Finding]:
     Drafting refuses the same profiles."""
     out = []
     for rid, r in recipients.items():
-        try:
-            address.salutation(r)
-            address.inside_address(r)
-        except DataError as exc:
+        problem = address.profile_problem(r)
+        if problem:
             line, col = doc.where(("recipients", rid))
-            out.append(Finding("error", str(doc.path), line, col, exc.message, exc.hint))
+            out.append(Finding("error", str(doc.path), line, col, problem.message, problem.hint))
     return out
 
 

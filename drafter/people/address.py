@@ -313,6 +313,17 @@ def full_name_salutation(r: Recipient) -> DataError | None:
                           "(a title and surname) or `salutation:`")
 
 
+def profile_problem(r: Recipient) -> DataError | None:
+    """Why a letter could not address this profile as it stands (no address, greeted by the full
+    name, a former member at a congressional office, ...), or None."""
+    try:
+        salutation(r)
+        inside_address(r)
+    except DataError as exc:
+        return exc
+    return None
+
+
 def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, str]:
     """(title, name) for "Dear <title> <name>:".
 
