@@ -257,7 +257,10 @@ def address_findings(doc: Located, recipients: dict) -> list[Finding]:
         problem = address.profile_problem(r)
         if problem:
             line, col = doc.where(("recipients", rid))
-            out.append(Finding("error", str(doc.path), line, col, problem.message, problem.hint))
+            # A former official is written to only when a letter names them (an import keeps
+            # members who left office): a warning, and drafting such a letter is refused.
+            out.append(Finding("warning" if r.former else "error", str(doc.path), line, col,
+                               problem.message, problem.hint))
     return out
 
 

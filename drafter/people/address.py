@@ -251,7 +251,7 @@ def _former_lines(r: Recipient, organization: str | None, address: tuple[str, ..
         raise DataError(f"recipient {r.id!r} is a former {_role(r).word or 'official'}, but the "
                         "address is a congressional office",
                         hint=f"give {r.id} their present `address:` (and `organization:`), "
-                             "or remove `former: true`")
+                             "or delete the profile if no letter needs it")
     return None if organization and _key(organization) in _CHAMBER_KEYS else organization
 
 
