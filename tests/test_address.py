@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+import dataclasses
+
 import pytest
 
 from drafter.people.address import (ROLE_FORMS, addressee_line, inside_address, joint_salutation,
@@ -52,8 +54,11 @@ def test_ceo_has_no_honorific_and_courtesy_salutation():
     assert salutation(CASPER) == "Dear Mr. Casper:"
 
 
-def test_ceo_without_courtesy_uses_full_name():
-    assert salutation(rec("Marc N. Casper", "ceo")) == "Dear Marc N. Casper:"
+def test_ceo_without_courtesy_is_refused_not_greeted_by_full_name():
+    with pytest.raises(DataError) as e:
+        salutation(rec("Marc N. Casper", "ceo", "casper"))
+    assert "'Dear Marc N. Casper:'" in e.value.message and "add `courtesy:`" in e.value.hint
+    assert "casper" in e.value.hint
 
 
 def test_senator():
@@ -154,8 +159,11 @@ def test_official_and_other(role):
             organization="U.S. Food and Drug Administration",
             address=("10903 New Hampshire Avenue", "Silver Spring, MD 20993"))
     assert inside_address(r)[:2] == ["Robert M. Califf", "Commissioner of Food and Drugs"]
-    assert salutation(r) == "Dear Robert M. Califf:"
+    with pytest.raises(DataError, match="courtesy"):
+        salutation(r)
     assert salutation(rec("Robert M. Califf", role, courtesy="Dr.")) == "Dear Dr. Califf:"
+    assert salutation(rec("Robert M. Califf", role, salutation_name="Commissioner Califf")) == \
+        "Dear Commissioner Califf:"
 
 
 def test_official_with_honorific_from_profile():
@@ -206,13 +214,17 @@ def test_former_secretary_keeps_honorable_and_uses_courtesy():
     r = rec("Gina M. Raimondo", "secretary", former=True, courtesy="Ms.", address=("x",))
     assert addressee_line(r) == "The Honorable Gina M. Raimondo"
     assert salutation(r) == "Dear Ms. Raimondo:"
-    assert salutation(rec("Gina M. Raimondo", "secretary", former=True)) == \
-        "Dear Gina M. Raimondo:"
+    with pytest.raises(DataError) as e:
+        salutation(rec("Gina M. Raimondo", "secretary", "raimondo", former=True))
+    assert "a former Secretary" in e.value.message and "add `courtesy:`" in e.value.hint
 
 
 def test_former_senator_chair_is_not_chair():
-    r = rec("Ted Cruz", "senator", former=True, courtesy="Mr.", committees=CRUZ.committees)
-    assert salutation(r, committee="commerce") == "Dear Mr. Cruz:"
+    r = rec("Ted Cruz", "senator", former=True, courtesy="Mr.", committees=CRUZ.committees,
+            address=("1 Main Street", "Houston, TX 77002"))
+    assert salutation(r, committee="commerce") == "Dear Senator Cruz:"
+    assert inside_address(r, committee="commerce") == ["The Honorable Ted Cruz", "1 Main Street",
+                                                       "Houston, TX 77002"]
 
 
 # --- joint salutations -----------------------------------------------------------------------
@@ -228,15 +240,16 @@ def test_joint_mixed_two_and_three_in_given_order():
     assert joint_salutation([RAIMONDO, MERKLEY]) == "Dear Secretary Raimondo and Senator Merkley:"
     assert joint_salutation([MERKLEY, RAIMONDO, SMITH]) == \
         "Dear Senator Merkley, Secretary Raimondo, and Representative Smith:"
-    # plural only when all share the title
+    # equal titles grouped in plural, in order of first appearance
     assert joint_salutation([RAIMONDO, YELLEN, MERKLEY]) == \
-        "Dear Secretary Raimondo, Secretary Yellen, and Senator Merkley:"
+        "Dear Secretaries Raimondo and Yellen and Senator Merkley:"
 
 
 def test_joint_courtesy_titles_are_not_pluralized():
     other = rec("Tim Cook", "ceo", "cook", courtesy="Mr.")
     assert joint_salutation([CASPER, other]) == "Dear Mr. Casper and Mr. Cook:"
-    assert joint_salutation([CASPER, rec("Lisa Su", "ceo")]) == "Dear Mr. Casper and Lisa Su:"
+    with pytest.raises(DataError, match="Dear Lisa Su:"):
+        joint_salutation([CASPER, rec("Lisa Su", "ceo")])
 
 
 def test_joint_of_one_equals_salutation():
@@ -313,7 +326,8 @@ def test_surname_field_wins():
 
 def test_chinese_name_used_whole():
     r = rec("王毅", "official", organization="外交部", address=("北京",))
-    assert salutation(r) == "Dear 王毅:"
+    with pytest.raises(DataError, match="courtesy"):
+        salutation(r)
     assert salutation(rec("王毅", "official", courtesy="Mr.")) == "Dear Mr. 王毅:"
     assert salutation(rec("王 毅", "ambassador")) == "Dear Ambassador 王 毅:"
     assert inside_address(r) == ["王毅", "外交部", "北京"]
@@ -321,7 +335,7 @@ def test_chinese_name_used_whole():
 
 def test_tibetan_name_used_whole():
     name = "བསྟན་འཛིན་རྒྱ་མཚོ"
-    assert salutation(rec(name, "other")) == f"Dear {name}:"
+    assert salutation(rec(name, "other", salutation_name=name)) == f"Dear {name}:"
     assert salutation(rec(name, "other", courtesy="Mr.")) == f"Dear Mr. {name}:"
     assert salutation(rec("བསྟན་འཛིན རྒྱ་མཚོ", "other", courtesy="Mr.")) == \
         "Dear Mr. བསྟན་འཛིན རྒྱ་མཚོ:"
@@ -363,7 +377,7 @@ def test_salutation_name_override_used_in_single_and_joint_forms():
     assert salutation(r) == "Dear Senator Chuck Schumer:"
     assert joint_salutation([r, MERKLEY]) == "Dear Senators Chuck Schumer and Merkley:"
     r = rec("Ted Cruz", "senator", salutation_name="Mr. Chairman")
-    assert salutation_name(r) == ("", "Mr. Chairman")
+    assert salutation_name(r) == ("Mr.", "Chairman")
     assert joint_salutation([r, SMITH]) == "Dear Mr. Chairman and Representative Smith:"
     r = rec("Ted Cruz", "senator", salutation_name="Ranking Member Cruz")
     assert salutation_name(r) == ("Ranking Member", "Cruz")
@@ -372,7 +386,8 @@ def test_salutation_name_override_used_in_single_and_joint_forms():
 def test_salutation_name_derived():
     assert salutation_name(RAIMONDO) == ("Secretary", "Raimondo")
     assert salutation_name(CASPER) == ("Mr.", "Casper")
-    assert salutation_name(rec("Marc N. Casper", "ceo")) == ("", "Marc N. Casper")
+    with pytest.raises(DataError):
+        salutation_name(rec("Marc N. Casper", "ceo"))
 
 
 # --- errors and invariants --------------------------------------------------------------------
@@ -399,3 +414,203 @@ def test_no_empty_or_none_lines_for_any_role(role):
     lines = inside_address(r) + [salutation(r), joint_salutation([r, r])]
     assert all(line and line.strip() and "None" not in line for line in lines)
 
+
+
+# --- PRODUCT.md "Forms of address, in detail" --------------------------------------------------
+
+LEAHY_HOME = ("1 Example Road", "Middlesex, VT 05602")   # a test address, not his
+
+
+def test_former_senator_keeps_the_title_at_his_present_address():
+    r = rec("Patrick J. Leahy", "senator", "leahy", former=True, address=LEAHY_HOME,
+            organization="United States Senate")
+    assert inside_address(r) == ["The Honorable Patrick J. Leahy", *LEAHY_HOME]
+    assert salutation(r) == "Dear Senator Leahy:"
+    assert joint_salutation([r, MERKLEY]) == "Dear Senators Leahy and Merkley:"
+
+
+def test_former_member_still_at_a_congressional_office_is_refused():
+    """An import marks a departed member `former: true`; the Senate office is no longer theirs."""
+    r = rec("Patrick J. Leahy", "senator", "leahy", former=True,
+            address=("437 Russell Senate Office Building", "Washington, DC 20510"))
+    with pytest.raises(DataError) as e:
+        inside_address(r)
+    assert "present `address:`" in e.value.hint and "leahy" in e.value.hint
+    with pytest.raises(DataError):   # no address at all: the chamber's is not a default for him
+        inside_address(rec("Patrick J. Leahy", "senator", "leahy", former=True))
+
+
+@pytest.mark.parametrize("role,courtesy,greeting", [
+    ("secretary", "Ms.", "Dear Ms. Raimondo:"), ("representative", "Dr.", "Dear Dr. Raimondo:"),
+    ("governor", "Mx.", "Dear Mx. Raimondo:")])
+def test_former_secretaries_and_representatives_by_courtesy_title(role, courtesy, greeting):
+    r = rec("Gina M. Raimondo", role, former=True, courtesy=courtesy, address=("x",), state="RI")
+    assert (addressee_line(r), salutation(r)) == ("The Honorable Gina M. Raimondo", greeting)
+
+
+def test_family_name_first():
+    xie = rec("Xie Feng", "ambassador", "xie", family_name_first=True, foreign=True, courtesy="Mr.",
+              title="Ambassador of the People's Republic of China to the United States",
+              address=("3505 International Place NW", "Washington, DC 20008"))
+    assert addressee_line(xie) == "His Excellency Xie Feng"
+    assert salutation(xie) == "Dear Ambassador Xie:"
+    assert salutation(rec("Xie Feng", "ambassador", foreign=True, courtesy="Mr.")) == \
+        "Dear Ambassador Feng:"   # without the field the last word is taken as the surname
+    assert parse_name("Yoon Suk Yeol", family_first=True).surname == "Yoon"
+    # Vietnamese: family name first, addressed by the given name: `salutation_name` is that name.
+    r = rec("Nguyen Van An", "official", family_name_first=True, courtesy="Mr.", salutation_name="An")
+    assert salutation(r) == "Dear Mr. An:"
+    amb = rec("Nguyen Van An", "ambassador", foreign=True, courtesy="Mr.", salutation_name="An")
+    assert (addressee_line(amb), salutation(amb)) == ("His Excellency Nguyen Van An", "Dear Ambassador An:")
+
+
+def test_ambassador_profile_says_foreign_or_us():
+    us = rec("A B", "ambassador", foreign=False, title="Ambassador")
+    assert addressee_line(us) == "The Honorable A B"
+    her = rec("A B", "ambassador", foreign=True, courtesy="Ms.", title="Ambassador")
+    assert addressee_line(her) == "Her Excellency A B" and salutation(her) == "Dear Ambassador B:"
+    # the field wins over a title that reads the other way
+    assert addressee_line(rec("A B", "ambassador", foreign=False, title="Ambassador of France")) == \
+        "The Honorable A B"
+    with pytest.raises(DataError, match="courtesy"):
+        addressee_line(rec("A B", "ambassador", foreign=True))
+
+
+def test_surname_as_the_official_name_uses_it():
+    r = rec("Pablo José Hernández", "resident-commissioner", surname="Hernández Rivera")
+    assert salutation(r) == "Dear Commissioner Hernández:"
+    assert salutation(rec("Chris Van Hollen", "senator", surname="Van Hollen")) == "Dear Senator Van Hollen:"
+
+
+def test_committee_line_from_names_as_earlier_imports_wrote_them():
+    chair = rec("James E. Risch", "senator", committees=(
+        {"id": "SSFR", "name": "Senate Committee on Foreign Relations", "title": "Chairman"},
+        {"id": "SSFR09", "name": "Senate Committee on Foreign Relations, Subcommittee on Africa",
+         "title": "Chairman"},
+        {"id": "JSEC", "name": "Joint Economic Committee", "title": "Vice Chairman"}))
+    assert inside_address(chair, "SSFR")[1:3] == ["Chairman, Committee on Foreign Relations",
+                                                  "United States Senate"]
+    assert inside_address(chair, "SSFR09")[1] == \
+        "Chairman, Subcommittee on Africa, Committee on Foreign Relations"
+    assert inside_address(chair, "JSEC")[1] == "Vice Chairman, Joint Economic Committee"
+    assert salutation(chair, "JSEC") == "Dear Vice Chairman Risch:"
+
+
+def test_grouped_mixed_salutations():
+    reps = [rec(n, "representative", id=n) for n in ("Andrew Ogles", "Emanuel Cleaver")]
+    sens = [rec(n, "senator", id=n) for n in ("James C. Justice", "Bernard Sanders", "Jack Reed")]
+    assert joint_salutation([sens[0], sens[1], reps[0], sens[2], reps[1]]) == \
+        "Dear Senators Justice, Sanders, and Reed and Representatives Ogles and Cleaver:"
+    assert joint_salutation([RAIMONDO, YELLEN, MERKLEY, SMITH]) == \
+        "Dear Secretaries Raimondo and Yellen, Senator Merkley, and Representative Smith:"
+
+
+def test_whole_committee_letter_needs_every_recipient_on_the_committee():
+    from drafter.people.address import address_letter
+    cmte = ({"id": "commerce", "name": "Committee on Commerce, Science, and Transportation"},)
+    member = rec("Amy Klobuchar", "senator", "klobuchar", committees=cmte, memberships=("commerce",))
+    chair = dataclasses.replace(CANTWELL, memberships=("commerce",))
+    ranking = dataclasses.replace(CRUZ, memberships=("commerce",))
+    assert address_letter([member, ranking, chair], "commerce") == (
+        [chair, ranking], "Dear Chair Cantwell, Ranking Member Cruz, and Members of the Committee:")
+    assert address_letter([chair, ranking, RAIMONDO], "commerce") == (
+        [chair, ranking, RAIMONDO], "Dear Chair Cantwell, Ranking Member Cruz, and Secretary Raimondo:")
+    assert address_letter([member, chair], "commerce", "Dear Friends:") == ([chair], "Dear Friends:")
+    assert address_letter([member, chair]) == ([member, chair], "Dear Senators Klobuchar and Cantwell:")
+
+
+# --- check and draft: a profile that would be greeted by its full name --------------------------
+
+WHITFIELD = """\
+  whitfield:
+    name: Dana K. Whitfield
+    role: ceo
+    title: Chief Executive Officer
+    organization: Example Sequencing Inc.
+    address: ["1 Example Way", "Boston, MA 02110"]
+    memberships: [dna-kit-seller]
+    as_of: 2023-10-23
+"""
+
+
+def test_check_reports_a_full_name_salutation_with_the_field_that_fixes_it(campaign):
+    from click.testing import CliRunner
+    from drafter.cli import main
+    path = campaign / "recipients.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("\nsigners:", "\n" + WHITFIELD + "\nsigners:"))
+    line = path.read_text().splitlines().index("  whitfield:") + 1
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"recipients.yaml:{line}:3: error: recipient 'whitfield': the salutation would be "
+            f"'Dear Dana K. Whitfield:'") in result.output
+    assert "add `courtesy:` (Mr., Ms., Dr. or Mx.) to whitfield" in result.output
+    # Drafting a letter to that profile is refused too, with nothing written.
+    spec = campaign / "letters" / "company-ceo.yaml"
+    spec.write_text(spec.read_text().replace("to: [casper]", "to: [whitfield]"))
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "--format", "txt",
+                                       "-o", str(campaign / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"recipients.yaml:{line}:3: recipient 'whitfield': the salutation would be" in result.output
+    assert "add `courtesy:`" in result.output
+    assert not (campaign / "out").exists() or not any((campaign / "out").iterdir())
+    # The field the message names fixes it.
+    path.write_text(path.read_text().replace("    role: ceo\n    title: Chief Executive Officer",
+                                             "    role: ceo\n    courtesy: Ms.\n    title: Chief Executive Officer"))
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert "whitfield" not in result.output
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "--format", "txt",
+                                       "-o", str(campaign / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Dear Ms. Whitfield:" in next((campaign / "out").glob("*.txt")).read_text()
+
+
+def test_letter_spec_may_set_the_salutation(campaign):
+    from click.testing import CliRunner
+    from drafter.cli import main
+    spec = campaign / "letters" / "erc-entity-list.yaml"
+    spec.write_text(spec.read_text().replace("mode: joint\n", "mode: joint\nsalutation: \"Dear Madam Secretary "
+                                                              "and Messrs. Secretaries:\"\n"))
+    def spec_errors():
+        output = CliRunner().invoke(main, ["-C", str(campaign), "check"]).output
+        return [ln for ln in output.splitlines() if "/erc-entity-list.yaml:" in ln and ": error:" in ln]
+
+    assert spec_errors() == []
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "--format", "txt",
+                                       "-o", str(campaign / "out")])
+    assert result.exit_code == 0, result.output
+    text = next((campaign / "out").glob("*.txt")).read_text()
+    assert "\nDear Madam Secretary and Messrs. Secretaries:\n" in text
+    assert "Dear Secretaries" not in text
+    spec.write_text(spec.read_text().replace("salutation: \"Dear", "salutation: [\"Dear").replace(
+        "Secretaries:\"", "Secretaries:\"]"))
+    assert len(spec_errors()) == 1 and "salutation" in spec_errors()[0]
+
+
+def test_check_warns_of_a_former_member_still_at_a_senate_office_and_draft_refuses(campaign):
+    """What an import leaves when a Senator leaves office: `former: true`, the old office."""
+    from click.testing import CliRunner
+    from drafter.cli import main
+    path = campaign / "recipients.yaml"
+    path.write_text(path.read_text().replace("\nsigners:", """
+  # left office
+  leahy:
+    name: Patrick J. Leahy
+    role: senator
+    organization: United States Senate
+    address: ["437 Russell Senate Office Building", "Washington, DC 20510"]
+    former: true
+    as_of: 2022-12-01
+
+signers:"""))
+    line = path.read_text().splitlines().index("  leahy:") + 1
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    # A warning: an import keeps members who left office, and no letter may name them.
+    assert (f"recipients.yaml:{line}:3: warning: recipient 'leahy' is a former Senator, but the address "
+            "is a congressional office (give leahy their present `address:`") in result.output
+    (campaign / "letters" / "leahy.yaml").write_text(
+        "template: erc-entity-list\ndate: 2023-10-23\nto: [raimondo, leahy]\nfrom: [smith]\n")
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "leahy", "-o", str(campaign / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"recipients.yaml:{line}:3: recipient 'leahy' is a former Senator" in result.output
+    assert not (campaign / "out").exists() or not any((campaign / "out").iterdir())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -267,3 +268,152 @@ def test_an_unknown_state_code_is_refused_and_nothing_written(tmp_path, data):
                                        str(data / "legislators-current.yaml"), "--state", "ZZ"])
     assert result.exit_code == 1 and "'ZZ' is not a state code" in result.output
     assert not (tmp_path / "recipients.yaml").exists()
+
+
+# --- forms of address from official names (PRODUCT.md, "Forms of address, in detail") ---------
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory):
+    """Every current member imported once, with committees, as Recipient objects."""
+    from conftest import SHARED, need
+    data = SHARED / "data" / "congress-legislators"
+    need(data.is_dir(), str(data))
+    folder = tmp_path_factory.mktemp("congress")
+    import_congress(folder / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", today=TODAY)
+    people, _, _ = build_people(load_yaml(folder / "recipients.yaml"))
+    return people
+
+
+TITLE_OF_ROLE = {"senator": "Senator", "representative": "Representative", "delegate": "Delegate",
+                 "resident-commissioner": "Commissioner"}
+
+
+def expected_forms(record: dict) -> tuple[str, str]:
+    """(addressee line, salutation) as PRODUCT.md states them, from the source record alone."""
+    name, term = record["name"], record["terms"][-1]
+    official = name.get("official_full")
+    if official is None:   # two new members: the name from its parts
+        official = " ".join(name[k] for k in ("first", "middle", "last") if name.get(k))
+    addressee = "The Honorable " + re.sub(r' "[^"]+"', "", official)
+    core = re.sub(r",? (Jr\.|Sr\.|II|III|IV)$", "", official)
+    last = name["last"]
+    if not core.endswith(last):   # "Hernández Rivera" -> the part the official name ends with
+        last = next(" ".join(last.split()[:n]) for n in range(len(last.split()), 0, -1)
+                    if core.endswith(" ".join(last.split()[:n])))
+    role = "senator" if term["type"] == "sen" else \
+        {"PR": "resident-commissioner"}.get(term["state"], "delegate" if term["state"] in
+                                             {"DC", "GU", "VI", "AS", "MP"} else "representative")
+    return addressee, f"Dear {TITLE_OF_ROLE[role]} {last}:"
+
+
+def test_every_current_member_is_addressed_by_the_official_name(members, legislators_list):
+    from drafter.people import address
+    assert len(legislators_list) == len(members) == 537
+    for record in legislators_list:
+        person = members[record["id"]["bioguide"]]
+        addressee, greeting = expected_forms(record)
+        lines = address.inside_address(person)
+        assert (lines[0], address.salutation(person)) == (addressee, greeting), person.id
+        assert lines[1] == person.organization and lines[2:] == list(person.address)
+        assert '"' not in " ".join(lines) and "None" not in " ".join(lines)
+    forms = {rid: (address.addressee_line(members[rid]), address.salutation(members[rid]))
+             for rid in ("O000175", "H001103", "B000490", "J000288", "C001061", "J000312", "V000128")}
+    assert forms == {
+        "O000175": ("The Honorable Andrew Ogles", "Dear Representative Ogles:"),            # not "IV"
+        "H001103": ("The Honorable Pablo José Hernández", "Dear Commissioner Hernández:"),
+        "B000490": ("The Honorable Sanford D. Bishop, Jr.", "Dear Representative Bishop:"),
+        "J000288": ("The Honorable Henry C. Johnson, Jr.", "Dear Representative Johnson:"),  # no "Hank"
+        "C001061": ("The Honorable Emanuel Cleaver", "Dear Representative Cleaver:"),        # not "II"
+        "J000312": ("The Honorable James C. Justice", "Dear Senator Justice:"),
+        "V000128": ("The Honorable Chris Van Hollen", "Dear Senator Van Hollen:"),
+    }
+    assert members["O000175"].suffix is None   # the import no longer writes an unused suffix
+
+
+def test_mixed_joint_salutation_groups_titles_in_order_of_first_appearance(members):
+    from drafter.people import address
+    people = [members[rid] for rid in ("J000312", "S000033", "O000175", "R000122", "C001061")]
+    assert address.joint_salutation(people) == \
+        "Dear Senators Justice, Sanders, and Reed and Representatives Ogles and Cleaver:"
+
+
+def test_committee_letters_from_the_committee_data(members):
+    from drafter.people import address
+    risch, shaheen = members["R000584"], members["S001181"]
+    assert address.inside_address(risch, "SSFR")[:3] == [
+        "The Honorable James E. Risch", "Chairman, Committee on Foreign Relations", "United States Senate"]
+    assert address.inside_address(shaheen, "SSFR")[1] == "Ranking Member, Committee on Foreign Relations"
+    # A letter to the chair and ranking member.
+    assert address.address_letter([risch, shaheen], "SSFR") == (
+        [risch, shaheen], "Dear Chairman Risch and Ranking Member Shaheen:")
+    # A letter to the whole committee: its chair and ranking member, "and Members of the Committee".
+    whole = [p for p in members.values() if p.is_member("SSFR")]
+    assert len(whole) == 22
+    assert address.address_letter(whole, "SSFR") == (
+        [risch, shaheen], "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:")
+    # Intelligence: a Vice Chairman where other committees have a ranking member; ex officio: no title line.
+    intel = [p for p in members.values() if p.is_member("SLIN")]
+    addressed, greeting = address.address_letter(intel, "SLIN")
+    assert greeting == "Dear Chairman Cotton, Vice Chairman Warner, and Members of the Committee:"
+    assert [address.inside_address(p, "SLIN")[1] for p in addressed] == [
+        "Chairman, Select Committee on Intelligence", "Vice Chairman, Select Committee on Intelligence"]
+    ex_officio = members["T000250"]   # John Thune, ex officio on SLIN
+    assert {"id": "SLIN", "name": "Senate Select Committee on Intelligence", "title": "Ex Officio"} in \
+        ex_officio.committees
+    assert address.inside_address(ex_officio, "SLIN")[1] == "United States Senate"
+    assert address.salutation(ex_officio, "SLIN") == "Dear Senator Thune:"
+    # A subcommittee line names the subcommittee, then its committee; chairs come first.
+    sub = [p for p in members.values() if p.is_member("SSFR09")]
+    addressed, greeting = address.address_letter(sub, "SSFR09")
+    assert greeting == "Dear Chairman Cruz, Ranking Member Booker, and Members of the Subcommittee:"
+    assert address.inside_address(addressed[0], "SSFR09")[1] == \
+        "Chairman, Subcommittee on Africa and Global Health Policy, Committee on Foreign Relations"
+    # House committee titles as the data gives them ("Chair").
+    mast = next(p for p in members.values() if p.name == "Brian J. Mast")
+    assert address.inside_address(mast, "HSFA")[1:3] == ["Chair, Committee on Foreign Affairs",
+                                                         "United States House of Representatives"]
+
+
+def test_reimport_drops_a_suffix_the_official_name_does_not_use(tmp_path, data):
+    """A file imported before official names were followed has `suffix: IV` for Andrew Ogles
+    ("Andrew Ogles IV"); the next import removes it, as a value it wrote itself."""
+    from drafter.people.congress import _hash
+    run_import(tmp_path, data, states=["TN"])
+    path, base = tmp_path / "recipients.yaml", base_path(tmp_path / "recipients.yaml")
+    text = path.read_text()
+    path.write_text(text.replace("    surname: Ogles\n", "    surname: Ogles\n    suffix: IV\n", 1))
+    record = json.loads(base.read_text())
+    record["O000175"]["suffix"] = _hash("IV")
+    base.write_text(json.dumps(record))
+    people, _, _ = build_people(load_yaml(path))
+    assert people["O000175"].suffix == "IV"
+    report = run_import(tmp_path, data, states=["TN"])
+    assert report.updated == ["O000175"] and not report.kept
+    people, _, _ = build_people(load_yaml(path))
+    assert people["O000175"].suffix is None
+
+
+def test_a_letter_to_the_whole_committee_is_addressed_to_its_chair_and_ranking_member(campaign, data, tmp_path):
+    """Drafted end to end from imported members: two inside addresses, not 22."""
+    from conftest import check_docx, docx_text
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["SSFR"], today=TODAY)
+    (campaign / "letters" / "templates" / "ssfr.md.j2").write_text("We write about {{ snippet('dna-scale') }}\n")
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: ssfr\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith]\n"
+        "letterhead: [\"Congressional-Executive Commission on China\"]\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "ssfr", "--clean", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = out.glob("*.docx")
+    check_docx(docx)
+    text = docx_text(docx)
+    assert text.count("The Honorable") == 2
+    head = text[text.index("The Honorable"):text.index("We write")].split("\n")
+    assert [line for line in head if line] == [
+        "The Honorable James E. Risch", "Chairman, Committee on Foreign Relations", "United States Senate",
+        "483 Russell Senate Office Building", "Washington, DC 20510",
+        "The Honorable Jeanne Shaheen", "Ranking Member, Committee on Foreign Relations", "United States Senate",
+        "506 Hart Senate Office Building", "Washington, DC 20510",
+        "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"]

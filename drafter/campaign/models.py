@@ -66,6 +66,8 @@ class Recipient:
     former: bool = False
     honorific: str | None = None
     courtesy: str | None = None
+    foreign: bool | None = None          # an ambassador of another country (His/Her Excellency)
+    family_name_first: bool = False      # "Xie Feng": greeted as Ambassador Xie
     given: str | None = None
     surname: str | None = None
     suffix: str | None = None
@@ -116,6 +118,7 @@ class LetterSpec:
     title: str | None = None
     subject: str | None = None
     closing: str = "Sincerely,"
+    salutation: str | None = None    # replaces the derived "Dear ...:" line
     stale_after_days: int = 180
     committee: str | None = None     # a letter about this committee's work: chairs addressed as such
     vars: dict = field(default_factory=dict)

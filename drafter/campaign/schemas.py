@@ -109,14 +109,21 @@ RECIPIENT = {
         "as_of": _date,
         "former": {"type": "boolean"},
         "honorific": {"type": "string", "description": "'The Honorable', or '' for none."},
-        "courtesy": {"enum": ["Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss"]},
+        "courtesy": {"enum": ["Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss"],
+                     "description": "Mr., Ms., Dr., Mx.: greets a chief executive or former official "
+                                    "('Dear Mr. Casper:'), and picks His/Her Excellency."},
+        "foreign": {"type": "boolean", "description": "An ambassador of another country (true: "
+                    "His/Her Excellency) or of the United States (false: The Honorable)."},
+        "family_name_first": {"type": "boolean", "description": "The name is written family name "
+                              "first ('Xie Feng': 'Dear Ambassador Xie:')."},
         "given": {**_text, "description": "Given name, when 'name' alone is ambiguous."},
         "surname": _text,
         "suffix": {**_text, "description": "Jr., III, ..."},
         "nickname": _text,
         "addressee": {**_text, "description": "Overrides the first line of the inside address."},
         "salutation": {**_text, "description": "Overrides the derived 'Dear ...:' line."},
-        "salutation_name": {**_text, "description": "Overrides the form used in a joint salutation."},
+        "salutation_name": {**_text, "description": "The name (or title and name) after 'Dear': "
+                            "'Senator Chuck Schumer', or a name alone, which keeps the derived title."},
         "inside_address": {**_lines, "description": "Overrides the whole derived inside address."},
         "state": {"type": "string", "pattern": "^[A-Z]{2}$"},
         "district": {"type": "integer", "minimum": 0},
@@ -191,6 +198,7 @@ LETTER = {
                                               "addressed by that title."},
         "output": _text,
         "closing": _text,
+        "salutation": {**_text, "description": "Replaces the derived salutation, e.g. 'Dear Mr. Chairman:'."},
         "stale_after_days": {"type": "integer", "minimum": 1},
         "vars": {"type": "object", "description": "Extra values the template can use."},
         "kit": {"type": "object", "additionalProperties": False,

@@ -3,7 +3,9 @@
 Errors: files that do not parse (duplicate keys included), schema violations, snippets citing
 unknown sources, letter specs naming unknown recipients, signers or templates, and template calls
 (`snippet("id")`, `cite("id")`, `snippets(tag=...)`) naming evidence that does not exist, found in
-the templates' syntax trees. Warnings: evidence nobody uses, and evidence due for re-checking.
+the templates' syntax trees, and profiles a letter could not address (one that would be greeted
+by the full name, or has no address). Warnings: evidence nobody uses, and evidence due for
+re-checking.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_a
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.compose.render import Helpers, make_environment
+from drafter.people import address
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.validate import invalid_items, validate
 from drafter.campaign.yamlsrc import Located, load_yaml
@@ -242,6 +245,25 @@ def _stale(doc: Located, evidence: Evidence, today: dt.date | None) -> list[Find
     return out
 
 
+# --- forms of address ------------------------------------------------------------------------
+
+def address_findings(doc: Located, recipients: dict) -> list[Finding]:
+    """Profiles a letter could not address as they stand, at the profile's line, with the field
+    that fixes it: above all one that would be greeted by the bare full name ("Dear Dana K.
+    Whitfield:"), but also a missing address or a former member still at a Senate office.
+    Drafting refuses the same profiles."""
+    out = []
+    for rid, r in recipients.items():
+        problem = address.profile_problem(r)
+        if problem:
+            line, col = doc.where(("recipients", rid))
+            # A former official is written to only when a letter names them (an import keeps
+            # members who left office): a warning, and drafting such a letter is refused.
+            out.append(Finding("warning" if r.former else "error", str(doc.path), line, col,
+                               problem.message, problem.hint))
+    return out
+
+
 # --- the whole campaign ------------------------------------------------------------------------
 
 def _valid_part(doc: Located, skip: set[tuple]) -> Located:
@@ -284,6 +306,8 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         findings += [Finding.of(e) for e in ref_errors]
     people_ok = "recipients" in docs and not any(e.file == str(docs["recipients"].path) for e in errors)
     recipients, signers, groups = build_people(docs["recipients"]) if people_ok else ({}, {}, {})
+    if people_ok:
+        findings += address_findings(docs["recipients"], recipients)
     asks_doc = docs.get("asks")
     asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
     asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])

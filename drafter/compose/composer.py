@@ -79,11 +79,14 @@ class Composer:
         body = self.renderer.render(self.context(recipients, extra))
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
         committee = self.spec.committee
-        salutation = address.joint_salutation(recipients, committee=committee)
-        blocks = tuple(
-            AddressBlock(tuple(address.inside_address(r, committee=committee)),
-                         stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
-            for r in recipients)
+        try:
+            addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation)
+            blocks = tuple(
+                AddressBlock(tuple(address.inside_address(r, committee=committee)),
+                             stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
+                for r in addressed)
+        except DataError as exc:
+            raise self._at_profile(exc, recipients) from None
         if comments:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
@@ -126,6 +129,17 @@ class Composer:
             return dataclasses.replace(block, inlines=inlines, comment=ask.confirm if ask else None)
 
         return tuple(review(b) for b in body.blocks)
+
+    def _at_profile(self, exc: DataError, recipients: list[Recipient]) -> DataError:
+        """The error at the line of the recipients.yaml profile that causes it, as check gives it."""
+        doc = self.campaign.docs.get("recipients")
+        for r in recipients:
+            problem = address.profile_problem(r)
+            if problem and problem.message == exc.message and doc is not None \
+                    and r.id in ((doc.data or {}).get("recipients") or {}):
+                line, col = doc.where(("recipients", r.id))
+                return DataError(problem.message, file=str(doc.path), line=line, column=col, hint=problem.hint)
+        return exc
 
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)

@@ -2,6 +2,7 @@
 
 Pure functions over `models.Recipient`; every derived form can be overridden in the profile
 (`honorific`, `addressee`, `inside_address`, `salutation`, `salutation_name`, `surname`, ...).
+Rules and examples: ../shared/design/PRODUCT.md, "Forms of address, in detail"; docs/policy.md.
 """
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ class Role:
     organization: str | None = None  # default organization line
     address: tuple[str, ...] = ()    # default address lines (the chambers' general addresses)
     congress: bool = False    # committee titles (Chair, Ranking Member) apply
+    keeps_title: bool = False  # a former holder is still greeted by `word` (a former Senator)
 
 
 # Senate and House general mailing addresses (ZIP 20510 / 20515) stand in for an office address.
 ROLE_FORMS: dict[str, Role] = {
     "secretary": Role(HONORABLE, "Secretary", "Secretaries"),
-    "senator": Role(HONORABLE, "Senator", "Senators", SENATE, ("Washington, DC 20510",), True),
+    "senator": Role(HONORABLE, "Senator", "Senators", SENATE, ("Washington, DC 20510",), True, True),
     "representative": Role(HONORABLE, "Representative", "Representatives", HOUSE,
                            ("Washington, DC 20515",), True),
     "delegate": Role(HONORABLE, "Delegate", "Delegates", HOUSE, ("Washington, DC 20515",), True),
@@ -48,18 +50,32 @@ ROLE_FORMS: dict[str, Role] = {
     "other": Role("", None),
 }
 
-# Committee titles that replace Senator/Representative when writing about that committee.
+# Committee titles (as congress-legislators gives them) that replace Senator/Representative when
+# writing about that committee. "Ex Officio" is not among them: an ex officio member has no title line.
 COMMITTEE_TITLES: dict[str, tuple[str, str]] = {
     "chairman": ("Chairman", "Chairmen"),
     "chairwoman": ("Chairwoman", "Chairwomen"),
     "chair": ("Chair", "Chairs"),
+    "cochairman": ("Cochairman", "Cochairmen"),
+    "cochair": ("Cochair", "Cochairs"),
+    "vice chairman": ("Vice Chairman", "Vice Chairmen"),
+    "vice chairwoman": ("Vice Chairwoman", "Vice Chairwomen"),
+    "vice chair": ("Vice Chair", "Vice Chairs"),
     "ranking member": ("Ranking Member", "Ranking Members"),
 }
+_CHAIRS = {"chairman", "chairwoman", "chair", "cochairman", "cochair"}
+_VICE_CHAIRS = {"vice chairman", "vice chairwoman", "vice chair"}
 
+COURTESY = ("Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss")
 PLURALS = {r.word: r.plural for r in ROLE_FORMS.values() if r.word}
 PLURALS.update(dict(COMMITTEE_TITLES.values()))
 # Longest first, so "Ranking Member Cruz" is not read as title "Ranking".
-TITLE_WORDS = sorted(PLURALS, key=len, reverse=True)
+TITLE_WORDS = sorted([*PLURALS, *COURTESY], key=len, reverse=True)
+# The chamber named in a committee's name ("Senate Committee on Foreign Relations"): left out of
+# the title line, which stands above the chamber's own line.
+_CHAMBER_IN_NAME = re.compile(r"\b(?:United States )?(?:Senate|House)\s+(?=(?:Permanent\s+|Select\s+|Special\s+)*"
+                              r"(?:Committee|Caucus|Subcommittee)\b)")
+_SUBCOMMITTEE_LAST = re.compile(r"^(?P<committee>.+?),\s*(?P<sub>Subcommittee\b.*)$")
 
 
 # Ambassadors, following Robert Hickey, "Honor & Respect" (Protocol School of Washington),
@@ -91,18 +107,23 @@ class Name(NamedTuple):
 
 @functools.lru_cache(maxsize=8192)
 def parse_name(name: str, given: str | None = None, surname: str | None = None,
-               suffix: str | None = None) -> Name:
-    """Formal name and surname; `given`/`surname`/`suffix` (profile fields) take precedence."""
+               suffix: str | None = None, family_first: bool = False) -> Name:
+    """Formal name and surname; `given`/`surname`/`suffix` (profile fields) take precedence.
+
+    `family_first`: the name is written family name first ("Xie Feng": surname "Xie").
+    """
     formal = " ".join(_NICKNAME.sub(" ", name).split())
     if suffix and not formal.endswith(suffix):
         formal = f"{formal} {suffix}"
-    if surname:
-        return Name(formal, surname)
     core = formal[: -len(suffix)].rstrip(" ,") if suffix else formal
     while (m := _SUFFIX.search(core)) and " " in core[: m.start()].strip():
         core = core[: m.start()]
+    if surname:
+        return Name(formal, _surname_as_used(core, surname))
     if " " not in core or _UNSPLIT_SCRIPT.search(core):
         return Name(formal, core)
+    if family_first:
+        return Name(formal, core.split()[0])
     if given and core.startswith(given + " "):
         return Name(formal, core[len(given):].strip())
     tokens = core.split()
@@ -110,6 +131,18 @@ def parse_name(name: str, given: str | None = None, surname: str | None = None,
     while start > 1 and tokens[start - 1].lower() in _PARTICLES:
         start -= 1
     return Name(formal, " ".join(tokens[start:]))
+
+
+def _surname_as_used(core: str, surname: str) -> str:
+    """The surname, or the first part of it that ends the name as the person uses it: an official
+    name "Pablo José Hernández" with surname "Hernández Rivera" is greeted as Hernández."""
+    words = surname.split()
+    if len(words) > 1 and not core.endswith(surname):
+        for n in range(len(words) - 1, 0, -1):
+            part = " ".join(words[:n])
+            if core.endswith(" " + part):
+                return part
+    return surname
 
 
 def nickname(r: Recipient) -> str | None:
@@ -123,7 +156,7 @@ def nickname(r: Recipient) -> str | None:
 def _name(r: Recipient) -> Name:
     if not r.name or not r.name.strip():
         raise _missing(r, "name", "the full name as written in the address")
-    return parse_name(r.name, r.given, r.surname, r.suffix)
+    return parse_name(r.name, r.given, r.surname, r.suffix, r.family_name_first)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -164,16 +197,16 @@ def _committee(r: Recipient, committee: str | None) -> dict | None:
 
 def _ambassador_honorific(r: Recipient) -> str:
     post = " ".join(filter(None, (r.title, r.organization)))
-    if _US_POST.search(post):
+    if r.foreign is False or (r.foreign is None and _US_POST.search(post)):
         return HONORABLE
-    if _FOREIGN_POST.search(post):
+    if r.foreign or _FOREIGN_POST.search(post):
         if r.courtesy in _EXCELLENCY:
             return _EXCELLENCY[r.courtesy]
         raise _missing(r, "honorific", "'His Excellency' or 'Her Excellency' (or `courtesy:`)")
     raise DataError(f"recipient {r.id!r}: cannot tell a U.S. from a foreign ambassador",
-                    hint=f"add `honorific:` to {r.id} ('The Honorable' for a U.S. ambassador, "
-                         "'His Excellency'/'Her Excellency' otherwise), or a `title:` such as "
-                         "'U.S. Ambassador to Japan' or 'Ambassador of Norway'")
+                    hint=f"add `foreign: true` (with `courtesy:`) or `foreign: false` to {r.id}, "
+                         "or `honorific:` ('The Honorable' for a U.S. ambassador, "
+                         "'His Excellency'/'Her Excellency' otherwise)")
 
 
 def _honorific(r: Recipient) -> str:
@@ -184,6 +217,17 @@ def _honorific(r: Recipient) -> str:
     return _role(r).honorific
 
 
+def committee_line(entry: dict) -> str:
+    """"Chairman, Committee on Foreign Relations": the title, then the committee's name without
+    its chamber; a subcommittee's name first, then its committee's."""
+    name = " ".join(str(entry["name"]).split())
+    m = _SUBCOMMITTEE_LAST.match(name)
+    if m:   # "Senate Committee on X, Subcommittee on Y", as earlier imports wrote it
+        name = f"{m['sub']}, {m['committee']}"
+    name = _CHAMBER_IN_NAME.sub("", name)
+    return f"{COMMITTEE_TITLES[entry['title'].lower()][0]}, {name}"
+
+
 def _title(r: Recipient, committee: str | None) -> list[str]:
     lines = [r.title]
     if r.title is None and r.role == "governor":
@@ -192,8 +236,23 @@ def _title(r: Recipient, committee: str | None) -> list[str]:
         lines = [f"Governor of {state_phrase(r.state)}"]
     entry = _committee(r, committee)
     if entry and entry.get("name"):
-        lines.append(f"{COMMITTEE_TITLES[entry['title'].lower()][0]}, {entry['name']}")
+        lines.append(committee_line(entry))
     return lines
+
+
+_CHAMBER_KEYS = {_key(SENATE), _key(HOUSE)}
+_CHAMBER_ZIP = re.compile(r"\b205(?:10|15)(?:-\d{4})?$")
+
+
+def _former_lines(r: Recipient, organization: str | None, address: tuple[str, ...]) -> str | None:
+    """A former official is written to at their present address: a congressional office (what an
+    import leaves for a member who left) is not it, nor is a chamber their organization."""
+    if any(_CHAMBER_ZIP.search(line or "") for line in address):
+        raise DataError(f"recipient {r.id!r} is a former {_role(r).word or 'official'}, but the "
+                        "address is a congressional office",
+                        hint=f"give {r.id} their present `address:` (and `organization:`), "
+                             "or delete the profile if no letter needs it")
+    return None if organization and _key(organization) in _CHAMBER_KEYS else organization
 
 
 # --- public API --------------------------------------------------------------------------
@@ -208,18 +267,22 @@ def addressee_line(r: Recipient) -> str:
 def inside_address(r: Recipient, committee: str | None = None) -> list[str]:
     """Stacked lines: addressee, title, organization, address; duplicates dropped.
 
-    With `committee`, a chair or ranking member also gets "Chair, <committee name>".
+    With `committee`, a chair or ranking member also gets "Chair, <committee name>". A former
+    official has no default organization or address: the profile gives the present ones.
     """
     override = [line for line in map(_line, r.inside_address) if line]
     if override:
         return override
     role = _role(r)
-    address = r.address or role.address
+    organization, address = r.organization, r.address
+    if r.former:
+        organization = _former_lines(r, organization, address)
+    else:
+        organization, address = organization or role.organization, address or role.address
     if not any(map(_line, address)):
         raise _missing(r, "address", "the mailing address (street, city)")
     lines, seen = [], set()
-    for text in [addressee_line(r), *_title(r, committee), r.organization or role.organization,
-                 *address]:
+    for text in [addressee_line(r), *_title(r, committee), organization, *address]:
         line = _line(text)
         if line and _key(line) not in seen:
             seen.add(_key(line))
@@ -227,22 +290,58 @@ def inside_address(r: Recipient, committee: str | None = None) -> list[str]:
     return lines
 
 
+def _title_word(r: Recipient) -> str | None:
+    """The title a salutation derives from the role or `courtesy:` ("Senator", "Mr."), if any:
+    a former official keeps the role's title only where it is kept by courtesy (a Senator)."""
+    role = _role(r)
+    if role.word and (not r.former or role.keeps_title):
+        return role.word
+    return r.courtesy
+
+
+def full_name_salutation(r: Recipient) -> DataError | None:
+    """The problem when this profile would be greeted by the bare full name ("Dear Dana K.
+    Whitfield:"), naming the field that fixes it; None when its salutation has a title."""
+    if _line(r.salutation) or _line(r.salutation_name) or _title_word(r):
+        return None
+    role = _role(r)
+    who = f"a former {role.word}" if r.former and role.word else \
+        {"ceo": "a chief executive", "official": "an official"}.get(r.role, "this recipient")
+    return DataError(f"recipient {r.id!r}: the salutation would be 'Dear {_name(r).formal}:' "
+                     f"({who} is greeted by a courtesy title and surname)",
+                     hint=f"add `courtesy:` (Mr., Ms., Dr. or Mx.) to {r.id}, or `salutation_name:` "
+                          "(a title and surname) or `salutation:`")
+
+
+def profile_problem(r: Recipient) -> DataError | None:
+    """Why a letter could not address this profile as it stands (no address, greeted by the full
+    name, a former member at a congressional office, ...), or None."""
+    try:
+        salutation(r)
+        inside_address(r)
+    except DataError as exc:
+        return exc
+    return None
+
+
 def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, str]:
-    """(title word, name) for "Dear <title> <name>:"; title is "" when the full name stands alone."""
+    """(title, name) for "Dear <title> <name>:".
+
+    `salutation_name:` in the profile is either a title and name ("Senator Chuck Schumer") or a
+    name alone, which takes the derived title (a Vietnamese name greeted by the given name).
+    A profile with no title to derive (a chief executive or former official without
+    `courtesy:`) is refused rather than greeted by the full name: see full_name_salutation.
+    """
     override = _line(r.salutation_name)
     if override:
-        word = next((w for w in TITLE_WORDS if override.startswith(w + " ")), "")
-        return word, override[len(word):].strip()
-    name = _name(r)
+        word = next((w for w in TITLE_WORDS if override.startswith(w + " ")), None)
+        if word:
+            return word, override[len(word):].strip()
     entry = _committee(r, committee)
-    if entry:
-        return COMMITTEE_TITLES[entry["title"].lower()][0], name.surname
-    word = _role(r).word
-    if word and not r.former:
-        return word, name.surname
-    if r.courtesy:
-        return r.courtesy, name.surname
-    return "", name.formal
+    title = COMMITTEE_TITLES[entry["title"].lower()][0] if entry else _title_word(r)
+    if title is None and not override:
+        raise full_name_salutation(r)
+    return title or "", override or _name(r).surname
 
 
 def _form(title: str, name: str) -> str:
@@ -261,15 +360,60 @@ def salutation(r: Recipient, committee: str | None = None) -> str:
     return _line(r.salutation) or f"Dear {_form(*salutation_name(r, committee))}:"
 
 
-def joint_salutation(rs: list[Recipient], committee: str | None = None) -> str:
-    """One line for several addressees, in the given order: "Dear Senators A and B:"."""
+def _grouped(pairs: list[tuple[str, str]]) -> list[str]:
+    """Equal titles grouped in plural, in order of first appearance: ["Senators A, B, and C",
+    "Representative D"]. Courtesy titles are not pluralised ("Mr. Casper", "Mr. Cook")."""
+    groups: list[tuple[str, list[str]]] = []
+    for title, name in pairs:
+        same = next((g for g in groups if title in PLURALS and g[0] == title), None)
+        if same:
+            same[1].append(name)
+        else:
+            groups.append((title, [name]))
+    return [f"{PLURALS[t]} {_series(names)}" if len(names) > 1 else _form(t, names[0]) for t, names in groups]
+
+
+def joint_salutation(rs: list[Recipient], committee: str | None = None, members: str | None = None) -> str:
+    """One line for several addressees, in the given order: "Dear Senators A and B:".
+
+    `members` ("Committee", "Subcommittee") adds "and Members of the Committee".
+    """
     if not rs:
         raise ValueError("joint_salutation needs at least one recipient")
-    if len(rs) == 1:
+    if len(rs) == 1 and not members:
         return salutation(rs[0], committee)
-    pairs = [salutation_name(r, committee) for r in rs]
-    titles = {title for title, _ in pairs}
-    title = titles.pop() if len(titles) == 1 else None
-    if title in PLURALS:
-        return f"Dear {PLURALS[title]} {_series([name for _, name in pairs])}:"
-    return f"Dear {_series([_form(*pair) for pair in pairs])}:"
+    items = _grouped([salutation_name(r, committee) for r in rs])
+    if members:
+        items.append(f"Members of the {members}")
+    return f"Dear {_series(items)}:"
+
+
+def _leaders(rs: list[Recipient], committee: str) -> list[Recipient]:
+    """A committee's chair(s) and ranking member(s), or its vice chair where no ranking member
+    is listed (the Senate Intelligence Committee): chairs first, otherwise in the given order."""
+    titles = {r.id: str(_committee(r, committee)["title"]).lower() for r in rs if _committee(r, committee)}
+    wanted = _CHAIRS | {"ranking member"}
+    if "ranking member" not in titles.values():
+        wanted |= _VICE_CHAIRS
+    return sorted((r for r in rs if titles.get(r.id) in wanted), key=lambda r: titles[r.id] not in _CHAIRS)
+
+
+def address_letter(rs: list[Recipient], committee: str | None = None,
+                   salutation_text: str | None = None) -> tuple[list[Recipient], str]:
+    """Who gets an inside address, and the salutation, for one letter to `rs`.
+
+    A letter to a whole committee (`committee` set and every recipient on it, beyond its
+    leaders) is addressed to its chair and ranking member only and greets "Dear Chairman Risch,
+    Ranking Member Shaheen, and Members of the Committee:". `salutation_text` (a letter spec's
+    `salutation:`) replaces the derived salutation.
+    """
+    addressed, members = rs, None
+    if committee and len(rs) > 1 and all(r.is_member(committee) for r in rs):
+        leaders = _leaders(rs, committee)
+        if leaders and len(leaders) < len(rs):
+            addressed = leaders
+            entry = _committee(leaders[0], committee)
+            members = "Subcommittee" if re.search(r"\bSubcommittee\b", str(entry.get("name", ""))) \
+                else "Committee"
+    text = _line(salutation_text) or joint_salutation(addressed, committee, members)
+    return addressed, text

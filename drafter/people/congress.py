@@ -130,7 +130,7 @@ def _committee_names(committees_path: Path) -> dict[str, str]:
             names[cid] = cname
         for sub in com.get("subcommittees") or []:
             if sub.get("thomas_id") and sub.get("name"):
-                names[cid + str(sub["thomas_id"])] = f"{cname}, Subcommittee on {sub['name']}"
+                names[cid + str(sub["thomas_id"])] = f"Subcommittee on {sub['name']}, {cname}"
     return names
 
 
@@ -178,22 +178,31 @@ def split_address(text: str | None, chamber: str) -> list[str]:
 
 
 def _full_name(name: dict) -> str:
+    """The name the member uses officially (`official_full`), else one built from its parts."""
     if name.get("official_full"):
         return name["official_full"]
     text = " ".join(str(name[k]) for k in ("first", "middle", "last") if name.get(k))
     return f"{text}, {name['suffix']}" if name.get("suffix") else text
 
 
+def _used_suffix(name: dict, full: str) -> str | None:
+    """The suffix only when the official name carries it: "Andrew Ogles" (suffix IV in the
+    record) is not "Andrew Ogles IV"."""
+    suffix = name.get("suffix")
+    return suffix if suffix and " ".join(full.split()).rstrip(".").endswith(str(suffix).rstrip(".")) else None
+
+
 def profile_of(member: dict, committees: list[dict] | None) -> dict:
     """The recipient profile the import writes for one legislator record (plain values)."""
     name, term = member.get("name") or {}, member["terms"][-1]
     chamber = term.get("type", "rep")
+    full = _full_name(name)
     raw = {
-        "name": _full_name(name),
+        "name": full,
         "role": role_of(term),
         "given": name.get("first"),
         "surname": name.get("last"),
-        "suffix": name.get("suffix"),
+        "suffix": _used_suffix(name, full),
         "nickname": name.get("nickname"),
         "state": term.get("state"),
         "district": term.get("district") if chamber == "rep" else None,
