@@ -37,6 +37,7 @@ _PRESS = re.compile(r"\bpress (?:statement|release|briefing)\b|^statement$", re.
 _PUB_L = re.compile(r"^\s*(?:pub(?:lic|\.)\s*l(?:aw|\.)?\s*(?:no\.?)?\s*)", re.I)
 _STOP = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "at", "by", "from", "with", "or"}
 SHORT_TITLE_WORDS = 4
+LEGAL = ("public-law", "code", "cfr", "fed-reg", "executive-order")
 
 
 def short_title(title: str) -> str:
@@ -47,6 +48,8 @@ def short_title(title: str) -> str:
     words = main.split()
     if len(words) <= SHORT_TITLE_WORDS:
         return main
+    if words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
     words = words[:SHORT_TITLE_WORDS]
     while len(words) > 1 and words[-1].lower().strip(",;:") in _STOP:
         words.pop()
@@ -56,7 +59,7 @@ def short_title(title: str) -> str:
 def with_short_title(csl: dict) -> dict:
     """A CSL item with `title-short` set (from Zotero's shortTitle, or made) for later notes."""
     item = dict(csl)
-    if not item.get("title-short"):
+    if not item.get("title-short") and kind(item) not in LEGAL:  # a law keeps its popular name
         if item.get("shortTitle"):
             item["title-short"] = item["shortTitle"]
         elif item.get("title") and short_title(item["title"]) != item["title"]:
@@ -139,6 +142,11 @@ def names(people, short: bool = False) -> str:
     return " and ".join(people)
 
 
+def _first_page(item: dict) -> str:
+    # A law or a rule is cited at its first page.
+    return re.split(r"\s*[-–—]+\s*", str(item.get("page", "")).strip())[0]
+
+
 def _section(item: dict) -> str:
     return re.sub(r"^\s*§+\s*", "", str(item.get("section", ""))).strip()
 
@@ -180,7 +188,7 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
         number = _PUB_L.sub("", str(item.get("number", ""))).strip()
         if not first:
             return _t(short) + pin
-        stat = f"{item['volume']} Stat. {item.get('page', '')}".strip() if item.get("volume") else ""
+        stat = f"{item['volume']} Stat. {_first_page(item)}".strip() if item.get("volume") else ""
         cite = _join(_t(title), f"Pub. L. No. {_t(number)}" if number else "", _t(stat))
         return f"{cite}{pin} ({_year(item)})" if _year(item) else cite + pin
     if k in ("code", "cfr"):
@@ -191,7 +199,7 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
         head = "" if k == "code" else _t(title)
         return _join(head, cite) + pin + (f" ({_year(item)})" if _year(item) else "")
     if k == "fed-reg":
-        cite = _t(f"{item.get('volume', '')} Fed. Reg. {item.get('page', '')}".strip())
+        cite = _t(f"{item.get('volume', '')} Fed. Reg. {_first_page(item)}".strip())
         if not first:
             return _join(_t(short), cite) + pin
         return _join(_t(title), cite) + pin + (f" ({legal_date(item)})" if legal_date(item) else "")
@@ -201,7 +209,7 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
         cite = f"Exec. Order No. {_t(number)}"
         if not first:
             return cite + pin
-        reg = _t(f"{item['volume']} Fed. Reg. {item.get('page', '')}".strip()) if item.get("volume") else ""
+        reg = _t(f"{item['volume']} Fed. Reg. {_first_page(item)}".strip()) if item.get("volume") else ""
         return _join(cite, reg) + pin + (f" ({legal_date(item)})" if legal_date(item) else "")
     if k == "letter":
         sender = names(item.get("author"), short=not first) or _t(item.get("publisher", ""))

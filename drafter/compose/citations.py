@@ -65,7 +65,8 @@ def _patched_style_bytes(path: Path) -> bytes:
     - `initialize="false"`, which it ignores: push the style-wide `initialize-with` down to the
       names that do initialize;
     - a `label` renders only when its variable is set (it printed "Edition" with no edition):
-      wrap each in a condition on that variable."""
+      wrap each in a condition on that variable;
+    - the place of publication, which Chicago 17 prints and the 18th-edition style comments out."""
     tree = etree.parse(str(path))
     root = tree.getroot()
     for label in list(root.iter(f"{{{CSL_NS}}}label")):
@@ -76,6 +77,11 @@ def _patched_style_bytes(path: Path) -> bytes:
         cond = etree.SubElement(choose, f"{{{CSL_NS}}}if", variable=variable)
         label.addprevious(choose)
         cond.append(label)
+    # Chicago 17 (PRODUCT.md) names the place of publication, "(Toronto: The Citizen Lab, 2022)";
+    # the 18th-edition style keeps it as a comment.
+    for comment in list(root.iter(etree.Comment)):
+        if re.fullmatch(r'<text (text-case="capitalize-first" )?variable="publisher-place"/>', (comment.text or "").strip()):
+            comment.addnext(etree.Element(f"{{{CSL_NS}}}text", variable="publisher-place"))
     init = root.get("initialize-with")
     if init is not None:
         del root.attrib["initialize-with"]
