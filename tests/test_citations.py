@@ -160,7 +160,7 @@ def test_several_citations_in_one_note_keep_their_order_with_semicolons():
 def test_straight_quotes_in_titles_become_typographic_in_notes():
     [note] = citer(w={"type": "webpage", "title": "The \"Tibet\" Question and China's Police",
                       "author": [{"literal": "Group"}], "URL": "https://example.org/it's"}).notes([(CiteItem("w"),)])
-    assert "“The “Tibet” Question and China’s Police,”" in text(note)
+    assert "“The ‘Tibet’ Question and China’s Police,”" in text(note)   # quotes within quotes
     assert any(r.link == "https://example.org/it's" and r.text == "https://example.org/it's" for r in note)
 
 

@@ -135,7 +135,7 @@ class _RunParser(HTMLParser):
 
 def _punctuation_inside_quotes(html: str) -> str:
     # US style (CSL en-US punctuation-in-quote), which citeproc-py does not apply.
-    return re.sub(r"(?<=\.)\.(?=[”’])", "", re.sub(r"(”|’)([.,])", r"\2\1", html))
+    return re.sub(r"(?<=\.)\.(?=[”’])", "", re.sub(r"([”’]+)([.,])", r"\2\1", html))
 
 
 def _link_urls(runs: list[Text], urls: list[str]) -> list[Text]:

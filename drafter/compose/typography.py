@@ -46,14 +46,24 @@ def smart_quotes(text: str, before: str = "", transparent: str = "") -> str:
     return "".join(out)
 
 
-def smart_runs(runs, transparent: str = ""):
-    """Text runs with smart quotes, each read in the context of the one before; links (URLs)
-    are left alone."""
+def smart_runs(runs):
+    """Note runs with smart quotes, each read in the context of the one before, and double
+    quotes inside a quoted title made single (US style); links (URLs) are left alone."""
     import dataclasses
-    out, before = [], ""
+    out, before, depth = [], "", 0
     for run in runs:
         if not run.link:
-            run = dataclasses.replace(run, text=smart_quotes(run.text, before, transparent))
+            text = smart_quotes(run.text, before)
+            nested = []
+            for ch in text:
+                if ch == "“":
+                    depth += 1
+                    ch = "‘" if depth == 2 else ch
+                elif ch == "”" and depth:
+                    ch = "’" if depth == 2 else ch
+                    depth -= 1
+                nested.append(ch)
+            run = dataclasses.replace(run, text="".join(nested))
         out.append(run)
         before = run.text or before
     return out
