@@ -167,7 +167,6 @@ def test_straight_quotes_in_titles_become_typographic_in_notes():
 def test_smart_quotes_leave_verbatim_spans_alone():
     from drafter.compose.typography import VERBATIM_CLOSE, VERBATIM_OPEN, smart_quotes
     assert smart_quotes("He said \"it's 'fine'\" (\"ok\").") == "He said “it’s ‘fine’” (“ok”)."
-    assert smart_quotes("the '90s, rock 'n' roll") == "the ‘90s, rock ‘n’ roll"   # known limit: no lookup of elisions
     words = f"{VERBATIM_OPEN}I'm \"here\"{VERBATIM_CLOSE}"
     assert smart_quotes(f"\"{words}\" and it's") == f"“{words}” and it’s"
 
@@ -222,3 +221,12 @@ def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared,
         letter = txt.read_text()
         assert "I'm a \"volunteer\" -- my family's in Lhasa." in letter
         assert "’" in letter and "'" not in letter.replace("I'm a \"volunteer\" -- my family's in Lhasa.", "")
+
+
+def test_pinpoints_in_legal_notes():
+    c = citer(cfr=LAWS["cfr"], eo=LAWS["eo"])
+    cfr, eo, again = c.notes([(CiteItem("cfr", "(b)", "section"),), (CiteItem("eo", "60840"),),
+                              (CiteItem("cfr", "(c)", "section"),)])
+    assert text(cfr).endswith("United States, 15 C.F.R. § 744.11(b) (2023).")
+    assert text(eo) == "Exec. Order No. 13818, 82 Fed. Reg. 60839, 60840 (Dec. 26, 2017)."
+    assert text(again) == "15 C.F.R. § 744.11(c)."

@@ -194,6 +194,8 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
     if k in ("code", "cfr"):
         abbr = "U.S.C." if k == "code" else "C.F.R."
         cite = _t(f"{item.get('volume', '')} {abbr} § {_section(item)}".strip())
+        if locator and locator.startswith("("):   # a subsection: 15 C.F.R. § 744.11(b)
+            cite, pin = cite + _t(locator), ""
         if not first:
             return cite + pin
         head = "" if k == "code" else _t(title)
