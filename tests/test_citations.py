@@ -230,3 +230,42 @@ def test_pinpoints_in_legal_notes():
     assert text(cfr).endswith("United States, 15 C.F.R. § 744.11(b) (2023).")
     assert text(eo) == "Exec. Order No. 13818, 82 Fed. Reg. 60839, 60840 (Dec. 26, 2017)."
     assert text(again) == "15 C.F.R. § 744.11(c)."
+
+
+def test_a_draft_has_one_footnote_for_adjacent_citations_and_curly_quotes_throughout(campaign, tmp_path):
+    import re
+    from click.testing import CliRunner
+    from conftest import check_docx, docx_text
+    from drafter.cli import main
+    template = campaign / "letters" / "templates" / "company-ceo.md.j2"
+    template.write_text("The Commission's \"asks\" rest on law.{{ cite('eo-13818') }}{{ cite('ear-744-11') }} "
+                        "As {{ recipient.name }} knows, the order applies.{{ cite('eo-13818') }}\n\n"
+                        "{{ snippet('blinken-concern') }}\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = sorted(out.glob("*.docx"))
+    report = check_docx(docx)
+    assert re.search(r"\b3 footnotes", report), report
+    body, notes = docx_text(docx), docx_text(docx, "word/footnotes.xml")
+    assert "The Commission’s “asks” rest on law." in body and "“We’re also concerned" in body
+    assert "'" not in body and '"' not in body
+    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License Requirements That Apply to "
+            "Entities Acting Contrary to the National Security or Foreign Policy Interests of the United States, "
+            "15 C.F.R. § 744.11 (2023).") in notes
+    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Remarks at Freedom Awards.”" not in notes
+    assert "Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, May 9, 2023)" in notes
+
+
+def test_a_merged_note_keeps_the_review_comments_of_each_snippet(campaign, tmp_path):
+    from click.testing import CliRunner
+    from conftest import docx_text
+    from drafter.cli import main
+    template = campaign / "letters" / "templates" / "company-ceo.md.j2"
+    template.write_text("Two unverified facts.{{ snippet('dna-method').cite() }}{{ snippet('dna-no-crime').cite() }}\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = sorted(out.glob("*.docx"))
+    comments = docx_text(docx, "word/comments.xml")
+    assert "Evidence 'dna-method'" in comments and "Evidence 'dna-no-crime'" in comments
