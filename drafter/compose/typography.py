@@ -7,9 +7,12 @@ volunteer's own words are never altered.
 """
 from __future__ import annotations
 
+import re
+
 VERBATIM_OPEN, VERBATIM_CLOSE = "\ue004", "\ue005"
 # After these (or at the start) a quote opens; after anything else it closes.
 _OPENS_AFTER = set(" \t\n\r([{<\u00a0\u2014\u2013-/“‘") | {""}
+_QUOTE_OR_MARK = re.compile(f"['\"`{VERBATIM_OPEN}{VERBATIM_CLOSE}]")
 
 
 def smart_quotes(text: str, before: str = "", transparent: str = "") -> str:
@@ -21,28 +24,29 @@ def smart_quotes(text: str, before: str = "", transparent: str = "") -> str:
     """
     if not any(q in text for q in "'\"`"):
         return text
-    out: list[str] = []
-    prev = before[-1:] if before else ""
+    skip = transparent + VERBATIM_OPEN + VERBATIM_CLOSE
+    out = list(text)
     verbatim = False
-    for i, ch in enumerate(text):
-        if ch == VERBATIM_OPEN or ch == VERBATIM_CLOSE:
+    # Only quotes and verbatim marks are visited: body text is long and has few of them.
+    for m in _QUOTE_OR_MARK.finditer(text):
+        ch, i = m.group(), m.start()
+        if ch in (VERBATIM_OPEN, VERBATIM_CLOSE):
             verbatim = ch == VERBATIM_OPEN
-            out.append(ch)
             continue
-        if ch in transparent:
-            out.append(ch)
+        if verbatim:
             continue
-        if not verbatim and ch in "'\"`":
-            nxt = next((c for c in text[i + 1:] if c not in transparent + VERBATIM_OPEN + VERBATIM_CLOSE), "")
-            if ch == "`":
-                ch = "‘"
-            elif ch == "'":
-                # An apostrophe inside or at the end of a word, else a single quote.
-                ch = "’" if prev not in _OPENS_AFTER or not nxt or nxt.isspace() else "‘"
-            else:
-                ch = "“" if prev in _OPENS_AFTER and nxt and not nxt.isspace() else "”"
-        out.append(ch)
-        prev = ch
+        j = i - 1
+        while j >= 0 and out[j] in skip:
+            j -= 1
+        prev = out[j] if j >= 0 else before[-1:]
+        nxt = next((c for c in text[i + 1:i + 40] if c not in skip), "")
+        if ch == "`":
+            out[i] = "‘"
+        elif ch == "'":
+            # An apostrophe, or a closing quote, unless it opens a quoted word.
+            out[i] = "’" if prev not in _OPENS_AFTER or not nxt or nxt.isspace() else "‘"
+        else:
+            out[i] = "“" if prev in _OPENS_AFTER and nxt and not nxt.isspace() else "”"
     return "".join(out)
 
 
