@@ -269,3 +269,15 @@ def test_a_merged_note_keeps_the_review_comments_of_each_snippet(campaign, tmp_p
     [docx] = sorted(out.glob("*.docx"))
     comments = docx_text(docx, "word/comments.xml")
     assert "Evidence 'dna-method'" in comments and "Evidence 'dna-no-crime'" in comments
+
+
+def test_letters_without_a_recipient_and_speeches_at_an_event():
+    letter = {k: v for k, v in LAWS["letter"].items() if k != "recipient"}
+    speech = dict(LAWS["speech"], genre="Keynote Address", **{"event-title": "Annual Freedom Awards"})
+    c = citer(letter=letter, speech=speech)
+    first, short, talk = c.notes([(CiteItem("letter"),), (CiteItem("letter"),), (CiteItem("speech"),)])
+    assert text(first) == ("Congressional-Executive Commission on China, “Letter to Casper,” letter, "
+                           "December 15, 2022, https://example.org/letter.pdf.")
+    assert text(short) == "Congressional-Executive Commission on China, “Letter to Casper.”"
+    assert text(talk) == ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (keynote address, "
+                          "Annual Freedom Awards, Washington, DC, May 9, 2023), https://example.org/remarks.")

@@ -158,6 +158,12 @@ def _pinpoint(locator: str | None, label: str) -> str:
     return f", {prefix}{locator}"
 
 
+def _genre(text) -> str:
+    """A genre as it reads mid-sentence: "Speech" -> "speech"; an acronym keeps its capitals."""
+    text = " ".join(str(text).split())
+    return text if re.search(r"[A-Z]{2}", text) else text.lower()
+
+
 def _join(*pieces: str) -> str:
     return ", ".join(p for p in pieces if p)
 
@@ -226,16 +232,17 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
         speaker = _t(names(item.get("author"), short=not first) or item.get("publisher", ""))
         if not first:
             return _join(speaker, _q(short)) + pin
-        genre = item.get("genre") or "speech"
+        genre = _genre(item.get("genre") or "speech")
+        event = item.get("event-title") or item.get("event") or ""
         place = item.get("event-place") or item.get("publisher-place") or ""
-        paren = _join(_t(genre), _t(place), long_date(item))
+        paren = _join(_t(genre), _t(event), _t(place), long_date(item))
         return _join(f"{speaker}, {_q(title)} ({paren})", _t(item.get("publisher", ""))) + pin \
             + (f", {_t(url)}" if url else "")
     if k == "press":
         agency = _t(names(item.get("author"), short=not first) or item.get("publisher", ""))
         if not first:
             return _join(agency, _q(short)) + pin
-        genre = str(item.get("genre")).strip().lower()
+        genre = _genre(item.get("genre"))
         return _join(agency, _q(title, comma=True) + " " + _t(genre), long_date(item)) + pin \
             + (f", {_t(url)}" if url else "")
     raise ValueError(f"no Chicago form for {item.get('type')!r}")
