@@ -281,3 +281,17 @@ def test_letters_without_a_recipient_and_speeches_at_an_event():
     assert text(short) == "Congressional-Executive Commission on China, “Letter to Casper.”"
     assert text(talk) == ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (keynote address, "
                           "Annual Freedom Awards, Washington, DC, May 9, 2023), https://example.org/remarks.")
+
+
+def test_the_policy_docs_show_the_notes_drafter_gives():
+    import re
+    import yaml
+    from conftest import REPO
+    doc = (REPO / "docs" / "policy.md").read_text()
+    section = doc[doc.index("## Citing laws and government documents"):doc.index("## Forms of address")]
+    examples = re.findall(r"```yaml\n(.*?)```\n\n> (.*?)\\\n> Later: (.*?)\n", section, re.S)
+    assert len(examples) == 9
+    for block, first, later in examples:
+        [(sid, raw)] = yaml.safe_load(block).items()
+        full, short = citer(**{sid: raw}).notes([(CiteItem(sid),), (CiteItem(sid),)])
+        assert (text(full), text(short)) == (first.replace("*", ""), later.replace("*", "")), sid
