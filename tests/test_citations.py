@@ -295,3 +295,11 @@ def test_the_policy_docs_show_the_notes_drafter_gives():
         [(sid, raw)] = yaml.safe_load(block).items()
         full, short = citer(**{sid: raw}).notes([(CiteItem(sid),), (CiteItem(sid),)])
         assert (text(full), text(short)) == (first.replace("*", ""), later.replace("*", "")), sid
+
+
+def test_a_code_section_typed_into_the_title_is_cited_in_form():
+    c = citer(old={"type": "regulation", "title": "15 CFR 744.11, License requirements that apply to entities"},
+              usc={"type": "legislation", "title": "19 U.S.C. § 1307", "issued": 2018})
+    old, usc, again = c.notes([(CiteItem("old"),), (CiteItem("usc"),), (CiteItem("old"),)])
+    assert text(old) == "License requirements that apply to entities, 15 C.F.R. § 744.11."
+    assert (text(usc), text(again)) == ("19 U.S.C. § 1307 (2018).", "15 C.F.R. § 744.11.")

@@ -56,9 +56,20 @@ def short_title(title: str) -> str:
     return " ".join(words).rstrip(",;:")
 
 
+# "15 CFR 744.11, Heading" or "19 U.S.C. § 1307": a code section written into the title.
+_CODE_IN_TITLE = re.compile(r"^\s*(\d+)\s+(C\.?F\.?R\.?|U\.?S\.?C\.?)\s*(?:§+\s*)?(\d[\w.\-]*)\s*(?:,\s*(.+))?$", re.I)
+
+
 def with_short_title(csl: dict) -> dict:
-    """A CSL item with `title-short` set (from Zotero's shortTitle, or made) for later notes."""
+    """A CSL item ready for notes: `title-short` set (from Zotero's shortTitle, or made) for
+    later notes, and a code section typed into the title of a regulation or law ("15 CFR
+    744.11, Heading", as older libraries have it) read into its own fields."""
     item = dict(csl)
+    m = _CODE_IN_TITLE.match(str(item.get("title", "")))
+    if m and item.get("type") in ("legislation", "regulation") and not item.get("container-title"):
+        code = "C.F.R." if m.group(2).upper().startswith("C") else "U.S.C."
+        item.update({"container-title": code, "volume": m.group(1), "section": m.group(3),
+                     "title": m.group(4) or item["title"]})
     if not item.get("title-short") and kind(item) not in LEGAL:  # a law keeps its popular name
         if item.get("shortTitle"):
             item["title-short"] = item["shortTitle"]
