@@ -53,3 +53,253 @@ def test_titles_italic_and_urls_linked():
 def test_unknown_style_suggests_a_name():
     with pytest.raises(DataError, match="did you mean"):
         Citer(Evidence({}, {}), "chicago-notes-bibliograhy")
+
+
+# --- Chicago forms for laws and government documents (PRODUCT.md) ------------------------------
+# Items as Zotero's "Export: CSL JSON" writes them (statute -> legislation, letter ->
+# personal_communication, presentation -> speech, web page with a type -> genre).
+
+LAWS = {
+    "uflpa": {"type": "legislation", "title": "Uyghur Forced Labor Prevention Act", "number": "117-78",
+              "container-title": "Statutes at Large", "volume": "135", "page": "1525", "issued": 2021},
+    "usc": {"type": "legislation", "title": "Tariff Act of 1930", "container-title": "United States Code",
+            "volume": "19", "section": "§ 1307", "issued": 2018},
+    "cfr": {"type": "regulation", "title": "License Requirements That Apply to Entities Acting Contrary "
+            "to the National Security or Foreign Policy Interests of the United States",
+            "container-title": "Code of Federal Regulations", "volume": "15", "section": "744.11",
+            "issued": 2023},
+    "eo": {"type": "legislation", "genre": "Executive Order", "number": "13818",
+           "title": "Blocking the Property of Persons Involved in Serious Human Rights Abuse or Corruption",
+           "container-title": "Federal Register", "volume": "82", "page": "60839–60841",
+           "issued": dt.date(2017, 12, 26)},
+    "rule": {"type": "regulation", "title": "Additions to the Entity List", "container-title": "Fed. Reg.",
+             "volume": "88", "page": "38080", "issued": dt.date(2023, 6, 12)},
+    "letter": {"type": "personal_communication", "title": "Letter to Casper",
+               "author": [{"literal": "Congressional-Executive Commission on China"}],
+               "recipient": [{"family": "Casper", "given": "Marc N."}], "issued": dt.date(2022, 12, 15),
+               "URL": "https://example.org/letter.pdf"},
+    "speech": {"type": "speech", "title": "Remarks at Freedom House's Annual Freedom Awards",
+               "author": [{"family": "Blinken", "given": "Antony J."}], "event-place": "Washington, DC",
+               "issued": dt.date(2023, 5, 9), "URL": "https://example.org/remarks"},
+    "press": {"type": "webpage", "genre": "Press Statement", "title": "Visa Restrictions on PRC Officials",
+              "publisher": "U.S. Department of State", "issued": dt.date(2023, 8, 22),
+              "URL": "https://example.org/press"},
+    "report": {"type": "report", "title": "Mass DNA Collection in the Tibet Autonomous Region from 2016–2022",
+               "author": [{"family": "Dirks", "given": "Emile"}], "publisher": "The Citizen Lab",
+               "publisher-place": "Toronto", "issued": dt.date(2022, 9, 13), "URL": "https://example.org/r"},
+    "news": {"type": "article-newspaper", "title": "Thermo Fisher Stops Selling DNA Kits in Tibet",
+             "author": [{"family": "Doe", "given": "Jane"}], "container-title": "Axios",
+             "issued": dt.date(2024, 1, 5), "URL": "https://example.org/n"},
+}
+
+FIRST_AND_SHORT = {
+    "uflpa": ("Uyghur Forced Labor Prevention Act, Pub. L. No. 117-78, 135 Stat. 1525 (2021).",
+              "Uyghur Forced Labor Prevention Act."),
+    "usc": ("19 U.S.C. § 1307 (2018).", "19 U.S.C. § 1307."),
+    "cfr": ("License Requirements That Apply to Entities Acting Contrary to the National Security or Foreign "
+            "Policy Interests of the United States, 15 C.F.R. § 744.11 (2023).", "15 C.F.R. § 744.11."),
+    "eo": ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017).", "Exec. Order No. 13818."),
+    "rule": ("Additions to the Entity List, 88 Fed. Reg. 38080 (June 12, 2023).",
+             "Additions to the Entity List, 88 Fed. Reg. 38080."),
+    "letter": ("Congressional-Executive Commission on China to Marc N. Casper, December 15, 2022, "
+               "https://example.org/letter.pdf.", "Congressional-Executive Commission on China to Casper."),
+    "speech": ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, Washington, DC, "
+               "May 9, 2023), https://example.org/remarks.", "Blinken, “Remarks at Freedom House’s.”"),
+    "press": ("U.S. Department of State, “Visa Restrictions on PRC Officials,” press statement, August 22, 2023, "
+              "https://example.org/press.", "U.S. Department of State, “Visa Restrictions on PRC.”"),
+    "report": ("Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (Toronto: The "
+               "Citizen Lab, 2022), https://example.org/r.", "Dirks, Mass DNA Collection."),
+    "news": ("Jane Doe, “Thermo Fisher Stops Selling DNA Kits in Tibet,” Axios, January 5, 2024, "
+             "https://example.org/n.", "Doe, “Thermo Fisher Stops Selling.”"),
+}
+
+
+@pytest.mark.parametrize("kind", list(FIRST_AND_SHORT))
+def test_chicago_first_note_then_short_form(kind):
+    first, short = citer(**{kind: LAWS[kind]}).notes([(CiteItem(kind),), (CiteItem(kind),)])
+    assert (text(first), text(short)) == FIRST_AND_SHORT[kind]
+    assert "Nos." not in text(first) and "CFR" not in text(first) and "Federal Register" not in text(first)
+
+
+def test_a_letter_has_no_invented_italic_title():
+    [note] = citer(letter=LAWS["letter"]).notes([(CiteItem("letter"),)])
+    assert "Letter to Casper" not in text(note) and not any(r.italic for r in note)
+    assert any(r.link == "https://example.org/letter.pdf" for r in note)
+
+
+def test_titles_italic_in_reports_and_newspapers_only():
+    c = citer(report=LAWS["report"], news=LAWS["news"], cfr=LAWS["cfr"])
+    report, news, cfr = c.notes([(CiteItem("report"),), (CiteItem("news"),), (CiteItem("cfr"),)])
+    assert [r.text for r in report if r.italic] == ["Mass DNA Collection in the Tibet Autonomous Region from 2016–2022"]
+    assert [r.text for r in news if r.italic] == ["Axios"]
+    assert not any(r.italic for r in cfr)
+
+
+def test_short_title_is_at_most_four_words_unless_the_source_gives_one():
+    from drafter.compose.chicago import short_title
+    assert short_title("Mass DNA Collection in the Tibet Autonomous Region") == "Mass DNA Collection"
+    assert short_title("Freedom in the World 2023") == "Freedom in the World"
+    assert short_title("Tibet: A Report on the Surveillance of a Region") == "Report on the Surveillance"
+    assert short_title("China: New Evidence") == "New Evidence"
+    own = dict(LAWS["speech"], **{"title-short": "Freedom Awards Remarks"})
+    _, short = citer(s=own).notes([(CiteItem("s"),), (CiteItem("s"),)])
+    assert text(short) == "Blinken, “Freedom Awards Remarks.”"
+
+
+def test_several_citations_in_one_note_keep_their_order_with_semicolons():
+    c = citer(news=LAWS["news"], eo=LAWS["eo"], report=LAWS["report"])
+    one, two = c.notes([(CiteItem("news"), CiteItem("eo"), CiteItem("report", "4")),
+                        (CiteItem("eo"), CiteItem("news"))])
+    assert text(one) == ("Jane Doe, “Thermo Fisher Stops Selling DNA Kits in Tibet,” Axios, January 5, 2024, "
+                         "https://example.org/n; Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); "
+                         "Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 "
+                         "(Toronto: The Citizen Lab, 2022), 4, https://example.org/r.")
+    assert text(two) == "Exec. Order No. 13818; Doe, “Thermo Fisher Stops Selling.”"
+
+
+def test_straight_quotes_in_titles_become_typographic_in_notes():
+    [note] = citer(w={"type": "webpage", "title": "The \"Tibet\" Question and China's Police",
+                      "author": [{"literal": "Group"}], "URL": "https://example.org/it's"}).notes([(CiteItem("w"),)])
+    assert "“The ‘Tibet’ Question and China’s Police,”" in text(note)   # quotes within quotes
+    assert any(r.link == "https://example.org/it's" and r.text == "https://example.org/it's" for r in note)
+
+
+def test_smart_quotes_leave_verbatim_spans_alone():
+    from drafter.compose.typography import VERBATIM_CLOSE, VERBATIM_OPEN, smart_quotes
+    assert smart_quotes("He said \"it's 'fine'\" (\"ok\").") == "He said “it’s ‘fine’” (“ok”)."
+    words = f"{VERBATIM_OPEN}I'm \"here\"{VERBATIM_CLOSE}"
+    assert smart_quotes(f"\"{words}\" and it's") == f"“{words}” and it’s"
+
+
+# --- notes in letters: adjacent markers, typographic body text --------------------------------
+
+def body(tmp_path, template: str, sources: dict, snippets: dict | None = None, **context):
+    from drafter.compose.render import BodyRenderer
+    from drafter.campaign.models import Snippet
+    (tmp_path / "t.md.j2").write_text(template)
+    ev = Evidence({sid: Source(sid, _csl_item(sid, raw)) for sid, raw in sources.items()},
+                  {nid: Snippet(nid, s, (next(iter(sources)),)) for nid, s in (snippets or {}).items()})
+    return BodyRenderer(tmp_path, "t", ev).render(context)
+
+
+def plain(blocks) -> str:
+    from drafter.compose.letter import NoteRef
+    return "\n".join("".join(f"[{x.number}]" if isinstance(x, NoteRef) else x.text for x in b.inlines)
+                     for b in blocks)
+
+
+def test_markers_with_no_text_between_make_one_note(tmp_path):
+    rendered = body(tmp_path, "Both say so {{ cite('eo') }} {{ cite('news', locator=2) }}. Then "
+                    "{{ cite('eo') }}, and {{ cite('news') }}{{ snippet('s').cite() }}{{ cite('eo') }}\n",
+                    {"eo": LAWS["eo"], "news": LAWS["news"]}, {"s": "A fact."})
+    assert plain(rendered.blocks) == "Both say so.[1] Then,[2] and[3]"
+    assert rendered.clusters == [(CiteItem("eo"), CiteItem("news", "2")), (CiteItem("eo"),),
+                                 (CiteItem("news"), CiteItem("eo"), CiteItem("eo"))]
+    assert rendered.snippet_ids == [(), (), ("s",)]
+    notes = citer(eo=LAWS["eo"], news=LAWS["news"]).notes(rendered.clusters)
+    assert text(notes[0]).startswith("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); Jane Doe, ")
+
+
+def test_campaign_text_gets_typographic_quotes_but_data_values_are_verbatim(tmp_path):
+    rendered = body(tmp_path, "The Commission's \"view\": {{ snippet('s') }}\n\n> {{ note }}\n\n"
+                    "'{{ name }}' wrote it.\n", {"eo": LAWS["eo"]},
+                    {"s": "Police can't say \"no.\""}, note="I'm \"worried\" -- it's 'real'",
+                    name="O'Brien")
+    assert plain(rendered.blocks) == ("The Commission’s “view”: Police can’t say “no.”[1]\n"
+                                      "I'm \"worried\" -- it's 'real'\n‘O'Brien’ wrote it.")
+
+
+def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared, tmp_path):
+    from test_batch import run as run_batch, write_people
+    people = write_people(tmp_path / "people.csv", [
+        ["Pema Example", "12 Main Street", "Waltham", "MA", "02451", "",
+         "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"]])   # drafter's private marks dropped
+    out = tmp_path / "out"
+    result = run_batch(campaign, shared, out, "--format", "docx", "--format", "txt", people=people)
+    assert result.exit_code == 0, result.output
+    for txt in out.glob("*.txt"):
+        letter = txt.read_text()
+        assert "I'm a \"volunteer\" -- my family's in Lhasa." in letter
+        assert "’" in letter and "'" not in letter.replace("I'm a \"volunteer\" -- my family's in Lhasa.", "")
+
+
+def test_pinpoints_in_legal_notes():
+    c = citer(cfr=LAWS["cfr"], eo=LAWS["eo"])
+    cfr, eo, again = c.notes([(CiteItem("cfr", "(b)", "section"),), (CiteItem("eo", "60840"),),
+                              (CiteItem("cfr", "(c)", "section"),)])
+    assert text(cfr).endswith("United States, 15 C.F.R. § 744.11(b) (2023).")
+    assert text(eo) == "Exec. Order No. 13818, 82 Fed. Reg. 60839, 60840 (Dec. 26, 2017)."
+    assert text(again) == "15 C.F.R. § 744.11(c)."
+
+
+def test_a_draft_has_one_footnote_for_adjacent_citations_and_curly_quotes_throughout(campaign, tmp_path):
+    import re
+    from click.testing import CliRunner
+    from conftest import check_docx, docx_text
+    from drafter.cli import main
+    template = campaign / "letters" / "templates" / "company-ceo.md.j2"
+    template.write_text("The Commission's \"asks\" rest on law.{{ cite('eo-13818') }}{{ cite('ear-744-11') }} "
+                        "As {{ recipient.name }} knows, the order applies.{{ cite('eo-13818') }}\n\n"
+                        "{{ snippet('blinken-concern') }}\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = sorted(out.glob("*.docx"))
+    report = check_docx(docx)
+    assert re.search(r"\b3 footnotes", report), report
+    body, notes = docx_text(docx), docx_text(docx, "word/footnotes.xml")
+    assert "The Commission’s “asks” rest on law." in body and "“We’re also concerned" in body
+    assert "'" not in body and '"' not in body
+    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License Requirements That Apply to "
+            "Entities Acting Contrary to the National Security or Foreign Policy Interests of the United States, "
+            "15 C.F.R. § 744.11 (2023).") in notes
+    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Remarks at Freedom Awards.”" not in notes
+    assert "Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, May 9, 2023)" in notes
+
+
+def test_a_merged_note_keeps_the_review_comments_of_each_snippet(campaign, tmp_path):
+    from click.testing import CliRunner
+    from conftest import docx_text
+    from drafter.cli import main
+    template = campaign / "letters" / "templates" / "company-ceo.md.j2"
+    template.write_text("Two unverified facts.{{ snippet('dna-method').cite() }}{{ snippet('dna-no-crime').cite() }}\n")
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = sorted(out.glob("*.docx"))
+    comments = docx_text(docx, "word/comments.xml")
+    assert "Evidence 'dna-method'" in comments and "Evidence 'dna-no-crime'" in comments
+
+
+def test_letters_without_a_recipient_and_speeches_at_an_event():
+    letter = {k: v for k, v in LAWS["letter"].items() if k != "recipient"}
+    speech = dict(LAWS["speech"], genre="Keynote Address", **{"event-title": "Annual Freedom Awards"})
+    c = citer(letter=letter, speech=speech)
+    first, short, talk = c.notes([(CiteItem("letter"),), (CiteItem("letter"),), (CiteItem("speech"),)])
+    assert text(first) == ("Congressional-Executive Commission on China, “Letter to Casper,” letter, "
+                           "December 15, 2022, https://example.org/letter.pdf.")
+    assert text(short) == "Congressional-Executive Commission on China, “Letter to Casper.”"
+    assert text(talk) == ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (keynote address, "
+                          "Annual Freedom Awards, Washington, DC, May 9, 2023), https://example.org/remarks.")
+
+
+def test_the_policy_docs_show_the_notes_drafter_gives():
+    import re
+    import yaml
+    from conftest import REPO
+    doc = (REPO / "docs" / "policy.md").read_text()
+    section = doc[doc.index("## Citing laws and government documents"):doc.index("## Forms of address")]
+    examples = re.findall(r"```yaml\n(.*?)```\n\n> (.*?)\\\n> Later: (.*?)\n", section, re.S)
+    assert len(examples) == 9
+    for block, first, later in examples:
+        [(sid, raw)] = yaml.safe_load(block).items()
+        full, short = citer(**{sid: raw}).notes([(CiteItem(sid),), (CiteItem(sid),)])
+        assert (text(full), text(short)) == (first.replace("*", ""), later.replace("*", "")), sid
+
+
+def test_a_code_section_typed_into_the_title_is_cited_in_form():
+    c = citer(old={"type": "regulation", "title": "15 CFR 744.11, License requirements that apply to entities"},
+              usc={"type": "legislation", "title": "19 U.S.C. § 1307", "issued": 2018})
+    old, usc, again = c.notes([(CiteItem("old"),), (CiteItem("usc"),), (CiteItem("old"),)])
+    assert text(old) == "License requirements that apply to entities, 15 C.F.R. § 744.11."
+    assert (text(usc), text(again)) == ("19 U.S.C. § 1307 (2018).", "15 C.F.R. § 744.11.")

@@ -171,8 +171,8 @@ def test_xml_invalid_and_markup_characters_in_every_field(campaign, tmp_path, sh
     assert "Marc " + visible.replace("\"q\" 'a' ", "") in body
     assert "Thermo " + visible in body and "168 " + visible in body
     # Snippet text is trusted Markdown: entities such as &amp; are decoded, and CommonMark turns
-    # NUL into U+FFFD; inline HTML is off, so <w:t> stays text.
-    assert "Police A\ufffdBCDE \u200fRTL\u200e <w:t>& ]]> \"q\" 'a' & < > collected samples." in body
+    # NUL into U+FFFD; inline HTML is off, so <w:t> stays text. Its quotes become typographic.
+    assert "Police A\ufffdBCDE \u200fRTL\u200e <w:t>& ]]> “q” ‘a’ & < > collected samples." in body
     assert "\x00" not in body and "\x07" not in body and "\ufffe" not in body
 
 

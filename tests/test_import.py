@@ -229,3 +229,87 @@ def test_import_into_a_file_of_comments_only_keeps_them(tmp_path):
     text = target.read_text()
     assert text.startswith("# Our evidence, kept by the policy team.\n")
     assert load_yaml(target).data["sources"]
+
+
+# --- the kinds of government documents, imported and cited --------------------------------------
+
+KINDS_BIB = r"""
+@legislation{uflpa, title = {Uyghur Forced Labor Prevention Act}, number = {117-78},
+  journaltitle = {Stat.}, volume = {135}, pages = {1525--1543}, year = {2021}}
+@legislation{ear-744-11, title = {License Requirements That Apply to Entities Acting Contrary to the
+  National Security or Foreign Policy Interests of the {United} {States}},
+  journaltitle = {C.F.R.}, volume = {15}, section = {744.11}, year = {2023}}
+@misc{eo-13818, title = {Blocking the Property of Persons Involved in Serious Human Rights Abuse or Corruption},
+  type = {Executive Order}, number = {13818}, journaltitle = {Federal Register}, volume = {82},
+  pages = {60839}, date = {2017-12-26}}
+@misc{blinken-2023, author = {Blinken, Antony J.}, title = {Remarks at {Freedom} {House}'s Annual {Freedom} {Awards}},
+  howpublished = {Speech}, date = {2023-05-09}}
+@online{quoted, author = {{Human Rights Watch}}, title = {``No Choice'': `Voluntary' {DNA} Drives in {Tibet}},
+  url = {https://example.org/it's}, date = {2022-09-05}}
+"""
+
+KINDS_ZOTERO = """[
+ {"id": "http://zotero.org/users/1/items/A", "citation-key": "uflpa", "type": "legislation",
+  "title": "Uyghur Forced Labor Prevention Act", "number": "117-78", "container-title": "Statutes at Large",
+  "volume": "135", "page": "1525", "issued": {"date-parts": [["2021"]]}},
+ {"id": "http://zotero.org/users/1/items/B", "citation-key": "usc-1307", "type": "legislation",
+  "title": "Tariff Act of 1930", "container-title": "United States Code", "volume": "19", "section": "1307",
+  "issued": {"date-parts": [[2018]]}},
+ {"id": "http://zotero.org/users/1/items/C", "citation-key": "casper-letter", "type": "personal_communication",
+  "title": "Letter to Marc N. Casper", "author": [{"literal": "Congressional-Executive Commission on China"}],
+  "recipient": [{"family": "Casper", "given": "Marc N."}], "issued": {"date-parts": [[2022, 12, 15]]}},
+ {"id": "http://zotero.org/users/1/items/D", "citation-key": "visa-statement", "type": "webpage",
+  "genre": "Press Statement", "title": "Visa Restrictions on PRC Officials", "publisher": "U.S. Department of State",
+  "issued": {"date-parts": [[2023, 8, 22]]}, "URL": "https://example.org/press"}
+]"""
+
+
+def _notes_for(tmp_path, source: Path, ids: list[str]) -> list[str]:
+    from drafter.campaign.load import load_campaign
+    from drafter.compose.citations import Citer, CiteItem
+    root = make_campaign(tmp_path, evidence=EVIDENCE, template="Text.\n")
+    report = import_sources(root / "evidence.yaml", source)
+    assert set(ids) <= set(report.added) and not report.skipped, report
+    citer = Citer(load_campaign(root).evidence)
+    return ["".join(r.text for r in note) for note in citer.notes([(CiteItem(i),) for i in ids + ids])]
+
+
+def test_bibtex_laws_orders_speeches_import_and_cite_in_chicago_form(tmp_path):
+    bib = tmp_path / "kinds.bib"
+    bib.write_text(KINDS_BIB)
+    notes = _notes_for(tmp_path, bib, ["uflpa", "ear-744-11", "eo-13818", "blinken-2023", "quoted"])
+    assert notes == [
+        "Uyghur Forced Labor Prevention Act, Pub. L. No. 117-78, 135 Stat. 1525 (2021).",
+        "License Requirements That Apply to Entities Acting Contrary to the National Security or Foreign "
+        "Policy Interests of the United States, 15 C.F.R. § 744.11 (2023).",
+        "Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017).",
+        "Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, May 9, 2023).",
+        "Human Rights Watch, “‘No Choice’: ‘Voluntary’ DNA Drives in Tibet,” September 5, 2022, "
+        "https://example.org/it's.",
+        "Uyghur Forced Labor Prevention Act.", "15 C.F.R. § 744.11.", "Exec. Order No. 13818.",
+        "Blinken, “Remarks at Freedom House’s.”", "Human Rights Watch, “‘No Choice.’”"]
+
+
+def test_bibtex_tex_quotes_become_typographic_in_evidence(tmp_path):
+    bib = tmp_path / "q.bib"
+    bib.write_text(KINDS_BIB)
+    fields = {c.id: c.fields for c in read_file(bib)}
+    assert fields["quoted"]["title"] == "“No Choice”: ‘Voluntary’ DNA Drives in Tibet"
+    assert fields["quoted"]["URL"] == "https://example.org/it's"      # links are never altered
+    assert fields["blinken-2023"]["type"] == "speech" and fields["eo-13818"]["genre"] == "Executive Order"
+    assert fields["uflpa"]["page"] == "1525–1543"
+
+
+def test_zotero_statutes_letters_press_statements_cite_in_chicago_form(tmp_path):
+    zotero = tmp_path / "zotero.json"
+    zotero.write_text(KINDS_ZOTERO)
+    notes = _notes_for(tmp_path, zotero, ["uflpa", "usc-1307", "casper-letter", "visa-statement"])
+    assert notes == [
+        "Uyghur Forced Labor Prevention Act, Pub. L. No. 117-78, 135 Stat. 1525 (2021).",
+        "19 U.S.C. § 1307 (2018).",
+        "Congressional-Executive Commission on China to Marc N. Casper, December 15, 2022.",
+        "U.S. Department of State, “Visa Restrictions on PRC Officials,” press statement, August 22, 2023, "
+        "https://example.org/press.",
+        "Uyghur Forced Labor Prevention Act.", "19 U.S.C. § 1307.",
+        "Congressional-Executive Commission on China to Casper.",
+        "U.S. Department of State, “Visa Restrictions on PRC.”"]

@@ -217,8 +217,11 @@ BIBTEX_FIELDS = {
     "series": "collection-title", "chapter": "chapter-number", "type": "genre", "note": "note",
     "abstract": "abstract", "isbn": "ISBN", "issn": "ISSN", "doi": "DOI", "url": "URL",
     "language": "language", "keywords": "keyword", "version": "version", "shorttitle": "title-short",
-    "eventtitle": "event-title", "venue": "event-place", "howpublished": "medium",
+    "eventtitle": "event-title", "venue": "event-place", "howpublished": "medium", "section": "section",
 }
+# A @misc or @unpublished entry's `type` (its genre) that names a CSL type of its own.
+GENRE_TYPES = {"speech": "speech", "remarks": "speech", "address": "speech", "lecture": "speech",
+               "executive order": "legislation", "letter": "letter"}
 _VERBATIM = {"url", "doi", "urldate", "date", "year", "month", "day", "eprint"}
 _BIB_NAMES = {"author": "author", "editor": "editor", "translator": "translator"}
 
@@ -276,7 +279,17 @@ def convert_bibtex(entry, decode) -> tuple[dict, list[str], list[str]]:
             fields["accessed"] = accessed
     if "page" in fields:
         fields["page"] = fields["page"].replace("--", "–")
-    return fields, dropped, notes
+    kind = next((str(fields[k]).lower() for k in ("genre", "medium") if str(fields.get(k, "")).lower() in GENRE_TYPES), None)
+    if etype in ("misc", "unpublished", "online") and kind:
+        fields["type"] = GENRE_TYPES[kind]
+    return {k: _tex_quotes(v) if k not in ("URL", "DOI") and isinstance(v, str) else v
+            for k, v in fields.items()}, dropped, notes
+
+
+def _tex_quotes(text: str) -> str:
+    """TeX quotes the LaTeX decoder leaves as typed (`single', and a lone ` or '), made typographic."""
+    from drafter.compose.typography import smart_quotes
+    return smart_quotes(text.replace("``", "“").replace("''", "”"))
 
 
 def _reason(error) -> str:

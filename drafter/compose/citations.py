@@ -2,7 +2,13 @@
 
 The first citation of a source in a letter gets the full note, later ones the short form, as the
 style says. Output is a list of `Text` runs: italics from the style are kept, and a source's URL
-becomes a hyperlink.
+becomes a hyperlink. Several citations in one note are separated by semicolons.
+
+In the default Chicago notes style, the kinds CSL styles get wrong for US government documents
+(public laws, the U.S. Code, the C.F.R. and Federal Register, executive orders, letters,
+speeches and press statements) are written by `chicago.py` in the forms of Chicago 17 (see
+docs/policy.md); every other kind goes through citeproc-py, with a short title of at most four
+words for later notes.
 """
 from __future__ import annotations
 
@@ -17,7 +23,9 @@ from pathlib import Path
 from lxml import etree
 
 from drafter.errors import DataError, did_you_mean
+from drafter.compose import chicago
 from drafter.compose.letter import Text
+from drafter.compose.typography import smart_runs
 from drafter.campaign.models import Evidence
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -57,7 +65,8 @@ def _patched_style_bytes(path: Path) -> bytes:
     - `initialize="false"`, which it ignores: push the style-wide `initialize-with` down to the
       names that do initialize;
     - a `label` renders only when its variable is set (it printed "Edition" with no edition):
-      wrap each in a condition on that variable."""
+      wrap each in a condition on that variable;
+    - the place of publication, which Chicago 17 prints and the 18th-edition style comments out."""
     tree = etree.parse(str(path))
     root = tree.getroot()
     for label in list(root.iter(f"{{{CSL_NS}}}label")):
@@ -68,6 +77,11 @@ def _patched_style_bytes(path: Path) -> bytes:
         cond = etree.SubElement(choose, f"{{{CSL_NS}}}if", variable=variable)
         label.addprevious(choose)
         cond.append(label)
+    # Chicago 17 (PRODUCT.md) names the place of publication, "(Toronto: The Citizen Lab, 2022)";
+    # the 18th-edition style keeps it as a comment.
+    for comment in list(root.iter(etree.Comment)):
+        if re.fullmatch(r'<text (text-case="capitalize-first" )?variable="publisher-place"/>', (comment.text or "").strip()):
+            comment.addnext(etree.Element(f"{{{CSL_NS}}}text", variable="publisher-place"))
     init = root.get("initialize-with")
     if init is not None:
         del root.attrib["initialize-with"]
@@ -121,7 +135,7 @@ class _RunParser(HTMLParser):
 
 def _punctuation_inside_quotes(html: str) -> str:
     # US style (CSL en-US punctuation-in-quote), which citeproc-py does not apply.
-    return re.sub(r"(”|’)([.,])", r"\2\1", html)
+    return re.sub(r"(?<=\.)\.(?=[”’])", "", re.sub(r"([”’]+)([.,])", r"\2\1", html))
 
 
 def _link_urls(runs: list[Text], urls: list[str]) -> list[Text]:
@@ -155,7 +169,9 @@ class Citer:
         self.evidence = evidence
         self.style_path = resolve_style(style, root)
         self.style = load_style(self.style_path)
-        items = [dict(src.csl) for src in evidence.sources.values()]
+        items = [chicago.with_short_title(src.csl) for src in evidence.sources.values()]
+        self._items = {item["id"]: item for item in items}
+        self.hand_written = self.style_path == resolve_style(DEFAULT_STYLE)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.source = CiteProcJSON(items)
@@ -185,24 +201,35 @@ class Citer:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             bib = CitationStylesBibliography(self.style, self.source, formatter.html)
-            citations = []
-            for cluster in clusters:
-                items = [CitationItem(c.source.lower(), locator=Locator(c.label, c.locator))
-                         if c.locator else CitationItem(c.source.lower()) for c in cluster]
-                citation = Citation(items)
-                bib.register(citation)
-                citations.append(citation)
-            out = []
-            for cluster, citation in zip(clusters, citations):
-                if self.is_note_style:
-                    html = str(bib.cite(citation, problems.append))
-                else:  # an author-date style: the note holds the full reference
-                    html = "; ".join(self._entry_html(c.source) for c in cluster)
+            # One citeproc citation per item, registered in note order, so positions (full form
+            # first, short form after) follow the letter and items keep the order written.
+            citations = {}
+            for n, cluster in enumerate(clusters):
+                for k, c in enumerate(cluster):
+                    if self.hand_written and chicago.kind(self._items[c.source]):
+                        continue
+                    citation = Citation([CitationItem(c.source.lower(), locator=Locator(c.label, c.locator))
+                                         if c.locator else CitationItem(c.source.lower())])
+                    bib.register(citation)
+                    citations[n, k] = citation
+            out, seen = [], set()
+            for n, cluster in enumerate(clusters):
+                parts = []
+                for k, c in enumerate(cluster):
+                    if (n, k) not in citations:
+                        parts.append(chicago.note(self._items[c.source], c.source not in seen, c.locator, c.label))
+                    elif self.is_note_style:
+                        parts.append(str(bib.cite(citations[n, k], problems.append)))
+                    else:  # an author-date style: the note holds the full reference
+                        parts.append(self._entry_html(c.source))
+                    seen.add(c.source)
+                html = "; ".join(p.rstrip().removesuffix(".") for p in parts[:-1]) + ("; " if len(parts) > 1 else "")
+                html += parts[-1]
                 parser = _RunParser()
                 parser.feed(_punctuation_inside_quotes(html))
                 parser.close()
                 urls = [self.evidence.sources[c.source].url for c in cluster if self.evidence.sources[c.source].url]
-                runs = _link_urls(parser.runs, urls)
+                runs = smart_runs(_link_urls(parser.runs, urls))
                 if not "".join(r.text for r in runs).strip():
                     raise DataError(f"the citation style gives no text for {', '.join(c.source for c in cluster)}",
                                     file=str(self.style_path), hint="check the source's fields in evidence.yaml")

@@ -115,9 +115,9 @@ class Composer:
         snippets, sources = self._stale
 
         def note_comment(number: int) -> str | None:
-            nid = body.snippet_ids[number - 1] if body.snippet_ids else None
+            nids = body.snippet_ids[number - 1] if body.snippet_ids else ()
             msgs = [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
-                    ] if nid in snippets else []
+                    for nid in nids if nid in snippets]
             msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
                      for c in body.clusters[number - 1] if c.source in sources]
             return " ".join(dict.fromkeys(msgs)) or None

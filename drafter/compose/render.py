@@ -4,6 +4,8 @@ Templates call `cite(source_id)`, `snippet(id)` and `snippets(tag=...)`; each ci
 private marker in the Markdown, which becomes a footnote reference once the Markdown is parsed.
 Values from data files are Markdown-escaped on output, so a volunteer's note or a recipient's
 name is printed as written; snippet text and citations are trusted Markdown from evidence.yaml.
+The campaign's own text (the template, snippets, asks) gets typographic quotes; data values are
+kept verbatim. Citations with no text between them become one note.
 """
 from __future__ import annotations
 
@@ -23,14 +25,18 @@ from drafter.errors import DrafterError, TemplateError, did_you_mean
 from drafter.compose.letter import Block, NoteRef, Text
 from drafter.campaign.models import Evidence
 from drafter.compose.sandbox import SafeEnvironment, render_bounded
+from drafter.compose.typography import VERBATIM_CLOSE, VERBATIM_OPEN, smart_quotes
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 # A tag naming where a paragraph's text came from ("ask:entity-list"), so later steps can
 # attach review notes to it without matching words.
 TAG_OPEN, TAG_CLOSE = "\ue002", "\ue003"
 _TAG = re.compile(f"{TAG_OPEN}([^{TAG_CLOSE}]*){TAG_CLOSE}")
-_PRIVATE = str.maketrans("", "", MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE)
+_PRIVATE = str.maketrans("", "", MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE + VERBATIM_OPEN + VERBATIM_CLOSE)
+_VERBATIM_MARKS = str.maketrans("", "", VERBATIM_OPEN + VERBATIM_CLOSE)
+_MARKS = MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE   # invisible to smart quotes
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+_ADJACENT_MARKERS = re.compile(f"(?:{MARK_OPEN}\\d+{MARK_CLOSE}){{2,}}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 # Chicago: the note number follows punctuation, so move a marker past a following mark.
 _MARKER_BEFORE_PUNCT = re.compile(f"({MARK_OPEN}\\d+{MARK_CLOSE})([.,;:!?]+[”’\"]?)")
@@ -50,12 +56,22 @@ class _Collector:
     def __init__(self, evidence: Evidence):
         self.evidence = evidence
         self.clusters: list[tuple[CiteItem, ...]] = []
-        self.snippet_ids: list[str | None] = []   # the snippet behind each cluster, if any
+        self.snippet_ids: list[tuple[str, ...]] = []   # the snippets behind each cluster
 
     def add(self, items: tuple[CiteItem, ...], snippet_id: str | None = None) -> Markup:
         self.clusters.append(items)
-        self.snippet_ids.append(snippet_id)
+        self.snippet_ids.append((snippet_id,) if snippet_id else ())
         return Markup(f"{MARK_OPEN}{len(self.clusters) - 1}{MARK_CLOSE}")
+
+    def merge_adjacent(self, text: str) -> str:
+        """Markers with nothing between them become one marker: one note, its citations
+        separated by semicolons (not fused superscripts like "45")."""
+        def merge(m: re.Match) -> str:
+            ids = [int(i) for i in _MARKER.findall(m.group(0))]
+            self.clusters.append(tuple(c for i in ids for c in self.clusters[i]))
+            self.snippet_ids.append(tuple(n for i in ids for n in self.snippet_ids[i]))
+            return f"{MARK_OPEN}{len(self.clusters) - 1}{MARK_CLOSE}"
+        return _ADJACENT_MARKERS.sub(merge, text)
 
 
 class EvidenceMissing(DrafterError):
@@ -149,7 +165,7 @@ def _finalize(value):
         return str(value)
     if value is None:
         raise TemplateError("a template expression gave no value (None)")
-    return md_escape(value)
+    return VERBATIM_OPEN + md_escape(value) + VERBATIM_CLOSE
 
 
 def make_environment(templates_dir: Path) -> SafeEnvironment:
@@ -176,7 +192,7 @@ def _template_line(exc: BaseException, template_file: str) -> int | None:
 class RenderedBody:
     blocks: tuple[Block, ...]
     clusters: list[tuple[CiteItem, ...]]          # one per note, in note order
-    snippet_ids: list[str | None] = field(default_factory=list)   # the snippet behind each note
+    snippet_ids: list[tuple[str, ...]] = field(default_factory=list)   # the snippets behind each note
 
 
 class BodyRenderer:
@@ -231,7 +247,8 @@ class BodyRenderer:
                 OverflowError, jinja2.TemplateRuntimeError) as exc:
             raise TemplateError(f"template error: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
-        text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
+        text = collector.merge_adjacent(_SPACE_BEFORE_MARKER.sub("", text))
+        text = smart_quotes(_MARKER_BEFORE_PUNCT.sub(r"\2\1", text), transparent=_MARKS)
         blocks, order = self._blocks(text)
         # Notes are numbered by where their markers stand in the text, not by call order.
         return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order],
@@ -261,6 +278,7 @@ def _inline_runs(children, order: list[int], origins: list[str] | None = None) -
             add_plain(text[pos:])
 
     def add_plain(text: str):
+        text = text.translate(_VERBATIM_MARKS)
         style = "Hyperlink" if link else (styles[-1] if styles else None)
         if "Emphasis" in styles and "Strong" in styles and not link:
             out.append(Text(text, style="Strong", italic=True))

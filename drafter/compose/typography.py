@@ -1,0 +1,73 @@
+"""Typographic quotation marks and apostrophes for the campaign's own text.
+
+Straight quotes typed in templates, snippets and source titles become ’ “ ” (and ‘ ’), so the
+body and the notes match the curly quotes CSL styles print. Text in a verbatim span (between
+VERBATIM_OPEN and VERBATIM_CLOSE) is left exactly as written but still read as context: a
+volunteer's own words are never altered.
+"""
+from __future__ import annotations
+
+import re
+
+VERBATIM_OPEN, VERBATIM_CLOSE = "\ue004", "\ue005"
+# After these (or at the start) a quote opens; after anything else it closes.
+_OPENS_AFTER = set(" \t\n\r([{<\u00a0\u2014\u2013-/“‘") | {""}
+_QUOTE_OR_MARK = re.compile(f"['\"`{VERBATIM_OPEN}{VERBATIM_CLOSE}]")
+
+
+def smart_quotes(text: str, before: str = "", transparent: str = "") -> str:
+    """`text` with straight ' " and BibTeX-style ` turned typographic.
+
+    `before` is the text just ahead of `text` (the previous run), used to tell an opening quote
+    from a closing one; characters in `transparent` (drafter's private marks) are skipped when
+    looking back or ahead.
+    """
+    if not any(q in text for q in "'\"`"):
+        return text
+    skip = transparent + VERBATIM_OPEN + VERBATIM_CLOSE
+    out = list(text)
+    verbatim = False
+    # Only quotes and verbatim marks are visited: body text is long and has few of them.
+    for m in _QUOTE_OR_MARK.finditer(text):
+        ch, i = m.group(), m.start()
+        if ch in (VERBATIM_OPEN, VERBATIM_CLOSE):
+            verbatim = ch == VERBATIM_OPEN
+            continue
+        if verbatim:
+            continue
+        j = i - 1
+        while j >= 0 and out[j] in skip:
+            j -= 1
+        prev = out[j] if j >= 0 else before[-1:]
+        nxt = next((c for c in text[i + 1:i + 40] if c not in skip), "")
+        if ch == "`":
+            out[i] = "‘"
+        elif ch == "'":
+            # An apostrophe, or a closing quote, unless it opens a quoted word.
+            out[i] = "’" if prev not in _OPENS_AFTER or not nxt or nxt.isspace() else "‘"
+        else:
+            out[i] = "“" if prev in _OPENS_AFTER and nxt and not nxt.isspace() else "”"
+    return "".join(out)
+
+
+def smart_runs(runs):
+    """Note runs with smart quotes, each read in the context of the one before, and double
+    quotes inside a quoted title made single (US style); links (URLs) are left alone."""
+    import dataclasses
+    out, before, depth = [], "", 0
+    for run in runs:
+        if not run.link:
+            text = smart_quotes(run.text, before)
+            nested = []
+            for ch in text:
+                if ch == "“":
+                    depth += 1
+                    ch = "‘" if depth == 2 else ch
+                elif ch == "”" and depth:
+                    ch = "’" if depth == 2 else ch
+                    depth -= 1
+                nested.append(ch)
+            run = dataclasses.replace(run, text="".join(nested))
+        out.append(run)
+        before = run.text or before
+    return out
