@@ -16,13 +16,12 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_asks, build_evidence, build_people,
-                       check_letter_doc, read_campaign)
+from drafter.campaign.load import EVIDENCE_FILE, LETTERS_DIR, Campaign, check_letter_doc, collect_campaign
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.compose.render import Helpers, make_environment
 from drafter.campaign.staleness import stale_snippets, stale_sources
-from drafter.campaign.validate import invalid_items, validate
+from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FUNCTIONS = ("snippet", "cite", "snippets")
@@ -244,22 +243,6 @@ def _stale(doc: Located, evidence: Evidence, today: dt.date | None) -> list[Find
 
 # --- the whole campaign ------------------------------------------------------------------------
 
-def _valid_part(doc: Located, skip: set[tuple]) -> Located:
-    """The document without the sources and snippets that failed the schema, so that the checks
-    after it still run on everything else."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    part = {}
-    for key in ("sources", "snippets"):
-        items = data.get(key) if isinstance(data.get(key), dict) else {}
-        part[key] = {k: v for k, v in items.items() if (key, k) not in skip}
-    # A source with a schema error still exists: snippets citing it are not "unknown source".
-    part["sources"].update({k: {} for k in (data.get("sources") or {}) if ("sources", k) in skip})
-    settings = data.get("settings")
-    if isinstance(settings, dict) and ("settings",) not in skip:
-        part["settings"] = settings
-    return Located(doc.path, part, doc.positions)
-
-
 def _sorted(findings: list[Finding]) -> list[Finding]:
     """Files in the order they were checked; inside a file, by line and column."""
     order: dict[str | None, int] = {}
@@ -274,28 +257,15 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     `today` is the day staleness is measured against (default: the real today).
     """
     root = Path(root)
-    docs, errors = read_campaign(root)
+    campaign, errors = collect_campaign(root)
     findings = [Finding.of(e) for e in errors]
-    ev_doc = docs.get("evidence")
-    evidence = Evidence({}, {})
-    if ev_doc is not None and isinstance(ev_doc.data, dict):
-        ev_doc = _valid_part(ev_doc, invalid_items(ev_doc, "evidence"))
-        evidence, ref_errors = build_evidence(ev_doc)
-        findings += [Finding.of(e) for e in ref_errors]
-    people_ok = "recipients" in docs and not any(e.file == str(docs["recipients"].path) for e in errors)
-    recipients, signers, groups = build_people(docs["recipients"]) if people_ok else ({}, {}, {})
-    asks_doc = docs.get("asks")
-    asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
-    asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])
-    findings += [Finding.of(e) for e in ask_errors]
-    campaign = Campaign(root, evidence, recipients, signers, groups, docs, asks)
-
+    ev_doc = campaign.docs.get("evidence")
     template_findings, calls, constants = _templates(campaign)
     if ev_doc is not None:
         findings += template_findings
-        ask_snippets = {nid for a in asks.values() for nid in a.evidence}
-        findings += _unused(ev_doc, evidence, used_evidence(evidence, calls, constants, ask_snippets))
-        findings += _stale(ev_doc, evidence, today)
+        ask_snippets = {nid for a in campaign.asks.values() for nid in a.evidence}
+        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, ask_snippets))
+        findings += _stale(ev_doc, campaign.evidence, today)
     else:
         findings += [f for f in template_findings if f.message.startswith("template syntax")]
 
@@ -305,6 +275,6 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         except DataError as exc:
             findings.append(Finding.of(exc))
             continue
-        findings += [Finding.of(e) for e in check_letter_doc(doc, campaign)] if people_ok else \
-            [Finding.of(e) for e in validate(doc, "letter")]
+        findings += [Finding.of(e) for e in check_letter_doc(doc, campaign)] if "recipients" not in campaign.broken \
+            else [Finding.of(e) for e in validate(doc, "letter")]
     return _sorted(findings)
