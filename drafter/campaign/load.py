@@ -88,7 +88,7 @@ def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
         snippets[nid] = Snippet(
             id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
             locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
-            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")))
+            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")), note=raw.get("note"))
     stale = (data.get("settings") or {}).get("stale_after_days", 365)
     return Evidence(sources, snippets, stale), errors
 

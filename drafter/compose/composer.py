@@ -42,6 +42,12 @@ def stale_note(r: Recipient, letter_date: dt.date, limit_days: int) -> str | Non
     return None
 
 
+def profile_comment(r: Recipient, letter_date: dt.date, limit_days: int) -> str | None:
+    """The review comment on an address: a stale profile, and the team's note on it."""
+    parts = [stale_note(r, letter_date, limit_days)] + ([f"Note on profile '{r.id}': {r.caveat}"] if r.caveat else [])
+    return " ".join(p for p in parts if p) or None
+
+
 @dataclass
 class Composer:
     campaign: Campaign
@@ -77,12 +83,14 @@ class Composer:
     def compose(self, recipients: list[Recipient], extra: dict | None = None,
                 signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
         body = self.renderer.render(self.context(recipients, extra))
+        if body.asks_missing:
+            raise self.no_asks(recipients, self.renderer.path)
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
         committee = self.spec.committee
         salutation = address.joint_salutation(recipients, committee=committee)
         blocks = tuple(
             AddressBlock(tuple(address.inside_address(r, committee=committee)),
-                         stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
+                         profile_comment(r, self.spec.date, self.spec.stale_after_days) if comments else None)
             for r in recipients)
         if comments:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
@@ -109,13 +117,25 @@ class Composer:
         re-drafting a 2023 letter in 2026 flags nothing that was fresh in 2023.
         """
         snippets, sources = self._stale
+        ev = self.campaign.evidence
+        commented: set[str] = set()     # a snippet or source is commented on where first cited
 
         def note_comment(number: int) -> str | None:
             nid = body.snippet_ids[number - 1] if body.snippet_ids else None
-            msgs = [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
-                    ] if nid in snippets else []
-            msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
-                     for c in body.clusters[number - 1] if c.source in sources]
+            msgs = []
+            if nid is not None and nid not in commented:
+                commented.add(nid)
+                msgs += [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
+                         ] if nid in snippets else []
+                msgs += [f"Note on evidence '{nid}': {ev.snippets[nid].note}"] if ev.snippets[nid].note else []
+            for c in body.clusters[number - 1]:
+                if c.source in commented:
+                    continue
+                commented.add(c.source)
+                msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
+                         ] if c.source in sources else []
+                note = ev.sources[c.source].note
+                msgs += [f"Note on source '{c.source}': {note}"] if note else []
             return " ".join(dict.fromkeys(msgs)) or None
 
         def review(block):
@@ -125,6 +145,14 @@ class Composer:
             return dataclasses.replace(block, inlines=inlines, comment=ask.confirm if ask else None)
 
         return tuple(review(b) for b in body.blocks)
+
+    def no_asks(self, recipients: list[Recipient], template) -> DataError:
+        """A template that lists the asks, for recipients none of which can act on any: the
+        letter would ask nothing."""
+        return DataError(f"letter {self.spec.name!r} to {', '.join(r.id for r in recipients)} asks nothing: "
+                         f"its template lists the asks, and no ask in asks.yaml is for these recipients",
+                         file=str(self.spec.path), hint=f"give an ask a 'for:' that matches them, or put the "
+                         f"list in {{% if asks %}} in {template.name}")
 
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
