@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.people import address
 from drafter.formats.docx import oxml
 from drafter.formats.docx.build import PAGE_H, PAGE_W, Relationships, runs_xml, static_parts
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
@@ -27,7 +26,7 @@ from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
-from drafter.compose.kit import KINDS, KitRenderer, Rendered, shape_error
+from drafter.compose.kit import KINDS, KitRenderer, Rendered, member_name, shape_error
 from drafter.people.select import select_recipients
 from drafter.output.files import atomic_write, ensure_dir, safe_name
 
@@ -133,12 +132,6 @@ class KitReport:
 
 
 # --------------------------------------------------------------------------- rendering
-
-def member_name(r: Recipient) -> str:
-    """How a caller names the member: "Senator Merkley" (or the full name)."""
-    title, name = address.salutation_name(r)
-    return f"{title} {name}".strip()
-
 
 # Inline renderers. `note` turns a note number into what stands in its place.
 

@@ -41,12 +41,18 @@ def shape_error(kind: str, r: Rendered) -> TemplateError | None:
     return None
 
 
+def member_name(r: Recipient) -> str:
+    """How a caller names the member: "Senator Merkley" (or the full name)."""
+    title, name = address.salutation_name(r)
+    return f"{title} {name}".strip()
+
+
 class KitRenderer:
     """Renders the kit templates of one letter spec, with the spec's composer context."""
 
-    def __init__(self, campaign: Campaign, spec: LetterSpec):
+    def __init__(self, campaign: Campaign, spec: LetterSpec, composer: Composer | None = None):
         self.campaign = campaign
-        self.composer = Composer(campaign, spec)
+        self.composer = composer or Composer(campaign, spec)
         self.spec = spec
         self._renderers: dict[str, BodyRenderer] = {}
 
