@@ -281,11 +281,11 @@ def letterhead_file(root: Path, value: str) -> Path:
 
 def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
     """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
-    from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
+    from drafter.compose.citations import load_style, resolve_style   # lxml and citeproc: imported when a spec asks
     data, errors = doc.data, []
     if "citation_style" in data:
         try:
-            resolve_style(data["citation_style"], campaign.root)
+            load_style(resolve_style(data["citation_style"], campaign.root))
         except DrafterError as exc:
             errors.append(doc.error(("citation_style",), exc.message, exc.hint))
     if isinstance(data.get("letterhead"), str):

@@ -150,9 +150,9 @@ class Composer:
         """A template that lists the asks, for recipients none of which can act on any: the
         letter would ask nothing."""
         return DataError(f"letter {self.spec.name!r} to {', '.join(r.id for r in recipients)} asks nothing: "
-                         f"its template lists the asks, and no ask in asks.yaml is for these recipients",
-                         file=str(self.spec.path), hint=f"give an ask a 'for:' that matches them, or put the "
-                         f"list in {{% if asks %}} in {template.name}")
+                         f"{template.name} lists the asks, and no ask in asks.yaml is for these recipients",
+                         file=str(self.spec.path),
+                         hint="give an ask a 'for:' that matches them, or put the list inside {% if asks %}")
 
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
