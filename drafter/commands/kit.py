@@ -26,7 +26,7 @@ from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
-from drafter.compose.kit import KINDS, KitRenderer, Rendered, member_name, shape_error
+from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
 from drafter.output.files import atomic_write, ensure_dir, safe_name
 
@@ -207,7 +207,7 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
             skipped.append(f"call script for {r.id}: no ask in asks.yaml applies to them")
             continue
         member = member_name(r)
-        rendered = kr.render("call-script", [r], {"member": member, "phone": r.phone})
+        rendered = kr.render("call-script", [r], kind_extra("call-script", r))
         text, md = _footnoted(rendered, f"call-{safe_name(r.id)}")
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
                                  count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
@@ -270,7 +270,7 @@ def shareholder_questions(kr: KitRenderer, companies: list[Recipient]) -> list[K
     items = []
     for r in companies:
         company = r.organization or r.name
-        rendered = kr.render("shareholder-questions", [r], {"company": company})
+        rendered = kr.render("shareholder-questions", [r], kind_extra("shareholder-questions", r))
         text, md = _footnoted(rendered, f"sq-{safe_name(r.id)}")
         items.append(KitItem("shareholder-questions", f"shareholder questions for {company}", text, md,
                              rendered.template))

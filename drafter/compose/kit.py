@@ -47,6 +47,15 @@ def member_name(r: Recipient) -> str:
     return f"{title} {name}".strip()
 
 
+def kind_extra(kind: str, r: Recipient) -> dict:
+    """What a kit template for one person sees besides the letter's context."""
+    if kind == "call-script":
+        return {"member": member_name(r), "phone": r.phone}
+    if kind == "shareholder-questions":
+        return {"company": r.organization or r.name}
+    return {}
+
+
 class KitRenderer:
     """Renders the kit templates of one letter spec, with the spec's composer context."""
 
@@ -59,23 +68,27 @@ class KitRenderer:
     def has(self, kind: str) -> bool:
         return self.campaign.template_path(f"kit-{kind}").is_file()
 
-    def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
-        if kind not in self._renderers:
-            # Each social post stands alone: a fact may recur from one post to the next.
-            self._renderers[kind] = BodyRenderer(self.campaign.templates_dir, f"kit-{kind}",
-                                                 self.campaign.evidence, TEMPLATE_SUFFIX, once=kind != "social")
-        renderer = self._renderers[kind]
+    def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
+        """The letter's context plus the kit's own names."""
         asks = asks_for(self.campaign.asks.values(), recipients)
         kit = self.spec.kit
         handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
         handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
-        ctx = self.composer.context(recipients, {
+        return self.composer.context(recipients, {
             # asks without their supporting snippets, for short forms (posts, scripts)
             "ask_texts": [trusted_markdown(a.text) for a in asks],
             "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
                     "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
             "salutation": address.joint_salutation(recipients),
             **(extra or {})})
+
+    def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
+        if kind not in self._renderers:
+            # Each social post stands alone: a fact may recur from one post to the next.
+            self._renderers[kind] = BodyRenderer(self.campaign.templates_dir, f"kit-{kind}",
+                                                 self.campaign.evidence, TEMPLATE_SUFFIX, once=kind != "social")
+        renderer = self._renderers[kind]
+        ctx = self.context(recipients, extra)
         body = renderer.render(ctx)
         if body.asks_missing:
             raise self.composer.no_asks(recipients, renderer.path)

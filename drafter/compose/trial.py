@@ -10,7 +10,7 @@ from __future__ import annotations
 from drafter.campaign.load import CONSTITUENTS, Campaign
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.composer import Composer, asks_for
-from drafter.compose.kit import KINDS, KitRenderer, member_name, shape_error
+from drafter.compose.kit import KINDS, KitRenderer, kind_extra, shape_error
 from drafter.errors import DrafterError
 from drafter.people.constituents import constituent_context
 from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
@@ -73,10 +73,10 @@ def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], calle
         if kind == "call-script":
             people = {r.id: r for r in [*recipients, *callees] if r.phone and asks_for(asks, [r])}
             for r in representatives(list(people.values()), asks):
-                trial.attempt(kr.render, kind, [r], {"member": member_name(r), "phone": r.phone})
+                trial.attempt(kr.render, kind, [r], kind_extra(kind, r))
         elif kind == "shareholder-questions":
             for r in [r for r in recipients if r.role == "ceo"][:1]:
-                trial.attempt(kr.render, kind, [r], {"company": r.organization or r.name})
+                trial.attempt(kr.render, kind, [r], kind_extra(kind, r))
         else:
             rendered = trial.attempt(kr.render, kind, recipients)
             if rendered is not None and shape_error(kind, rendered):
