@@ -73,7 +73,7 @@ def test_the_example_campaign_renders_clean(example):
 def test_template_mistakes_are_check_errors_at_their_line(example, template, expr, message, hint):
     path = example / TEMPLATES / f"{template}.md.j2"
     for spec in example.glob("letters/*.yaml"):
-        if "closing_line" in expr:
+        if "closing_lin" in expr:
             append(spec, "vars: {closing_line: We thank you.}\n")
     append(path, f"\nOne more line. {expr}\n")
     line = len(path.read_text().splitlines())

@@ -295,19 +295,20 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
     # fail for the reason already reported.
     if not errors and not any(f.severity == "error" for f in template_findings):
+        citers: dict = {}
         for doc, spec in specs:
-            findings += _rendered(doc, spec, campaign)
+            findings += _rendered(doc, spec, campaign, citers)
     return _sorted(findings)
 
 
 # --- rendering every letter, batch letter and kit template ------------------------------------
 
-def _rendered(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Finding]:
     """What draft, batch or kit would refuse for this spec, found by rendering it in memory. An
     error without a place of its own (a letter asking nothing) is put at the spec's `to:`."""
     out = []
     line, col = doc.where(("to",))
-    for exc in trial_letters(campaign, spec):
+    for exc in trial_letters(campaign, spec, citers):
         if exc.file is None or (exc.file == str(doc.path) and exc.line is None):
             exc.file, exc.line, exc.column = str(doc.path), line, col
         out.append(Finding.of(exc))
@@ -386,7 +387,7 @@ def _notes(campaign: Campaign) -> list[Finding]:
             key = "note" if field != "recipients" or item.note else "notes"
             line, col = doc.where((field, item_id, key))
             out.append(Finding("warning", str(doc.path), line, col, f"{field[:-1]} {item_id!r} has a note: {note}",
-                               "settle it, then remove the note (drafts carry it as a review comment)"))
+                               "settle it, then remove the note; drafts carry it as a review comment"))
     return out
 
 

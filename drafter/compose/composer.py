@@ -52,11 +52,13 @@ def profile_comment(r: Recipient, letter_date: dt.date, limit_days: int) -> str 
 class Composer:
     campaign: Campaign
     spec: LetterSpec
+    citer: Citer | None = None      # one may be shared by the specs that use the same style
 
     def __post_init__(self):
         self.renderer = BodyRenderer(self.campaign.templates_dir, self.spec.template,
                                      self.campaign.evidence, TEMPLATE_SUFFIX)
-        self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
+        if self.citer is None:
+            self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
         self.signers = [self.campaign.signers[s] for s in self.spec.signers]
         self.organization = next((s.organization for s in self.signers if s.organization),
                                  self.signers[0].name if self.signers else "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drafter.campaign.load import CONSTITUENTS, Campaign
 from drafter.campaign.models import LetterSpec, Recipient
+from drafter.compose.citations import Citer
 from drafter.compose.composer import Composer, asks_for
 from drafter.compose.kit import KINDS, KitRenderer, kind_extra, shape_error
 from drafter.errors import DrafterError
@@ -39,10 +40,16 @@ class _Trial:
             return None
 
 
-def trial_letters(campaign: Campaign, spec: LetterSpec) -> list[DrafterError]:
-    """What drafting the spec's letters (or batching them) and its kit would refuse."""
+def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = None) -> list[DrafterError]:
+    """What drafting the spec's letters (or batching them) and its kit would refuse. `citers`
+    keeps one citation formatter per style across the specs of a campaign."""
     trial = _Trial()
-    composer = trial.attempt(Composer, campaign, spec)
+    citers = {} if citers is None else citers
+    if spec.citation_style not in citers:
+        citers[spec.citation_style] = trial.attempt(Citer, campaign.evidence, spec.citation_style, campaign.root)
+    if citers[spec.citation_style] is None:
+        return trial.errors
+    composer = trial.attempt(Composer, campaign, spec, citers[spec.citation_style])
     if composer is None:
         return trial.errors
     if spec.to == (CONSTITUENTS,):
