@@ -254,3 +254,27 @@ def test_check_agrees_with_kit(example, tmp_path, name, old, new):
     kits = [run("-C", example, "kit", spec, "-o", tmp_path / spec) for spec in ("erc-entity-list", "company-ceo")]
     refused = [k.output for k in kits if k.exit_code != 0 and "error:" in k.output]
     assert bool(found) == bool(refused), ([str(f) for f in found], refused)
+
+
+BATCH_MUTATIONS = [
+    ("{{ constituent.nme }}", True),
+    ("{{ recipient.state }} {{ constituent.state_name }}", False),
+    ("{{ recipient.organization }} {{ constituent.zip }}", False),
+    ("{% for ask in asks %}{{ ask.txt }}{% endfor %}", True),
+    ("{{ signers[0].name }}", True),
+]
+
+
+@pytest.mark.parametrize("expr, refused", BATCH_MUTATIONS)
+def test_check_agrees_with_batch(example, tmp_path, shared, expr, refused):
+    """A batch letter is checked with a sample constituent and members: what batch refuses for
+    real volunteers and members, check has refused first."""
+    append(example / TEMPLATES / "constituent.md.j2", f"\n{expr}\n")
+    people = tmp_path / "people.csv"
+    people.write_text("\n".join((REPO / "examples/constituents.csv").read_text().splitlines()[:2]) + "\n")
+    batch = run("-C", example, "batch", "constituent", "--constituents", people, "--legislators",
+                shared / "data/congress-legislators/legislators-current.yaml", "--zip-districts",
+                shared / "data/zip-districts/zccd.csv", "-o", tmp_path / "out", "--format", "txt")
+    found = [f for f in errors(example) if f.file.endswith("constituent.md.j2")]
+    assert (batch.exit_code == 1) == refused, batch.output
+    assert bool(found) == refused, [str(f) for f in found]

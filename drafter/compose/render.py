@@ -241,6 +241,11 @@ def unknown_name_error(exc: UnknownName, context: dict, line_text: str, **where)
                   % (re.escape(str(name)), re.escape(str(name))), line_text or "")
     fields = fields_of(exc.obj)
     owner = m.group(1) if m else _KINDS.get(type(exc.obj), "this value")
+    if isinstance(exc.obj, (list, tuple)) and isinstance(name, int):
+        m = re.search(r"([A-Za-z_]\w*(?:\.\w+)*)\s*\[\s*%d\s*\]" % name, line_text or "")
+        owner = m.group(1) if m else "the list"
+        return TemplateError(f"{owner} has no item [{name}]", hint=f"it has {len(exc.obj)} item(s)"
+                             + (": test it with {% if " + owner + " %}" if not exc.obj else ""), **where)
     close = did_you_mean(str(name), fields)
     if close and m:
         hint = f"did you mean '{owner}.{close[len('did you mean ') + 1:-2]}'?"
