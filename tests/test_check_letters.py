@@ -278,3 +278,15 @@ def test_check_agrees_with_batch(example, tmp_path, shared, expr, refused):
     found = [f for f in errors(example) if f.file.endswith("constituent.md.j2")]
     assert (batch.exit_code == 1) == refused, batch.output
     assert bool(found) == refused, [str(f) for f in found]
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("{{ recipient + 1 }}", "template error: unsupported operand type(s) for +: 'recipient' and 'number'"),
+    ("{{ recipient.name + 1 }}", 'template error: can only join text (not "number") to text'),
+    ("{{ signers[7].name }}", "signers has no item [7]"),
+])
+def test_other_template_errors_speak_the_templates_language(example, expr, message):
+    path = example / TEMPLATES / "company-ceo.md.j2"
+    append(path, f"\n{expr}\n")
+    [f] = errors(example)
+    assert (f.file, f.message) == (str(path), message)

@@ -258,6 +258,20 @@ def unknown_name_error(exc: UnknownName, context: dict, line_text: str, **where)
     return TemplateError(f"{owner} has no field {name!r}", hint=hint, **where)
 
 
+# Python's names for what a template handles, in the template's terms.
+_TYPE_WORDS = {"Recipient": "recipient", "Signer": "signer", "SnippetView": "snippet", "AskView": "ask",
+               "AskList": "list", "Markup": "text", "str": "text", "NoneType": "nothing", "dict": "mapping",
+               "int": "number", "float": "number", "tuple": "list", "bool": "true/false"}
+_TYPE_NAME = re.compile(r"""(['"])(?:[\w.]+\.)?(%s)(?: object)?\1""" % "|".join(_TYPE_WORDS))
+
+
+def plain_types(message: str) -> str:
+    """An error message with Python's type names ('drafter.campaign.models.Recipient object')
+    put as a template author knows them ('recipient')."""
+    message = message.replace("can only concatenate str", "can only join text")
+    return _TYPE_NAME.sub(lambda m: m.group(1) + _TYPE_WORDS[m.group(2)] + m.group(1), message).replace(" to str", " to text")
+
+
 def make_environment(templates_dir: Path) -> SafeEnvironment:
     env = SafeEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -344,7 +358,7 @@ class BodyRenderer:
                                 line=_template_line(exc, self.template.filename)) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError,
                 OverflowError, jinja2.TemplateRuntimeError) as exc:
-            raise TemplateError(f"template error: {exc}", file=str(self.path),
+            raise TemplateError(f"template error: {plain_types(str(exc))}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
         text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
         blocks, order = self._blocks(text)
