@@ -11,7 +11,7 @@ from drafter.cli import main
 from drafter.compose.composer import compose_letters
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.yamlsrc import parse_yaml
-from test_check import EVIDENCE, make_campaign
+from test_check import EVIDENCE, RECIPIENTS, make_campaign
 
 NOTE = ("[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (2022), "
         "https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/.")
@@ -153,3 +153,58 @@ def test_shipped_schema_files_match_drafter_schema(repo):
         assert result.exit_code == 0
         assert (repo / f"{kind}.schema.json").read_text() == result.output, \
             f"regenerate with: drafter schema {kind} > {kind}.schema.json"
+
+
+# --- caveats and the sources table ---------------------------------------------------------------
+
+NOTED = (EVIDENCE.replace("    tags: [dna, scale]\n", "    tags: [dna, scale]\n    note: UNSURE of the upper figure\n")
+         .replace("    issued: 2022-09-05\n", "    issued: 2022-09-05\n    note: UNSURE the page is still up\n"))
+
+
+def test_notes_show_in_show_and_are_marked_in_list(tmp_path):
+    root = make_campaign(tmp_path, evidence=NOTED)
+    shown = run(root, "evidence", "show", "dna-scale").output.splitlines()
+    assert shown[1] == "note: UNSURE of the upper figure"
+    source = run(root, "evidence", "show", "hrw-2022").output.splitlines()
+    assert source[1] == "note: UNSURE the page is still up"
+    listed = run(root, "evidence", "list").output.splitlines()
+    assert listed[1].startswith("dna-scale *  ") and listed[2].startswith("dna-localities  ")
+    assert listed[-1] == "* has a note: see 'drafter evidence show ID'"
+    plain = run(make_campaign(tmp_path / "plain"), "evidence", "list").output
+    assert "*" not in plain
+
+
+def test_notes_are_check_warnings_and_review_comments(tmp_path):
+    from drafter.commands.check import check_campaign
+    recipients = RECIPIENTS.replace(
+        "    address:", "    note: UNSURE she still holds the office\n    address:")
+    root = make_campaign(tmp_path, evidence=NOTED, recipients=recipients)
+    found = [(f.file.rsplit("/", 1)[-1], f.line, f.message) for f in check_campaign(root, today=dt.date(2024, 1, 1))
+             if "has a note" in f.message]
+    assert found == [("evidence.yaml", 14, "source 'hrw-2022' has a note: UNSURE the page is still up"),
+                     ("evidence.yaml", 20, "snippet 'dna-scale' has a note: UNSURE of the upper figure"),
+                     ("recipients.yaml", 7, "recipient 'raimondo' has a note: UNSURE she still holds the office")]
+    _, [letter] = compose_letters(load_campaign(root), "body")
+    assert "Note on profile 'raimondo': UNSURE she still holds the office" in letter.addresses[0].comment
+    comments = [x.comment for b in letter.body for x in b.inlines if getattr(x, "comment", None)]
+    assert any("Note on evidence 'dna-scale': UNSURE of the upper figure" in c for c in comments)
+    assert sum("Note on source 'hrw-2022'" in c for c in comments) == 1    # on its first citation only
+
+
+def test_sources_table_and_filters(tmp_path):
+    root = make_campaign(tmp_path, evidence=NOTED)
+    lines = run(root, "evidence", "sources").output.splitlines()
+    assert lines[0].split() == ["SOURCE", "TYPE", "AUTHOR", "DATE", "SNIPPETS", "ACCESSED", "TITLE"]
+    assert lines[1].split()[:6] == ["citizenlab-2022", "report", "Dirks", "2022-09-13", "1", "2023-10-20"]
+    assert lines[2].startswith("hrw-2022 *       webpage  Human Rights Watch  2022-09-05  1         -           China")
+    assert lines[3:] == ["2 source(s)", "* has a note: see 'drafter evidence show ID'"]
+    by_type = run(root, "evidence", "sources", "--type", "webpage").output.splitlines()
+    assert [line.split()[0] for line in by_type[1:-2]] == ["hrw-2022"]
+    by_author = run(root, "evidence", "sources", "--author", "dirk").output.splitlines()
+    assert [line.split()[0] for line in by_author[1:-1]] == ["citizenlab-2022"]
+    uncited = run(root, "evidence", "sources", "--uncited").output.splitlines()
+    assert uncited[-1] == "0 source(s)"
+    stale = run(root, "evidence", "sources", "--stale", "--today", "2025-01-01").output.splitlines()
+    assert [line.split()[0] for line in stale[1:-1]] == ["citizenlab-2022"]
+    bad = run(root, "evidence", "sources", "--type", "reprot")
+    assert bad.exit_code == 1 and "no source has type 'reprot' (did you mean 'report'?)" in bad.output

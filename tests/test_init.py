@@ -1,6 +1,7 @@
 """drafter init: a new campaign folder that drafts at once."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import docx_check
@@ -27,3 +28,22 @@ def test_init_never_writes_into_a_folder_with_files(tmp_path):
     result = CliRunner().invoke(main, ["init", str(tmp_path)])
     assert result.exit_code == 1 and "not an empty folder" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.slow
+def test_init_gives_working_kit_templates(tmp_path, shared, soffice):
+    folder = tmp_path / "campaign"
+    assert CliRunner().invoke(main, ["init", str(folder)]).exit_code == 0
+    kit = CliRunner().invoke(main, ["-C", str(folder), "kit", "example"])
+    assert kit.exit_code == 0, kit.output
+    made = {p.name for p in (folder / "kit" / "example").iterdir()}
+    assert made == {"email.txt", "social.txt", "factsheet.docx", "kit.md"}
+    assert "fact sheet: 1 page(s) (limit 1)" in kit.output
+    docx_check(shared, folder / "kit" / "example" / "factsheet.docx")
+    # Given a phone number, the recipient gets a call script.
+    recipients = folder / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("    as_of:", '    phone: "(202) 555-0100"\n    as_of:'))
+    calls = CliRunner().invoke(main, ["-C", str(folder), "kit", "example", "-o", str(tmp_path / "k2")])
+    assert calls.exit_code == 0, calls.output
+    script = (tmp_path / "k2" / "call-script-raimondo.txt").read_text()
+    assert script.startswith("Call Secretary Raimondo's office: (202) 555-0100")

@@ -12,7 +12,7 @@ from pathlib import Path
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
 from drafter.people.select import matches
-from drafter.campaign.validate import validate
+from drafter.campaign.validate import invalid_items, validate
 from drafter.output.files import output_name
 from drafter.campaign.yamlsrc import Located, load_yaml
 
@@ -34,6 +34,7 @@ class Campaign:
     groups: dict[str, list[str]] = field(default_factory=dict)
     docs: dict[str, Located] = field(default_factory=dict)
     asks: dict[str, Ask] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()   # kinds ("recipients", "asks") whose file has errors
 
     @property
     def templates_dir(self) -> Path:
@@ -87,7 +88,7 @@ def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
         snippets[nid] = Snippet(
             id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
             locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
-            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")))
+            tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")), note=raw.get("note"))
     stale = (data.get("settings") or {}).get("stale_after_days", 365)
     return Evidence(sources, snippets, stale), errors
 
@@ -160,17 +161,51 @@ def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]
     return docs, errors
 
 
-def load_campaign(root: str | Path = ".") -> Campaign:
-    """Load and validate a campaign folder; raise the first DataError found."""
+def _valid_part(doc: Located) -> Located:
+    """The evidence document without the sources and snippets that failed the schema, so that
+    everything else is still built and checked."""
+    skip = invalid_items(doc, "evidence")
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not skip:
+        return doc
+    part = {}
+    for key in ("sources", "snippets"):
+        items = data.get(key) if isinstance(data.get(key), dict) else {}
+        part[key] = {k: v for k, v in items.items() if (key, k) not in skip}
+    # A source with a schema error still exists: snippets citing it are not "unknown source".
+    part["sources"].update({k: {} for k in (data.get("sources") or {}) if ("sources", k) in skip})
+    settings = data.get("settings")
+    if isinstance(settings, dict) and ("settings",) not in skip:
+        part["settings"] = settings
+    return Located(doc.path, part, doc.positions)
+
+
+def collect_campaign(root: str | Path = ".") -> tuple[Campaign, list[DataError]]:
+    """The campaign built from whatever is valid, and every error found on the way: `drafter
+    check` reports them all, `load_campaign` raises the first. A file with errors contributes
+    nothing it cannot vouch for (a broken recipients.yaml gives no recipients)."""
     root = Path(root)
     docs, errors = read_campaign(root)
+    bad_files = {e.file for e in errors}
+    broken = {kind for kind, doc in docs.items() if str(doc.path) in bad_files} | ({"evidence", "recipients"} - set(docs))
+    evidence = Evidence({}, {})
+    ev_doc = docs.get("evidence")
+    if ev_doc is not None and isinstance(ev_doc.data, dict):
+        evidence, ref_errors = build_evidence(_valid_part(ev_doc))
+        errors += ref_errors
+    recipients, signers, groups = ({}, {}, {}) if "recipients" in broken else build_people(docs["recipients"])
+    asks = {}
+    if "asks" in docs and "asks" not in broken and ev_doc is not None:
+        asks, ask_errors = build_asks(docs["asks"], evidence)
+        errors += ask_errors
+    return Campaign(root, evidence, recipients, signers, groups, docs, asks, frozenset(broken)), errors
+
+
+def load_campaign(root: str | Path = ".") -> Campaign:
+    """Load and validate a campaign folder; raise the first DataError found."""
+    campaign, errors = collect_campaign(root)
     raise_first(errors)
-    evidence, ref_errors = build_evidence(docs["evidence"])
-    raise_first(ref_errors)
-    recipients, signers, groups = build_people(docs["recipients"])
-    asks, ask_errors = build_asks(docs.get("asks"), evidence)
-    raise_first(ask_errors)
-    return Campaign(root, evidence, recipients, signers, groups, docs, asks)
+    return campaign
 
 
 def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
@@ -246,11 +281,11 @@ def letterhead_file(root: Path, value: str) -> Path:
 
 def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
     """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
-    from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
+    from drafter.compose.citations import load_style, resolve_style   # lxml and citeproc: imported when a spec asks
     data, errors = doc.data, []
     if "citation_style" in data:
         try:
-            resolve_style(data["citation_style"], campaign.root)
+            load_style(resolve_style(data["citation_style"], campaign.root))
         except DrafterError as exc:
             errors.append(doc.error(("citation_style",), exc.message, exc.hint))
     if isinstance(data.get("letterhead"), str):

@@ -21,6 +21,11 @@ class Source:
     def url(self) -> str | None:
         return self.csl.get("URL")
 
+    @property
+    def note(self) -> str | None:
+        """CSL's `note`: the team's caveat on the source (Zotero's Extra field)."""
+        return self.csl.get("note")
+
 
 @dataclass(frozen=True)
 class Snippet:
@@ -31,6 +36,7 @@ class Snippet:
     label: str = "page"
     tags: tuple[str, ...] = ()
     verified: dt.date | None = None
+    note: str | None = None          # the team's caveat: a review comment wherever it is printed
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,11 @@ class Recipient:
     handle: str | None = None
     bioguide: str | None = None
     notes: str | None = None
+    note: str | None = None          # the team's caveat: a review comment on the address
+
+    @property
+    def caveat(self) -> str | None:
+        return self.note or self.notes
 
     def is_member(self, group: str) -> bool:
         return group in self.memberships or any(c.get("id") == group for c in self.committees)

@@ -7,6 +7,13 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _date = {"type": ["string", "integer"], "pattern": DATE_PATTERN,
          "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY."}
 _text = {"type": "string", "minLength": 1, "pattern": r"\S"}
+
+
+def _caveat(what: str) -> dict:
+    return {"type": "string", "description": f"A caveat (\"UNSURE ...\"): a check warning, and a review "
+                                             f"comment on the {what} in every draft."}
+
+
 _lines = {"type": "array", "items": _text, "minItems": 1}
 _url = {"type": "string", "pattern": r"^https?://[^\s/$.?#][^\s]*$", "description": "An http(s) URL."}
 
@@ -71,7 +78,7 @@ SNIPPET = {
         "label": {"enum": ["page", "section", "paragraph", "chapter", "figure", "line", "note"]},
         "tags": {"type": "array", "items": {"type": "string"}},
         "verified": {**_date, "description": "When it was last checked against the source."},
-        "note": {"type": "string"},
+        "note": _caveat("sentence"),
     },
     "oneOf": [{"required": ["source"]}, {"required": ["sources"]}],
 }
@@ -135,6 +142,7 @@ RECIPIENT = {
         "handle": _text,
         "bioguide": _text,
         "notes": {"type": "string"},
+        "note": _caveat("address"),
     },
 }
 

@@ -1,18 +1,16 @@
-"""drafter evidence list|show|import"""
+"""drafter evidence list|sources|show|import"""
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-import textwrap
 
 import click
 
 from drafter.cli import main, root
 from drafter.campaign.load import EVIDENCE_FILE, load_evidence
-from drafter.compose.citations import DEFAULT_STYLE, CiteItem, Citer
-from drafter.errors import DataError, did_you_mean
+from drafter.compose.citations import DEFAULT_STYLE
+from drafter.commands.evidence import list_snippets, list_sources, show_evidence
 from drafter.commands.imports import import_sources
-from drafter.campaign.staleness import stale_snippets, stale_sources
 
 
 def _today(value: str | None) -> dt.date | None:
@@ -38,6 +36,15 @@ def evidence():
     """Browse, check and import the evidence library (evidence.yaml)."""
 
 
+def _print(listing) -> None:
+    for i, table in enumerate(listing.tables):
+        if i:
+            click.echo()
+        _table(table.headers, table.rows)
+    for line in listing.summary:
+        click.echo(line)
+
+
 @evidence.command("list")
 @click.option("--tag", help="Only snippets with this tag.")
 @click.option("--source", "source_id", help="Only snippets citing this source.")
@@ -45,37 +52,21 @@ def evidence():
 @click.option("--today", metavar="YYYY-MM-DD", help="Judge staleness as of this day (default: today).")
 @click.pass_context
 def list_(ctx, tag, source_id, stale, today):
-    """List snippets as a table (and, with --stale, stale sources too)."""
-    ev = load_evidence(root(ctx))
-    day = _today(today)
-    if source_id and source_id not in ev.sources:
-        raise DataError(f"unknown source {source_id!r}", file=str(root(ctx) / EVIDENCE_FILE),
-                        hint=did_you_mean(source_id, ev.sources))
-    tags = {t for s in ev.snippets.values() for t in s.tags}
-    if tag and tag not in tags:
-        raise DataError(f"no snippet has tag {tag!r}", file=str(root(ctx) / EVIDENCE_FILE),
-                        hint=did_you_mean(tag, tags) or f"tags in use: {', '.join(sorted(tags))}")
-    reasons = {s.id: why for s, why in stale_snippets(ev, day)} if stale else {}
-    chosen = [s for s in ev.snippets.values()
-              if (tag is None or tag in s.tags) and (source_id is None or source_id in s.sources)
-              and (not stale or s.id in reasons)]
-    if stale:
-        old = [(s, why) for s, why in stale_sources(ev, day) if source_id is None or s.id == source_id]
-        if old:
-            _table(["SOURCE", "WHY"], [[s.id, why] for s, why in old])
-            click.echo()
-        _table(["SNIPPET", "SOURCES", "WHY"], [[s.id, ", ".join(s.sources), reasons[s.id]] for s in chosen])
-        click.echo(f"{len(old)} stale source(s), {len(chosen)} stale snippet(s)")
-        return
-    _table(["SNIPPET", "SOURCES", "TAGS", "VERIFIED", "TEXT"],
-           [[s.id, ", ".join(s.sources), ", ".join(s.tags), s.verified.isoformat() if s.verified else "-", s.text]
-            for s in chosen])
-    click.echo(f"{len(chosen)} snippet(s)")
+    """List snippets as a table (and, with --stale, stale sources too); * marks a note."""
+    _print(list_snippets(load_evidence(root(ctx)), root(ctx) / EVIDENCE_FILE, tag, source_id, stale, _today(today)))
 
 
-def note_text(citer: Citer, items: tuple[CiteItem, ...]) -> str:
-    """The footnote of one citation as plain text (URLs included, as in the letter)."""
-    return "".join(run.text for run in citer.notes([items])[0])
+@evidence.command("sources")
+@click.option("--type", "type_", metavar="TYPE", help="Only sources of this CSL type (report, webpage, ...).")
+@click.option("--author", help="Only sources with an author whose name contains this text.")
+@click.option("--cited/--uncited", default=None, help="Only sources some snippet cites, or none does.")
+@click.option("--stale", is_flag=True, help="Only sources due for re-checking (their 'accessed' date).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge staleness as of this day (default: today).")
+@click.pass_context
+def sources(ctx, type_, author, cited, stale, today):
+    """List sources as a table: type, first author, date, snippets citing them, accessed, title."""
+    _print(list_sources(load_evidence(root(ctx)), root(ctx) / EVIDENCE_FILE, type_, author, cited, stale,
+                        _today(today)))
 
 
 @evidence.command()
@@ -83,26 +74,8 @@ def note_text(citer: Citer, items: tuple[CiteItem, ...]) -> str:
 @click.option("--style", default=DEFAULT_STYLE, show_default=True, help="CSL style name or .csl file.")
 @click.pass_context
 def show(ctx, evidence_id, style):
-    """Print a snippet (or a source) with its footnote, as a letter would print them."""
-    ev = load_evidence(root(ctx))
-    citer = Citer(ev, style, root(ctx))
-    if evidence_id in ev.snippets:
-        s = ev.snippets[evidence_id]
-        items = tuple(CiteItem(sid, s.locator if i == 0 else None, s.label) for i, sid in enumerate(s.sources))
-        details = [f"sources: {', '.join(s.sources)}"] + ([f"{s.label} {s.locator}"] if s.locator else []) + \
-            ([f"tags: {', '.join(s.tags)}"] if s.tags else []) + \
-            [f"verified: {s.verified.isoformat()}" if s.verified else "verified: never"]
-        click.echo(f"{s.id} ({'; '.join(details)})\n")
-        click.echo(textwrap.fill(s.text + "[1]", width=92, break_long_words=False, break_on_hyphens=False))
-        click.echo()
-        click.echo(f"[1] {note_text(citer, items)}")
-    elif evidence_id in ev.sources:
-        used = [s.id for s in ev.snippets.values() if evidence_id in s.sources]
-        click.echo(f"{evidence_id} (source; cited by: {', '.join(used) or 'no snippet'})\n")
-        click.echo(f"[1] {note_text(citer, (CiteItem(evidence_id),))}")
-    else:
-        raise DataError(f"no snippet or source {evidence_id!r}", file=str(root(ctx) / EVIDENCE_FILE),
-                        hint=did_you_mean(evidence_id, list(ev.snippets) + list(ev.sources)))
+    """Print a snippet (or a source) with its footnote, as a letter would print them, and its notes."""
+    click.echo(show_evidence(load_evidence(root(ctx)), evidence_id, style, root(ctx)))
 
 
 @evidence.command("import")

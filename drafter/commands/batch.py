@@ -27,11 +27,10 @@ from typing import Callable, Iterable
 
 from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
 from drafter.compose.composer import Composer
-from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
-                           read_constituents, write_review)
+from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, constituent_context,
+                           match, read_constituents, write_review)
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, render_outputs
-from drafter.people.states import STATE_NAMES
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
@@ -157,13 +156,6 @@ class _Maker:
             records.append(Record(job.constituent.row, job.constituent.name, job.member.id, name,
                                   hashlib.sha256(data).hexdigest(), status))
         return records
-
-
-def constituent_context(c: Constituent) -> dict:
-    """What the template sees as `constituent`; every value is escaped when printed."""
-    return {"name": c.name, "street": c.street, "city": c.city, "state": c.state,
-            "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
-            "note": c.note or ""}
 
 
 def signature(c: Constituent) -> tuple[str, ...]:

@@ -18,14 +18,17 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_asks, build_evidence, build_people,
-                       check_letter_doc, read_campaign)
+from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign,
+                                   check_letter_doc, collect_campaign, load_letter)
+from drafter.compose.trial import trial_letters
+from drafter.people.samples import CONGRESS_ROLES
+from drafter.people.select import matches
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.compose.render import Helpers, make_environment
 from drafter.people import address
 from drafter.campaign.staleness import stale_snippets, stale_sources
-from drafter.campaign.validate import invalid_items, validate
+from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FUNCTIONS = ("snippet", "cite", "snippets")
@@ -266,24 +269,9 @@ def address_findings(doc: Located, recipients: dict) -> list[Finding]:
 
 # --- the whole campaign ------------------------------------------------------------------------
 
-def _valid_part(doc: Located, skip: set[tuple]) -> Located:
-    """The document without the sources and snippets that failed the schema, so that the checks
-    after it still run on everything else."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    part = {}
-    for key in ("sources", "snippets"):
-        items = data.get(key) if isinstance(data.get(key), dict) else {}
-        part[key] = {k: v for k, v in items.items() if (key, k) not in skip}
-    # A source with a schema error still exists: snippets citing it are not "unknown source".
-    part["sources"].update({k: {} for k in (data.get("sources") or {}) if ("sources", k) in skip})
-    settings = data.get("settings")
-    if isinstance(settings, dict) and ("settings",) not in skip:
-        part["settings"] = settings
-    return Located(doc.path, part, doc.positions)
-
-
 def _sorted(findings: list[Finding]) -> list[Finding]:
     """Files in the order they were checked; inside a file, by line and column."""
+    findings = list(dict.fromkeys(findings))     # letters rendered for several recipients fail alike
     order: dict[str | None, int] = {}
     for f in findings:
         order.setdefault(f.file, len(order))
@@ -296,39 +284,148 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     `today` is the day staleness is measured against (default: the real today).
     """
     root = Path(root)
-    docs, errors = read_campaign(root)
+    campaign, errors = collect_campaign(root)
     findings = [Finding.of(e) for e in errors]
-    ev_doc = docs.get("evidence")
-    evidence = Evidence({}, {})
-    if ev_doc is not None and isinstance(ev_doc.data, dict):
-        ev_doc = _valid_part(ev_doc, invalid_items(ev_doc, "evidence"))
-        evidence, ref_errors = build_evidence(ev_doc)
-        findings += [Finding.of(e) for e in ref_errors]
-    people_ok = "recipients" in docs and not any(e.file == str(docs["recipients"].path) for e in errors)
-    recipients, signers, groups = build_people(docs["recipients"]) if people_ok else ({}, {}, {})
-    if people_ok:
-        findings += address_findings(docs["recipients"], recipients)
-    asks_doc = docs.get("asks")
-    asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
-    asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])
-    findings += [Finding.of(e) for e in ask_errors]
-    campaign = Campaign(root, evidence, recipients, signers, groups, docs, asks)
-
+    ev_doc = campaign.docs.get("evidence")
+    rdoc = campaign.docs.get("recipients")
+    if rdoc is not None and not any(e.file == str(rdoc.path) for e in errors):
+        findings += address_findings(rdoc, campaign.recipients)
     template_findings, calls, constants = _templates(campaign)
     if ev_doc is not None:
         findings += template_findings
-        ask_snippets = {nid for a in asks.values() for nid in a.evidence}
-        findings += _unused(ev_doc, evidence, used_evidence(evidence, calls, constants, ask_snippets))
-        findings += _stale(ev_doc, evidence, today)
+        ask_snippets = {nid for a in campaign.asks.values() for nid in a.evidence}
+        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, ask_snippets))
+        findings += _stale(ev_doc, campaign.evidence, today)
     else:
         findings += [f for f in template_findings if f.message.startswith("template syntax")]
 
+    findings += _notes(campaign)
+    findings += _repeated_snippets(calls)
+    specs, batch = [], False
     for path in sorted((root / LETTERS_DIR).glob("*.yaml")):
         try:
             doc = load_yaml(path)
         except DataError as exc:
             findings.append(Finding.of(exc))
             continue
-        findings += [Finding.of(e) for e in check_letter_doc(doc, campaign)] if people_ok else \
-            [Finding.of(e) for e in validate(doc, "letter")]
+        batch = batch or (isinstance(doc.data, dict) and doc.data.get("to") == CONSTITUENTS)
+        if "recipients" in campaign.broken:
+            findings += [Finding.of(e) for e in validate(doc, "letter")]
+            continue
+        spec_errors = check_letter_doc(doc, campaign)
+        findings += [Finding.of(e) for e in spec_errors]
+        if not spec_errors:
+            specs.append((doc, load_letter(campaign, path)))
+    findings += _asks_for_nobody(campaign, batch)
+    # Rendering needs whole evidence, asks and templates: with errors there, every letter would
+    # fail for the reason already reported.
+    if not errors and not any(f.severity == "error" for f in template_findings):
+        citers: dict = {}
+        for doc, spec in specs:
+            findings += _rendered(doc, spec, campaign, citers)
     return _sorted(findings)
+
+
+# --- rendering every letter, batch letter and kit template ------------------------------------
+
+def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Finding]:
+    """What draft, batch or kit would refuse for this spec, found by rendering it in memory. An
+    error without a place of its own (a letter asking nothing) is put at the spec's `to:`."""
+    out = []
+    line, col = doc.where(("to",))
+    for exc in trial_letters(campaign, spec, citers):
+        if exc.file is None or (exc.file == str(doc.path) and exc.line is None):
+            exc.file, exc.line, exc.column = str(doc.path), line, col
+        out.append(Finding.of(exc))
+    return out
+
+
+# --- asks ------------------------------------------------------------------------------------
+
+_COMMITTEE_ID = re.compile(r"^[A-Z]{4}(\d{2})?$")     # congress-legislators committee ids: SSFR, HSFA14
+
+
+def _could_be_member_of_congress(query: dict) -> bool:
+    """Whether some member of Congress could match (a batch letter reaches them all): any state
+    and district; memberships only as committee ids."""
+    roles = query.get("role", list(CONGRESS_ROLES))
+    if not set(roles if isinstance(roles, list) else [roles]) & set(CONGRESS_ROLES):
+        return False
+    groups = query.get("membership")
+    return groups is None or any(_COMMITTEE_ID.match(str(g)) for g in (groups if isinstance(groups, list) else [groups]))
+
+
+def _asks_for_nobody(campaign: Campaign, batch: bool) -> list[Finding]:
+    """An ask whose `for:` matches no recipient any letter can reach is an error at its line;
+    `batch`: some letter goes to members of Congress (`to: constituents`)."""
+    doc = campaign.docs.get("asks")
+    if doc is None or not campaign.asks:
+        return []
+    people = [r for r in campaign.recipients.values()]
+    memberships = sorted({m for r in people for m in r.memberships} | {c.get("id") for r in people for c in r.committees})
+    out = []
+    for ask in campaign.asks.values():
+        dead = [i for i, q in enumerate(ask.applies)
+                if not any(matches(r, q) for r in people) and not (batch and _could_be_member_of_congress(q))]
+        if len(dead) < len(ask.applies):
+            continue
+        raw_for = (doc.data["asks"][ask.id] or {}).get("for")
+        for i in dead:
+            query = ask.applies[i]
+            key = ("asks", ask.id, "for") + ((i,) if isinstance(raw_for, list) else ())
+            line, col = doc.where(key)
+            out.append(Finding("error", str(doc.path), line, col,
+                               f"ask {ask.id!r} is for nobody: no recipient matches {_query_text(query)}",
+                               _query_hint(query, people, memberships)))
+    return out
+
+
+def _query_text(query: dict) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in query.items()) + "}"
+
+
+def _query_hint(query: dict, people, memberships: list[str]) -> str:
+    """A did-you-mean for a mistyped membership, or the values recipients.yaml does have."""
+    for key, have in (("membership", memberships), ("role", sorted({r.role for r in people})),
+                      ("state", sorted({r.state for r in people if r.state}))):
+        wanted = query.get(key)
+        for value in (wanted if isinstance(wanted, list) else [wanted] if wanted is not None else []):
+            if value not in have:
+                return did_you_mean(str(value), have) or \
+                    (f"no profile has {key} {value!r}; {key}s in {RECIPIENTS_FILE}: {', '.join(have) or 'none'}")
+    return f"no single profile in {RECIPIENTS_FILE} has all of these"
+
+
+# --- caveats and repeats -----------------------------------------------------------------------
+
+def _notes(campaign: Campaign) -> list[Finding]:
+    """Every `note:` the team wrote on a snippet, source or profile, as a warning at its line."""
+    out = []
+    for kind, items, field in (("evidence", campaign.evidence.snippets, "snippets"),
+                               ("evidence", campaign.evidence.sources, "sources"),
+                               ("recipients", campaign.recipients, "recipients")):
+        doc = campaign.docs.get(kind)
+        for item_id, item in items.items():
+            note = item.caveat if field == "recipients" else item.note
+            if doc is None or not note:
+                continue
+            key = "note" if field != "recipients" or item.note else "notes"
+            line, col = doc.where((field, item_id, key))
+            out.append(Finding("warning", str(doc.path), line, col, f"{field[:-1]} {item_id!r} has a note: {note}",
+                               "settle it, then remove the note; drafts carry it as a review comment"))
+    return out
+
+
+def _repeated_snippets(calls: list[EvidenceCall]) -> list[Finding]:
+    """A template naming the same snippet twice: the letter states it once and only cites it again."""
+    seen, out = set(), []
+    for call in calls:
+        if call.function != "snippet":
+            continue
+        for nid in call.ids:
+            if (call.file, nid) in seen:
+                out.append(Finding("warning", str(call.file), call.line, call.column,
+                                   f"snippet {nid!r} is named twice in this template",
+                                   "a letter states a snippet once; the second place prints only its citation"))
+            seen.add((call.file, nid))
+    return out

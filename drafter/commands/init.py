@@ -9,7 +9,9 @@ from drafter.campaign.schemas import schema_json
 from drafter.output.files import write_all
 
 STARTER_FILES = ("evidence.yaml", "recipients.yaml", "asks.yaml", "letters/example.yaml",
-                 "letters/templates/example.md.j2")
+                 "letters/templates/example.md.j2", "letters/templates/kit-call-script.md.j2",
+                 "letters/templates/kit-email.md.j2", "letters/templates/kit-social.md.j2",
+                 "letters/templates/kit-factsheet.md.j2")
 SCHEMA_FILES = ("evidence", "recipients", "asks")
 
 

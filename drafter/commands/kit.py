@@ -15,24 +15,22 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.people import address
 from drafter.formats.docx import oxml
 from drafter.formats.docx.build import Relationships, runs_xml, static_parts
 from drafter.formats.docx.oxml.section import section_properties
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
-from drafter.compose.composer import Composer, asks_for
+from drafter.compose.composer import asks_for
 from drafter.formats.pdf import find_soffice, pdf_bytes
-from drafter.errors import ConversionError, DataError, TemplateError
+from drafter.errors import ConversionError, DataError
 from drafter.compose.letter import Block, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
-from drafter.compose.render import BodyRenderer, trusted_markdown
+from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
 from drafter.output.files import atomic_write, ensure_dir, safe_name
 
-KINDS = ("call-script", "email", "social", "shareholder-questions", "factsheet")
 WORD_LIMITS = {"call-script": 150, "email": 200}
 POST_LIMIT = 280
 
@@ -136,58 +134,6 @@ class KitReport:
 
 # --------------------------------------------------------------------------- rendering
 
-@dataclass
-class Rendered:
-    blocks: tuple[Block, ...]
-    notes: list[tuple[Text, ...]]       # formatted footnotes, in order
-    sources: list[tuple[str, ...]]      # source ids of each note
-    template: Path
-
-
-class KitRenderer:
-    """Renders the kit templates of one letter spec, with the spec's composer context."""
-
-    def __init__(self, campaign: Campaign, spec: LetterSpec):
-        self.campaign = campaign
-        self.composer = Composer(campaign, spec)
-        self.spec = spec
-        self._renderers: dict[str, BodyRenderer] = {}
-
-    def has(self, kind: str) -> bool:
-        return self.campaign.template_path(f"kit-{kind}").is_file()
-
-    def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
-        if kind not in self._renderers:
-            self._renderers[kind] = BodyRenderer(self.campaign.templates_dir, f"kit-{kind}",
-                                                 self.campaign.evidence, TEMPLATE_SUFFIX)
-        renderer = self._renderers[kind]
-        asks = asks_for(self.campaign.asks.values(), recipients)
-        kit = self.spec.kit
-        handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
-        handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
-        ctx = self.composer.context(recipients, {
-            # asks without their supporting snippets, for short forms (posts, scripts)
-            "ask_texts": [trusted_markdown(a.text) for a in asks],
-            "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
-                    "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
-            "salutation": address.joint_salutation(recipients),
-            **(extra or {})})
-        body = renderer.render(ctx)
-        notes = self.composer.citer.notes(body.clusters) if body.clusters else []
-        return Rendered(body.blocks, notes, [tuple(c.source for c in cl) for cl in body.clusters],
-                        renderer.path)
-
-
-def _prefixed(value: str, mark: str) -> str:
-    return value if value.startswith(mark) else mark + value
-
-
-def member_name(r: Recipient) -> str:
-    """How a caller names the member: "Senator Merkley" (or the full name)."""
-    title, name = address.salutation_name(r)
-    return f"{title} {name}".strip()
-
-
 # Inline renderers. `note` turns a note number into what stands in its place.
 
 def _plain(inlines, note) -> str:
@@ -262,7 +208,7 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
             skipped.append(f"call script for {r.id}: no ask in asks.yaml applies to them")
             continue
         member = member_name(r)
-        rendered = kr.render("call-script", [r], {"member": member, "phone": r.phone})
+        rendered = kr.render("call-script", [r], kind_extra("call-script", r))
         text, md = _footnoted(rendered, f"call-{safe_name(r.id)}")
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
                                  count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
@@ -273,9 +219,8 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     """The first heading of the template is the subject line; the sources follow the body as
     links, each source once, numbered in order of first citation."""
     r = kr.render("email", recipients)
-    if not r.blocks or r.blocks[0].kind != "heading":
-        raise TemplateError("the email template must start with the subject line as a heading ('# ...')",
-                            file=str(r.template))
+    if shape_error("email", r):
+        raise shape_error("email", r)
     subject = _plain(r.blocks[0].inlines, lambda n: "")
     body = r.blocks[1:]
     numbers: dict[str, int] = {}
@@ -317,8 +262,8 @@ def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
                     for s in dict.fromkeys(unlinked)]
         items.append(KitItem("social", f"social post {i}", text, md, r.template, post_length(text),
                              "characters", POST_LIMIT, problems))
-    if not items:
-        raise TemplateError("the social template gave no posts (one paragraph per post)", file=str(r.template))
+    if shape_error("social", r):
+        raise shape_error("social", r)
     return items
 
 
@@ -326,7 +271,7 @@ def shareholder_questions(kr: KitRenderer, companies: list[Recipient]) -> list[K
     items = []
     for r in companies:
         company = r.organization or r.name
-        rendered = kr.render("shareholder-questions", [r], {"company": company})
+        rendered = kr.render("shareholder-questions", [r], kind_extra("shareholder-questions", r))
         text, md = _footnoted(rendered, f"sq-{safe_name(r.id)}")
         items.append(KitItem("shareholder-questions", f"shareholder questions for {company}", text, md,
                              rendered.template))
@@ -421,9 +366,8 @@ def page_count(docx: bytes) -> int | None:
 
 def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, bytes]:
     r = kr.render("factsheet", recipients)
-    if not r.blocks or r.blocks[0].kind != "heading":
-        raise TemplateError("the fact sheet template must start with its title as a heading ('# ...')",
-                            file=str(r.template))
+    if shape_error("factsheet", r):
+        raise shape_error("factsheet", r)
     title = _plain(r.blocks[0].inlines, lambda n: "")
     text, md = _footnoted(r, "fs")
     data = factsheet_docx(title, kr.composer.organization, kr.spec.date, r.blocks, r.notes)

@@ -99,7 +99,8 @@ def load_style(path: Path):
             warnings.simplefilter("ignore")
             return CitationStylesStyle(io.BytesIO(_patched_style_bytes(path)), validate=False)
     except (etree.XMLSyntaxError, Exception) as exc:  # citeproc raises bare exceptions on bad styles
-        raise DataError(f"cannot read citation style: {exc}", file=str(path)) from None
+        raise DataError(f"cannot read citation style {path.name}: {exc}", file=str(path), line=getattr(exc, "lineno", None),
+                        hint="fix the .csl file (an XML file), or name a known style such as chicago-notes-bibliography") from None
 
 
 class _RunParser(HTMLParser):

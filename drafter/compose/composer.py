@@ -42,15 +42,23 @@ def stale_note(r: Recipient, letter_date: dt.date, limit_days: int) -> str | Non
     return None
 
 
+def profile_comment(r: Recipient, letter_date: dt.date, limit_days: int) -> str | None:
+    """The review comment on an address: a stale profile, and the team's note on it."""
+    parts = [stale_note(r, letter_date, limit_days)] + ([f"Note on profile '{r.id}': {r.caveat}"] if r.caveat else [])
+    return " ".join(p for p in parts if p) or None
+
+
 @dataclass
 class Composer:
     campaign: Campaign
     spec: LetterSpec
+    citer: Citer | None = None      # one may be shared by the specs that use the same style
 
     def __post_init__(self):
         self.renderer = BodyRenderer(self.campaign.templates_dir, self.spec.template,
                                      self.campaign.evidence, TEMPLATE_SUFFIX)
-        self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
+        if self.citer is None:
+            self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
         self.signers = [self.campaign.signers[s] for s in self.spec.signers]
         self.organization = next((s.organization for s in self.signers if s.organization),
                                  self.signers[0].name if self.signers else "")
@@ -77,13 +85,15 @@ class Composer:
     def compose(self, recipients: list[Recipient], extra: dict | None = None,
                 signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
         body = self.renderer.render(self.context(recipients, extra))
+        if body.asks_missing:
+            raise self.no_asks(recipients, self.renderer.path)
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
         committee = self.spec.committee
         try:
             addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation)
             blocks = tuple(
                 AddressBlock(tuple(address.inside_address(r, committee=committee)),
-                             stale_note(r, self.spec.date, self.spec.stale_after_days) if comments else None)
+                             profile_comment(r, self.spec.date, self.spec.stale_after_days) if comments else None)
                 for r in addressed)
         except DataError as exc:
             raise self._at_profile(exc, recipients) from None
@@ -113,13 +123,27 @@ class Composer:
         re-drafting a 2023 letter in 2026 flags nothing that was fresh in 2023.
         """
         snippets, sources = self._stale
+        ev = self.campaign.evidence
+        commented: set[str] = set()     # a snippet or source is commented on where first cited
 
         def note_comment(number: int) -> str | None:
             nids = body.snippet_ids[number - 1] if body.snippet_ids else ()
-            msgs = [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
-                    for nid in nids if nid in snippets]
-            msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
-                     for c in body.clusters[number - 1] if c.source in sources]
+            msgs = []
+            for nid in nids:
+                if nid in commented:
+                    continue
+                commented.add(nid)
+                msgs += [f"Evidence '{nid}': {snippets[nid]}; check it against its source before sending."
+                         ] if nid in snippets else []
+                msgs += [f"Note on evidence '{nid}': {ev.snippets[nid].note}"] if ev.snippets[nid].note else []
+            for c in body.clusters[number - 1]:
+                if c.source in commented:
+                    continue
+                commented.add(c.source)
+                msgs += [f"Source '{c.source}': {sources[c.source]}; check the link and the text still match."
+                         ] if c.source in sources else []
+                note = ev.sources[c.source].note
+                msgs += [f"Note on source '{c.source}': {note}"] if note else []
             return " ".join(dict.fromkeys(msgs)) or None
 
         def review(block):
@@ -140,6 +164,14 @@ class Composer:
                 line, col = doc.where(("recipients", r.id))
                 return DataError(problem.message, file=str(doc.path), line=line, column=col, hint=problem.hint)
         return exc
+
+    def no_asks(self, recipients: list[Recipient], template) -> DataError:
+        """A template that lists the asks, for recipients none of which can act on any: the
+        letter would ask nothing."""
+        return DataError(f"letter {self.spec.name!r} to {', '.join(r.id for r in recipients)} asks nothing: "
+                         f"{template.name} lists the asks, and no ask in asks.yaml is for these recipients",
+                         file=str(self.spec.path),
+                         hint="give an ask a 'for:' that matches them, or put the list inside {% if asks %}")
 
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)

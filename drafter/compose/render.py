@@ -9,6 +9,7 @@ kept verbatim. Citations with no text between them become one note.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -80,15 +81,17 @@ class EvidenceMissing(DrafterError):
 
 @dataclass(frozen=True)
 class SnippetView:
-    """What a template sees of a snippet; printing it gives its text with the citation."""
+    """What a template sees of a snippet; printing it gives its text with the citation (or,
+    when the letter has already stated it, the citation alone)."""
     id: str
     text: Markup
     tags: tuple
     sources: tuple
     _cite: Any = field(repr=False, compare=False)
+    _say: Any = field(repr=False, compare=False)
 
     def __str__(self) -> str:
-        return str(self.text + self._cite())
+        return str(self._say())
 
     def __html__(self) -> str:
         return str(self)
@@ -112,22 +115,61 @@ def lowerfirst(value):
     return Markup(text) if isinstance(value, Markup) else text
 
 
+@dataclass(frozen=True)
+class AskView:
+    """An ask as a template prints it: its text, then its supporting snippets, made when it is
+    printed so that evidence the body has already stated is cited, not repeated."""
+    id: str
+    text: Markup
+    _say: Any = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return str(self._say())
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class AskList(list):
+    """The letter's asks; remembers whether the template went through them (a list of asks
+    that comes out empty leaves a letter asking nothing)."""
+    listed = False
+
+    def __iter__(self):
+        self.listed = True
+        return super().__iter__()
+
+
 def trusted_markdown(text: str) -> Markup:
     """Markdown from the campaign's own files (snippets, asks), minus drafter's private marks."""
     return Markup(text.translate(_PRIVATE))
 
 
-class Helpers:
-    """The functions a template can call; bound to one letter's citation collector."""
+def _ids_hint(function: str) -> str:
+    return {"snippet": 'write snippet("dna-scale"): one snippet id in quotes',
+            "cite": 'write cite("hrw-2022"), or cite("hrw-2022", "citizenlab-2022") for two sources',
+            "snippets": 'write snippets(tag="dna") or snippets(source="hrw-2022")'}[function]
 
-    def __init__(self, evidence: Evidence, collector: _Collector):
+
+class Helpers:
+    """The functions a template can call; bound to one letter's citation collector.
+
+    Each snippet is stated once per letter: printed again (or named by an ask already printed),
+    it gives its citation only, and a later snippets(...) call leaves it out."""
+
+    def __init__(self, evidence: Evidence, collector: _Collector, once: bool = True):
         self.evidence = evidence
         self.collector = collector
+        self.once = once            # off where each paragraph stands alone (social posts)
+        self.stated: set[str] = set()
 
     def cite(self, *source_ids: str, locator: str | int | None = None, label: str = "page") -> Markup:
         if not source_ids:
-            raise EvidenceMissing("cite() needs at least one source id")
+            raise EvidenceMissing("cite() needs at least one source id", hint=_ids_hint("cite"))
         for sid in source_ids:
+            if not isinstance(sid, str):
+                raise EvidenceMissing(f"cite() takes source ids in quotes, one per argument, not {sid!r}",
+                                      hint=_ids_hint("cite"))
             if sid not in self.evidence.sources:
                 raise EvidenceMissing(f"unknown source {sid!r}",
                                       hint=did_you_mean(sid, self.evidence.sources) or "add it to evidence.yaml")
@@ -138,40 +180,133 @@ class Helpers:
     def _view(self, nid: str) -> SnippetView:
         s = self.evidence.snippets[nid]
         items = tuple(CiteItem(sid, s.locator if i == 0 else None, s.label) for i, sid in enumerate(s.sources))
-        return SnippetView(nid, trusted_markdown(s.text), s.tags, s.sources, lambda: self.collector.add(items, nid))
+        return SnippetView(nid, trusted_markdown(s.text), s.tags, s.sources,
+                           lambda: self.collector.add(items, nid), lambda: self._say(nid, items))
 
-    def ask(self, ask) -> Markup:
+    def _say(self, nid: str, items: tuple[CiteItem, ...]) -> Markup:
+        if nid in self.stated:
+            return self.collector.add(items, nid)
+        if self.once:
+            self.stated.add(nid)
+        return trusted_markdown(self.evidence.snippets[nid].text) + self.collector.add(items, nid)
+
+    def ask(self, ask) -> AskView:
         """An ask's text followed by its supporting snippets, each with its note."""
-        parts = [trusted_markdown(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
-        return Markup(f"{TAG_OPEN}ask:{ask.id}{TAG_CLOSE}") + Markup(" ").join(parts)
+        def say() -> Markup:
+            parts = [trusted_markdown(ask.text)] + [Markup(str(self.snippet(nid))) for nid in ask.evidence]
+            return Markup(f"{TAG_OPEN}ask:{ask.id}{TAG_CLOSE}") + Markup(" ").join(parts)
+        return AskView(ask.id, trusted_markdown(ask.text), say)
 
     def snippet(self, nid: str) -> SnippetView:
+        if not isinstance(nid, str):
+            raise EvidenceMissing(f"snippet() takes a snippet id in quotes, not {nid!r}", hint=_ids_hint("snippet"))
         if nid not in self.evidence.snippets:
             raise EvidenceMissing(f"unknown snippet {nid!r}",
                                   hint=did_you_mean(nid, self.evidence.snippets) or "add it to evidence.yaml")
         return self._view(nid)
 
     def snippets(self, tag: str | None = None, source: str | None = None) -> list[SnippetView]:
-        out = [self._view(nid) for nid, s in self.evidence.snippets.items()
-               if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
-        if not out:
+        for name, value in (("tag", tag), ("source", source)):
+            if value is not None and not isinstance(value, str):
+                raise EvidenceMissing(f"snippets() takes {name}= in quotes, not {value!r}", hint=_ids_hint("snippets"))
+        found = [nid for nid, s in self.evidence.snippets.items()
+                 if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
+        if not found:
             raise EvidenceMissing(f"no snippet has tag {tag!r}" if tag else f"no snippet cites {source!r}",
                                   hint="check the tags in evidence.yaml")
-        return out
+        return [self._view(nid) for nid in found if nid not in self.stated]
 
 
 def _finalize(value):
-    if isinstance(value, (Markup, SnippetView)):
+    if isinstance(value, (Markup, SnippetView, AskView)):
         return str(value)
     if value is None:
         raise TemplateError("a template expression gave no value (None)")
     return VERBATIM_OPEN + md_escape(value) + VERBATIM_CLOSE
 
 
+class UnknownName(jinja2.UndefinedError):
+    """A name or attribute a template uses that does not exist; keeps what it was looked up on."""
+
+    def __init__(self, obj, name):
+        super().__init__(f"unknown name {name!r}")
+        self.obj, self.name = obj, name
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Fails as StrictUndefined does, with an UnknownName that keeps the object and the name."""
+    __slots__ = ()
+
+    def __init__(self, hint=None, obj=jinja2.utils.missing, name=None, exc=jinja2.UndefinedError):
+        if exc is jinja2.UndefinedError:     # the sandbox passes its SecurityError: that stays
+            exc = lambda message: UnknownName(obj, name)   # noqa: E731
+        super().__init__(hint, obj, name, exc)
+
+
+def fields_of(value) -> list[str]:
+    """The names a template can read on a value: a profile's fields, a mapping's keys, ..."""
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    if dataclasses.is_dataclass(value):
+        return [f.name for f in dataclasses.fields(value) if not f.name.startswith("_")]
+    return []
+
+
+_KINDS = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", tuple: "a list"}
+
+
+def unknown_name_error(exc: UnknownName, context: dict, line_text: str, **where) -> TemplateError:
+    """'unknown name ...' with a did-you-mean among the names that exist there, in the template's
+    own terms (`recipient.organization`, `vars.closing_line`), never Python's."""
+    name = exc.name
+    if exc.obj is jinja2.utils.missing:
+        if name == "recipient" and "recipients" in context:
+            hint = "a joint letter has several recipients: use 'recipients' or 'addressed(role=...)'"
+        elif isinstance(context.get("vars"), dict) and name in context["vars"]:
+            hint = f"did you mean 'vars.{name}'? A letter spec's vars: are read as vars.NAME"
+        else:
+            hint = did_you_mean(name, [k for k in context if not k.startswith("_")]) or \
+                "the names a template can use are listed in docs/templates.md"
+        return TemplateError(f"unknown name {name!r}", hint=hint, **where)
+    m = re.search(r"([A-Za-z_]\w*(?:\.\w+|\[[^\]]*\])*)\s*(?:\.\s*%s\b|\[\s*['\"]%s['\"]\s*\])"
+                  % (re.escape(str(name)), re.escape(str(name))), line_text or "")
+    fields = fields_of(exc.obj)
+    owner = m.group(1) if m else _KINDS.get(type(exc.obj), "this value")
+    if isinstance(exc.obj, (list, tuple)) and isinstance(name, int):
+        m = re.search(r"([A-Za-z_]\w*(?:\.\w+)*)\s*\[\s*%d\s*\]" % name, line_text or "")
+        owner = m.group(1) if m else "the list"
+        return TemplateError(f"{owner} has no item [{name}]", hint=f"it has {len(exc.obj)} item(s)"
+                             + (": test it with {% if " + owner + " %}" if not exc.obj else ""), **where)
+    close = did_you_mean(str(name), fields)
+    if close and m:
+        hint = f"did you mean '{owner}.{close[len('did you mean ') + 1:-2]}'?"
+    elif close:
+        hint = close
+    elif owner == "vars":
+        hint = f"set {name}: under 'vars:' in the letter spec" + (f"; it has {', '.join(fields)}" if fields else "")
+    else:
+        hint = f"{owner} has: {', '.join(fields)}" if fields else None
+    return TemplateError(f"{owner} has no field {name!r}", hint=hint, **where)
+
+
+# Python's names for what a template handles, in the template's terms.
+_TYPE_WORDS = {"Recipient": "recipient", "Signer": "signer", "SnippetView": "snippet", "AskView": "ask",
+               "AskList": "list", "Markup": "text", "str": "text", "NoneType": "nothing", "dict": "mapping",
+               "int": "number", "float": "number", "tuple": "list", "bool": "true/false"}
+_TYPE_NAME = re.compile(r"""(['"])(?:[\w.]+\.)?(%s)(?: object)?\1""" % "|".join(_TYPE_WORDS))
+
+
+def plain_types(message: str) -> str:
+    """An error message with Python's type names ('drafter.campaign.models.Recipient object')
+    put as a template author knows them ('recipient')."""
+    message = message.replace("can only concatenate str", "can only join text")
+    return _TYPE_NAME.sub(lambda m: m.group(1) + _TYPE_WORDS[m.group(2)] + m.group(1), message).replace(" to str", " to text")
+
+
 def make_environment(templates_dir: Path) -> SafeEnvironment:
     env = SafeEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
+        undefined=_Undefined, autoescape=False, finalize=_finalize,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["lowerfirst"] = lowerfirst
     return env
@@ -193,13 +328,16 @@ class RenderedBody:
     blocks: tuple[Block, ...]
     clusters: list[tuple[CiteItem, ...]]          # one per note, in note order
     snippet_ids: list[tuple[str, ...]] = field(default_factory=list)   # the snippets behind each note
+    asks_missing: bool = False      # the template lists the asks, and there are none
 
 
 class BodyRenderer:
     """Renders one template for many letters; the parsed template is reused."""
 
-    def __init__(self, templates_dir: Path, name: str, evidence: Evidence, suffix: str = ".md.j2"):
+    def __init__(self, templates_dir: Path, name: str, evidence: Evidence, suffix: str = ".md.j2",
+                 once: bool = True):
         self.evidence = evidence
+        self.once = once
         self.env = make_environment(templates_dir)
         self.filename = f"{name}{suffix}"
         self.path = templates_dir / self.filename
@@ -214,20 +352,27 @@ class BodyRenderer:
         # A batch's letters from one volunteer to each member usually share the same body text.
         self._blocks = functools.lru_cache(maxsize=8)(lambda text: markdown_blocks(self.md, text))
 
+    def _line_text(self, line: int | None) -> str:
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return ""
+        return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
     def render(self, context: dict) -> RenderedBody:
         collector = _Collector(self.evidence)
-        helpers = Helpers(self.evidence, collector)
+        helpers = Helpers(self.evidence, collector, self.once)
         ctx = dict(context, cite=helpers.cite, snippet=helpers.snippet, snippets=helpers.snippets)
         if "asks" in ctx:
-            ctx["asks"] = [helpers.ask(a) for a in ctx["asks"]]
+            ctx["asks"] = AskList(helpers.ask(a) for a in ctx["asks"])
         try:
             text = render_bounded(self.template, ctx, str(self.path))
+        except UnknownName as exc:
+            line = _template_line(exc, self.template.filename)
+            raise unknown_name_error(exc, ctx, self._line_text(line), file=str(self.path), line=line) from None
         except jinja2.UndefinedError as exc:
-            hint = None
-            if "'recipient' is undefined" in str(exc):
-                hint = "a joint letter has several recipients: use 'recipients' or 'addressed(role=...)'"
             raise TemplateError(f"{exc.message}", file=str(self.path),
-                                line=_template_line(exc, self.template.filename), hint=hint) from None
+                                line=_template_line(exc, self.template.filename)) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"included template {exc.name!r} not found in {TEMPLATES_HINT}",
                                 file=str(self.path), line=_template_line(exc, self.template.filename)) from None
@@ -245,14 +390,16 @@ class BodyRenderer:
                                 line=_template_line(exc, self.template.filename)) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError,
                 OverflowError, jinja2.TemplateRuntimeError) as exc:
-            raise TemplateError(f"template error: {exc}", file=str(self.path),
+            raise TemplateError(f"template error: {plain_types(str(exc))}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
         text = collector.merge_adjacent(_SPACE_BEFORE_MARKER.sub("", text))
         text = smart_quotes(_MARKER_BEFORE_PUNCT.sub(r"\2\1", text), transparent=_MARKS)
         blocks, order = self._blocks(text)
         # Notes are numbered by where their markers stand in the text, not by call order.
+        asks = ctx.get("asks")
         return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order],
-                            [collector.snippet_ids[i] for i in order])
+                            [collector.snippet_ids[i] for i in order],
+                            isinstance(asks, AskList) and asks.listed and not asks)
 
 
 def _inline_runs(children, order: list[int], origins: list[str] | None = None) -> list:

@@ -67,6 +67,13 @@ class Constituent:
     note: str | None = None
 
 
+def constituent_context(c: Constituent) -> dict:
+    """What the template sees as `constituent`; every value is escaped when printed."""
+    return {"name": c.name, "street": c.street, "city": c.city, "state": c.state,
+            "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
+            "note": c.note or ""}
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A row that got no letters, and why. `zip`/`state` are as the volunteer wrote them."""

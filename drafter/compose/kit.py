@@ -1,0 +1,97 @@
+"""Render the action kit's templates (letters/templates/kit-KIND.md.j2) with a letter spec's
+context: `drafter kit` writes what they give, `drafter check` renders them to find what kit
+would refuse. Measuring, formatting and writing the kit are the kit command's business."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX
+from drafter.campaign.models import LetterSpec, Recipient
+from drafter.compose.composer import Composer, asks_for
+from drafter.compose.letter import Block, Text
+from drafter.compose.render import BodyRenderer, trusted_markdown
+from drafter.errors import TemplateError
+from drafter.people import address
+
+KINDS = ("call-script", "email", "social", "shareholder-questions", "factsheet")
+
+
+@dataclass
+class Rendered:
+    blocks: tuple[Block, ...]
+    notes: list[tuple[Text, ...]]       # formatted footnotes, in order
+    sources: list[tuple[str, ...]]      # source ids of each note
+    template: Path
+
+
+def _prefixed(value: str, mark: str) -> str:
+    return value if value.startswith(mark) else mark + value
+
+
+def shape_error(kind: str, r: Rendered) -> TemplateError | None:
+    """What a kit template must give beyond rendering: a heading first (the email's subject, the
+    fact sheet's title), at least one post."""
+    if kind in ("email", "factsheet") and (not r.blocks or r.blocks[0].kind != "heading"):
+        what = "the subject line" if kind == "email" else "its title"
+        return TemplateError(f"the {'email' if kind == 'email' else 'fact sheet'} template must start with "
+                             f"{what} as a heading ('# ...')", file=str(r.template))
+    if kind == "social" and not r.blocks:
+        return TemplateError("the social template gave no posts (one paragraph per post)", file=str(r.template))
+    return None
+
+
+def member_name(r: Recipient) -> str:
+    """How a caller names the member: "Senator Merkley" (or the full name)."""
+    title, name = address.salutation_name(r)
+    return f"{title} {name}".strip()
+
+
+def kind_extra(kind: str, r: Recipient) -> dict:
+    """What a kit template for one person sees besides the letter's context."""
+    if kind == "call-script":
+        return {"member": member_name(r), "phone": r.phone}
+    if kind == "shareholder-questions":
+        return {"company": r.organization or r.name}
+    return {}
+
+
+class KitRenderer:
+    """Renders the kit templates of one letter spec, with the spec's composer context."""
+
+    def __init__(self, campaign: Campaign, spec: LetterSpec, composer: Composer | None = None):
+        self.campaign = campaign
+        self.composer = composer or Composer(campaign, spec)
+        self.spec = spec
+        self._renderers: dict[str, BodyRenderer] = {}
+
+    def has(self, kind: str) -> bool:
+        return self.campaign.template_path(f"kit-{kind}").is_file()
+
+    def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
+        """The letter's context plus the kit's own names."""
+        asks = asks_for(self.campaign.asks.values(), recipients)
+        kit = self.spec.kit
+        handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
+        handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
+        return self.composer.context(recipients, {
+            # asks without their supporting snippets, for short forms (posts, scripts)
+            "ask_texts": [trusted_markdown(a.text) for a in asks],
+            "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
+                    "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
+            "salutation": address.joint_salutation(recipients),
+            **(extra or {})})
+
+    def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
+        if kind not in self._renderers:
+            # Each social post stands alone: a fact may recur from one post to the next.
+            self._renderers[kind] = BodyRenderer(self.campaign.templates_dir, f"kit-{kind}",
+                                                 self.campaign.evidence, TEMPLATE_SUFFIX, once=kind != "social")
+        renderer = self._renderers[kind]
+        ctx = self.context(recipients, extra)
+        body = renderer.render(ctx)
+        if body.asks_missing:
+            raise self.composer.no_asks(recipients, renderer.path)
+        notes = self.composer.citer.notes(body.clusters) if body.clusters else []
+        return Rendered(body.blocks, notes, [tuple(c.source for c in cl) for cl in body.clusters],
+                        renderer.path)
