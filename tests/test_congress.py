@@ -443,3 +443,15 @@ def test_a_whole_committee_letter_is_named_after_its_chair_and_ranking_member(ca
     result, names = draft(tmp_path / "each", "--each")
     assert result.exit_code == 0, result.output
     assert len(names) == 22 and "2026-06-20-ssfr-R000584.docx" in names
+
+
+def test_a_whole_committee_kit_email_greets_as_the_letter_does(campaign, data, tmp_path):
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["SSFR"], today=TODAY)
+    (campaign / "letters" / "templates" / "kit-factsheet.md.j2").unlink()    # no LibreOffice run
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: erc-entity-list\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith]\n")
+    result = CliRunner().invoke(main, ["-C", str(campaign), "kit", "ssfr", "-o", str(tmp_path / "kit")])
+    assert result.exit_code == 0, result.output
+    email = (tmp_path / "kit" / "email.txt").read_text()
+    assert email.split("\n\n")[1] == "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"
