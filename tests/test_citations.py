@@ -209,6 +209,14 @@ def test_campaign_text_gets_typographic_quotes_but_data_values_are_verbatim(tmp_
                                       "I'm \"worried\" -- it's 'real'\n‘O'Brien’ wrote it.")
 
 
+def test_an_empty_value_on_its_own_line_still_ends_a_paragraph(tmp_path):
+    """The marks that keep a value verbatim are not put around nothing: the line stays blank."""
+    for value in ("", "  "):
+        rendered = body(tmp_path, "One it's.\n{{ v }}\nTwo.\n\n{% for i in [1, 2] %}\nItem {{ i }}.\n\n{{ '' }}\n"
+                        "{% endfor %}", {"eo": LAWS["eo"]}, v=value)
+        assert plain(rendered.blocks) == "One it’s.\nTwo.\nItem 1.\nItem 2."
+
+
 def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared, tmp_path):
     from test_batch import run as run_batch, write_people
     people = write_people(tmp_path / "people.csv", [

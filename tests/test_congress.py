@@ -417,3 +417,41 @@ def test_a_letter_to_the_whole_committee_is_addressed_to_its_chair_and_ranking_m
         "The Honorable Jeanne Shaheen", "Ranking Member, Committee on Foreign Relations", "United States Senate",
         "506 Hart Senate Office Building", "Washington, DC 20510",
         "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"]
+
+
+def test_a_whole_committee_letter_is_named_after_its_chair_and_ranking_member(campaign, data, tmp_path):
+    """Not after the first member in the file ("M001169-and-21-others"): after the two addressed,
+    the same on every run, and apart from a letter to those two alone."""
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["SSFR"], today=TODAY)
+    (campaign / "letters" / "templates" / "ssfr.md.j2").write_text("We write about {{ snippet('dna-scale') }}\n")
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: ssfr\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith]\n")
+
+    def draft(out, *args):
+        result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "ssfr", "--clean", "-o", str(out), *args])
+        return result, sorted(p.name for p in out.glob("*.docx"))
+
+    result, names = draft(tmp_path / "whole")
+    assert result.exit_code == 0, result.output
+    assert names == ["2026-06-20-ssfr-R000584-S001181-and-members.docx"]
+    again, _ = draft(tmp_path / "whole")                  # stable: the same name, so not overwritten
+    assert again.exit_code == 1 and "R000584-S001181-and-members.docx" in again.output
+    result, names = draft(tmp_path / "two", "--to", "R000584", "--to", "S001181")
+    assert result.exit_code == 0, result.output
+    assert names == ["2026-06-20-ssfr-R000584-S001181.docx"]
+    result, names = draft(tmp_path / "each", "--each")
+    assert result.exit_code == 0, result.output
+    assert len(names) == 22 and "2026-06-20-ssfr-R000584.docx" in names
+
+
+def test_a_whole_committee_kit_email_greets_as_the_letter_does(campaign, data, tmp_path):
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["SSFR"], today=TODAY)
+    (campaign / "letters" / "templates" / "kit-factsheet.md.j2").unlink()    # no LibreOffice run
+    (campaign / "letters" / "ssfr.yaml").write_text(
+        "template: erc-entity-list\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith]\n")
+    result = CliRunner().invoke(main, ["-C", str(campaign), "kit", "ssfr", "-o", str(tmp_path / "kit")])
+    assert result.exit_code == 0, result.output
+    email = (tmp_path / "kit" / "email.txt").read_text()
+    assert email.split("\n\n")[1] == "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"

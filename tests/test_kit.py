@@ -95,7 +95,7 @@ def test_email_and_posts_carry_source_links(kit_dirs):
     assert email.startswith("Subject: ")
     assert "Dear Secretaries Raimondo, Yellen, and Blinken:" in email
     assert spoken_words(email.split("\n\n", 1)[1]) < 200
-    assert "[1] Mass DNA Collection in the Tibet Autonomous Region from 2016–2022, https://citizenlab.ca/" in email
+    assert "[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (The Citizen Lab" in email
     posts = [i for i in erc.items if i.kind == "social"]
     assert len(posts) >= 4
     for post in posts:
@@ -104,6 +104,49 @@ def test_email_and_posts_carry_source_links(kit_dirs):
         if "DNA samples" in post.text or "kindergartens" in post.text:
             assert "https://" in post.text                    # a fact carries its link
         assert post_length(post.text) <= 280
+
+
+def without_factsheet(campaign):
+    """A kit without the fact sheet: not these tests' business, and it costs a LibreOffice run."""
+    (campaign / "letters/templates/kit-factsheet.md.j2").unlink()
+
+
+def test_email_lists_each_source_as_the_letter_notes_it(campaign, tmp_path):
+    """Not by its raw title: an executive order reads as the letter's Chicago note does."""
+    without_factsheet(campaign)
+    template = campaign / "letters/templates/kit-email.md.j2"
+    cite = '{{ snippet("dna-no-opt-out") }}'
+    template.write_text(template.read_text().replace(cite, cite + ' {{ snippet("glomag-authority") }}'))
+    result = run("-C", campaign, "kit", "erc-entity-list", "-o", tmp_path / "kit")
+    assert result.exit_code == 0, result.stderr
+    email = (tmp_path / "kit/email.txt").read_text()
+    sources = dict(re.findall(r"^\[(\d+)\] (.+)$", email.split("\nSources:\n")[1], flags=re.M))
+    assert sources["3"] == "Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017)."
+    assert sources["1"].startswith("Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region")
+    assert sources["1"].endswith(", https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/.")
+    # the very notes the letter prints, first citation of each source
+    assert run("-C", campaign, "draft", "erc-entity-list", "--format", "txt", "-o", tmp_path / "drafts").exit_code == 0
+    [letter] = (tmp_path / "drafts").glob("*.txt")
+    notes = re.findall(r"^\d+\.\s+(.+)$", letter.read_text().split("\nSources\n")[1], flags=re.M)
+    assert len(sources) == 3 and set(sources.values()) <= set(notes)
+    md = (tmp_path / "kit/kit.md").read_text()
+    assert "- \\[3\\] Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017).\n" in md
+    assert ("- \\[1\\] Emile Dirks, *Mass DNA Collection in the Tibet Autonomous Region from 2016–2022* "
+            "(The Citizen Lab") in md
+    assert "<https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/>." in md
+
+
+def test_email_greets_with_the_letter_specs_salutation(campaign, tmp_path):
+    without_factsheet(campaign)
+    greeting = "Dear Secretary Raimondo, Secretary Yellen, and Secretary Blinken:"
+    spec = campaign / "letters/erc-entity-list.yaml"
+    spec.write_text(spec.read_text() + f'salutation: "{greeting}"\n')
+    result = run("-C", campaign, "kit", "erc-entity-list", "-o", tmp_path / "kit")
+    assert result.exit_code == 0, result.stderr
+    email = (tmp_path / "kit/email.txt").read_text()
+    assert email.split("\n\n")[1] == greeting                 # the line after the subject
+    assert "Dear Secretaries" not in email
+    assert greeting in (tmp_path / "kit/kit.md").read_text()
 
 
 def test_shareholder_questions_are_footnoted(kit_dirs):

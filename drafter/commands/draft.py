@@ -21,6 +21,15 @@ class Draft:
     paths: list[Path] = field(default_factory=list)   # every file written, in FORMATS order
 
 
+def recipient_label(letter: Letter) -> str:
+    """A draft's {recipient}: the ids of those addressed ("raimondo-yellen-blinken", "a-and-21-others");
+    a whole-committee letter is named after its chair and ranking member, "-and-members" telling
+    it from a letter to those two alone."""
+    ids = letter.addressee_ids or letter.recipient_ids
+    label = "-".join(ids) if len(ids) <= 3 else f"{ids[0]}-and-{len(ids) - 1}-others"
+    return label + "-and-members" if len(ids) < len(letter.recipient_ids) else label
+
+
 def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
           mode: str | None = None, clean: bool = False, force: bool = False,
           formats: tuple[str, ...] = ("docx",), wrap: int | None = None) -> list[Draft]:
@@ -39,9 +48,8 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
     names: list[str] = []
     seen: set[str] = set()
     for item in letters:
-        ids = item.recipient_ids
         name = output_name(spec.output, date=spec.date.isoformat(), template=spec.template, letter=spec.name,
-                           recipient="-".join(ids) if len(ids) <= 3 else f"{ids[0]}-and-{len(ids) - 1}-others")
+                           recipient=recipient_label(item))
         if name in seen:
             raise DataError(f"two letters would be written to {name}", file=str(spec.path),
                             hint="put {recipient} in the 'output' pattern")

@@ -188,12 +188,6 @@ def _spoken(blocks) -> str:
     return _text(blocks, lambda n: "")
 
 
-def source_line(campaign: Campaign, sid: str) -> str:
-    """"Title, URL" for a source (the title alone when it has no URL)."""
-    src = campaign.evidence.sources[sid]
-    return ", ".join(x for x in (src.title or sid, src.url) if x)
-
-
 # --------------------------------------------------------------------------- the kinds
 
 def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) -> list[tuple[Recipient, KitItem]]:
@@ -234,11 +228,11 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     text = f"Subject: {subject}\n\n" + _text(body, lambda n: f" [{mark(n)}]")
     md = f"**Subject:** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
     if numbers:
-        sources = kr.campaign.evidence.sources
-        text += "\n\nSources:\n" + "\n".join(f"[{i}] {source_line(kr.campaign, s)}" for s, i in numbers.items())
-        md += "\n\nSources:\n\n" + "\n".join(
-            f"- \\[{i}\\] {md_escape(sources[s].title or s)}" + (f", <{sources[s].url}>" if sources[s].url else "")
-            for s, i in numbers.items())
+        # each source's full note, as the letter's first citation of it reads (URL included)
+        notes = kr.composer.citer.full_notes(numbers)
+        text += "\n\nSources:\n" + "\n".join(f"[{i}] {_note_text(notes[s])}" for s, i in numbers.items())
+        md += "\n\nSources:\n\n" + "\n".join(f"- \\[{i}\\] {markdown_inlines(notes[s])}"
+                                                for s, i in numbers.items())
     return KitItem("email", "email", text, md, r.template, count_words(_spoken(body)), "words",
                    WORD_LIMITS["email"])
 

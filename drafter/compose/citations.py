@@ -185,6 +185,12 @@ class Citer:
             self._cache[key] = self._format(clusters)
         return self._cache[key]
 
+    def full_notes(self, source_ids) -> dict[str, tuple[Text, ...]]:
+        """Each source's full note, as its first citation in a letter gives it (for lists of
+        sources, such as a kit email's)."""
+        ids = list(dict.fromkeys(source_ids))
+        return dict(zip(ids, self.notes([(CiteItem(s),) for s in ids])))
+
     @property
     def is_note_style(self) -> bool:
         return self.style.root.get("class") == "note"

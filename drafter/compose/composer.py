@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from drafter.people import address
 from drafter.campaign.load import CONSTITUENTS, Campaign, TEMPLATE_SUFFIX, load_letter
@@ -107,7 +108,7 @@ class Composer:
             salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
             cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
-            subject=self.spec.subject)
+            addressee_ids=tuple(r.id for r in addressed), subject=self.spec.subject)
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:

@@ -79,7 +79,8 @@ class KitRenderer:
             "ask_texts": [trusted_markdown(a.text) for a in asks],
             "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
                     "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
-            "salutation": address.joint_salutation(recipients),
+            # greeted as the letter greets them: the spec's `salutation:`, a whole committee's form
+            "salutation": address.address_letter(recipients, self.spec.committee, self.spec.salutation)[1],
             **(extra or {})})
 
     def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:

@@ -68,5 +68,8 @@ class Letter:
     signatures: tuple[tuple[str, ...], ...]
     cc: tuple[str, ...] = ()
     recipient_ids: tuple[str, ...] = ()
+    # those given an inside address: all of recipient_ids, or a whole committee's chair and
+    # ranking member ("... and Members of the Committee")
+    addressee_ids: tuple[str, ...] = ()
     comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole
     subject: str | None = None       # printed "Re: ..." above the salutation

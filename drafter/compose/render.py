@@ -222,7 +222,9 @@ def _finalize(value):
         return str(value)
     if value is None:
         raise TemplateError("a template expression gave no value (None)")
-    return VERBATIM_OPEN + md_escape(value) + VERBATIM_CLOSE
+    text = md_escape(value)
+    # Marks around an empty value would make its blank line non-blank, gluing two paragraphs.
+    return VERBATIM_OPEN + text + VERBATIM_CLOSE if text.strip() else text
 
 
 class UnknownName(jinja2.UndefinedError):
