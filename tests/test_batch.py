@@ -39,6 +39,12 @@ def manifest(out: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def named(out: Path, row: int, member: str, suffix: str = ".docx") -> Path:
+    """The file of row `row`'s letter to `member`, as the manifest names it."""
+    [name] = {r["file"].rsplit(".", 1)[0] for r in manifest(out) if r["row"] == str(row) and r["member"] == member}
+    return out / (name + suffix)
+
+
 def review(out: Path) -> list[dict]:
     with open(out / "needs-review.csv", encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -72,19 +78,20 @@ def test_example_batch_letters_and_review(example):
         ("6", "B001230"), ("6", "J000293"), ("6", "P000607"),      # WI, ZIP 53703 -> WI-2
         ("7", "N000147")}                                          # DC: the delegate only
     assert [r for r in rows if r["status"] == "review"] == [
-        {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review"}]
+        {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review",
+         "date": rows[0]["date"]}]
     [ambiguous] = review(out)
     assert ambiguous["row"] == "3" and ambiguous["candidates"] == "NY-10 NY-12"
     assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 13
     assert "rows needing review: 1" in result.stderr
     assert "written 26, skipped (same) 0" in result.stderr
     printed = result.stdout.splitlines()
-    assert str(out / "0002-pema-example-C001101.docx") in printed and str(out / "manifest.csv") in printed
+    assert str(named(out, 2, "C001101")) in printed and str(out / "manifest.csv") in printed
 
 
 def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example):
     _, _, out, _ = example
-    text = docx_text(out / "0002-pema-example-C001101.docx")
+    text = docx_text(named(out, 2, "C001101"))
     assert ("The Honorable Katherine M. Clark\nUnited States House of Representatives\n"
             "2368 Rayburn House Office Building\nWashington, DC 20515-2105") in text
     assert "Dear Representative Clark:" in text
@@ -92,11 +99,11 @@ def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example
     assert "I volunteer with Tibetan families in our town." in text
     assert text.rstrip().endswith("Pema Example\n12 Main Street\nWaltham, MA 02451")
     assert "Co-sign a letter urging the administration" in text        # the ask for members
-    notes = docx_text(out / "0002-pema-example-C001101.docx", "word/footnotes.xml")
+    notes = docx_text(named(out, 2, "C001101"), "word/footnotes.xml")
     assert "Citizen Lab" in notes and "Human Rights Watch" in notes and "Freedom House" in notes
-    assert "Dear Delegate Norton:" in docx_text(out / "0007-jamie-demo-N000147.docx")
+    assert "Dear Delegate Norton:" in docx_text(named(out, 7, "N000147"))
     # No note, no note paragraph: the letter goes straight from the evidence to the ask.
-    alex = docx_text(out / "0006-alex-fictional-P000607.docx")
+    alex = docx_text(named(out, 6, "P000607"))
     assert "three years running.\nI ask that you:" in alex
 
 
@@ -126,18 +133,18 @@ def test_unknown_state_no_district_and_at_large(campaign, shared, tmp_path):
 
 def test_note_is_printed_literally(example):
     _, _, out, _ = example
-    path = out / "0005-karma-testcase-H001096.docx"
+    path = named(out, 5, "H001096")
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "I typed {{ 7*7 }} and &lt;w:p&gt; here on purpose" in xml
     assert "49" not in docx_text(path)
     assert "I typed {{ 7*7 }} and <w:p> here on purpose, to check that my words are printed exactly" \
         in docx_text(path)
-    assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (out / "0005-karma-testcase-H001096.txt").read_text()
+    assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (named(out, 5, "H001096", ".txt")).read_text()
 
 
 def test_plain_text_has_sources_and_no_markup(example):
     _, _, out, _ = example
-    text = (out / "0002-pema-example-M000133.txt").read_text()
+    text = (named(out, 2, "M000133", ".txt")).read_text()
     body, sources = text.split("\nSources\n")
     assert "Dear Senator Markey:" in body and "3.66 million people.[1] Men" in body
     numbered = [line for line in sources.strip().splitlines()]
@@ -152,7 +159,7 @@ def test_plain_text_has_sources_and_no_markup(example):
 def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
     campaign, shared, out, _ = example
     before = {p.name: p.read_bytes() for p in out.glob("*.docx")}
-    gone = ["0004-dolma-placeholder-D000399.docx", "0006-alex-fictional-B001230.txt"]
+    gone = [named(out, 4, "D000399").name, named(out, 6, "B001230", ".txt").name]
     for name in gone:
         (out / name).unlink()
     (out / ".drafter-abc123.part").write_bytes(b"PK\x03\x04 half a letter")
@@ -170,7 +177,7 @@ def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
 
 def test_a_changed_letter_is_a_conflict_until_force(example):
     campaign, shared, out, _ = example
-    path = out / "0002-pema-example-M000133.docx"
+    path = named(out, 2, "M000133")
     original = path.read_bytes()
     path.write_bytes(b"edited in Word")
     result = run(campaign, shared, out, "--format", "docx", "--format", "txt")
