@@ -212,7 +212,7 @@ def _many_people(path: Path, n: int) -> Path:
 
 
 @pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1"),
-                                       (signal.SIGKILL, "1"), (signal.SIGKILL, "2")])
+                                       (signal.SIGTERM, "1"), (signal.SIGKILL, "1"), (signal.SIGKILL, "2")])
 def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_path, sig, jobs):
     people = _many_people(tmp_path / "people.csv", 200)      # 600 letters
     out = tmp_path / "out"
@@ -232,6 +232,9 @@ def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_p
     if sig != signal.SIGKILL:
         assert proc.returncode == 130 and "interrupted" in err
         assert not list(out.glob(".drafter-*"))
+        status = [r["status"] for r in manifest(out)]     # the interrupted run's manifest
+        assert len(status) == 600 and "pending" in status and status.count("written") >= len(done) - 64
+        assert "pending" in err and "not written" in err
     for path in done:                                          # every file there is whole
         assert zipfile.ZipFile(path).testzip() is None
     result = CliRunner().invoke(main, cmd[3:], catch_exceptions=False)
@@ -265,3 +268,139 @@ def test_other_letters_still_need_from(campaign):
     result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "-o",
                                        str(campaign / "out")])
     assert result.exit_code == 1 and "missing required field 'from'" in result.output
+
+
+# ---- hardening: names that stay, dates that stay, runs that do not hurt each other -----------------
+
+def test_file_names_stay_when_a_row_is_inserted(campaign, shared, tmp_path):
+    rows = [["Pema Example", "1 Elm St", "Waltham", "MA", "02451", "5", ""],
+            ["Alex Fictional", "2 Oak St", "Madison", "WI", "53703", "2", ""]]
+    out = tmp_path / "out"
+    assert run(campaign, shared, out, people=write_people(tmp_path / "a.csv", rows)).exit_code == 0
+    before = sorted(p.name for p in out.glob("*.docx"))
+    rows.insert(0, ["Jamie Demo", "3 Ash St", "Washington", "DC", "20001", "", ""])
+    result = run(campaign, shared, out, people=write_people(tmp_path / "b.csv", rows))
+    assert result.exit_code == 0, result.output
+    status = {r["file"]: r["status"] for r in manifest(out) if r["file"]}
+    assert {f for f, s in status.items() if s == "skipped-same"} == set(before)
+    assert [f for f, s in status.items() if s == "written"] == [named(out, 2, "N000147").name]
+    assert len(list(out.glob("*.docx"))) == 7           # no stale duplicates under shifted names
+
+
+def test_the_same_person_twice_goes_to_review(campaign, shared, tmp_path):
+    rows = [["Pema Example", "1 Elm St", "Waltham", "MA", "02451", "5", "first"],
+            ["pema  example", "1 elm st", "Waltham", "MA", "02451", "5", "second"]]
+    out = tmp_path / "out"
+    assert run(campaign, shared, out, people=write_people(tmp_path / "a.csv", rows)).exit_code == 0
+    [again] = review(out)
+    assert again["row"] == "3" and "same name and address as row 2" in again["reason"]
+
+
+def test_a_resumed_run_keeps_the_first_runs_date(campaign, shared, tmp_path, monkeypatch):
+    """`date: today`: a run resumed after midnight dates its letters like the first run's."""
+    import datetime as dt
+    from drafter.campaign import load
+    assert "date: today" in (campaign / "letters/constituent.yaml").read_text()
+    out = tmp_path / "out"
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    real = load.letter_date
+    monkeypatch.setattr(load, "letter_date", lambda v: yesterday if v == "today" else real(v))
+    assert run(campaign, shared, out).exit_code == 0
+    first = manifest(out)
+    assert {r["date"] for r in first} == {yesterday.isoformat()}
+    for path in list(out.glob("*.docx"))[:3]:
+        path.unlink()
+    monkeypatch.setattr(load, "letter_date", real)         # the next day
+    result = run(campaign, shared, out)
+    assert result.exit_code == 0, result.output
+    rows = manifest(out)
+    assert {r["status"] for r in rows if r["file"]} == {"written", "skipped-same"}
+    assert {r["date"] for r in rows} == {yesterday.isoformat()}
+    assert yesterday.strftime("%B") in docx_text(named(out, 2, "M000133"))
+
+
+def _batch_process(campaign, shared, people, out, *extra):
+    cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+           "--constituents", str(people), "--legislators", str(shared / LEGISLATORS), "-o", str(out), *extra]
+    return subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_identical_batches_started_together_both_succeed(campaign, shared, tmp_path):
+    people = _many_people(tmp_path / "people.csv", 60)
+    out = tmp_path / "out"
+    procs = [_batch_process(campaign, shared, people, out, "--jobs", jobs) for jobs in ("1", "2")]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert not any("already exists" in e or "Traceback" in e for e in errs)
+    assert len(list(out.glob("*.docx"))) == 180 and not list(out.glob(".drafter-*"))
+    assert {r["status"] for r in manifest(out)} <= {"written", "skipped-same"}
+
+
+def test_ctrl_c_on_one_run_leaves_another_runs_temp_files(campaign, shared, tmp_path):
+    """Another run, alive, writing to the same folder: its temporary file is not ours to delete."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        out = tmp_path / "out"
+        out.mkdir()
+        theirs = out / f".drafter-{other.pid}-0123abcd-x1y2z3.part"
+        theirs.write_bytes(b"PK\x03\x04 another run's letter, half written")
+        proc = _batch_process(campaign, shared, _many_people(tmp_path / "people.csv", 200), out)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 20:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and "interrupted" in err
+        assert theirs.exists()
+        assert list(out.glob(".drafter-*")) == [theirs]
+    finally:
+        other.kill()
+        other.wait()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling", "link_out"])
+def test_special_files_named_like_a_letter_are_refused(campaign, shared, tmp_path, kind):
+    """A FIFO would hang the run, /dev/zero never ends, a dangling link stopped it halfway."""
+    out = tmp_path / "out"
+    assert run(campaign, shared, out).exit_code == 0
+    target = named(out, 5, "H001096")
+    target.unlink()
+    outside = tmp_path / "outside.docx"
+    {"fifo": lambda: os.mkfifo(target), "dev_zero": lambda: target.symlink_to("/dev/zero"),
+     "dangling": lambda: target.symlink_to(tmp_path / "gone"),
+     "link_out": lambda: target.symlink_to(outside)}[kind]()
+    proc = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+                           "--constituents", str(REPO / "examples/constituents.csv"),
+                           "--legislators", str(shared / LEGISLATORS), "--zip-districts", str(shared / ZIPS),
+                           "-o", str(out)], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and str(target) in proc.stderr
+    assert "not a letter" in proc.stderr
+    assert not outside.exists() and len(manifest(out)) == 14
+    assert not list(out.glob(".drafter-*"))
+
+
+def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, monkeypatch):
+    import errno
+    from drafter.output import files
+    real_stage, calls = files._stage, []
+
+    def stage(path, data):
+        calls.append(path)
+        if len(calls) == 6 and path.suffix == ".docx":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_stage(path, data)
+
+    monkeypatch.setattr(files, "_stage", stage)
+    out = tmp_path / "out"
+    result = run(campaign, shared, out)
+    assert result.exit_code == 1
+    assert "the disk is full" in result.output and "nothing was written" not in result.output
+    assert "5 file(s) written" in result.output and "8 not written" in result.output
+    status = [r["status"] for r in manifest(out)]
+    assert status.count("written") == 5 and status.count("pending") == 8
+    monkeypatch.setattr(files, "_stage", real_stage)
+    assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
+    assert [r["status"] for r in manifest(out)].count("skipped-same") == 5

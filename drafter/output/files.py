@@ -53,6 +53,7 @@ def output_name(pattern: str, **values) -> str:
 
 def target_path(out_dir: Path, name: str, suffix: str) -> Path:
     path = (out_dir / f"{name}{suffix}")
+    check_target(path)
     if path.resolve().parent != out_dir.resolve():
         raise OutputError(f"output name {name!r} would leave the output folder", file=str(out_dir))
     return path
@@ -238,10 +239,11 @@ def write_all(files: list[tuple[Path, bytes]], force: bool = False) -> None:
     staged: list[tuple[Path, str]] = []
     placed: list[Path] = []
     current = files[0][0] if files else Path(".")
+    present = [check_target(path) for path, _ in files]    # a link or FIFO anywhere stops it first
     try:
-        for path, data in files:
+        for (path, data), there in zip(files, present):
             current = path
-            if check_target(path) and not force:
+            if there and not force:
                 raise already_exists(path)
             staged.append((path, _stage(path, data)))
         for path, tmp in staged:
