@@ -725,4 +725,4 @@ def test_kit_is_all_or_nothing(campaign, tmp_path, monkeypatch):
     monkeypatch.setattr(write, "_stage", real_stage)
     result = run(campaign, "kit", LETTER, "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert len(all_files(out)) == len(calls) - 3 >= 3
+    assert len(all_files(out)) >= 4          # the kit had more than the three tried
