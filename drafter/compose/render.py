@@ -8,6 +8,7 @@ name is printed as written; snippet text and citations are trusted Markdown from
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from drafter.campaign.reading import read_file
 from drafter.compose.citations import CiteItem
 from drafter.errors import DrafterError, TemplateError, did_you_mean
 from drafter.compose.letter import Block, NoteRef, Text
@@ -137,9 +139,39 @@ def _finalize(value):
     return md_escape(value)
 
 
+MAX_TEMPLATE = 4 * 1024 * 1024     # bytes of one template file
+
+
+def read_template(path: Path, root: Path) -> str:
+    """A template's text: a regular file inside the campaign folder `root` (reading.read_file)."""
+    data = read_file(path, inside=root, max_bytes=MAX_TEMPLATE, error=TemplateError, what="template")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=str(path),
+                            line=data[:exc.start].count(b"\n") + 1, hint="save the template as UTF-8") from None
+
+
+class CampaignLoader(jinja2.BaseLoader):
+    """Templates from letters/templates, each read through reading.read_file: a link out of the
+    campaign folder, a FIFO or a device is refused (a FileSystemLoader would follow or hang)."""
+
+    def __init__(self, templates_dir: Path):
+        self.templates_dir = Path(templates_dir)
+        self.root = self.templates_dir.parent.parent      # CAMPAIGN/letters/templates
+
+    def get_source(self, environment, template):
+        path = self.templates_dir.joinpath(*jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        source = read_template(path, self.root)
+        mtime = os.path.getmtime(path)
+        return source, str(path), lambda: os.path.exists(path) and os.path.getmtime(path) == mtime
+
+
 def make_environment(templates_dir: Path) -> SafeEnvironment:
     env = SafeEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=CampaignLoader(templates_dir),
         undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     return env

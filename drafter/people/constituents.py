@@ -17,6 +17,7 @@ from pathlib import Path
 
 
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
+from drafter.campaign.reading import read_file
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.models import Recipient
@@ -79,6 +80,8 @@ class ReviewItem:
 
 
 REQUIRED = ("name", "street", "city", "state", "zip")
+MAX_CSV = 512 * 1024 * 1024     # bytes of a CSV named on the command line
+MAX_CELL = 20_000      # characters in one cell: a long note is a few thousand
 OPTIONAL = ("street2", "district", "email", "note", "first_name", "last_name")
 
 # Squashed header names (lowercase, letters and digits only) for each field.
@@ -256,6 +259,11 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
                  delimiter: str) -> tuple[Constituent | None, str | None]:
     """A Constituent, or None and the reason the row cannot be used."""
     r = _Row(cells, columns, header)
+    for i, cell in enumerate(cells):
+        if len(cell) > MAX_CELL:
+            where = f"column {_column_letter(i)}" + (f" ({header[i].strip()!r})" if i < len(header) else "")
+            return None, (f"{where}: {len(cell):,} characters, more than the {MAX_CELL:,} a cell may hold "
+                          "(cells run together by a stray quotation mark?)")
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
         r.problems.append(f"{len(cells)} cells but the header has {len(header)} columns "
                           f"(a {delimiter!r} in an unquoted cell?)")
@@ -273,6 +281,9 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
                        note=note.replace("\r\n", "\n").replace("\r", "\n") if note else None), None
 
 
+OPEN_QUOTE = 'is a quotation mark (") left open in this row? Everything after it reads as one cell'
+
+
 def _rows(reader, path: Path):
     """The CSV's rows; a row the csv module cannot read is a DataError naming it."""
     row = 0
@@ -284,8 +295,7 @@ def _rows(reader, path: Path):
             return
         except csv.Error as exc:
             raise DataError(f"row {row} cannot be read: {exc}", file=path, line=row,
-                            hint='is a quotation mark (") left open in this row? Everything after it '
-                                 "reads as one cell") from None
+                            hint=OPEN_QUOTE) from None
         yield cells
 
 
@@ -297,12 +307,11 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
     Blank rows are skipped. An undecodable file or a missing required column always raises.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the constituents file: {exc.strerror}", file=path) from None
+    data = read_file(path, max_bytes=MAX_CSV, what="constituents file")
     text = _decode(data, path)
     delimiter = _delimiter(text)
+    # One huge cell is that row's problem (needs-review.csv), not the file's: no csv field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), path)
     header = next(records, None)
     if not header or not any(h.strip() for h in header):
@@ -310,9 +319,13 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
                         hint="columns: Name, Street address, City, State, ZIP, District, Email, Note")
     columns = _map_header(header, path)
     people = []
-    for row, cells in enumerate(records, start=2):
+    rows = list(records)
+    for row, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
+        if row == len(rows) + 1 and any(len(c) > MAX_CELL and c.count("\n") > 1 for c in cells):
+            raise DataError(f"row {row}: a cell runs from here to the end of the file", file=path, line=row,
+                            hint=OPEN_QUOTE)
         person, problem = _constituent(row, cells, columns, header, delimiter)
         if person is not None:
             people.append(person)
@@ -320,7 +333,7 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
             raise DataError(f"row {row}: {problem}", file=path, line=row)
         else:
             r = _Row(cells, columns, header)
-            review.append(ReviewItem(row, r.raw("name"), r.raw("zip"), r.raw("state"), problem))
+            review.append(ReviewItem(row, *(r.raw(f)[:200] for f in ("name", "zip", "state")), problem))
     return people
 
 
@@ -397,8 +410,8 @@ class ZipDistricts:
     def load(cls, path: str | Path) -> "ZipDistricts":
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_file(path, max_bytes=MAX_CSV, what="ZIP-to-district file").decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise DataError(f"cannot read the ZIP-to-district file: {exc}", file=path) from None
         rows = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(rows, [])]
@@ -454,7 +467,11 @@ def _district(c: Constituent, legislators: Legislators, zips: ZipDistricts | Non
         if c.district in (None, 0, 1):
             return 0, None
         return None, _review(c, f"{c.state} has one at-large seat; there is no district {c.district}")
+    one_seat = [(s, d) for s, d in zips.get(c.zip) if s == c.state] if zips is not None else []
     if c.district is not None:
+        if len(one_seat) == 1 and one_seat[0][1] != c.district and c.district in zips.districts(c.state):
+            return None, _review(c, f"district {c.district} given, but ZIP {c.zip} lies wholly in "
+                                    f"{seat_label(*one_seat[0])}; check which is right", one_seat + [(c.state, c.district)])
         return c.district, None
     if zips is None:
         return None, _review(c, "no district given and no ZIP-to-district file (--zip-districts)")
