@@ -263,6 +263,11 @@ def letterhead_file(root: Path, value: str) -> Path:
     return path if path.is_absolute() else root / path
 
 
+def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
+    """An error in the file a spec setting names, reported at the setting, naming that file."""
+    return doc.error((key,), f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint)
+
+
 def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
     """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
     from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
@@ -271,7 +276,7 @@ def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
         try:
             resolve_style(data["citation_style"], campaign.root)
         except DrafterError as exc:
-            errors.append(doc.error(("citation_style",), exc.message, exc.hint))
+            errors.append(_at(doc, "citation_style", exc))
     if isinstance(data.get("letterhead"), str):
         path = letterhead_file(campaign.root, data["letterhead"])
         refused = refusal(path, confined_to(doc.path, campaign))
@@ -286,7 +291,7 @@ def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
             try:
                 read_letterhead(path, confined_to(doc.path, campaign))
             except DrafterError as exc:
-                errors.append(doc.error(("letterhead",), exc.message, exc.hint))
+                errors.append(_at(doc, "letterhead", exc))
     if "output" in data:
         try:
             output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_a
                        check_letter_doc, read_campaign)
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
+from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.validate import invalid_items, validate
@@ -168,9 +170,19 @@ def template_files(campaign: Campaign) -> list[Path]:
     return sorted(campaign.templates_dir.rglob("*.j2"))
 
 
+def linked_folders(top: Path) -> list[Path]:
+    """Links to folders under `top` (not followed)."""
+    return sorted(Path(d) / name for d, dirs, _ in os.walk(top) for name in dirs if os.path.islink(Path(d) / name))
+
+
 def _templates(campaign: Campaign) -> tuple[list[Finding], list[EvidenceCall], set[str]]:
     findings, calls, constants = [], [], set()
     env = make_environment(campaign.templates_dir)
+    for folder in linked_folders(campaign.templates_dir):       # rglob does not enter them
+        real = outside(folder, campaign.root)
+        if real:
+            findings.append(Finding("error", str(folder), None, None,
+                                    f"links to {real}, outside the campaign folder; templates in it are not read"))
     for path in template_files(campaign):
         try:
             source = read_template(path, campaign.root)

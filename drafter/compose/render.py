@@ -238,6 +238,8 @@ class BodyRenderer:
             raise TemplateError(f"not allowed in a template: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
         except DrafterError as exc:
+            if exc.file and exc.file != str(self.path):     # e.g. an included template refused
+                exc.message = f"{exc.file}: {exc.message}"
             exc.file, exc.line = str(self.path), _template_line(exc, self.template.filename)
             raise
         except RecursionError as exc:
