@@ -877,3 +877,52 @@ def test_damaged_letterhead_is_a_clean_error_and_check_json_stays_valid(campaign
     report = json.loads(result.stdout)
     assert result.exit_code == 1 and not report["ok"]
     assert any("letterhead refused" in f["message"] for f in report["findings"]), report
+
+
+# ---------------------------------------------------------------- second round (issue 13): limits inside one call
+
+@pytest.mark.parametrize("name, code, words", [
+    ("lipsum", "{{ lipsum(3000000) }}", ["too large"]),
+    ("lipsum_words", "{{ lipsum(1000, max=100000) }}", ["more than 100,000 words"]),
+    ("doubling_concat", "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+                        "{% endfor %}", ["more than 2,000,000 characters"]),
+    ("doubling_plus", "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}"
+                      "{% endfor %}", ["more than 2,000,000 characters"]),
+    ("list_as_text", "{% set l = ['x' * 2000000] * 2000000 %}{{ l|string|length }}", ["more than 384 MB"]),
+    ("list_as_json", "{% set l = ['x' * 2000000] * 2000000 %}{{ l|tojson|length }}", ["more than 384 MB"]),
+    ("self_include_after_output", "We write {% include 'company-ceo.md.j2' %}", ["include each other more than 40 deep"]),
+])
+def test_limits_hold_inside_a_single_call(campaign, tmp_path, name, code, words):
+    """Measured in its own process: refused within 10 s and 512 MB (the test allows 60 s, 640 MB,
+    so that a busy machine does not fail it). Before: minutes and 1.3 GB for lipsum, a
+    MemoryError traceback for doubling, 'Exception ignored' for the self-include."""
+    import time
+    edit(campaign, TEMPLATE, "We write", code + " We write")
+    probe = ("import resource, sys\nfrom drafter.cli import main\n"
+             "try:\n    main(sys.argv[1:], prog_name='drafter')\nfinally:\n"
+             "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", probe, "-C", str(campaign), "draft", LETTER, "-o",
+                           str(tmp_path / "d")], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    seconds = time.monotonic() - started
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and TEMPLATE in proc.stderr, proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+    kib = int(proc.stderr.rsplit("maxrss ", 1)[1])
+    assert seconds < 60 and kib < 640 * 1024, (seconds, kib)
+    assert not (tmp_path / "d").exists()
+
+
+def test_one_long_call_is_stopped_at_the_deadline(monkeypatch):
+    """The deadline also holds inside one call that never returns to the step counter."""
+    import time
+    from drafter.compose import sandbox
+    from drafter.errors import TemplateError
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.5)
+    template = sandbox.SafeEnvironment().from_string("before {{ slow() }} after")
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="ran for more than 0.5 seconds"):
+        sandbox.render_bounded(template, {"slow": lambda: time.sleep(30)}, "t.md.j2")
+    assert time.monotonic() - started < 10
