@@ -7,6 +7,8 @@ name is printed as written; snippet text and citations are trusted Markdown from
 """
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import functools
 import os
 import re
@@ -31,7 +33,11 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 # attach review notes to it without matching words.
 TAG_OPEN, TAG_CLOSE = "\ue002", "\ue003"
 _TAG = re.compile(f"{TAG_OPEN}([^{TAG_CLOSE}]*){TAG_CLOSE}")
-_PRIVATE = str.maketrans("", "", MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE)
+# Where a Verbatim value's line goes: the text itself is put back after Markdown is parsed.
+VERBATIM_OPEN, VERBATIM_CLOSE = "\ue004", "\ue005"
+_VERBATIM = re.compile(f"{VERBATIM_OPEN}(\\d+){VERBATIM_CLOSE}")
+_VERBATIM_LINES: contextvars.ContextVar[list[str]] = contextvars.ContextVar("drafter_verbatim")
+_PRIVATE = str.maketrans("", "", MARK_OPEN + MARK_CLOSE + TAG_OPEN + TAG_CLOSE + VERBATIM_OPEN + VERBATIM_CLOSE)
 _MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 # Chicago: the note number follows punctuation, so move a marker past a following mark.
@@ -131,7 +137,35 @@ class Helpers:
         return out
 
 
+class Verbatim(str):
+    """Text printed exactly as given (a volunteer's note): never read as Markdown or Jinja,
+    whatever its characters or indentation; each of its lines is a paragraph of its own."""
+
+
+def _verbatim(value: Verbatim) -> str:
+    """Each non-blank line as a placeholder paragraph; render() puts the lines back."""
+    lines = _VERBATIM_LINES.get(None)
+    if lines is None:         # printed outside a letter body: plain escaped text
+        return md_escape(" ".join(value.split()))
+    out = []
+    for line in str(value).split("\n"):
+        if line.strip():
+            lines.append(line)
+            out.append(f"{VERBATIM_OPEN}{len(lines) - 1}{VERBATIM_CLOSE}")
+    return "\n\n".join(out)
+
+
+def _restore_verbatim(blocks: list[Block], lines: list[str]) -> list[Block]:
+    def text(run):
+        if isinstance(run, Text) and VERBATIM_OPEN in run.text:
+            return dataclasses.replace(run, text=_VERBATIM.sub(lambda m: lines[int(m.group(1))], run.text))
+        return run
+    return [dataclasses.replace(b, inlines=tuple(map(text, b.inlines))) for b in blocks]
+
+
 def _finalize(value):
+    if isinstance(value, Verbatim):
+        return _verbatim(value)
     if isinstance(value, (Markup, SnippetView)):
         return str(value)
     if value is None:
@@ -220,6 +254,8 @@ class BodyRenderer:
         ctx = dict(context, cite=helpers.cite, snippet=helpers.snippet, snippets=helpers.snippets)
         if "asks" in ctx:
             ctx["asks"] = [helpers.ask(a) for a in ctx["asks"]]
+        verbatim: list[str] = []
+        token = _VERBATIM_LINES.set(verbatim)
         try:
             text = render_bounded(self.template, ctx, str(self.path))
         except jinja2.UndefinedError as exc:
@@ -249,8 +285,12 @@ class BodyRenderer:
                 OverflowError, jinja2.TemplateRuntimeError) as exc:
             raise TemplateError(f"template error: {exc}", file=str(self.path),
                                 line=_template_line(exc, self.template.filename)) from None
+        finally:
+            _VERBATIM_LINES.reset(token)
         text = _MARKER_BEFORE_PUNCT.sub(r"\2\1", _SPACE_BEFORE_MARKER.sub("", text))
         blocks, order = self._blocks(text)
+        if verbatim:
+            blocks = _restore_verbatim(blocks, verbatim)
         # Notes are numbered by where their markers stand in the text, not by call order.
         return RenderedBody(tuple(blocks), [collector.clusters[i] for i in order],
                             [collector.snippet_ids[i] for i in order])

@@ -216,6 +216,48 @@ def parse_district(text: str, state: str | None) -> int | None:
     return 0 if number in ("al", "atlarge") else int(number)
 
 
+# --------------------------------------------------------------------------- volunteers' text
+
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")   # tab and newline stay
+_EMBED, _ISOLATE = set("\u202a\u202b\u202d\u202e"), set("\u2066\u2067\u2068")
+_POP_EMBED, _POP_ISOLATE = "\u202c", "\u2069"
+
+
+def balanced_bidi(line: str) -> str:
+    """`line` without the bidirectional controls that open and never close (an unterminated
+    right-to-left override would reverse whatever follows it: the member's name, the manifest's
+    next column) or close what never opened; balanced pairs stay, Hebrew and Arabic need them."""
+    drop: set[int] = set()
+    stack: list[tuple[int, bool]] = []          # (index, is_isolate)
+    for i, ch in enumerate(line):
+        if ch in _EMBED or ch in _ISOLATE:
+            stack.append((i, ch in _ISOLATE))
+        elif ch == _POP_EMBED:
+            if stack and not stack[-1][1]:
+                stack.pop()
+            else:
+                drop.add(i)
+        elif ch == _POP_ISOLATE:
+            if any(isolate for _, isolate in stack):
+                while not stack[-1][1]:         # embeddings inside the isolate, never closed
+                    drop.add(stack.pop()[0])
+                stack.pop()
+            else:
+                drop.add(i)
+    drop.update(i for i, _ in stack)
+    return "".join(ch for i, ch in enumerate(line) if i not in drop) if drop else line
+
+
+def clean_text(text: str) -> str:
+    """A volunteer's cell as it will be printed: line breaks of every kind as '\n', control
+    characters (ESC, BEL, ...) removed, bidirectional controls balanced line by line."""
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text):
+        text = "\n".join(map(balanced_bidi, text.split("\n")))
+    return text
+
+
 def _one_line(text: str | None) -> str:
     """A cell typed on several lines ('12 Main St\nApt 4') as one address line."""
     return ", ".join(" ".join(part.split()) for part in (text or "").splitlines() if part.strip())
@@ -229,10 +271,14 @@ class _Row:
         self.problems: list[str] = []
 
     def raw(self, field: str) -> str:
+        return self.text(field).strip()
+
+    def text(self, field: str) -> str:
+        """The cell cleaned (clean_text) but as typed otherwise: a note keeps its indentation."""
         i = self.columns.get(field)
         if i == -1:   # name from first + last
             return " ".join(p for p in (self.raw("first_name"), self.raw("last_name")) if p)
-        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+        return clean_text(self.cells[i]) if i is not None and i < len(self.cells) else ""
 
     def where(self, field: str) -> str:
         i = self.columns.get(field)
@@ -273,12 +319,11 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
     state = r.get("state", parse_state, required=True)
     zip_ = r.get("zip", parse_zip, required=True)
     district = r.get("district", lambda t: parse_district(t, state))
-    note = r.get("note")
+    note = r.text("note") if r.raw("note") else None
     if r.problems:
         return None, "; ".join(r.problems)
     return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
-                       district=district, email=r.get("email"),
-                       note=note.replace("\r\n", "\n").replace("\r", "\n") if note else None), None
+                       district=district, email=r.get("email"), note=note), None
 
 
 OPEN_QUOTE = 'is a quotation mark (") left open in this row? Everything after it reads as one cell'
