@@ -451,6 +451,9 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     load_args = (root, letter, out_dir, formats, force, spec.date)
     records: list[Record] = []
     reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
+    # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
+    # manifest, with the date the next run keeps.
+    write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
     try:
         _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records)
     except BaseException as exc:
