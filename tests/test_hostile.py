@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import getpass
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -562,10 +563,10 @@ def test_hostile_letterhead_through_the_cli(campaign, tmp_path, case):
     from test_letterhead import HOSTILE as CASES, mutate
     changes, reason = CASES[case]
     if case == "not-a-zip":
-        evil = tmp_path / "evil.docx"
+        evil = campaign / "evil.docx"
         evil.write_bytes(b"%PDF-1.4 not a zip")
     else:
-        evil = mutate(tmp_path, changes)
+        evil = mutate(campaign, changes)         # in the campaign: one outside is refused as such
     spec = campaign / "letters" / f"{LETTER}.yaml"
     spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
                                              f"letterhead: {evil}"))
@@ -581,6 +582,7 @@ def test_hostile_letterhead_through_the_cli(campaign, tmp_path, case):
 def test_normal_letterhead_is_accepted_and_leaks_nothing(campaign, tmp_path, shared):
     example = REPO / "letterheads" / "cecc-example.docx"
     assert example.is_file(), "the example letterhead is part of the repository"
+    example = Path(shutil.copy(example, campaign / example.name))   # a letterhead outside is refused
     spec = campaign / "letters" / f"{LETTER}.yaml"
     spec.write_text(spec.read_text().replace('letterhead: ["Congressional-Executive Commission on China"]',
                                              f"letterhead: {example}"))

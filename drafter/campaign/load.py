@@ -265,7 +265,7 @@ def letterhead_file(root: Path, value: str) -> Path:
 
 def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
     """An error in the file a spec setting names, reported at the setting, naming that file."""
-    return doc.error((key,), f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint)
+    return doc.error((key,), f"{exc.message} (in {exc.file})" if exc.file else exc.message, exc.hint)
 
 
 def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:

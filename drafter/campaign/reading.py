@@ -27,7 +27,7 @@ def outside(path: str | Path, root: str | Path) -> str | None:
 def check_inside(path: str | Path, root: str | Path, error: type[DrafterError] = DataError) -> None:
     real = outside(path, root)
     if real is not None:
-        raise error(f"links to {real}, outside the campaign folder; not read", file=str(path),
+        raise error(f"resolves to {real}, outside the campaign folder; not read", file=str(path),
                     hint="copy the file into the campaign folder instead of linking to it")
 
 
@@ -72,7 +72,7 @@ def refusal(path: str | Path, inside: str | Path | None = None) -> str | None:
     """Why read_file would refuse `path` (links out of `inside`, not a regular file), without
     opening it; None when it would not, or when nothing is there (the caller says 'not found')."""
     if inside is not None and outside(path, inside) is not None:
-        return f"{path} links to {outside(path, inside)}, outside the campaign folder"
+        return f"{path} resolves to {outside(path, inside)}, outside the campaign folder"
     try:
         mode = os.stat(path).st_mode
     except OSError:

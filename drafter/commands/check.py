@@ -182,7 +182,7 @@ def _templates(campaign: Campaign) -> tuple[list[Finding], list[EvidenceCall], s
         real = outside(folder, campaign.root)
         if real:
             findings.append(Finding("error", str(folder), None, None,
-                                    f"links to {real}, outside the campaign folder; templates in it are not read"))
+                                    f"resolves to {real}, outside the campaign folder; templates in it are not read"))
     for path in template_files(campaign):
         try:
             source = read_template(path, campaign.root)
