@@ -234,7 +234,8 @@ def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_p
         assert proc.returncode == 130 and "interrupted" in err
         assert not list(out.glob(".drafter-*"))
         status = [r["status"] for r in manifest(out)]     # the interrupted run's manifest
-        assert len(status) == 600 and "pending" in status and 0 < status.count("written") <= len(done)
+        # never claims a file that is not there (a worker's unfinished chunk counts as pending)
+        assert len(status) == 600 and "pending" in status and status.count("written") <= len(done)
         assert "pending" in err and "not written" in err
     if sig == signal.SIGKILL:                                  # the manifest written first
         assert len(manifest(out)) == 600 and {r["status"] for r in manifest(out)} == {"pending"}

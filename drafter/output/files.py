@@ -161,7 +161,7 @@ def check_target(path: Path) -> bool:
     land anywhere."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):    # the folder is not there (yet)
         return False
     except OSError as exc:
         raise OutputError(f"cannot look at: {exc.strerror}", file=str(path)) from None
