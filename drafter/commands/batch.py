@@ -164,10 +164,12 @@ class _Maker:
         return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force, date) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date=None) -> "_Maker":
+        """A worker's own maker (spawn); `date` is the batch's (a resumed run's may differ from today)."""
         campaign = load_campaign(root)
-        spec = dataclasses.replace(constituent_spec(campaign, letter), date=date)
-        return cls.of(campaign, spec, out_dir, formats, force)
+        spec = constituent_spec(campaign, letter)
+        return cls.of(campaign, spec if date is None else dataclasses.replace(spec, date=date), out_dir,
+                      formats, force)
 
     def letter(self, job: Job):
         c = job.constituent
