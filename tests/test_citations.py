@@ -221,14 +221,15 @@ def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared,
     from test_batch import run as run_batch, write_people
     people = write_people(tmp_path / "people.csv", [
         ["Pema Example", "12 Main Street", "Waltham", "MA", "02451", "",
-         "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"]])   # drafter's private marks dropped
+         "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"]])   # private-use marks too
     out = tmp_path / "out"
     result = run_batch(campaign, shared, out, "--format", "docx", "--format", "txt", people=people)
     assert result.exit_code == 0, result.output
     for txt in out.glob("*.txt"):
         letter = txt.read_text()
-        assert "I'm a \"volunteer\" -- my family's in Lhasa." in letter
-        assert "’" in letter and "'" not in letter.replace("I'm a \"volunteer\" -- my family's in Lhasa.", "")
+        words = "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"   # exactly as typed
+        assert words in letter
+        assert "’" in letter and "'" not in letter.replace(words, "")
 
 
 def test_pinpoints_in_legal_notes():

@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import Any
 
 
+
+class Verbatim(str):
+    """Text printed exactly as given (a volunteer's note): never read as Markdown or Jinja,
+    whatever its characters or indentation; each of its lines is a paragraph of its own."""
+
 @dataclass(frozen=True)
 class Source:
     """A citable work; `csl` is its CSL-JSON item (with `id`)."""
@@ -134,6 +139,7 @@ class LetterSpec:
     committee: str | None = None     # a letter about this committee's work: chairs addressed as such
     vars: dict = field(default_factory=dict)
     kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
+    date_today: bool = False     # `date: today`: a resumed batch keeps its first run's date
 
 
 def parse_date(value) -> dt.date | None:

@@ -46,7 +46,7 @@ def import_congress_cmd(ctx, legislators, membership, committee_ids, states):
 @click.pass_context
 def list_cmd(ctx, roles, states):
     """A table of recipient profiles: id, name, role, state, district."""
-    doc = load_yaml(root(ctx) / RECIPIENTS_FILE)
+    doc = load_yaml(root(ctx) / RECIPIENTS_FILE, inside=root(ctx))
     errors = validate(doc, "recipients")
     if errors:
         raise errors[0]

@@ -29,7 +29,7 @@ from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
-from drafter.output.files import atomic_write, ensure_dir, safe_name
+from drafter.output.files import ensure_dir, safe_name, write_all
 
 WORD_LIMITS = {"call-script": 150, "email": 200}
 POST_LIMIT = 280
@@ -490,8 +490,8 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
              legislators: str | Path | None = None, state: str | None = None,
              district: int | None = None) -> KitReport:
     """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
-    campaign folder). Everything is rendered first; an existing file stops the write before
-    anything is written, unless `force`. Limits exceeded are in `report.problems`, not cut."""
+    campaign folder). Everything is rendered first, then written all or nothing: an existing
+    file (unless `force`), a full disk or a link in the way leaves no file of the kit. Limits exceeded are in `report.problems`, not cut."""
     campaign = load_campaign(root)
     spec = load_letter(campaign, letter)
     callees = load_callees(legislators, state, district)
@@ -499,11 +499,6 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}
-    if not force:
-        for path in targets.values():
-            if path.exists():
-                atomic_write(path, b"", force=False)   # raises the standard 'already exists' error
-    for name, data in files.items():
-        atomic_write(targets[name], data, force=force)
+    write_all([(targets[name], data) for name, data in files.items()], force=force)   # all or nothing
     report.out_dir, report.paths = out, list(targets.values())
     return report
