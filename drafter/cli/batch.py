@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
-from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, run_batch
+from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, BatchInterrupted, run_batch
 from drafter.errors import OutputError
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -52,6 +52,9 @@ def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, 
         report = run_batch(root(ctx), letter, constituents, legislators, zip_districts, out_dir,
                            jobs=jobs, formats=formats or ("docx",), force=force,
                            progress=progress, on_start=start)
+    except BatchInterrupted as exc:
+        click.echo(exc.message, err=True)
+        ctx.exit(130)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -2,9 +2,12 @@
 
 Each row of the CSV is matched to its two Senators and Representative (constituents.match);
 rows that cannot be matched go to needs-review.csv. Every letter is written atomically under a
-name made from the row, the volunteer and the member, so a re-run finds what an earlier
-(possibly interrupted) run wrote: the same bytes are skipped, different bytes are a conflict
-that is never overwritten without `force`. `manifest.csv` lists every file and row.
+name made from the volunteer's own name and address (never the row number, so inserting a row
+renames nothing) and the member, so a re-run finds what an earlier (possibly interrupted) run
+wrote: the same bytes are skipped, different bytes are a conflict that is never overwritten
+without `force`. `manifest.csv` lists every file and row, and the letters' date: a run that
+resumes a folder keeps that date (`date: today` is the first run's day). An interrupted or
+failed run still writes the manifest, its unwritten letters marked `pending`.
 
 With `jobs` > 1 the letters are made by worker processes, each loading the campaign once;
 the package is deterministic, so the files are byte-identical to a one-process run.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import multiprocessing
@@ -34,16 +38,26 @@ from drafter.formats.outputs import SUFFIX, render_outputs
 from drafter.people.states import STATE_NAMES
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
-from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
+from drafter.output import files
+from drafter.output.files import AlreadyExists, atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
-MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status")
+MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
+MAX_MANIFEST = 64 * 1024 * 1024
 
 # Statuses in manifest.csv
-WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW = (
-    "written", "skipped-same", "overwritten", "conflict", "review")
+WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW, PENDING = (
+    "written", "skipped-same", "overwritten", "conflict", "review", "pending")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the batch; `message` says what was and was not written."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -100,16 +114,30 @@ class BatchReport:
 
 # --------------------------------------------------------------------------- planning
 
+def person_key(c: Constituent) -> str:
+    """Eight hex digits from the volunteer's own name and address (case and spacing ignored):
+    the same person keeps the same file names whatever rows are added or removed around them."""
+    text = "\n".join(" ".join(v.casefold().split()) for v in (c.name, c.street, c.city, c.state, c.zip))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 def letter_stem(c: Constituent, member: Recipient) -> str:
-    """'0002-pema-example-M000133': the row keeps names unique, the rest makes them findable."""
-    return f"{c.row:04d}-{safe_name(c.name).lower()[:60]}-{safe_name(member.id)}"
+    """'pema-example-3f2a9c01-M000133': the key keeps names unique, the rest makes them findable."""
+    return f"{safe_name(c.name).lower()[:60]}-{person_key(c)}-{safe_name(member.id)}"
 
 
 def plan(people: Iterable[Constituent], legislators: Legislators,
          zips: ZipDistricts | None) -> tuple[list[Job], list[ReviewItem]]:
-    """The letters to make, in CSV order (senators first), and the rows that get none."""
-    jobs, review = [], []
+    """The letters to make, in CSV order (senators first), and the rows that get none. A row
+    repeating an earlier row's name and address goes to review: its letters would have the
+    same names."""
+    jobs, review, seen = [], [], {}
     for person in people:
+        first = seen.setdefault(person_key(person), person.row)
+        if first != person.row:
+            review.append(ReviewItem(person.row, person.name, person.zip, person.state,
+                                     f"same name and address as row {first}; one letter each is sent"))
+            continue
         m = match(person, legislators, zips)
         if not m.ok:
             review.append(m.review)
@@ -135,9 +163,10 @@ class _Maker:
         return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date) -> "_Maker":
         campaign = load_campaign(root)
-        return cls.of(campaign, constituent_spec(campaign, letter), out_dir, formats, force)
+        spec = dataclasses.replace(constituent_spec(campaign, letter), date=date)
+        return cls.of(campaign, spec, out_dir, formats, force)
 
     def letter(self, job: Job):
         c = job.constituent
@@ -171,17 +200,16 @@ def signature(c: Constituent) -> tuple[str, ...]:
 
 
 def store(path: Path, data: bytes, force: bool) -> str:
-    """Write one file unless the same bytes are there; a different file is a conflict unless `force`."""
-    try:
-        old = path.read_bytes()
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise OutputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    if old is None:
-        atomic_write(path, data)
-        return WRITTEN
-    if old == data:
+    """Write one file unless the same bytes are there; a different file is a conflict unless `force`.
+    A file another run placed meanwhile is compared like one that was there before."""
+    same = files.same_content(path, data)
+    if same is None:
+        try:
+            atomic_write(path, data)
+            return WRITTEN
+        except AlreadyExists:
+            same = files.same_content(path, data)
+    if same:
         return SKIPPED
     if not force:
         return CONFLICT
@@ -193,12 +221,13 @@ def store(path: Path, data: bytes, force: bool) -> str:
 _maker: _Maker | None = None
 
 
-def _init_worker(maker: _Maker | tuple, parent: int) -> None:
+def _init_worker(maker: _Maker | tuple, parent: int, run: str) -> None:
     """A forked worker inherits the parent's maker, caches warm; a spawned one loads its own."""
     global _maker
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the pool's terminate() must end the worker
     _die_with_parent(parent)
+    files.join_run(run)                              # its temp files are the run's own
     _maker = maker if isinstance(maker, _Maker) else _Maker.load(*maker)
 
 
@@ -260,30 +289,33 @@ def _pool_context():
 
 
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None) -> list[Record]:
-    records: list[Record] = []
-
+              progress: Callable[[int], None] | None, records: list[Record]) -> None:
+    """Make the letters, adding their records to `records` as they are done (so that an
+    interrupted run can still say what it wrote)."""
     def done(per_letter):
         for recs in per_letter:
             records.extend(recs)
         if progress:
             progress(len(per_letter))
 
+    run = files.begin_run()
     if n_procs <= 1 or len(jobs) <= 1:
-        try:
-            for job in jobs:
-                done([maker.make(job)])
-        except BaseException:
-            remove_stray_temps(maker.out_dir, everything=True)   # Ctrl-C can land between a temp file and its rename
-            raise
-        return records
+        with _Stop() as stop:        # a signal is acted on between letters, never inside a write
+            try:
+                for job in jobs:
+                    stop.check()
+                    done([maker.make(job)])
+            except BaseException:
+                remove_stray_temps(maker.out_dir, own=True)
+                raise
+        return
     context = _pool_context()
     # Chunks big enough to keep pickling cheap, small enough to balance the load.
     size = max(1, min(32, len(jobs) // (n_procs * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     init = maker if context.get_start_method() == "fork" else load_args
     with _Stop() as stop:
-        pool = context.Pool(n_procs, _init_worker, (init, os.getpid()))
+        pool = context.Pool(n_procs, _init_worker, (init, os.getpid(), run))
         try:
             results = pool.imap(_make_chunk, chunks)
             for _ in chunks:
@@ -297,11 +329,11 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             pool.close()
         except BaseException:
             pool.terminate()           # workers killed; the temporary files they leave go next
-            remove_stray_temps(maker.out_dir, everything=True)
+            pool.join()
+            remove_stray_temps(maker.out_dir, own=True)
             raise
         finally:
             pool.join()
-    return records
 
 
 # --------------------------------------------------------------------------- the batch
@@ -329,19 +361,54 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_manifest(path: Path, records: list[Record]) -> Path:
+def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
     out.writerow(MANIFEST_COLUMNS)
-    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status)
+    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
 
 
+def manifest_date(path: Path) -> dt.date | None:
+    """The letters' date an earlier run in this folder recorded in its manifest, if any."""
+    try:
+        if not files.check_target(path) or path.stat().st_size > MAX_MANIFEST:
+            return None
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                return dt.date.fromisoformat(row.get("date") or "")
+    except (OSError, ValueError, csv.Error, OutputError):
+        return None      # no usable date: the letters take the spec's
+    return None
+
+
 def _load(kind, value):
     return value if isinstance(value, kind) or value is None else kind.load(value)
+
+
+def _refuse_special_targets(out_dir: Path, jobs: list[Job], formats: tuple[str, ...]) -> None:
+    """A link, FIFO or device named like one of the letters stops the batch before it starts."""
+    for job in jobs:
+        for fmt in formats:
+            files.check_target(out_dir / (job.stem + SUFFIX[fmt]))
+
+
+def _pending(jobs: list[Job], formats: tuple[str, ...], records: list[Record]) -> list[Record]:
+    done = {r.file for r in records}
+    return [Record(j.constituent.row, j.constituent.name, j.member.id, j.stem + SUFFIX[f], "", PENDING)
+            for j in jobs for f in formats if j.stem + SUFFIX[f] not in done]
+
+
+def _what_was_written(records: list[Record], pending: list[Record], manifest: Path | None) -> str:
+    wrote = sum(r.status in (WRITTEN, OVERWRITTEN) for r in records)
+    text = (f"{wrote} file(s) written and {sum(r.status == SKIPPED for r in records)} already there "
+            f"before this; {len(pending)} not written")
+    if manifest is None:
+        return text + "; manifest.csv could not be written either"
+    return text + f", marked 'pending' in {manifest}; the same command finishes them"
 
 
 def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
@@ -354,6 +421,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
 
     `progress(n)` is called as letters are done; `on_start(total)` once the letters are planned.
     Existing files with other content are left alone and reported as conflicts unless `force`.
+    Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -361,6 +429,8 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     campaign = load_campaign(root)
     spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
+    if spec.date_today:
+        spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
     maker = _Maker.of(campaign, spec, out_dir, formats, force)
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
@@ -370,13 +440,31 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     if todo:
         maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
     ensure_dir(out_dir)
+    _refuse_special_targets(out_dir, todo, formats)
+    files.check_target(out_dir / MANIFEST)
+    files.check_target(out_dir / REVIEW)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
-    load_args = (root, letter, out_dir, formats, force)
-    records = _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress)
-    records += [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
-    manifest = write_manifest(out_dir / MANIFEST, records)
+    load_args = (root, letter, out_dir, formats, force, spec.date)
+    records: list[Record] = []
+    reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
+    try:
+        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records)
+    except BaseException as exc:
+        pending = _pending(todo, formats, records)
+        try:
+            manifest = write_manifest(out_dir / MANIFEST, records + reviewed + pending, spec.date)
+            write_review(out_dir / REVIEW, review)
+        except DrafterError:
+            manifest = None
+        said = _what_was_written(records, pending, manifest)
+        if isinstance(exc, KeyboardInterrupt):
+            raise BatchInterrupted(f"interrupted: {said}") from None
+        if isinstance(exc, DrafterError):
+            exc.hint = said
+        raise
+    manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
     review_path = write_review(out_dir / REVIEW, review)
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,

@@ -13,7 +13,7 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log
 from drafter.log.letters import entry
-from drafter.output.files import already_exists, ensure_dir, output_name, remove_stray_temps, target_path, write_all
+from drafter.output.files import already_exists, check_target, ensure_dir, output_name, remove_stray_temps, target_path, write_all
 
 
 @dataclass
@@ -61,10 +61,9 @@ def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaig
         seen.add(name)
         names.append(name)
     paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
-    for per_letter in paths:
-        for path in per_letter.values():
-            if path.exists() and not force:
-                raise already_exists(path)
+    present = [path for per_letter in paths for path in per_letter.values() if check_target(path)]
+    if present and not force:
+        raise already_exists(present[0])
     outputs = render_outputs(letters, formats, clean, letterhead, wrap)
     ensure_dir(out_dir)   # only now: a failed conversion leaves no folder behind either
     remove_stray_temps(out_dir)   # what a killed run left behind

@@ -29,7 +29,7 @@ from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.render import BodyRenderer, trusted_markdown
 from drafter.people.select import select_recipients
-from drafter.output.files import atomic_write, ensure_dir, safe_name
+from drafter.output.files import ensure_dir, safe_name, write_all
 from drafter.log import open_log
 from drafter.log.letters import entry
 
@@ -560,8 +560,8 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
              legislators: str | Path | None = None, state: str | None = None,
              district: int | None = None, log: str | Path | bool | None = None) -> KitReport:
     """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
-    campaign folder). Everything is rendered first; an existing file stops the write before
-    anything is written, unless `force`. Limits exceeded are in `report.problems`, not cut.
+    campaign folder). Everything is rendered first, then written all or nothing: an existing
+    file (unless `force`), a full disk or a link in the way leaves no file of the kit. Limits exceeded are in `report.problems`, not cut.
     Call scripts and the fact sheet are recorded in the campaign log (`log` as for draft)."""
     campaign_log = open_log(root, log or None) if log is not False else None
     try:
@@ -579,12 +579,7 @@ def _make_kit(root, letter, out_dir, force, legislators, state, district, campai
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}
-    if not force:
-        for path in targets.values():
-            if path.exists():
-                atomic_write(path, b"", force=False)   # raises the standard 'already exists' error
-    for name, data in files.items():
-        atomic_write(targets[name], data, force=force)
+    write_all([(targets[name], data) for name, data in files.items()], force=force)   # all or nothing
     if campaign_log is not None:
         campaign_log.record([entry("kit", spec.name, f"kit-{kind}", people, [(targets[name], files[name])],
                                    (name.rsplit(".", 1)[1],)) for kind, people, name in report.logged])
