@@ -38,7 +38,10 @@ from drafter.formats.outputs import SUFFIX, render_outputs
 from drafter.people.states import STATE_NAMES
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
+from drafter.log import CampaignLog, open_log
+from drafter.log.letters import entry
 from drafter.output import files
+from drafter.output.sheets import cell
 from drafter.output.files import AlreadyExists, atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
@@ -288,13 +291,51 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+class _Logger:
+    """Records placed letters in the campaign log, a chunk per transaction, only once their files
+    are in place: the log never lists a letter that is not on disk. A letter already there with
+    the same content (skipped) is recorded too, so a rerun logs what a killed run placed but had
+    not logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
+
+    CHUNK = 32
+
+    def __init__(self, log: CampaignLog | None, spec, jobs: list[Job], out_dir: Path, formats: tuple[str, ...]):
+        self.log, self.spec, self.out_dir, self.formats = log, spec, out_dir, formats
+        self.jobs = {(j.constituent.row, j.member.id): j for j in jobs}
+        self.waiting: list[list[Record]] = []
+
+    def add(self, per_letter: list[list[Record]], flush: bool = False) -> None:
+        if self.log is None:
+            return
+        self.waiting += [recs for recs in per_letter
+                         if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
+        if flush or len(self.waiting) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.waiting or self.log is None:
+            return
+        entries = []
+        for recs in self.waiting:
+            job = self.jobs[(recs[0].row, recs[0].member)]
+            c = job.constituent
+            person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
+                      "district": "" if c.district is None else c.district, "message": c.note or "",
+                      "email": c.email or ""}
+            entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
+                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
+        self.log.record(entries)
+        self.waiting.clear()
+
+
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record]) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], logger: _Logger) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
-    interrupted run can still say what it wrote)."""
-    def done(per_letter):
+    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time."""
+    def done(per_letter, flush=False):
         for recs in per_letter:
             records.extend(recs)
+        logger.add(per_letter, flush)
         if progress:
             progress(len(per_letter))
 
@@ -308,6 +349,8 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             except BaseException:
                 remove_stray_temps(maker.out_dir, own=True)
                 raise
+            finally:
+                logger.flush()     # what was placed before an interruption is logged too
         return
     context = _pool_context()
     # Chunks big enough to keep pickling cheap, small enough to balance the load.
@@ -322,7 +365,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
                 while True:
                     stop.check()
                     try:
-                        done(results.next(timeout=0.1))
+                        done(results.next(timeout=0.1), flush=True)   # a chunk, one transaction
                         break
                     except multiprocessing.TimeoutError:
                         continue
@@ -356,17 +399,12 @@ def check_formats(formats) -> tuple[str, ...]:
     return formats
 
 
-def _cell(text: str) -> str:
-    """A volunteer's name as text a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
     out.writerow(MANIFEST_COLUMNS)
-    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
+    out.writerows((r.row, cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
@@ -415,17 +453,31 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
               legislators: str | Path | Legislators, zip_districts: str | Path | ZipDistricts | None = None,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
-              on_start: Callable[[int], None] | None = None) -> BatchReport:
+              on_start: Callable[[int], None] | None = None,
+              log: str | Path | bool | None = None) -> BatchReport:
     """Write one letter per matched volunteer and member in `out_dir` (default: drafts/LETTER in
     the campaign folder), plus manifest.csv and needs-review.csv.
 
     `progress(n)` is called as letters are done; `on_start(total)` once the letters are planned.
     Existing files with other content are left alone and reported as conflicts unless `force`.
     Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
+    Each letter placed is recorded in the campaign log (`log` as for draft), which is opened
+    first: a log that cannot be used stops the batch before any letter is written.
     """
     started = time.perf_counter()
     root = Path(root)
     formats = check_formats(formats)
+    campaign_log = open_log(root, log or None) if log is not False else None
+    try:
+        return _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs,
+                          formats, force, progress, on_start, campaign_log)
+    finally:
+        if campaign_log is not None:
+            campaign_log.close()
+
+
+def _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force,
+               progress, on_start, campaign_log) -> BatchReport:
     campaign = load_campaign(root)
     spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
@@ -450,7 +502,8 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     records: list[Record] = []
     reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
     try:
-        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records)
+        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
+                  _Logger(campaign_log, spec, todo, out_dir, formats))
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:

@@ -18,9 +18,10 @@ def office(r: Recipient | None, rid: str = "") -> str:
 
 
 def entry(command: str, letter: str, template: str, recipients: list[Recipient | str],
-          files: list[tuple[Path, bytes]], formats: tuple[str, ...], person: dict | None = None,
+          files: list[tuple[Path, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
           signers: tuple[str, ...] = ()) -> LogEntry:
-    """One letter: `files` are its placed files, the first one's content being the letter's sha256.
+    """One letter: `files` are its placed files with their bytes (or their sha256, when known),
+    the first one's being the letter's sha256.
     `person` is a constituent's fields (name, street, city, state, zip, district, message, email);
     without it the letter's signers are named. A recipient known only by its id is logged so."""
     fields = {k: "" if v is None else str(v) for k, v in (person or {}).items()}
@@ -30,5 +31,5 @@ def entry(command: str, letter: str, template: str, recipients: list[Recipient |
                     recipient_ids=tuple(r if isinstance(r, str) else r.id for r in recipients),
                     office=SEP.join(office(None, r) if isinstance(r, str) else office(r) for r in recipients),
                     formats=tuple(formats), paths=tuple(str(Path(p).absolute()) for p, _ in files),
-                    sha256=hashlib.sha256(files[0][1]).hexdigest(),
+                    sha256=files[0][1] if isinstance(files[0][1], str) else hashlib.sha256(files[0][1]).hexdigest(),
                     kind="signer" if person is None else "constituent", **fields)
