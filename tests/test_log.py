@@ -48,8 +48,14 @@ def test_same_content_adds_nothing_new_content_adds_a_version(tmp_path):
     assert (tmp_path / LOG_FILE).is_file()
 
 
+def create_log(folder: Path) -> None:
+    """A new, empty log (open_log alone creates the file only when the log is first used)."""
+    with open_log(folder) as log:
+        log.list_letters()
+
+
 def test_schema_is_versioned(tmp_path):
-    open_log(tmp_path).close()
+    create_log(tmp_path)
     db = sqlite3.connect(tmp_path / LOG_FILE)
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(LATEST,)]
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -90,7 +96,7 @@ def test_draft_records_its_letters_and_list_stats_mark_answer(campaign, tmp_path
 
 
 def test_mark_unknown_id_and_bad_date_are_clean_errors(campaign):
-    open_log(campaign).close()
+    create_log(campaign)
     result = cli(campaign, "log", "mark", "7", "--sent")
     assert result.exit_code == 1 and "no letter with id 7" in result.output and "Traceback" not in result.output
     assert cli(campaign, "log", "mark", "7", "--sent", "--on", "March 2").exit_code == 2
@@ -217,6 +223,12 @@ def _draft(campaign, out, *extra):
     return cli(campaign, "draft", "erc-entity-list", "-o", str(out), *extra)
 
 
+def test_a_failed_run_leaves_no_new_log(campaign, tmp_path):
+    (campaign / "letters/erc-entity-list.yaml").write_text("template: nowhere\n")
+    assert _draft(campaign, tmp_path / "out").exit_code == 1
+    assert not list(campaign.glob(LOG_FILE + "*"))
+
+
 def test_damaged_log_stops_draft_before_writing(campaign, tmp_path):
     (campaign / LOG_FILE).write_bytes(b"this is not a database" * 100)
     result = _draft(campaign, tmp_path / "out")
@@ -226,7 +238,7 @@ def test_damaged_log_stops_draft_before_writing(campaign, tmp_path):
 
 
 def test_newer_schema_stops_draft_before_writing(campaign, tmp_path):
-    open_log(campaign).close()
+    create_log(campaign)
     db = sqlite3.connect(campaign / LOG_FILE)
     db.execute("UPDATE schema_version SET version = 99")
     db.commit()
@@ -237,7 +249,7 @@ def test_newer_schema_stops_draft_before_writing(campaign, tmp_path):
 
 
 def test_locked_log_stops_draft_before_writing(campaign, tmp_path, monkeypatch):
-    open_log(campaign).close()
+    create_log(campaign)
     holder = sqlite3.connect(campaign / LOG_FILE, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     monkeypatch.setenv("DRAFTER_LOG_TIMEOUT", "0.3")

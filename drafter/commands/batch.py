@@ -42,13 +42,14 @@ from drafter.log import CampaignLog, open_log
 from drafter.log.letters import entry
 from drafter.output import files
 from drafter.output.sheets import cell
-from drafter.output.files import AlreadyExists, atomic_write, ensure_dir, remove_stray_temps, safe_name
+from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
 MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
 MAX_MANIFEST = 64 * 1024 * 1024
+CHUNK = 32      # letters placed with one disk sync and logged in one transaction
 
 # Statuses in manifest.csv
 WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW, PENDING = (
@@ -181,14 +182,28 @@ class _Maker:
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
-    def make(self, job: Job) -> list[Record]:
-        records = []
-        for fmt, data in self.render(job).items():
-            name = job.stem + SUFFIX[fmt]
-            status = store(self.out_dir / name, data, self.force)
-            records.append(Record(job.constituent.row, job.constituent.name, job.member.id, name,
-                                  hashlib.sha256(data).hexdigest(), status))
-        return records
+    def make(self, jobs: list[Job]) -> list[list[Record]]:
+        """A chunk of letters, placed together with one disk sync (files.place_many): the same
+        bytes already there are skipped, other bytes are a conflict unless `force`."""
+        made = [(job, [(self.out_dir / (job.stem + SUFFIX[fmt]), data) for fmt, data in self.render(job).items()])
+                for job in jobs]
+        status: dict[Path, str] = {}
+        writes = []
+        for _job, outs in made:
+            for path, data in outs:
+                same = files.same_content(path, data)
+                if same is None or (not same and self.force):
+                    writes.append((path, data, same is not None))
+                else:
+                    status[path] = SKIPPED if same else CONFLICT
+        for (path, data, force), placed in zip(writes, files.place_many(writes) if writes else ()):
+            if placed:
+                status[path] = OVERWRITTEN if force else WRITTEN
+            else:       # another run placed it meanwhile: compared like one that was there before
+                status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
+        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
+                        hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
+                for job, outs in made]
 
 
 def constituent_context(c: Constituent) -> dict:
@@ -200,24 +215,6 @@ def constituent_context(c: Constituent) -> dict:
 
 def signature(c: Constituent) -> tuple[str, ...]:
     return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
-
-
-def store(path: Path, data: bytes, force: bool) -> str:
-    """Write one file unless the same bytes are there; a different file is a conflict unless `force`.
-    A file another run placed meanwhile is compared like one that was there before."""
-    same = files.same_content(path, data)
-    if same is None:
-        try:
-            atomic_write(path, data)
-            return WRITTEN
-        except AlreadyExists:
-            same = files.same_content(path, data)
-    if same:
-        return SKIPPED
-    if not force:
-        return CONFLICT
-    atomic_write(path, data, force=True)
-    return OVERWRITTEN
 
 
 # Per-process state of the worker pool.
@@ -255,7 +252,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _make_chunk(jobs: list[Job]) -> list[list[Record]]:
-    return [_maker.make(job) for job in jobs]
+    return _maker.make(jobs)
 
 
 class _Stop:
@@ -292,31 +289,22 @@ def _pool_context():
 
 
 class _Logger:
-    """Records placed letters in the campaign log, a chunk per transaction, only once their files
-    are in place: the log never lists a letter that is not on disk. A letter already there with
-    the same content (skipped) is recorded too, so a rerun logs what a killed run placed but had
-    not logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
-
-    CHUNK = 32
+    """Records placed letters in the campaign log, a chunk per transaction, once their files are
+    in place: the log never lists a letter that is not on disk. A letter already there with the
+    same content (skipped) is recorded too, so a rerun logs what a killed run placed but had not
+    logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
 
     def __init__(self, log: CampaignLog | None, spec, jobs: list[Job], out_dir: Path, formats: tuple[str, ...]):
         self.log, self.spec, self.out_dir, self.formats = log, spec, out_dir, formats
         self.jobs = {(j.constituent.row, j.member.id): j for j in jobs}
-        self.waiting: list[list[Record]] = []
 
-    def add(self, per_letter: list[list[Record]], flush: bool = False) -> None:
-        if self.log is None:
-            return
-        self.waiting += [recs for recs in per_letter
-                         if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
-        if flush or len(self.waiting) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.waiting or self.log is None:
+    def add(self, per_letter: list[list[Record]]) -> None:
+        placed = [recs for recs in per_letter
+                  if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
+        if self.log is None or not placed:
             return
         entries = []
-        for recs in self.waiting:
+        for recs in placed:
             job = self.jobs[(recs[0].row, recs[0].member)]
             c = job.constituent
             person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
@@ -325,36 +313,33 @@ class _Logger:
             entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
                                  [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
         self.log.record(entries)
-        self.waiting.clear()
 
 
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
               progress: Callable[[int], None] | None, records: list[Record], logger: _Logger) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
     interrupted run can still say what it wrote) and to the campaign log, a chunk at a time."""
-    def done(per_letter, flush=False):
+    def done(per_letter):      # one chunk: placed with one sync, logged in one transaction
         for recs in per_letter:
             records.extend(recs)
-        logger.add(per_letter, flush)
+        logger.add(per_letter)
         if progress:
             progress(len(per_letter))
 
     run = files.begin_run()
     if n_procs <= 1 or len(jobs) <= 1:
-        with _Stop() as stop:        # a signal is acted on between letters, never inside a write
+        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
             try:
-                for job in jobs:
+                for i in range(0, len(jobs), CHUNK):
                     stop.check()
-                    done([maker.make(job)])
+                    done(maker.make(jobs[i:i + CHUNK]))
             except BaseException:
                 remove_stray_temps(maker.out_dir, own=True)
                 raise
-            finally:
-                logger.flush()     # what was placed before an interruption is logged too
         return
     context = _pool_context()
-    # Chunks big enough to keep pickling cheap, small enough to balance the load.
-    size = max(1, min(32, len(jobs) // (n_procs * 8)))
+    # Chunks big enough to keep pickling and syncing cheap, small enough to balance the load.
+    size = max(1, min(CHUNK, len(jobs) // (n_procs * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     init = maker if context.get_start_method() == "fork" else load_args
     with _Stop() as stop:
@@ -365,7 +350,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
                 while True:
                     stop.check()
                     try:
-                        done(results.next(timeout=0.1), flush=True)   # a chunk, one transaction
+                        done(results.next(timeout=0.1))
                         break
                     except multiprocessing.TimeoutError:
                         continue
