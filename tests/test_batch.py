@@ -389,26 +389,29 @@ def test_special_files_named_like_a_letter_are_refused(campaign, shared, tmp_pat
 
 def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, monkeypatch):
     import errno
+    from drafter.commands import batch as batch_module
     from drafter.output import files
     real_stage, calls = files._stage, []
 
-    def stage(path, data):
+    def stage(path, data, sync=True):
         calls.append(path) if path.suffix == ".docx" else None
         if len(calls) == 6 and path.suffix == ".docx":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_stage(path, data)
+        return real_stage(path, data, sync)
 
     monkeypatch.setattr(files, "_stage", stage)
+    monkeypatch.setattr(batch_module, "CHUNK", 4)     # letters are placed a chunk at a time
     out = tmp_path / "out"
     result = run(campaign, shared, out)
     assert result.exit_code == 1
     assert "the disk is full" in result.output and "nothing was written" not in result.output
-    assert "5 file(s) written" in result.output and "8 not written" in result.output
+    assert "4 file(s) written" in result.output and "9 not written" in result.output
     status = [r["status"] for r in manifest(out)]
-    assert status.count("written") == 5 and status.count("pending") == 8
+    assert status.count("written") == 4 and status.count("pending") == 9
+    assert not list(out.glob(".drafter-*"))                              # the failed chunk's temp files
     monkeypatch.setattr(files, "_stage", real_stage)
     assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
-    assert [r["status"] for r in manifest(out)].count("skipped-same") == 5
+    assert [r["status"] for r in manifest(out)].count("skipped-same") == 4
 
 
 # ---- the volunteer's own words ---------------------------------------------------------------------

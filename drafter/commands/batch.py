@@ -37,14 +37,18 @@ from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, render_outputs
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
+from drafter.log import CampaignLog, open_log
+from drafter.log.letters import entry
 from drafter.output import files
-from drafter.output.files import AlreadyExists, atomic_write, ensure_dir, remove_stray_temps, safe_name
+from drafter.output.sheets import cell
+from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
 MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
 MAX_MANIFEST = 64 * 1024 * 1024
+CHUNK = 32      # letters placed with one disk sync and logged in one transaction
 
 # Statuses in manifest.csv
 WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW, PENDING = (
@@ -179,36 +183,32 @@ class _Maker:
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
-    def make(self, job: Job) -> list[Record]:
-        records = []
-        for fmt, data in self.render(job).items():
-            name = job.stem + SUFFIX[fmt]
-            status = store(self.out_dir / name, data, self.force)
-            records.append(Record(job.constituent.row, job.constituent.name, job.member.id, name,
-                                  hashlib.sha256(data).hexdigest(), status))
-        return records
+    def make(self, jobs: list[Job]) -> list[list[Record]]:
+        """A chunk of letters, placed together with one disk sync (files.place_many): the same
+        bytes already there are skipped, other bytes are a conflict unless `force`."""
+        made = [(job, [(self.out_dir / (job.stem + SUFFIX[fmt]), data) for fmt, data in self.render(job).items()])
+                for job in jobs]
+        status: dict[Path, str] = {}
+        writes = []
+        for _job, outs in made:
+            for path, data in outs:
+                same = files.same_content(path, data)
+                if same is None or (not same and self.force):
+                    writes.append((path, data, same is not None))
+                else:
+                    status[path] = SKIPPED if same else CONFLICT
+        for (path, data, force), placed in zip(writes, files.place_many(writes) if writes else ()):
+            if placed:
+                status[path] = OVERWRITTEN if force else WRITTEN
+            else:       # another run placed it meanwhile: compared like one that was there before
+                status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
+        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
+                        hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
+                for job, outs in made]
 
 
 def signature(c: Constituent) -> tuple[str, ...]:
     return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
-
-
-def store(path: Path, data: bytes, force: bool) -> str:
-    """Write one file unless the same bytes are there; a different file is a conflict unless `force`.
-    A file another run placed meanwhile is compared like one that was there before."""
-    same = files.same_content(path, data)
-    if same is None:
-        try:
-            atomic_write(path, data)
-            return WRITTEN
-        except AlreadyExists:
-            same = files.same_content(path, data)
-    if same:
-        return SKIPPED
-    if not force:
-        return CONFLICT
-    atomic_write(path, data, force=True)
-    return OVERWRITTEN
 
 
 # Per-process state of the worker pool.
@@ -246,7 +246,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _make_chunk(jobs: list[Job]) -> list[list[Record]]:
-    return [_maker.make(job) for job in jobs]
+    return _maker.make(jobs)
 
 
 class _Stop:
@@ -282,30 +282,58 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+class _Logger:
+    """Records placed letters in the campaign log, a chunk per transaction, once their files are
+    in place: the log never lists a letter that is not on disk. A letter already there with the
+    same content (skipped) is recorded too, so a rerun logs what a killed run placed but had not
+    logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
+
+    def __init__(self, log: CampaignLog | None, spec, jobs: list[Job], out_dir: Path, formats: tuple[str, ...]):
+        self.log, self.spec, self.out_dir, self.formats = log, spec, out_dir, formats
+        self.jobs = {(j.constituent.row, j.member.id): j for j in jobs}
+
+    def add(self, per_letter: list[list[Record]]) -> None:
+        placed = [recs for recs in per_letter
+                  if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
+        if self.log is None or not placed:
+            return
+        entries = []
+        for recs in placed:
+            job = self.jobs[(recs[0].row, recs[0].member)]
+            c = job.constituent
+            person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
+                      "district": "" if c.district is None else c.district, "message": c.note or "",
+                      "email": c.email or ""}
+            entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
+                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
+        self.log.record(entries)
+
+
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record]) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], logger: _Logger) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
-    interrupted run can still say what it wrote)."""
-    def done(per_letter):
+    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time."""
+    def done(per_letter):      # one chunk: placed with one sync, logged in one transaction
         for recs in per_letter:
             records.extend(recs)
+        logger.add(per_letter)
         if progress:
             progress(len(per_letter))
 
     run = files.begin_run()
     if n_procs <= 1 or len(jobs) <= 1:
-        with _Stop() as stop:        # a signal is acted on between letters, never inside a write
+        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
             try:
-                for job in jobs:
+                for i in range(0, len(jobs), CHUNK):
                     stop.check()
-                    done([maker.make(job)])
+                    done(maker.make(jobs[i:i + CHUNK]))
             except BaseException:
                 remove_stray_temps(maker.out_dir, own=True)
                 raise
         return
     context = _pool_context()
-    # Chunks big enough to keep pickling cheap, small enough to balance the load.
-    size = max(1, min(32, len(jobs) // (n_procs * 8)))
+    # Chunks big enough to keep pickling and syncing cheap, small enough to balance the load.
+    size = max(1, min(CHUNK, len(jobs) // (n_procs * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     init = maker if context.get_start_method() == "fork" else load_args
     with _Stop() as stop:
@@ -350,17 +378,12 @@ def check_formats(formats) -> tuple[str, ...]:
     return formats
 
 
-def _cell(text: str) -> str:
-    """A volunteer's name as text a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
     out.writerow(MANIFEST_COLUMNS)
-    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
+    out.writerows((r.row, cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
@@ -409,17 +432,31 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
               legislators: str | Path | Legislators, zip_districts: str | Path | ZipDistricts | None = None,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
-              on_start: Callable[[int], None] | None = None) -> BatchReport:
+              on_start: Callable[[int], None] | None = None,
+              log: str | Path | bool | None = None) -> BatchReport:
     """Write one letter per matched volunteer and member in `out_dir` (default: drafts/LETTER in
     the campaign folder), plus manifest.csv and needs-review.csv.
 
     `progress(n)` is called as letters are done; `on_start(total)` once the letters are planned.
     Existing files with other content are left alone and reported as conflicts unless `force`.
     Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
+    Each letter placed is recorded in the campaign log (`log` as for draft), which is opened
+    first: a log that cannot be used stops the batch before any letter is written.
     """
     started = time.perf_counter()
     root = Path(root)
     formats = check_formats(formats)
+    campaign_log = open_log(root, log or None) if log is not False else None
+    try:
+        return _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs,
+                          formats, force, progress, on_start, campaign_log)
+    finally:
+        if campaign_log is not None:
+            campaign_log.close()
+
+
+def _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force,
+               progress, on_start, campaign_log) -> BatchReport:
     campaign = load_campaign(root)
     spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
@@ -447,7 +484,8 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     # manifest, with the date the next run keeps.
     write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
     try:
-        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records)
+        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
+                  _Logger(campaign_log, spec, todo, out_dir, formats))
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:

@@ -26,7 +26,6 @@ from drafter.people.samples import CONGRESS_ROLES
 from drafter.people.select import matches
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
-from drafter.compose.render import Helpers, make_environment
 from drafter.people import address
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template

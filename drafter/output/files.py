@@ -200,14 +200,16 @@ def _write_failed(path: Path, exc: OSError, hint: str = WROTE_NOTHING) -> Output
     return OutputError(f"cannot write: {reason}", file=str(path), hint=hint)
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """The data in a temporary file beside `path`, on disk (fsync), with the final permissions."""
+def _stage(path: Path, data: bytes, sync: bool = True) -> str:
+    """The data in a temporary file beside `path`, on disk (fsync, unless the caller syncs a
+    whole chunk at once), with the final permissions."""
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{run_token()}-", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
     except BaseException:
         os.unlink(tmp)
@@ -271,3 +273,75 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
     Without `force` an existing file is never replaced (checked again at the final link); a
     replaced file keeps its permissions."""
     write_all([(path, data)], force)
+
+
+def _syncfs(folder: Path) -> bool:
+    """Flush the file system holding `folder` in one call (Linux syncfs); False where there is none."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return hasattr(libc, "syncfs") and libc.syncfs(fd) == 0
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The folder's entries (the new names) on disk."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass     # some file systems cannot sync a folder; the names are then as safe as they get
+    finally:
+        os.close(fd)
+
+
+def place_many(files: list[tuple[Path, bytes, bool]]) -> list[bool]:
+    """Place a chunk of files (path, data, force) with one disk sync for them all rather than one
+    per file: every file is staged in a temporary file, the file system is synced once, then each
+    is put in place and the folders are synced. A file is either whole in place or absent, as
+    with atomic_write. Returns, per file, whether it was placed: False when a file appeared at
+    its path meanwhile (never replaced without its force). On a failure this chunk's temporary
+    files are removed and nothing more of it is placed."""
+    staged: list[str] = []
+    current = files[0][0] if files else Path(".")
+    try:
+        for path, data, _force in files:
+            current = path
+            staged.append(_stage(path, data, sync=False))
+        folders = list(dict.fromkeys(path.parent for path, _, _ in files))
+        if not all(_syncfs(folder) for folder in folders):
+            for tmp in staged:                 # no syncfs: one fsync per file after all
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        placed = []
+        for (path, _data, force), tmp in zip(files, staged):
+            current = path
+            try:
+                check_target(path)
+                _commit(tmp, path, force)
+                placed.append(True)
+            except FileExistsError:
+                os.unlink(tmp)
+                placed.append(False)
+        for folder in folders:
+            _sync_folder(folder)
+        return placed
+    except BaseException as exc:
+        for tmp in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_failed(current, exc, hint="the letters placed before it are whole; "
+                                "free space, then run the same command again") from None
+        raise
