@@ -115,6 +115,7 @@ class LetterSpec:
     output: str = "{date}-{template}-{recipient}"
     title: str | None = None
     subject: str | None = None
+    summary: str | None = None      # one paragraph for the volunteers' page (drafter serve)
     closing: str = "Sincerely,"
     stale_after_days: int = 180
     committee: str | None = None     # a letter about this committee's work: chairs addressed as such
