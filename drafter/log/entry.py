@@ -1,0 +1,96 @@
+"""What the campaign log holds about one letter (LogEntry, written by draft, batch, kit and
+serve) and what it answers (LoggedLetter: an entry with its row id, version and status)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from drafter.errors import DrafterError
+
+DRAFTED, SENT, ANSWERED = "drafted", "sent", "answered"
+STATUSES = (DRAFTED, SENT, ANSWERED)   # in order: a merge keeps the furthest one
+PERSON_FIELDS = ("name", "street", "city", "state", "zip", "district", "message", "email")
+
+
+class LogError(DrafterError):
+    """The campaign log cannot be opened, read or written (exit status 1)."""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def normal(text: str | None) -> str:
+    """A name or email as compared: NFKC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One letter as placed on disk.
+
+    `kind` says whose the personal fields are: 'signer' (draft: the signers' names joined by
+    '; ', no address) or 'constituent' (batch, serve: what the volunteer's letter holds).
+    `sha256` is the content of the first of `paths` (the letter's first format)."""
+    command: str                      # draft | batch | kit | serve
+    letter: str                       # the spec's name
+    template: str
+    recipient_ids: tuple[str, ...]
+    office: str                       # the recipients' offices as the letter names them
+    formats: tuple[str, ...]
+    paths: tuple[str, ...]
+    sha256: str
+    kind: str = "signer"
+    name: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    district: str = ""
+    message: str = ""
+    email: str = ""
+    created: str = field(default_factory=utc_now)
+
+    @property
+    def key(self) -> str:
+        """Which letter this is, whatever its content: versions of a letter share the key."""
+        person = (self.kind, normal(self.name), normal(self.street), normal(self.city), self.state,
+                  self.zip, normal(self.email))
+        return _digest(["key", self.command, self.letter, list(self.recipient_ids), list(person)])
+
+    @property
+    def uid(self) -> str:
+        """This version of the letter, the same in every log it is merged into."""
+        return _digest(["uid", self.key, self.sha256])
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoggedLetter:
+    """A row of the log: the entry, its id in this log, its version among the letter's
+    contents (1 = first), and where staff have taken it."""
+    id: int
+    version: int
+    status: str
+    status_on: str | None             # the date staff gave with --on (YYYY-MM-DD)
+    note: str | None
+    entry: LogEntry
+
+    def __getattr__(self, name):      # row.letter, row.name ... read through to the entry
+        if name == "entry":
+            raise AttributeError(name)
+        return getattr(self.entry, name)
+
+    def as_dict(self) -> dict:
+        e = self.entry
+        return {"id": self.id, "created": e.created, "command": e.command, "letter": e.letter,
+                "version": self.version, "template": e.template, "recipients": list(e.recipient_ids),
+                "office": e.office, "kind": e.kind, **{f: getattr(e, f) for f in PERSON_FIELDS},
+                "formats": list(e.formats), "paths": list(e.paths), "sha256": e.sha256,
+                "status": self.status, "status_on": self.status_on, "note": self.note}

@@ -1,0 +1,369 @@
+"""CampaignLog: record letters, answer questions about them, mark them sent or answered, export,
+merge another log in, and forget a person. Every query here serves SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Iterable
+
+from drafter.log.backend import Backend
+from drafter.log.entry import (ANSWERED, DRAFTED, PERSON_FIELDS, SENT, STATUSES, LogEntry, LoggedLetter,
+                               LogError, normal, utc_now)
+from drafter.log.schema import migrate
+from drafter.output.files import atomic_write
+from drafter.output.sheets import cell
+
+STATS_BY = ("recipient", "letter", "state", "day", "status")
+_RANK = {s: i for i, s in enumerate(STATUSES)}
+_COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
+            "kind", *PERSON_FIELDS, "name_norm", "email_norm", "formats", "paths", "sha256",
+            "status", "status_on", "note", "status_changed")
+_INSERT = f"INSERT INTO letters ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_SELECT = ("SELECT l.id, l." + ", l.".join(_COLUMNS) +
+           ", (SELECT COUNT(*) FROM letters b WHERE b.letter_key = l.letter_key AND (b.created < l.created"
+           " OR (b.created = l.created AND b.uid <= l.uid))) FROM letters l")
+_CHUNK = 500        # '?' per statement stays well under SQLite's limit
+_TABLES = ("letters", "letter_recipients", "tombstones", "meta")
+SEP = " | "          # between the offices of a joint letter in LogEntry.office
+CONSTITUENT_COLUMNS = ("Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note")
+LETTER_COLUMNS = ("id", "created", "command", "letter", "version", "template", "recipients", "office",
+                  *PERSON_FIELDS, "formats", "paths", "sha256", "status", "status_on", "note")
+
+
+def _row_of(e: LogEntry) -> tuple:
+    return (e.uid, e.key, e.created, e.command, e.letter, e.template, json.dumps(list(e.recipient_ids)),
+            e.office, e.kind, *(str(getattr(e, f) or "") for f in PERSON_FIELDS), normal(e.name),
+            normal(e.email), json.dumps(list(e.formats)), json.dumps(list(e.paths)), e.sha256,
+            DRAFTED, None, None, None)
+
+
+def _letter_of(row) -> LoggedLetter:
+    (id_, _uid, _key, created, command, letter, template, recipients, office, kind, *rest) = row
+    person = dict(zip(PERSON_FIELDS, rest[:len(PERSON_FIELDS)]))
+    (_nn, _en, formats, paths, sha256, status, status_on, note, _changed, version) = rest[len(PERSON_FIELDS):]
+    entry = LogEntry(command=command, letter=letter, template=template,
+                     recipient_ids=tuple(json.loads(recipients)), office=office, formats=tuple(json.loads(formats)),
+                     paths=tuple(json.loads(paths)), sha256=sha256, kind=kind, created=created, **person)
+    return LoggedLetter(int(id_), int(version), status, status_on, note, entry)
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _date(text, what: str) -> str:
+    if isinstance(text, dt.date):
+        return text.isoformat()
+    try:
+        return dt.date.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        raise LogError(f"{what} {text!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def _digest(salt: str, value: str) -> str:
+    return hashlib.sha256(f"{salt}\0{value}".encode()).hexdigest()
+
+
+class CampaignLog:
+    """An open log. Use as a context manager, or call close()."""
+
+    def __init__(self, db: Backend):
+        self.db = db
+        migrate(db)
+        self.salt = self._meta("salt")
+
+    @property
+    def where(self) -> str:
+        return self.db.where
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE name = ?", (name,))
+        self.db.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    def _transaction(self, work):
+        self.db.begin()
+        try:
+            result = work()
+            self.db.commit()
+            return result
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    # ----------------------------------------------------------------- recording
+
+    def record(self, entries: list[LogEntry]) -> list[int]:
+        """Log letters in one transaction; return their row ids in order. A letter logged before
+        with the same content keeps its row (and its status): nothing is added for it."""
+        entries = list(entries)
+        return self._transaction(lambda: self._insert([_row_of(e) for e in entries], entries))
+
+    def _insert(self, rows: list[tuple], entries: list[LogEntry] | None = None) -> list[int]:
+        uids = [r[0] for r in rows]
+        ids = self._ids(uids)
+        new = {}
+        for row in rows:
+            if row[0] not in ids and row[0] not in new:
+                new[row[0]] = row
+        if new:
+            self.db.executemany(_INSERT, list(new.values()))
+            ids.update(self._ids(list(new)))
+            links = []
+            for row in new.values():
+                recipients = json.loads(row[6])
+                offices = row[7].split(SEP) if len(recipients) > 1 else [row[7]]
+                if len(offices) != len(recipients):
+                    offices = [""] * len(recipients)
+                links += [(ids[row[0]], r, o) for r, o in dict(zip(recipients, offices)).items()]
+            self.db.executemany("INSERT INTO letter_recipients (letter_id, recipient, office) VALUES (?, ?, ?)",
+                                links)
+        return [ids[u] for u in uids]
+
+    def _ids(self, uids: list[str]) -> dict[str, int]:
+        found = {}
+        for part in _chunks(list(dict.fromkeys(uids))):
+            for uid, id_ in self.db.execute(f"SELECT uid, id FROM letters WHERE uid IN ({_marks(len(part))})", part):
+                found[uid] = int(id_)
+        return found
+
+    # ----------------------------------------------------------------- questions
+
+    def list_letters(self, letter: str | None = None, recipient: str | None = None,
+                     constituent: str | None = None, status: str | None = None,
+                     since: str | dt.date | None = None, ids: Iterable[int] | None = None) -> list[LoggedLetter]:
+        """Letters in the order they were logged. `constituent` matches part of a name or email,
+        any case; `since` is a date (YYYY-MM-DD), compared with when the letter was logged."""
+        where, params = [], []
+        if letter:
+            where.append("l.letter = ?")
+            params.append(letter)
+        if recipient:
+            where.append("l.id IN (SELECT letter_id FROM letter_recipients WHERE recipient = ?)")
+            params.append(recipient)
+        if constituent:
+            pattern = "%" + normal(constituent).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(l.name_norm LIKE ? ESCAPE '\\' OR l.email_norm LIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+        if status:
+            if status not in STATUSES:
+                raise LogError(f"unknown status {status!r}", hint="use " + ", ".join(STATUSES))
+            where.append("l.status = ?")
+            params.append(status)
+        if since:
+            where.append("l.created >= ?")
+            params.append(_date(since, "--since"))
+        if ids is not None:
+            ids = [int(i) for i in ids]
+            where.append(f"l.id IN ({_marks(len(ids))})" if ids else "1 = 0")
+            params += ids
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.id"
+        return [_letter_of(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def stats(self, by: str = "recipient") -> tuple[list[dict], dict]:
+        """Letters per `by` (recipient, letter, state, day, status) and the totals. A letter
+        counts once however many versions it has; 'sent' counts letters sent or answered."""
+        if by not in STATS_BY:
+            raise LogError(f"cannot count by {by!r}", hint="use " + ", ".join(STATS_BY))
+        counts = ("COUNT(DISTINCT l.letter_key), "
+                  "COUNT(DISTINCT CASE WHEN l.status IN ('sent', 'answered') THEN l.letter_key END), "
+                  "COUNT(DISTINCT CASE WHEN l.status = 'answered' THEN l.letter_key END)")
+        group = {"recipient": "r.recipient", "letter": "l.letter", "state": "l.state",
+                 "day": "SUBSTR(l.created, 1, 10)", "status": "l.status"}[by]
+        join = " JOIN letter_recipients r ON r.letter_id = l.id" if by == "recipient" else ""
+        label = ", MAX(r.office)" if by == "recipient" else ", ''"
+        rows = self.db.execute(f"SELECT {group}{label}, {counts} FROM letters l{join} GROUP BY {group}").fetchall()
+        out = [{by: key or "", "office": office or "", "letters": int(n), "sent": int(s), "answered": int(a)}
+               for key, office, n, s, a in rows]
+        if by != "recipient":
+            for row in out:
+                del row["office"]
+        out.sort(key=lambda r: r[by])
+        n, s, a = self.db.execute(f"SELECT {counts} FROM letters l").fetchone()
+        return out, {"letters": int(n), "sent": int(s), "answered": int(a)}
+
+    # ----------------------------------------------------------------- staff's marks
+
+    def mark(self, ids: Iterable[int], status: str, on: str | dt.date | None = None,
+             note: str | None = None) -> list[LoggedLetter]:
+        """Set letters' status (sent, answered; drafted undoes) with the date it happened."""
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        if status not in STATUSES:
+            raise LogError(f"unknown status {status!r}", hint="use " + ", ".join(STATUSES))
+        on = _date(on or dt.date.today(), "--on")
+
+        def work():
+            known = {r.id for r in self.list_letters(ids=ids)}
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise LogError(f"no letter with id {', '.join(map(str, missing))} in the log", file=self.where,
+                               hint="'drafter log list' shows the ids")
+            for part in _chunks(ids):
+                self.db.execute(f"UPDATE letters SET status = ?, status_on = ?, note = COALESCE(?, note), "
+                                f"status_changed = ? WHERE id IN ({_marks(len(part))})",
+                                [status, on, note, utc_now(), *part])
+        self._transaction(work)
+        return self.list_letters(ids=ids)
+
+    # ----------------------------------------------------------------- exports
+
+    def export_letters_csv(self, path: str | Path, force: bool = False) -> int:
+        """One row per logged letter (every version), every cell safe to open in a spreadsheet."""
+        rows = []
+        for item in self.list_letters():
+            d = item.as_dict()
+            d.update(recipients=" ".join(d["recipients"]), formats=" ".join(d["formats"]),
+                     paths=" ".join(d["paths"]))
+            rows.append([d[c] for c in LETTER_COLUMNS])
+        _write_csv(Path(path), LETTER_COLUMNS, rows, force)
+        return len(rows)
+
+    def export_constituents_csv(self, path: str | Path, force: bool = False) -> int:
+        """One row per constituent as their latest letter has them, in the columns `drafter
+        batch --constituents` reads: the file can be fed back to a batch."""
+        people: dict[tuple, list] = {}
+        for item in self.list_letters():
+            e = item.entry
+            if e.kind != "constituent":
+                continue
+            who = (normal(e.name), normal(e.street), normal(e.city), e.state, e.zip, normal(e.email))
+            people.pop(who, None)           # the latest letter wins, in the order of its last letter
+            people[who] = [e.name, e.street, e.city, e.state, e.zip, e.district, e.email, e.message]
+        _write_csv(Path(path), CONSTITUENT_COLUMNS, list(people.values()), force)
+        return len(people)
+
+    # ----------------------------------------------------------------- merge
+
+    def _dump(self) -> tuple[list[tuple], list[tuple], str | None]:
+        rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM letters ORDER BY id").fetchall()
+        stones = self.db.execute("SELECT salt, digest, created FROM tombstones").fetchall()
+        return [tuple(r) for r in rows], [tuple(s) for s in stones], self._meta("forgotten_before")
+
+    def merge(self, other: "CampaignLog | str | Path") -> dict:
+        """Bring another log's letters in: new ones are added, known ones keep the furthest
+        status; nothing comes back that either log has forgotten. Merging again adds nothing."""
+        if isinstance(other, CampaignLog):
+            rows, stones, before = other._dump()
+        else:
+            from drafter.log import open_log
+            with open_log(None, str(other), create=False) as log:
+                rows, stones, before = log._dump()
+        report = {"added": 0, "updated": 0, "forgotten": 0}
+
+        def work():
+            self.db.executemany("INSERT INTO tombstones (salt, digest, created) VALUES (?, ?, ?) "
+                                "ON CONFLICT (salt, digest) DO NOTHING", stones)
+            cutoff = max(filter(None, [before, self._meta("forgotten_before")]), default=None)
+            if cutoff:
+                self._set_meta("forgotten_before", cutoff)
+            report["forgotten"] = self._apply_tombstones(cutoff)
+            dead = self._tombstones()
+            col = {c: i for i, c in enumerate(_COLUMNS)}
+            keep = [r for r in rows if not (cutoff and r[col["created"]] < cutoff)
+                    and not _buried(dead, r[col["name_norm"]], r[col["email_norm"]])]
+            known = {}
+            for part in _chunks([r[0] for r in keep]):
+                known.update((u, (s, c)) for u, s, c in self.db.execute(
+                    f"SELECT uid, status, status_changed FROM letters WHERE uid IN ({_marks(len(part))})", part))
+            fresh = [r for r in keep if r[0] not in known]
+            self._insert(fresh)
+            report["added"] = len({r[0] for r in fresh})
+            for r in keep:
+                if r[0] not in known:
+                    continue
+                status, changed = known[r[0]]
+                theirs = (_RANK[r[col["status"]]], r[col["status_changed"]] or "")
+                if theirs > (_RANK[status], changed or ""):
+                    self.db.execute("UPDATE letters SET status = ?, status_on = ?, note = ?, status_changed = ? "
+                                    "WHERE uid = ?", (r[col["status"]], r[col["status_on"]], r[col["note"]],
+                                                      r[col["status_changed"]], r[0]))
+                    report["updated"] += 1
+        self._transaction(work)
+        if report["forgotten"]:
+            self.db.purge(_TABLES)
+        return report
+
+    # ----------------------------------------------------------------- forget
+
+    def _tombstones(self) -> dict[str, set[str]]:
+        dead: dict[str, set[str]] = {}
+        for salt, digest in self.db.execute("SELECT salt, digest FROM tombstones"):
+            dead.setdefault(salt, set()).add(digest)
+        return dead
+
+    def _delete(self, ids: list[int]) -> None:
+        for part in _chunks(ids):
+            self.db.execute(f"DELETE FROM letter_recipients WHERE letter_id IN ({_marks(len(part))})", part)
+            self.db.execute(f"DELETE FROM letters WHERE id IN ({_marks(len(part))})", part)
+
+    def _apply_tombstones(self, cutoff: str | None) -> int:
+        """Delete the rows of everyone tombstoned, and everything before the cutoff."""
+        dead = self._tombstones()
+        doomed = [int(i) for i, n, e, c in self.db.execute("SELECT id, name_norm, email_norm, created FROM letters")
+                  if _buried(dead, n, e) or (cutoff and c < cutoff)]
+        self._delete(doomed)
+        return len(doomed)
+
+    def forget(self, constituent: str | None = None, before: str | dt.date | None = None) -> int:
+        """Remove a person's letters (by name or email, any case) or every letter logged before a
+        date, bytes included; leave a tombstone (a salted hash) so that a merge cannot bring the
+        person back. Return the number of rows removed."""
+        if not constituent and not before:
+            raise LogError("forget whom?", hint="give --constituent EMAIL_OR_NAME or --before DATE")
+        who = normal(constituent) if constituent else ""
+        if constituent is not None and not who:
+            raise LogError("--constituent is empty", hint="give the person's name or email")
+        cutoff = _date(before, "--before") if before else None
+
+        def work():
+            if who:
+                names = {who}
+                for n, e in self.db.execute("SELECT name_norm, email_norm FROM letters WHERE name_norm = ? "
+                                            "OR email_norm = ?", (who, who)).fetchall():
+                    names.update(x for x in (n, e) if x)
+                now = utc_now()
+                self.db.executemany("INSERT INTO tombstones (salt, digest, created) VALUES (?, ?, ?) "
+                                    "ON CONFLICT (salt, digest) DO NOTHING",
+                                    [(self.salt, _digest(self.salt, x), now) for x in sorted(names)])
+            if cutoff:
+                old = self._meta("forgotten_before")
+                self._set_meta("forgotten_before", max(cutoff, old or cutoff))
+            return self._apply_tombstones(cutoff)
+        removed = self._transaction(work)
+        self.db.purge(_TABLES)
+        return removed
+
+
+def _buried(dead: dict[str, set[str]], name_norm: str, email_norm: str) -> bool:
+    return any(_digest(salt, x) in digests for salt, digests in dead.items() for x in (name_norm, email_norm) if x)
+
+
+def _write_csv(path: Path, columns, rows, force: bool) -> None:
+    """UTF-8 with a BOM (Excel then reads accented names), all or nothing, never over a file
+    unless `force`."""
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(columns)
+    out.writerows([cell(v) for v in row] for row in rows)
+    atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=force)
