@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,13 +77,14 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     per_address = RateLimit(settings.requests_per_address, 60)
     new_sessions = RateLimit(settings.sessions_per_address, 600)
     state_list = F.states(legislators)
+    log_lock = threading.Lock()
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_REQUEST,
                       MAX_FORM_MEMORY_SIZE=MAX_REQUEST, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="drafter")
     app.extensions["drafter"] = {"settings": settings, "volunteers": volunteers, "maker": maker,
-                                 "log": campaign_log}
+                                 "log": campaign_log, "log_lock": log_lock}
     spec = maker.spec
     campaign = {"title": spec.title or "Write to your members of Congress", "summary": spec.summary}
 
@@ -156,7 +158,6 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             volunteers.end_all()
         v = volunteers.new()
         session["sid"] = v.sid
-        session["csrf"] = secrets.token_urlsafe(24)
         return v
 
     # ------------------------------------------------------------------ the form
@@ -244,7 +245,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if campaign_log is None:
             return
         from drafter.web.records import entries
-        campaign_log.record(entries(spec, person, made))
+        with log_lock:           # one connection, many server threads
+            campaign_log.record(entries(spec, person, made))
 
     # ------------------------------------------------------------------ letters and files
 
@@ -278,5 +280,5 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         return redirect(url_for("index", done=1), 303)
 
     from drafter.web.staff import register
-    register(app, settings, campaign_log)
+    register(app, settings, campaign_log, log_lock)
     return app
