@@ -54,6 +54,7 @@ class LetterView:
     heading: str
     text: str
     contact_form: str | None
+    website: str | None               # where the House's data has no contact form
     files: dict[str, str]             # format -> token
 
 
@@ -168,11 +169,11 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
 
     @app.get("/")
     def index():
-        v = current()
-        if settings.kiosk or v is None:
-            if v is not None or settings.kiosk:
-                volunteers.end(session.get("sid"))
-            session.clear()
+        if settings.kiosk:
+            # One shared computer: the form shown is the next volunteer's, so nobody before
+            # them stays reachable (their files go from the disk too).
+            volunteers.end_all()
+            session.pop("sid", None)
         notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
         return form_page(notice=notice)
 
@@ -232,7 +233,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             tokens = {fmt: v.add_file(f"{i}.{fmt}", data, f"{base}.{fmt}", MIMETYPES[fmt])
                       for fmt, data in item.files.items()}
             views.append(LetterView(r.id, address.addressee_line(r), letter_text(item.letter),
-                                    r.contact_form, tokens))
+                                    r.contact_form, r.website, tokens))
         for name, data in extras.items():
             fmt = name.rsplit(".", 1)[1]
             v.extras.append((name, v.add_file(name, data, f"{stem}-envelopes.{fmt}", MIMETYPES[fmt])))
