@@ -25,7 +25,7 @@ class Field:
 
 FIELDS = (
     Field("name", "Full name", 100, autocomplete="name"),
-    Field("street", "Street address", 150, autocomplete="street-address"),
+    Field("street", "Street address", 150, autocomplete="address-line1"),
     Field("city", "City", 80, autocomplete="address-level2"),
     Field("state", "State", 2, autocomplete="address-level1"),
     Field("zip", "ZIP code", 10, autocomplete="postal-code", hint="Five digits, such as 02451."),
