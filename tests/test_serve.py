@@ -397,3 +397,31 @@ def test_serve_refuses_a_letter_that_is_not_for_constituents(campaign, data, tmp
                                        "--log", str(tmp_path / "log.sqlite")])
     assert result.exit_code == 1
     assert "not a constituent letter" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_pdfs_of_letters_and_envelopes_through_libreoffice(data, soffice, tmp_path):
+    app = create_app(REPO, "constituent", *data, pdf=True, storage=tmp_path)
+    try:
+        v = Volunteer(app)
+        page, links = v.letters()
+        assert page.count("Download PDF") == 3 and "Envelopes (PDF)" in page
+        pdfs = {}
+        for link in links:
+            r = v.get(link)
+            if r.mimetype == "application/pdf":
+                pdfs[re.search(r'filename="?([^";]+)', r.headers["Content-Disposition"]).group(1)] = r.data
+        assert len(pdfs) == 4
+        for name, blob in pdfs.items():
+            path = tmp_path / name
+            path.write_bytes(blob)
+            text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            if "envelopes" in name:
+                assert text.count("Waltham, MA 02451") == 3 and "The Honorable Katherine M. Clark" in text
+                info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+                assert "684 x 297" in info          # #10 envelopes: 9.5 x 4.125 inches
+            else:
+                assert " ".join(PEMA["message"].split()[:6]) in " ".join(text.split())
+    finally:
+        app.extensions["drafter"]["volunteers"].close()
