@@ -28,11 +28,60 @@ class Made:
     files: dict[str, bytes]        # docx, txt, and pdf when PDFs are on
 
 
+class PdfQueue:
+    """PDFs for many volunteers from as few LibreOffice starts as possible.
+
+    Starting LibreOffice costs seconds and each further file a fraction of that, so requests
+    that arrive while a conversion runs wait and go together in the next one. One conversion
+    at a time: on a small machine, parallel LibreOffices only fight for the same cores."""
+
+    MAX_FILES = 120          # per LibreOffice start, so one run stays well inside its timeout
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._pending: list[dict] = []
+        self._thread: threading.Thread | None = None
+
+    def convert(self, docs: dict[str, bytes]) -> dict[str, bytes]:
+        job = {"docs": docs, "done": threading.Event(), "pdfs": None, "error": None}
+        with self._cond:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="drafter-pdf", daemon=True)
+                self._thread.start()
+            self._pending.append(job)
+            self._cond.notify()
+        job["done"].wait()
+        if job["error"] is not None:
+            raise job["error"]
+        return job["pdfs"]
+
+    def _run(self) -> None:
+        from drafter.formats.pdf import pdf_bytes
+        while True:
+            with self._cond:
+                while not self._pending:
+                    self._cond.wait()
+                jobs, files = [], 0
+                while self._pending and (not jobs or files + len(self._pending[0]["docs"]) <= self.MAX_FILES):
+                    jobs.append(self._pending.pop(0))
+                    files += len(jobs[-1]["docs"])
+            merged = {f"{i}/{name}": data for i, job in enumerate(jobs) for name, data in job["docs"].items()}
+            try:
+                pdfs = pdf_bytes(merged)
+                for i, job in enumerate(jobs):
+                    job["pdfs"] = {name: pdfs[f"{i}/{name}"] for name in job["docs"]}
+            except Exception as exc:       # each waiting volunteer gets the error, not a hang
+                for job in jobs:
+                    job["error"] = exc
+            for job in jobs:
+                job["done"].set()
+
+
 class LetterMaker:
     """Loads the campaign once; each server thread gets its own Composer (they hold caches)."""
 
     def __init__(self, root, letter, legislators: Legislators, zips: ZipDistricts,
-                 pdf: bool = False, pdf_at_once: int = 1):
+                 pdf: bool = False):
         self.campaign = load_campaign(root)
         self.spec = constituent_spec(self.campaign, letter)
         self.letter_arg = letter
@@ -40,7 +89,7 @@ class LetterMaker:
         self.letterhead = load_spec_letterhead(self.campaign, self.spec)
         self.pdf = pdf
         self._local = threading.local()
-        self._pdf_slots = threading.BoundedSemaphore(pdf_at_once)   # LibreOffice is heavy: a few at once
+        self._pdfs = PdfQueue() if pdf else None
         self.composer()      # a broken template fails at start-up, not in front of a volunteer
 
     def composer(self) -> Composer:
@@ -56,12 +105,10 @@ class LetterMaker:
         envelopes = envelopes_docx([(signature(person), tuple(address.inside_address(m))) for m in members],
                                    person.name, dt.date.today())
         extras = {"envelopes.docx": envelopes}
-        if self.pdf:
-            from drafter.formats.pdf import pdf_bytes
+        if self._pdfs is not None:
             docs = {str(i): f["docx"] for i, f in enumerate(files)}
             docs["envelopes"] = envelopes
-            with self._pdf_slots:
-                pdfs = pdf_bytes(docs)
+            pdfs = self._pdfs.convert(docs)
             for i, f in enumerate(files):
                 f["pdf"] = pdfs[str(i)]
             extras["envelopes.pdf"] = pdfs["envelopes"]
