@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -361,7 +362,8 @@ def _serve(campaign: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.Pope
     cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "serve", "constituent",
            "--legislators", str(LEGISLATORS), "--zip-districts", str(ZIPS), "--port", "0",
            "--no-pdf", "--log", str(tmp_path / "log.sqlite"), *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "TMPDIR": str(tmp_path)}       # where the volunteers' folders go
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines = [proc.stdout.readline() for _ in range(4)]
     return proc, lines
 
@@ -380,6 +382,7 @@ def test_serve_command_starts_prints_url_and_token_and_serves(campaign, data, tm
         _, err = proc.communicate(timeout=30)
     assert "warning" not in err
     assert "GET index 200" in err
+    assert "files were removed" in err and not list(tmp_path.glob("drafter-serve-*"))
 
 
 def test_serve_warns_when_listening_beyond_this_computer(campaign, data, tmp_path):

@@ -107,6 +107,17 @@ def axe_problems(driver) -> list[str]:
             if v["impact"] in ("serious", "critical")]
 
 
+def click_and_wait(driver, xpath: str) -> None:
+    """Click, then wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.XPATH, xpath).click()
+    WebDriverWait(driver, 120).until(EC.staleness_of(old))
+    WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+
+
 def wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -135,7 +146,7 @@ def test_volunteer_gets_three_letters_in_chromium(site, browser):
     by_label(d, "ZIP code").send_keys("10001")
     by_label(d, "Email (optional)").send_keys("tenzin@example.org")
     by_label(d, "Your message").send_keys(MESSAGE)
-    d.find_element(By.XPATH, '//button[normalize-space(.)="Make my letters"]').click()
+    click_and_wait(d, '//button[normalize-space(.)="Make my letters"]')
 
     # ZIP 10001 spans two districts: the volunteer chooses; nothing is guessed.
     assert d.find_element(By.TAG_NAME, "h1").text == "Which district do you live in?"
@@ -145,7 +156,7 @@ def test_volunteer_gets_three_letters_in_chromium(site, browser):
     assert axe_problems(d) == []
     assert len(log.list_letters()) == before
     d.find_element(By.XPATH, '//label[contains(., "Jerrold Nadler")]').click()
-    d.find_element(By.XPATH, '//button[normalize-space(.)="Make my letters"]').click()
+    click_and_wait(d, '//button[normalize-space(.)="Make my letters"]')
 
     assert d.find_element(By.TAG_NAME, "h1").text == "Your letters"
     cards = d.find_elements(By.CSS_SELECTOR, ".letter-card h2")
@@ -170,8 +181,16 @@ def test_volunteer_gets_three_letters_in_chromium(site, browser):
     assert all(e.command == "serve" and e.message == MESSAGE and e.district == "12" and e.zip == "10001"
                and e.name == "Tenzin Sample" for e in entries)
 
+    # The staff page, behind its token, counts these letters; axe checks it too.
+    d.get(url + "/staff")
+    by_label(d, "Staff token").send_keys("staff-secret")
+    click_and_wait(d, '//button[normalize-space(.)="Sign in"]')
+    assert "Jerrold Nadler" in d.find_element(By.TAG_NAME, "main").text
+    assert axe_problems(d) == []
+    d.get(url + "/letters")
+
     # Finish: the page resets and the back button reaches nothing of this volunteer.
-    d.find_element(By.XPATH, '//button[normalize-space(.)="Finish"]').click()
+    click_and_wait(d, '//button[normalize-space(.)="Finish"]')
     assert "Your session has ended" in d.page_source
     d.back()
     assert "Tenzin Sample" not in d.page_source and d.find_element(By.TAG_NAME, "h1").text != "Your letters"
@@ -200,7 +219,7 @@ def test_page_works_without_javascript(site, tmp_path):
         Select(by_label(d, "State")).select_by_visible_text("Wyoming")
         by_label(d, "ZIP code").send_keys("82001")
         by_label(d, "Your message").send_keys("Please act.")
-        d.find_element(By.XPATH, '//button[normalize-space(.)="Make my letters"]').click()
+        click_and_wait(d, '//button[normalize-space(.)="Make my letters"]')
         assert d.find_element(By.TAG_NAME, "h1").text == "Your letters"
         assert len(d.find_elements(By.CSS_SELECTOR, "pre.letter")) == 3
         assert not any(b.is_displayed() for b in d.find_elements(By.CSS_SELECTOR, "button.copy"))

@@ -5,6 +5,7 @@ import ipaddress
 import logging
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import click
@@ -63,20 +64,24 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
         server = waitress.create_server(app, host=host, port=port, threads=workers,
                                         max_request_body_size=1024 * 1024, ident="drafter",
                                         clear_untrusted_proxy_headers=True)
+        if not is_loopback(host):
+            click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
+                        "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
         where = f"{host}:{server.effective_port}" if ":" not in host else f"[{host}]:{server.effective_port}"
         click.echo(f"drafter serve: http://{where}/" + ("  (kiosk mode)" if kiosk else ""))
         click.echo(f"staff page:    http://{where}/staff  token: {settings.staff_token}")
         click.echo(f"campaign log:  {campaign_log.where}")
         click.echo("PDFs:          " + ("on (LibreOffice)" if pdf else "off"))
-        if not is_loopback(host):
-            click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
-                        "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
+        def stop(_signum, _frame):      # a service manager's SIGTERM: clean up as for Ctrl-C
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, stop)
         try:
-            server.run()
+            server.run()            # returns on Ctrl-C or SIGTERM (waitress catches the interrupt)
         except KeyboardInterrupt:
-            click.echo("stopped; every volunteer's files were removed", err=True)
+            pass
         finally:
             app.extensions["drafter"]["volunteers"].close()
             server.close()
+        click.echo("stopped; every volunteer's files were removed", err=True)
     finally:
         campaign_log.close()
