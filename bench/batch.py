@@ -174,10 +174,12 @@ def timed(fn, *args) -> tuple[float, object]:
 
 # --------------------------------------------------------------------------- batch runs
 
-def batch_seconds(csv_path: Path, legislators: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """(whole run, letter phase) seconds of run_batch writing into an empty folder."""
+def batch_seconds(csv_path: Path, legislators: Path, out: Path, jobs: int,
+                  log: Path | bool = False) -> tuple[float, float]:
+    """(whole run, letter phase) seconds of run_batch writing into an empty folder; `log`: the
+    campaign log to record in (bench/log.py), none by default (never the repository's own)."""
     marks = {}
-    report = run_batch(REPO, "constituent", csv_path, legislators, out_dir=out, jobs=jobs,
+    report = run_batch(REPO, "constituent", csv_path, legislators, out_dir=out, jobs=jobs, log=log,
                        on_start=lambda n: marks.setdefault("start", time.perf_counter()))
     end = time.perf_counter()
     assert report.count("written") == report.letters, report.summary()
@@ -209,7 +211,7 @@ def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
     """Peak resident memory (MB) of a fresh process running the batch."""
     code = ("import json, resource, sys; sys.path.insert(0, %r)\n"
             "from drafter.commands.batch import run_batch\n"
-            "r = run_batch(%r, 'constituent', %r, %r, out_dir=%r)\n"
+            "r = run_batch(%r, 'constituent', %r, %r, out_dir=%r, log=False)\n"
             "print(json.dumps([r.letters, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
             % (str(REPO), str(REPO), str(csv_path), str(legislators), str(out)))
     letters, kb = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,

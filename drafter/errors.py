@@ -20,6 +20,10 @@ class DrafterError(Exception):
         self.column = column
         self.hint = hint
 
+    def __reduce__(self):
+        """Keeps file, line and hint when a batch worker process sends the error back."""
+        return _rebuild, (type(self), self.message, self.file, self.line, self.column, self.hint)
+
     @property
     def location(self) -> str:
         parts = [p for p in (self.file, self.line, self.column) if p is not None]
@@ -30,6 +34,10 @@ class DrafterError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _rebuild(cls, message, file, line, column, hint):
+    return cls(message, file=file, line=line, column=column, hint=hint)
 
 
 class DataError(DrafterError):

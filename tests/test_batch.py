@@ -39,6 +39,12 @@ def manifest(out: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def named(out: Path, row: int, member: str, suffix: str = ".docx") -> Path:
+    """The file of row `row`'s letter to `member`, as the manifest names it."""
+    [name] = {r["file"].rsplit(".", 1)[0] for r in manifest(out) if r["row"] == str(row) and r["member"] == member}
+    return out / (name + suffix)
+
+
 def review(out: Path) -> list[dict]:
     with open(out / "needs-review.csv", encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -72,19 +78,20 @@ def test_example_batch_letters_and_review(example):
         ("6", "B001230"), ("6", "J000293"), ("6", "P000607"),      # WI, ZIP 53703 -> WI-2
         ("7", "N000147")}                                          # DC: the delegate only
     assert [r for r in rows if r["status"] == "review"] == [
-        {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review"}]
+        {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review",
+         "date": rows[0]["date"]}]
     [ambiguous] = review(out)
     assert ambiguous["row"] == "3" and ambiguous["candidates"] == "NY-10 NY-12"
     assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 13
     assert "rows needing review: 1" in result.stderr
     assert "written 26, skipped (same) 0" in result.stderr
     printed = result.stdout.splitlines()
-    assert str(out / "0002-pema-example-C001101.docx") in printed and str(out / "manifest.csv") in printed
+    assert str(named(out, 2, "C001101")) in printed and str(out / "manifest.csv") in printed
 
 
 def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example):
     _, _, out, _ = example
-    text = docx_text(out / "0002-pema-example-C001101.docx")
+    text = docx_text(named(out, 2, "C001101"))
     assert ("The Honorable Katherine M. Clark\nUnited States House of Representatives\n"
             "2368 Rayburn House Office Building\nWashington, DC 20515-2105") in text
     assert "Dear Representative Clark:" in text
@@ -92,11 +99,11 @@ def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example
     assert "I volunteer with Tibetan families in our town." in text
     assert text.rstrip().endswith("Pema Example\n12 Main Street\nWaltham, MA 02451")
     assert "Co-sign a letter urging the administration" in text        # the ask for members
-    notes = docx_text(out / "0002-pema-example-C001101.docx", "word/footnotes.xml")
+    notes = docx_text(named(out, 2, "C001101"), "word/footnotes.xml")
     assert "Citizen Lab" in notes and "Human Rights Watch" in notes and "Freedom House" in notes
-    assert "Dear Delegate Norton:" in docx_text(out / "0007-jamie-demo-N000147.docx")
+    assert "Dear Delegate Norton:" in docx_text(named(out, 7, "N000147"))
     # No note, no note paragraph: the letter goes straight from the evidence to the ask.
-    alex = docx_text(out / "0006-alex-fictional-P000607.docx")
+    alex = docx_text(named(out, 6, "P000607"))
     assert "three years running.\nI ask that you:" in alex
 
 
@@ -126,18 +133,18 @@ def test_unknown_state_no_district_and_at_large(campaign, shared, tmp_path):
 
 def test_note_is_printed_literally(example):
     _, _, out, _ = example
-    path = out / "0005-karma-testcase-H001096.docx"
+    path = named(out, 5, "H001096")
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "I typed {{ 7*7 }} and &lt;w:p&gt; here on purpose" in xml
     assert "49" not in docx_text(path)
     assert "I typed {{ 7*7 }} and <w:p> here on purpose, to check that my words are printed exactly" \
         in docx_text(path)
-    assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (out / "0005-karma-testcase-H001096.txt").read_text()
+    assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (named(out, 5, "H001096", ".txt")).read_text()
 
 
 def test_plain_text_has_sources_and_no_markup(example):
     _, _, out, _ = example
-    text = (out / "0002-pema-example-M000133.txt").read_text()
+    text = (named(out, 2, "M000133", ".txt")).read_text()
     body, sources = text.split("\nSources\n")
     assert "Dear Senator Markey:" in body and "3.66 million people.[1] Men" in body
     numbered = [line for line in sources.strip().splitlines()]
@@ -152,7 +159,7 @@ def test_plain_text_has_sources_and_no_markup(example):
 def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
     campaign, shared, out, _ = example
     before = {p.name: p.read_bytes() for p in out.glob("*.docx")}
-    gone = ["0004-dolma-placeholder-D000399.docx", "0006-alex-fictional-B001230.txt"]
+    gone = [named(out, 4, "D000399").name, named(out, 6, "B001230", ".txt").name]
     for name in gone:
         (out / name).unlink()
     (out / ".drafter-abc123.part").write_bytes(b"PK\x03\x04 half a letter")
@@ -170,7 +177,7 @@ def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
 
 def test_a_changed_letter_is_a_conflict_until_force(example):
     campaign, shared, out, _ = example
-    path = out / "0002-pema-example-M000133.docx"
+    path = named(out, 2, "M000133")
     original = path.read_bytes()
     path.write_bytes(b"edited in Word")
     result = run(campaign, shared, out, "--format", "docx", "--format", "txt")
@@ -205,7 +212,7 @@ def _many_people(path: Path, n: int) -> Path:
 
 
 @pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1"),
-                                       (signal.SIGKILL, "1"), (signal.SIGKILL, "2")])
+                                       (signal.SIGTERM, "1"), (signal.SIGKILL, "1"), (signal.SIGKILL, "2")])
 def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_path, sig, jobs):
     people = _many_people(tmp_path / "people.csv", 200)      # 600 letters
     out = tmp_path / "out"
@@ -225,6 +232,9 @@ def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_p
     if sig != signal.SIGKILL:
         assert proc.returncode == 130 and "interrupted" in err
         assert not list(out.glob(".drafter-*"))
+        status = [r["status"] for r in manifest(out)]     # the interrupted run's manifest
+        assert len(status) == 600 and "pending" in status and status.count("written") >= len(done) - 64
+        assert "pending" in err and "not written" in err
     for path in done:                                          # every file there is whole
         assert zipfile.ZipFile(path).testzip() is None
     result = CliRunner().invoke(main, cmd[3:], catch_exceptions=False)
@@ -258,3 +268,142 @@ def test_other_letters_still_need_from(campaign):
     result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "-o",
                                        str(campaign / "out")])
     assert result.exit_code == 1 and "missing required field 'from'" in result.output
+
+
+# ---- hardening: names that stay, dates that stay, runs that do not hurt each other -----------------
+
+def test_file_names_stay_when_a_row_is_inserted(campaign, shared, tmp_path):
+    rows = [["Pema Example", "1 Elm St", "Waltham", "MA", "02451", "5", ""],
+            ["Alex Fictional", "2 Oak St", "Madison", "WI", "53703", "2", ""]]
+    out = tmp_path / "out"
+    assert run(campaign, shared, out, people=write_people(tmp_path / "a.csv", rows)).exit_code == 0
+    before = sorted(p.name for p in out.glob("*.docx"))
+    rows.insert(0, ["Jamie Demo", "3 Ash St", "Washington", "DC", "20001", "", ""])
+    result = run(campaign, shared, out, people=write_people(tmp_path / "b.csv", rows))
+    assert result.exit_code == 0, result.output
+    status = {r["file"]: r["status"] for r in manifest(out) if r["file"]}
+    assert {f for f, s in status.items() if s == "skipped-same"} == set(before)
+    assert [f for f, s in status.items() if s == "written"] == [named(out, 2, "N000147").name]
+    assert len(list(out.glob("*.docx"))) == 7           # no stale duplicates under shifted names
+
+
+def test_the_same_person_twice_goes_to_review(campaign, shared, tmp_path):
+    rows = [["Pema Example", "1 Elm St", "Waltham", "MA", "02451", "5", "first"],
+            ["pema  example", "1 elm st", "Waltham", "MA", "02451", "5", "second"]]
+    out = tmp_path / "out"
+    assert run(campaign, shared, out, people=write_people(tmp_path / "a.csv", rows)).exit_code == 0
+    [again] = review(out)
+    assert again["row"] == "3" and "same name and address as row 2" in again["reason"]
+
+
+def test_a_resumed_run_keeps_the_first_runs_date(campaign, shared, tmp_path, monkeypatch):
+    """`date: today`: a run resumed after midnight dates its letters like the first run's."""
+    import datetime as dt
+    from drafter.campaign import load
+    assert "date: today" in (campaign / "letters/constituent.yaml").read_text()
+    out = tmp_path / "out"
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    real = load.letter_date
+    monkeypatch.setattr(load, "letter_date", lambda v: yesterday if v == "today" else real(v))
+    assert run(campaign, shared, out).exit_code == 0
+    first = manifest(out)
+    assert {r["date"] for r in first} == {yesterday.isoformat()}
+    for path in list(out.glob("*.docx"))[:3]:
+        path.unlink()
+    monkeypatch.setattr(load, "letter_date", real)         # the next day
+    result = run(campaign, shared, out)
+    assert result.exit_code == 0, result.output
+    rows = manifest(out)
+    assert {r["status"] for r in rows if r["file"]} == {"written", "skipped-same"}
+    assert {r["date"] for r in rows} == {yesterday.isoformat()}
+    assert yesterday.strftime("%B") in docx_text(named(out, 2, "M000133"))
+
+
+def _batch_process(campaign, shared, people, out, *extra):
+    cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+           "--constituents", str(people), "--legislators", str(shared / LEGISLATORS), "-o", str(out), *extra]
+    return subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_identical_batches_started_together_both_succeed(campaign, shared, tmp_path):
+    people = _many_people(tmp_path / "people.csv", 60)
+    out = tmp_path / "out"
+    procs = [_batch_process(campaign, shared, people, out, "--jobs", jobs) for jobs in ("1", "2")]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert not any("already exists" in e or "Traceback" in e for e in errs)
+    assert len(list(out.glob("*.docx"))) == 180 and not list(out.glob(".drafter-*"))
+    assert {r["status"] for r in manifest(out)} <= {"written", "skipped-same"}
+
+
+def test_ctrl_c_on_one_run_leaves_another_runs_temp_files(campaign, shared, tmp_path):
+    """Another run, alive, writing to the same folder: its temporary file is not ours to delete."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        out = tmp_path / "out"
+        out.mkdir()
+        theirs = out / f".drafter-{other.pid}-0123abcd-x1y2z3.part"
+        theirs.write_bytes(b"PK\x03\x04 another run's letter, half written")
+        proc = _batch_process(campaign, shared, _many_people(tmp_path / "people.csv", 200), out)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 20:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and "interrupted" in err
+        assert theirs.exists()
+        assert list(out.glob(".drafter-*")) == [theirs]
+    finally:
+        other.kill()
+        other.wait()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling", "link_out"])
+def test_special_files_named_like_a_letter_are_refused(campaign, shared, tmp_path, kind):
+    """A FIFO would hang the run, /dev/zero never ends, a dangling link stopped it halfway."""
+    out = tmp_path / "out"
+    assert run(campaign, shared, out).exit_code == 0
+    target = named(out, 5, "H001096")
+    target.unlink()
+    outside = tmp_path / "outside.docx"
+    {"fifo": lambda: os.mkfifo(target), "dev_zero": lambda: target.symlink_to("/dev/zero"),
+     "dangling": lambda: target.symlink_to(tmp_path / "gone"),
+     "link_out": lambda: target.symlink_to(outside)}[kind]()
+    proc = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+                           "--constituents", str(REPO / "examples/constituents.csv"),
+                           "--legislators", str(shared / LEGISLATORS), "--zip-districts", str(shared / ZIPS),
+                           "-o", str(out)], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and str(target) in proc.stderr
+    assert "not a letter" in proc.stderr
+    assert not outside.exists() and len(manifest(out)) == 14
+    assert not list(out.glob(".drafter-*"))
+
+
+def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, monkeypatch):
+    import errno
+    from drafter.commands import batch as batch_module
+    from drafter.output import files
+    real_stage, calls = files._stage, []
+
+    def stage(path, data, sync=True):
+        calls.append(path)
+        if len(calls) == 6 and path.suffix == ".docx":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_stage(path, data, sync)
+
+    monkeypatch.setattr(files, "_stage", stage)
+    monkeypatch.setattr(batch_module, "CHUNK", 4)     # letters are placed a chunk at a time
+    out = tmp_path / "out"
+    result = run(campaign, shared, out)
+    assert result.exit_code == 1
+    assert "the disk is full" in result.output and "nothing was written" not in result.output
+    assert "4 file(s) written" in result.output and "9 not written" in result.output
+    status = [r["status"] for r in manifest(out)]
+    assert status.count("written") == 4 and status.count("pending") == 9
+    assert not list(out.glob(".drafter-*"))                              # the failed chunk's temp files
+    monkeypatch.setattr(files, "_stage", real_stage)
+    assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
+    assert [r["status"] for r in manifest(out)].count("skipped-same") == 4

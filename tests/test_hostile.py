@@ -677,3 +677,52 @@ def test_control_characters_in_yaml_name_their_line(campaign, tmp_path, char):
     edit(campaign, "evidence.yaml", "Between June 2016", f"Between{char} June 2016")
     line = next(i for i, text in enumerate((campaign / "evidence.yaml").read_text().split("\n"), 1) if char in text)
     fails(draft(campaign, tmp_path / "d"), f"evidence.yaml:{line}:", f"U+{ord(char):04X}")
+
+
+# ---------------------------------------------------------------- second round (issue 13): output folders
+
+def _in_subprocess(root: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """The CLI in its own process, so that a hang fails the test instead of stopping the run."""
+    return subprocess.run([sys.executable, "-m", "drafter", "-C", str(root), *args], capture_output=True,
+                          text=True, timeout=timeout, env=dict(os.environ, PYTHONPATH=str(REPO)))
+
+
+def _plant(kind: str, path: Path, tmp_path: Path) -> None:
+    {"fifo": lambda: os.mkfifo(path), "dev_zero": lambda: path.symlink_to("/dev/zero"),
+     "dangling": lambda: path.symlink_to(tmp_path / "gone")}[kind]()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling"])
+@pytest.mark.parametrize("command", ["draft", "kit"])
+def test_special_files_in_draft_and_kit_folders_are_refused(campaign, tmp_path, kind, command):
+    out = tmp_path / "out"
+    assert _in_subprocess(campaign, command, LETTER, "-o", str(out)).returncode == 0
+    victim = sorted(p for p in out.iterdir() if p.suffix in (".docx", ".txt", ".md"))[-1]
+    victim.unlink()
+    _plant(kind, victim, tmp_path)
+    for force in ((), ("--force",)):
+        proc = _in_subprocess(campaign, command, LETTER, "-o", str(out), *force)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error: ") and str(victim) in proc.stderr and "not a letter" in proc.stderr
+    assert not list(out.glob(".drafter-*"))
+
+
+def test_kit_is_all_or_nothing(campaign, tmp_path, monkeypatch):
+    """A failure on the third file (a full disk) leaves none of the kit, and the rerun works."""
+    from drafter.output import files as write
+    real_stage, calls = write._stage, []
+
+    def stage(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_stage(path, data)
+
+    monkeypatch.setattr(write, "_stage", stage)
+    out = tmp_path / "kit"
+    fails(run(campaign, "kit", LETTER, "-o", str(out)), "the disk is full", "nothing was written")
+    assert all_files(out) == []
+    monkeypatch.setattr(write, "_stage", real_stage)
+    result = run(campaign, "kit", LETTER, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(all_files(out)) >= 4          # the kit had more than the three tried

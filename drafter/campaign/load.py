@@ -296,4 +296,4 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
         summary=data.get("summary"),
         closing=data.get("closing", "Sincerely,"),
         stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
-        kit=dict(data.get("kit") or {}))
+        kit=dict(data.get("kit") or {}), date_today=data["date"] == "today")

@@ -121,6 +121,7 @@ class LetterSpec:
     committee: str | None = None     # a letter about this committee's work: chairs addressed as such
     vars: dict = field(default_factory=dict)
     kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
+    date_today: bool = False     # `date: today`: a resumed batch keeps its first run's date
 
 
 def parse_date(value) -> dt.date | None:

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "evidence",
     "schema",
     "init",
+    "log",
     "serve",
 ]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
-from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, run_batch
+from drafter.cli.options import log_option
+from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, BatchInterrupted, run_batch
 from drafter.errors import OutputError
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -29,8 +30,9 @@ _file = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--format", "formats", multiple=True, type=click.Choice(BATCH_FORMATS),
               help="Output format, repeatable: docx (default), txt (plain text for web forms), md.")
 @click.option("--force", is_flag=True, help="Replace letters whose existing files differ.")
+@log_option
 @click.pass_context
-def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force):
+def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force, log_url):
     """One letter from each volunteer in a CSV to each of their members of Congress.
 
     Re-running skips letters already written with the same content; a letter whose file
@@ -51,7 +53,10 @@ def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, 
     try:
         report = run_batch(root(ctx), letter, constituents, legislators, zip_districts, out_dir,
                            jobs=jobs, formats=formats or ("docx",), force=force,
-                           progress=progress, on_start=start)
+                           progress=progress, on_start=start, log=log_url)
+    except BatchInterrupted as exc:
+        click.echo(exc.message, err=True)
+        ctx.exit(130)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

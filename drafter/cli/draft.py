@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
+from drafter.cli.options import log_option
 from drafter.commands.draft import draft as draft_letters
 from drafter.formats.outputs import FORMATS
 
@@ -23,15 +24,16 @@ from drafter.formats.outputs import FORMATS
               help="Wrap plain text at N columns [default: one line per paragraph].")
 @click.option("--clean", is_flag=True, help="No review comments in the draft.")
 @click.option("--force", is_flag=True, help="Replace drafts that already exist.")
+@log_option
 @click.pass_context
-def draft(ctx, letter, out_dir, to, each, joint, formats, wrap, clean, force):
+def draft(ctx, letter, out_dir, to, each, joint, formats, wrap, clean, force, log_url):
     """Draft LETTER (a spec path, or a name in letters/) as Word files (or PDF, text, Markdown)."""
     if each and joint:
         raise click.UsageError("choose one of --each and --joint")
     mode = "each" if each else "joint" if joint else None
     out_dir = out_dir if out_dir is not None else root(ctx) / "drafts"
     for d in draft_letters(root(ctx), letter, out_dir, to=to, mode=mode, clean=clean, force=force,
-                           formats=formats or ("docx",), wrap=wrap):
+                           formats=formats or ("docx",), wrap=wrap, log=log_url):
         for block in d.letter.addresses:
             if block.comment:
                 click.echo(f"warning: {block.comment}", err=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
+from drafter.cli.options import log_option
 from drafter.commands.kit import make_kit
 
 
@@ -19,8 +20,9 @@ from drafter.commands.kit import make_kit
 @click.option("--district", type=click.IntRange(0, 99), default=None, metavar="N",
               help="With --legislators and --state: also the representative of this district.")
 @click.option("--force", is_flag=True, help="Replace kit files that already exist.")
+@log_option
 @click.pass_context
-def kit(ctx, letter, out_dir, legislators, state, district, force):
+def kit(ctx, letter, out_dir, legislators, state, district, force, log_url):
     """An action kit for LETTER's campaign: call scripts, email, social posts, shareholder
     questions, a one-page fact sheet (Word), and all of it as kit.md.
 
@@ -30,7 +32,7 @@ def kit(ctx, letter, out_dir, legislators, state, district, force):
         raise click.UsageError("--legislators and --state go together (and --district needs both), e.g. "
                                "--legislators ../shared/data/congress-legislators/legislators-current.yaml --state OR")
     report = make_kit(root(ctx), letter, out_dir, force=force, legislators=legislators, state=state,
-                      district=district)
+                      district=district, log=log_url)
     for path in report.paths:
         click.echo(str(path))
     for item in report.items:

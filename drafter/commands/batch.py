@@ -2,9 +2,12 @@
 
 Each row of the CSV is matched to its two Senators and Representative (constituents.match);
 rows that cannot be matched go to needs-review.csv. Every letter is written atomically under a
-name made from the row, the volunteer and the member, so a re-run finds what an earlier
-(possibly interrupted) run wrote: the same bytes are skipped, different bytes are a conflict
-that is never overwritten without `force`. `manifest.csv` lists every file and row.
+name made from the volunteer's own name and address (never the row number, so inserting a row
+renames nothing) and the member, so a re-run finds what an earlier (possibly interrupted) run
+wrote: the same bytes are skipped, different bytes are a conflict that is never overwritten
+without `force`. `manifest.csv` lists every file and row, and the letters' date: a run that
+resumes a folder keeps that date (`date: today` is the first run's day). An interrupted or
+failed run still writes the manifest, its unwritten letters marked `pending`.
 
 With `jobs` > 1 the letters are made by worker processes, each loading the campaign once;
 the package is deterministic, so the files are byte-identical to a one-process run.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import multiprocessing
@@ -34,16 +38,30 @@ from drafter.formats.outputs import SUFFIX, render_outputs
 from drafter.people.states import STATE_NAMES
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
+from drafter.log import CampaignLog, open_log
+from drafter.log.letters import entry
+from drafter.output import files
+from drafter.output.sheets import cell
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
-MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status")
+MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
+MAX_MANIFEST = 64 * 1024 * 1024
+CHUNK = 32      # letters placed with one disk sync and logged in one transaction
 
 # Statuses in manifest.csv
-WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW = (
-    "written", "skipped-same", "overwritten", "conflict", "review")
+WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW, PENDING = (
+    "written", "skipped-same", "overwritten", "conflict", "review", "pending")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the batch; `message` says what was and was not written."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -100,16 +118,30 @@ class BatchReport:
 
 # --------------------------------------------------------------------------- planning
 
+def person_key(c: Constituent) -> str:
+    """Eight hex digits from the volunteer's own name and address (case and spacing ignored):
+    the same person keeps the same file names whatever rows are added or removed around them."""
+    text = "\n".join(" ".join(v.casefold().split()) for v in (c.name, c.street, c.city, c.state, c.zip))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 def letter_stem(c: Constituent, member: Recipient) -> str:
-    """'0002-pema-example-M000133': the row keeps names unique, the rest makes them findable."""
-    return f"{c.row:04d}-{safe_name(c.name).lower()[:60]}-{safe_name(member.id)}"
+    """'pema-example-3f2a9c01-M000133': the key keeps names unique, the rest makes them findable."""
+    return f"{safe_name(c.name).lower()[:60]}-{person_key(c)}-{safe_name(member.id)}"
 
 
 def plan(people: Iterable[Constituent], legislators: Legislators,
          zips: ZipDistricts | None) -> tuple[list[Job], list[ReviewItem]]:
-    """The letters to make, in CSV order (senators first), and the rows that get none."""
-    jobs, review = [], []
+    """The letters to make, in CSV order (senators first), and the rows that get none. A row
+    repeating an earlier row's name and address goes to review: its letters would have the
+    same names."""
+    jobs, review, seen = [], [], {}
     for person in people:
+        first = seen.setdefault(person_key(person), person.row)
+        if first != person.row:
+            review.append(ReviewItem(person.row, person.name, person.zip, person.state,
+                                     f"same name and address as row {first}; one letter each is sent"))
+            continue
         m = match(person, legislators, zips)
         if not m.ok:
             review.append(m.review)
@@ -135,9 +167,10 @@ class _Maker:
         return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date) -> "_Maker":
         campaign = load_campaign(root)
-        return cls.of(campaign, constituent_spec(campaign, letter), out_dir, formats, force)
+        spec = dataclasses.replace(constituent_spec(campaign, letter), date=date)
+        return cls.of(campaign, spec, out_dir, formats, force)
 
     def letter(self, job: Job):
         c = job.constituent
@@ -149,14 +182,28 @@ class _Maker:
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
-    def make(self, job: Job) -> list[Record]:
-        records = []
-        for fmt, data in self.render(job).items():
-            name = job.stem + SUFFIX[fmt]
-            status = store(self.out_dir / name, data, self.force)
-            records.append(Record(job.constituent.row, job.constituent.name, job.member.id, name,
-                                  hashlib.sha256(data).hexdigest(), status))
-        return records
+    def make(self, jobs: list[Job]) -> list[list[Record]]:
+        """A chunk of letters, placed together with one disk sync (files.place_many): the same
+        bytes already there are skipped, other bytes are a conflict unless `force`."""
+        made = [(job, [(self.out_dir / (job.stem + SUFFIX[fmt]), data) for fmt, data in self.render(job).items()])
+                for job in jobs]
+        status: dict[Path, str] = {}
+        writes = []
+        for _job, outs in made:
+            for path, data in outs:
+                same = files.same_content(path, data)
+                if same is None or (not same and self.force):
+                    writes.append((path, data, same is not None))
+                else:
+                    status[path] = SKIPPED if same else CONFLICT
+        for (path, data, force), placed in zip(writes, files.place_many(writes) if writes else ()):
+            if placed:
+                status[path] = OVERWRITTEN if force else WRITTEN
+            else:       # another run placed it meanwhile: compared like one that was there before
+                status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
+        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
+                        hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
+                for job, outs in made]
 
 
 def constituent_context(c: Constituent) -> dict:
@@ -170,35 +217,17 @@ def signature(c: Constituent) -> tuple[str, ...]:
     return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
 
 
-def store(path: Path, data: bytes, force: bool) -> str:
-    """Write one file unless the same bytes are there; a different file is a conflict unless `force`."""
-    try:
-        old = path.read_bytes()
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise OutputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    if old is None:
-        atomic_write(path, data)
-        return WRITTEN
-    if old == data:
-        return SKIPPED
-    if not force:
-        return CONFLICT
-    atomic_write(path, data, force=True)
-    return OVERWRITTEN
-
-
 # Per-process state of the worker pool.
 _maker: _Maker | None = None
 
 
-def _init_worker(maker: _Maker | tuple, parent: int) -> None:
+def _init_worker(maker: _Maker | tuple, parent: int, run: str) -> None:
     """A forked worker inherits the parent's maker, caches warm; a spawned one loads its own."""
     global _maker
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the pool's terminate() must end the worker
     _die_with_parent(parent)
+    files.join_run(run)                              # its temp files are the run's own
     _maker = maker if isinstance(maker, _Maker) else _Maker.load(*maker)
 
 
@@ -223,7 +252,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _make_chunk(jobs: list[Job]) -> list[list[Record]]:
-    return [_maker.make(job) for job in jobs]
+    return _maker.make(jobs)
 
 
 class _Stop:
@@ -259,31 +288,62 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None) -> list[Record]:
-    records: list[Record] = []
+class _Logger:
+    """Records placed letters in the campaign log, a chunk per transaction, once their files are
+    in place: the log never lists a letter that is not on disk. A letter already there with the
+    same content (skipped) is recorded too, so a rerun logs what a killed run placed but had not
+    logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
 
-    def done(per_letter):
+    def __init__(self, log: CampaignLog | None, spec, jobs: list[Job], out_dir: Path, formats: tuple[str, ...]):
+        self.log, self.spec, self.out_dir, self.formats = log, spec, out_dir, formats
+        self.jobs = {(j.constituent.row, j.member.id): j for j in jobs}
+
+    def add(self, per_letter: list[list[Record]]) -> None:
+        placed = [recs for recs in per_letter
+                  if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
+        if self.log is None or not placed:
+            return
+        entries = []
+        for recs in placed:
+            job = self.jobs[(recs[0].row, recs[0].member)]
+            c = job.constituent
+            person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
+                      "district": "" if c.district is None else c.district, "message": c.note or "",
+                      "email": c.email or ""}
+            entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
+                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
+        self.log.record(entries)
+
+
+def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
+              progress: Callable[[int], None] | None, records: list[Record], logger: _Logger) -> None:
+    """Make the letters, adding their records to `records` as they are done (so that an
+    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time."""
+    def done(per_letter):      # one chunk: placed with one sync, logged in one transaction
         for recs in per_letter:
             records.extend(recs)
+        logger.add(per_letter)
         if progress:
             progress(len(per_letter))
 
+    run = files.begin_run()
     if n_procs <= 1 or len(jobs) <= 1:
-        try:
-            for job in jobs:
-                done([maker.make(job)])
-        except BaseException:
-            remove_stray_temps(maker.out_dir, everything=True)   # Ctrl-C can land between a temp file and its rename
-            raise
-        return records
+        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
+            try:
+                for i in range(0, len(jobs), CHUNK):
+                    stop.check()
+                    done(maker.make(jobs[i:i + CHUNK]))
+            except BaseException:
+                remove_stray_temps(maker.out_dir, own=True)
+                raise
+        return
     context = _pool_context()
-    # Chunks big enough to keep pickling cheap, small enough to balance the load.
-    size = max(1, min(32, len(jobs) // (n_procs * 8)))
+    # Chunks big enough to keep pickling and syncing cheap, small enough to balance the load.
+    size = max(1, min(CHUNK, len(jobs) // (n_procs * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     init = maker if context.get_start_method() == "fork" else load_args
     with _Stop() as stop:
-        pool = context.Pool(n_procs, _init_worker, (init, os.getpid()))
+        pool = context.Pool(n_procs, _init_worker, (init, os.getpid(), run))
         try:
             results = pool.imap(_make_chunk, chunks)
             for _ in chunks:
@@ -297,11 +357,11 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             pool.close()
         except BaseException:
             pool.terminate()           # workers killed; the temporary files they leave go next
-            remove_stray_temps(maker.out_dir, everything=True)
+            pool.join()
+            remove_stray_temps(maker.out_dir, own=True)
             raise
         finally:
             pool.join()
-    return records
 
 
 # --------------------------------------------------------------------------- the batch
@@ -324,43 +384,90 @@ def check_formats(formats) -> tuple[str, ...]:
     return formats
 
 
-def _cell(text: str) -> str:
-    """A volunteer's name as text a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def write_manifest(path: Path, records: list[Record]) -> Path:
+def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
     out.writerow(MANIFEST_COLUMNS)
-    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status)
+    out.writerows((r.row, cell(r.constituent), r.member, r.file, r.sha256, r.status, date.isoformat())
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
+
+
+def manifest_date(path: Path) -> dt.date | None:
+    """The letters' date an earlier run in this folder recorded in its manifest, if any."""
+    try:
+        if not files.check_target(path) or path.stat().st_size > MAX_MANIFEST:
+            return None
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                return dt.date.fromisoformat(row.get("date") or "")
+    except (OSError, ValueError, csv.Error, OutputError):
+        return None      # no usable date: the letters take the spec's
+    return None
 
 
 def _load(kind, value):
     return value if isinstance(value, kind) or value is None else kind.load(value)
 
 
+def _refuse_special_targets(out_dir: Path, jobs: list[Job], formats: tuple[str, ...]) -> None:
+    """A link, FIFO or device named like one of the letters stops the batch before it starts."""
+    for job in jobs:
+        for fmt in formats:
+            files.check_target(out_dir / (job.stem + SUFFIX[fmt]))
+
+
+def _pending(jobs: list[Job], formats: tuple[str, ...], records: list[Record]) -> list[Record]:
+    done = {r.file for r in records}
+    return [Record(j.constituent.row, j.constituent.name, j.member.id, j.stem + SUFFIX[f], "", PENDING)
+            for j in jobs for f in formats if j.stem + SUFFIX[f] not in done]
+
+
+def _what_was_written(records: list[Record], pending: list[Record], manifest: Path | None) -> str:
+    wrote = sum(r.status in (WRITTEN, OVERWRITTEN) for r in records)
+    text = (f"{wrote} file(s) written and {sum(r.status == SKIPPED for r in records)} already there "
+            f"before this; {len(pending)} not written")
+    if manifest is None:
+        return text + "; manifest.csv could not be written either"
+    return text + f", marked 'pending' in {manifest}; the same command finishes them"
+
+
 def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
               legislators: str | Path | Legislators, zip_districts: str | Path | ZipDistricts | None = None,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
-              on_start: Callable[[int], None] | None = None) -> BatchReport:
+              on_start: Callable[[int], None] | None = None,
+              log: str | Path | bool | None = None) -> BatchReport:
     """Write one letter per matched volunteer and member in `out_dir` (default: drafts/LETTER in
     the campaign folder), plus manifest.csv and needs-review.csv.
 
     `progress(n)` is called as letters are done; `on_start(total)` once the letters are planned.
     Existing files with other content are left alone and reported as conflicts unless `force`.
+    Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
+    Each letter placed is recorded in the campaign log (`log` as for draft), which is opened
+    first: a log that cannot be used stops the batch before any letter is written.
     """
     started = time.perf_counter()
     root = Path(root)
     formats = check_formats(formats)
+    campaign_log = open_log(root, log or None) if log is not False else None
+    try:
+        return _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs,
+                          formats, force, progress, on_start, campaign_log)
+    finally:
+        if campaign_log is not None:
+            campaign_log.close()
+
+
+def _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force,
+               progress, on_start, campaign_log) -> BatchReport:
     campaign = load_campaign(root)
     spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
+    if spec.date_today:
+        spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
     maker = _Maker.of(campaign, spec, out_dir, formats, force)
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
@@ -370,13 +477,32 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     if todo:
         maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
     ensure_dir(out_dir)
+    _refuse_special_targets(out_dir, todo, formats)
+    files.check_target(out_dir / MANIFEST)
+    files.check_target(out_dir / REVIEW)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
-    load_args = (root, letter, out_dir, formats, force)
-    records = _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress)
-    records += [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
-    manifest = write_manifest(out_dir / MANIFEST, records)
+    load_args = (root, letter, out_dir, formats, force, spec.date)
+    records: list[Record] = []
+    reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
+    try:
+        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
+                  _Logger(campaign_log, spec, todo, out_dir, formats))
+    except BaseException as exc:
+        pending = _pending(todo, formats, records)
+        try:
+            manifest = write_manifest(out_dir / MANIFEST, records + reviewed + pending, spec.date)
+            write_review(out_dir / REVIEW, review)
+        except DrafterError:
+            manifest = None
+        said = _what_was_written(records, pending, manifest)
+        if isinstance(exc, KeyboardInterrupt):
+            raise BatchInterrupted(f"interrupted: {said}") from None
+        if isinstance(exc, DrafterError):
+            exc.hint = said
+        raise
+    manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
     review_path = write_review(out_dir / REVIEW, review)
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,

@@ -11,7 +11,9 @@ from drafter.compose.letter import Letter
 from drafter.errors import DataError
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
-from drafter.output.files import already_exists, ensure_dir, output_name, remove_stray_temps, target_path, write_all
+from drafter.log import open_log
+from drafter.log.letters import entry
+from drafter.output.files import already_exists, check_target, ensure_dir, output_name, remove_stray_temps, target_path, write_all
 
 
 @dataclass
@@ -23,19 +25,30 @@ class Draft:
 
 def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
           mode: str | None = None, clean: bool = False, force: bool = False,
-          formats: tuple[str, ...] = ("docx",), wrap: int | None = None) -> list[Draft]:
+          formats: tuple[str, ...] = ("docx",), wrap: int | None = None,
+          log: str | Path | bool | None = None) -> list[Draft]:
     """Draft the letters a spec describes and write them in `out_dir`, one file per format.
 
     Everything is composed, built and converted first; files are written only when all of them
     can be, so a bad recipient, a refused letterhead, a failed conversion or an existing draft
-    leaves nothing behind.
+    leaves nothing behind. The letters placed are then recorded in the campaign log (`log`: a
+    path or URL; None: $DRAFTER_LOG or the campaign folder's; False: none), which is opened
+    first, so a log that cannot be used stops the run before anything is written.
     """
     formats = check_formats(formats)
+    campaign_log = open_log(root, log or None) if log is not False else None
+    try:
+        return _draft(root, letter, Path(out_dir), to, mode, clean, force, formats, wrap, campaign_log)
+    finally:
+        if campaign_log is not None:
+            campaign_log.close()
+
+
+def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaign_log) -> list[Draft]:
     campaign = load_campaign(root)
     composer, letters = compose_letters(campaign, letter, to, mode, clean)
     letterhead = load_spec_letterhead(campaign, composer.spec)
     spec = composer.spec
-    out_dir = Path(out_dir)
     names: list[str] = []
     seen: set[str] = set()
     for item in letters:
@@ -48,13 +61,18 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
         seen.add(name)
         names.append(name)
     paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
-    for per_letter in paths:
-        for path in per_letter.values():
-            if path.exists() and not force:
-                raise already_exists(path)
+    present = [path for per_letter in paths for path in per_letter.values() if check_target(path)]
+    if present and not force:
+        raise already_exists(present[0])
     outputs = render_outputs(letters, formats, clean, letterhead, wrap)
     ensure_dir(out_dir)   # only now: a failed conversion leaves no folder behind either
     remove_stray_temps(out_dir)   # what a killed run left behind
     write_all([(per_letter[fmt], data) for per_letter, files in zip(paths, outputs)
                for fmt, data in files.items()], force=force)
+    if campaign_log is not None:   # after placing: the log never lists a letter that is not there
+        campaign_log.record([
+            entry("draft", spec.name, spec.template, [campaign.recipients.get(i, i) for i in item.recipient_ids],
+                  [(per_letter[f], files[f]) for f in formats], formats,
+                  signers=tuple(sig[0] for sig in item.signatures if sig))
+            for item, per_letter, files in zip(letters, paths, outputs)])
     return [Draft(item, list(p.values())[0], list(p.values())) for item, p in zip(letters, paths)]

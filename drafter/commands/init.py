@@ -11,6 +11,9 @@ from drafter.output.files import write_all
 STARTER_FILES = ("evidence.yaml", "recipients.yaml", "asks.yaml", "letters/example.yaml",
                  "letters/templates/example.md.j2")
 SCHEMA_FILES = ("evidence", "recipients", "asks")
+# The campaign log holds volunteers' names and addresses: it stays out of the campaign's git.
+GITIGNORE = "# drafter's campaign log holds personal data (names, addresses, emails): never commit it\n" \
+            "drafter-log.sqlite\ndrafter-log.sqlite-wal\ndrafter-log.sqlite-shm\n"
 
 
 def init_campaign(folder: str | Path) -> list[Path]:
@@ -22,6 +25,7 @@ def init_campaign(folder: str | Path) -> list[Path]:
     starter = resources.files("drafter") / "starter"
     files = [(folder / name, (starter / name).read_bytes()) for name in STARTER_FILES]
     files += [(folder / f"{kind}.schema.json", schema_json(kind).encode()) for kind in SCHEMA_FILES]
+    files.append((folder / ".gitignore", GITIGNORE.encode()))
     try:
         for path, _ in files:
             path.parent.mkdir(parents=True, exist_ok=True)

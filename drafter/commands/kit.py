@@ -29,7 +29,9 @@ from drafter.formats.docx.package import zip_parts
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.render import BodyRenderer, trusted_markdown
 from drafter.people.select import select_recipients
-from drafter.output.files import atomic_write, ensure_dir, safe_name
+from drafter.output.files import ensure_dir, safe_name, write_all
+from drafter.log import open_log
+from drafter.log.letters import entry
 
 KINDS = ("call-script", "email", "social", "shareholder-questions", "factsheet")
 WORD_LIMITS = {"call-script": 150, "email": 200}
@@ -120,6 +122,9 @@ class KitReport:
     items: list[KitItem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)    # what was not made, and why
     paths: list[Path] = field(default_factory=list)
+    # What the campaign log records: (template kind, recipients, file name) per call script and
+    # for the fact sheet; the email, posts and questions go to no office, so they are not logged.
+    logged: list[tuple[str, list[Recipient], str]] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
@@ -516,6 +521,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         for r, item in call_scripts(kr, people, report.skipped):
             report.items.append(item)
             files[f"call-script-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
+            report.logged.append(("call-script", [r], f"call-script-{safe_name(r.id)}.txt"))
         if not callees and not any(i.kind == "call-script" for i in report.items):
             report.skipped.append("call scripts: pass --legislators FILE --state XX to call members of Congress")
     if not missing("email"):
@@ -544,6 +550,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
         report.items.append(item)
         files["factsheet.docx"] = data
+        report.logged.append(("factsheet", recipients, "factsheet.docx"))
     title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"
     files["kit.md"] = kit_markdown(title, report.items).encode()
     return report, files
@@ -551,10 +558,20 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
 
 def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = None, force: bool = False,
              legislators: str | Path | None = None, state: str | None = None,
-             district: int | None = None) -> KitReport:
+             district: int | None = None, log: str | Path | bool | None = None) -> KitReport:
     """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
-    campaign folder). Everything is rendered first; an existing file stops the write before
-    anything is written, unless `force`. Limits exceeded are in `report.problems`, not cut."""
+    campaign folder). Everything is rendered first, then written all or nothing: an existing
+    file (unless `force`), a full disk or a link in the way leaves no file of the kit. Limits exceeded are in `report.problems`, not cut.
+    Call scripts and the fact sheet are recorded in the campaign log (`log` as for draft)."""
+    campaign_log = open_log(root, log or None) if log is not False else None
+    try:
+        return _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log)
+    finally:
+        if campaign_log is not None:
+            campaign_log.close()
+
+
+def _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log) -> KitReport:
     campaign = load_campaign(root)
     spec = load_letter(campaign, letter)
     callees = load_callees(legislators, state, district)
@@ -562,11 +579,9 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}
-    if not force:
-        for path in targets.values():
-            if path.exists():
-                atomic_write(path, b"", force=False)   # raises the standard 'already exists' error
-    for name, data in files.items():
-        atomic_write(targets[name], data, force=force)
+    write_all([(targets[name], data) for name, data in files.items()], force=force)   # all or nothing
+    if campaign_log is not None:
+        campaign_log.record([entry("kit", spec.name, f"kit-{kind}", people, [(targets[name], files[name])],
+                                   (name.rsplit(".", 1)[1],)) for kind, people, name in report.logged])
     report.out_dir, report.paths = out, list(targets.values())
     return report

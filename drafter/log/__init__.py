@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from drafter.log.backend import connect
+from drafter.log.backend import connect, is_url
 from drafter.log.entry import (ANSWERED, DRAFTED, SENT, STATUSES, LogEntry, LoggedLetter, LogError)
 from drafter.log.store import STATS_BY, CampaignLog
 
@@ -39,7 +39,17 @@ def open_log(root: str | Path | None, url: str | Path | None = None, *, create: 
     """Open (and create or migrate) the campaign log; LogError when it cannot be used."""
     if timeout is None:
         timeout = float(os.environ.get("DRAFTER_LOG_TIMEOUT") or TIMEOUT)
-    db = connect(log_target(root, url), timeout, create)
+    target = log_target(root, url)
+    if create and not is_url(target) and not os.path.lexists(target):
+        folder = Path(target).parent
+        if not folder.is_dir():
+            raise LogError("the log's folder does not exist", file=target,
+                           hint="create the folder, or give another path with --log")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise LogError("cannot create the log: the folder is not writable", file=target,
+                           hint="give another path with --log")
+        return CampaignLog(lambda: connect(target, timeout, create), where=target)   # made when first used
+    db = connect(target, timeout, create)
     try:
         return CampaignLog(db)
     except BaseException:

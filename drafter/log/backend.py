@@ -170,7 +170,11 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def is_url(target: str) -> bool:
+    return bool(re.match(r"(?i)postgres(ql)?://", target))
+
+
 def connect(target: str, timeout: float, create: bool = True) -> Backend:
-    if re.match(r"(?i)postgres(ql)?://", target):
+    if is_url(target):
         return Postgres(target, timeout)
     return SQLite(Path(target), timeout, create)

@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from drafter.log.backend import Backend
 from drafter.log.entry import (ANSWERED, DRAFTED, PERSON_FIELDS, SENT, STATUSES, LogEntry, LoggedLetter,
@@ -74,16 +74,37 @@ def _digest(salt: str, value: str) -> str:
 
 
 class CampaignLog:
-    """An open log. Use as a context manager, or call close()."""
+    """An open log. Use as a context manager, or call close().
 
-    def __init__(self, db: Backend):
-        self.db = db
-        migrate(db)
+    `db` is a connected backend, or a function connecting one when the log is first used (a
+    SQLite log that does not exist yet: a run that fails before its first letter leaves no
+    empty log behind)."""
+
+    def __init__(self, db: Backend | Callable[[], Backend], where: str | None = None):
+        self._db, self._connect = (db, None) if isinstance(db, Backend) else (None, db)
+        self._where = where
+        if self._db is not None:
+            self._setup()
+
+    def _setup(self) -> None:
+        migrate(self._db)
         self.salt = self._meta("salt")
 
     @property
+    def db(self) -> Backend:
+        if self._db is None:
+            self._db = self._connect()
+            try:
+                self._setup()
+            except BaseException:
+                self._db.close()
+                self._db = None
+                raise
+        return self._db
+
+    @property
     def where(self) -> str:
-        return self.db.where
+        return self._db.where if self._db is not None else self._where
 
     def __enter__(self):
         return self
@@ -92,7 +113,9 @@ class CampaignLog:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def _meta(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
+import stat
 import string
 import tempfile
 import unicodedata
@@ -51,13 +53,35 @@ def output_name(pattern: str, **values) -> str:
 
 def target_path(out_dir: Path, name: str, suffix: str) -> Path:
     path = (out_dir / f"{name}{suffix}")
+    check_target(path)
     if path.resolve().parent != out_dir.resolve():
         raise OutputError(f"output name {name!r} would leave the output folder", file=str(out_dir))
     return path
 
 
 TEMP_PREFIX, TEMP_SUFFIX = ".drafter-", ".part"
-_TEMP_OWNER = re.compile(rf"{re.escape(TEMP_PREFIX)}(\d+)-")
+# A temp file is named `.drafter-PID-RUN-xxxx.part`: PID is the process that started the run (its
+# workers write under the same name), RUN a token of that run.
+_TEMP_OWNER = re.compile(rf"{re.escape(TEMP_PREFIX)}(\d+)-(?:([0-9a-f]{{8}})-)?")
+_run: str | None = None
+
+
+def begin_run() -> str:
+    """Start a new run in this process: its temporary files carry a fresh token, so cleaning up
+    after its own interruption never touches the files of another run in the same folder."""
+    global _run
+    _run = f"{os.getpid()}-{secrets.token_hex(4)}"
+    return _run
+
+
+def join_run(token: str) -> None:
+    """A worker process writes under its parent's run token."""
+    global _run
+    _run = token
+
+
+def run_token() -> str:
+    return _run or begin_run()
 
 
 def _alive(pid: int) -> bool:
@@ -75,14 +99,17 @@ def _alive(pid: int) -> bool:
         return True   # no /proc (macOS): trust the signal check
 
 
-def remove_stray_temps(out_dir: Path, everything: bool = False) -> int:
+def remove_stray_temps(out_dir: Path, own: bool = False) -> int:
     """Remove temporary files that killed runs left in `out_dir` (a finished draft is never
-    temporary). A temp file names the process writing it, so another run still writing in the
-    same folder keeps its own; `everything` is for a run cleaning up after its own interruption."""
+    temporary). A temp file names the process whose run writes it, so another run still writing
+    in the same folder keeps its own; `own` also removes this run's, after its interruption."""
     removed = 0
+    mine = f"{TEMP_PREFIX}{_run}-" if _run else None
     for tmp in Path(out_dir).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         owner = _TEMP_OWNER.match(tmp.name)
-        if not everything and owner and _alive(int(owner.group(1))):
+        if own and mine and tmp.name.startswith(mine):
+            pass
+        elif owner and _alive(int(owner.group(1))):
             continue
         try:
             tmp.unlink()
@@ -110,27 +137,79 @@ def ensure_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out_dir)) from None
 
 
+class AlreadyExists(OutputError):
+    """The file is there (or appeared while this run wrote it)."""
+
+
 def already_exists(path: Path) -> OutputError:
-    return OutputError("already exists; not overwritten", file=str(path),
-                       hint="use --force to replace it, or -o for another folder")
+    return AlreadyExists("already exists; not overwritten", file=str(path),
+                         hint="use --force to replace it, or -o for another folder")
 
 
-def _write_failed(path: Path, exc: OSError) -> OutputError:
+_KINDS = ((stat.S_ISLNK, "a link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(mode: int) -> str | None:
+    """'a link', 'a FIFO (named pipe)', ... for anything that is not a regular file."""
+    return next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a regular file")
+
+
+def check_target(path: Path) -> bool:
+    """Whether a regular file is at `path`; a link (even dangling), FIFO, device, socket or folder
+    named like a draft is refused: reading it could hang or never end, writing through it could
+    land anywhere."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot look at: {exc.strerror}", file=str(path)) from None
+    kind = special_kind(mode)
+    if kind:
+        raise OutputError(f"is {kind}, not a letter; drafter neither reads nor writes through it",
+                          file=str(path), hint="move it out of the output folder, or choose another with -o")
+    return True
+
+
+def same_content(path: Path, data: bytes) -> bool | None:
+    """None when nothing is at `path`, else whether the file there holds exactly `data` (a file
+    of another size is not read at all)."""
+    if not check_target(path):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if special_kind(info.st_mode):    # swapped in since the check
+            raise OutputError("is not a regular file; not read", file=str(path))
+        return info.st_size == len(data) and fh.read(len(data) + 1) == data
+
+
+WROTE_NOTHING = "nothing was written; free space or choose another folder with -o"
+
+
+def _write_failed(path: Path, exc: OSError, hint: str = WROTE_NOTHING) -> OutputError:
     reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
               errno.EROFS: "the folder is read-only", errno.EDQUOT: "disk quota exceeded"}.get(
         exc.errno, exc.strerror or str(exc))
-    return OutputError(f"cannot write: {reason}", file=str(path),
-                       hint="nothing was written; free space or choose another folder with -o")
+    return OutputError(f"cannot write: {reason}", file=str(path), hint=hint)
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """The data in a temporary file beside `path`, on disk (fsync), with the final permissions."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
+def _stage(path: Path, data: bytes, sync: bool = True) -> str:
+    """The data in a temporary file beside `path`, on disk (fsync, unless the caller syncs a
+    whole chunk at once), with the final permissions."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{run_token()}-", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
     except BaseException:
         os.unlink(tmp)
@@ -162,10 +241,11 @@ def write_all(files: list[tuple[Path, bytes]], force: bool = False) -> None:
     staged: list[tuple[Path, str]] = []
     placed: list[Path] = []
     current = files[0][0] if files else Path(".")
+    present = [check_target(path) for path, _ in files]    # a link or FIFO anywhere stops it first
     try:
-        for path, data in files:
+        for (path, data), there in zip(files, present):
             current = path
-            if path.exists() and not force:
+            if there and not force:
                 raise already_exists(path)
             staged.append((path, _stage(path, data)))
         for path, tmp in staged:
@@ -193,3 +273,75 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
     Without `force` an existing file is never replaced (checked again at the final link); a
     replaced file keeps its permissions."""
     write_all([(path, data)], force)
+
+
+def _syncfs(folder: Path) -> bool:
+    """Flush the file system holding `folder` in one call (Linux syncfs); False where there is none."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return hasattr(libc, "syncfs") and libc.syncfs(fd) == 0
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The folder's entries (the new names) on disk."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass     # some file systems cannot sync a folder; the names are then as safe as they get
+    finally:
+        os.close(fd)
+
+
+def place_many(files: list[tuple[Path, bytes, bool]]) -> list[bool]:
+    """Place a chunk of files (path, data, force) with one disk sync for them all rather than one
+    per file: every file is staged in a temporary file, the file system is synced once, then each
+    is put in place and the folders are synced. A file is either whole in place or absent, as
+    with atomic_write. Returns, per file, whether it was placed: False when a file appeared at
+    its path meanwhile (never replaced without its force). On a failure this chunk's temporary
+    files are removed and nothing more of it is placed."""
+    staged: list[str] = []
+    current = files[0][0] if files else Path(".")
+    try:
+        for path, data, _force in files:
+            current = path
+            staged.append(_stage(path, data, sync=False))
+        folders = list(dict.fromkeys(path.parent for path, _, _ in files))
+        if not all(_syncfs(folder) for folder in folders):
+            for tmp in staged:                 # no syncfs: one fsync per file after all
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        placed = []
+        for (path, _data, force), tmp in zip(files, staged):
+            current = path
+            try:
+                check_target(path)
+                _commit(tmp, path, force)
+                placed.append(True)
+            except FileExistsError:
+                os.unlink(tmp)
+                placed.append(False)
+        for folder in folders:
+            _sync_folder(folder)
+        return placed
+    except BaseException as exc:
+        for tmp in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_failed(current, exc, hint="the letters placed before it are whole; "
+                                "free space, then run the same command again") from None
+        raise

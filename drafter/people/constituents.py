@@ -19,6 +19,7 @@ from pathlib import Path
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
 from drafter.errors import DataError
 from drafter.output.files import replace_text
+from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.campaign.models import Recipient
 from drafter.people.states import STATE_NAMES
 
@@ -507,12 +508,6 @@ def match(constituent: Constituent, legislators: Legislators,
 REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (names and ZIPs come from volunteers)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_review(path: str | Path, items) -> Path:
     """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
     path = Path(path)
@@ -520,6 +515,6 @@ def write_review(path: str | Path, items) -> Path:
     out = csv.writer(buf)
     out.writerow(REVIEW_COLUMNS)
     for it in sorted(items, key=lambda i: i.row):
-        out.writerow([it.row, _cell(it.name), _cell(it.zip), _cell(it.state), it.reason, " ".join(it.candidates)])
+        out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
     replace_text(path, buf.getvalue(), encoding="utf-8-sig")
     return path

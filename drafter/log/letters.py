@@ -1,0 +1,35 @@
+"""LogEntry values for what the commands place: a drafted letter (its signers), a constituent's
+letter (what it holds of the volunteer), and a kit's call scripts and fact sheet."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from drafter.campaign.models import Recipient
+from drafter.log.entry import LogEntry
+from drafter.log.store import SEP
+
+
+def office(r: Recipient | None, rid: str = "") -> str:
+    """'Jeff Merkley, United States Senate': who and which office, as stats show it."""
+    if r is None:
+        return rid
+    return ", ".join(x for x in (r.name, r.title or r.organization) if x)
+
+
+def entry(command: str, letter: str, template: str, recipients: list[Recipient | str],
+          files: list[tuple[Path, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
+          signers: tuple[str, ...] = ()) -> LogEntry:
+    """One letter: `files` are its placed files with their bytes (or their sha256, when known),
+    the first one's being the letter's sha256.
+    `person` is a constituent's fields (name, street, city, state, zip, district, message, email);
+    without it the letter's signers are named. A recipient known only by its id is logged so."""
+    fields = {k: "" if v is None else str(v) for k, v in (person or {}).items()}
+    if person is None:
+        fields = {"name": "; ".join(s for s in signers if s)}
+    return LogEntry(command=command, letter=letter, template=template,
+                    recipient_ids=tuple(r if isinstance(r, str) else r.id for r in recipients),
+                    office=SEP.join(office(None, r) if isinstance(r, str) else office(r) for r in recipients),
+                    formats=tuple(formats), paths=tuple(str(Path(p).absolute()) for p, _ in files),
+                    sha256=files[0][1] if isinstance(files[0][1], str) else hashlib.sha256(files[0][1]).hexdigest(),
+                    kind="signer" if person is None else "constituent", **fields)

@@ -1,0 +1,184 @@
+"""The campaign log and `drafter batch`: the log agrees with the manifest and the files on disk,
+survives kill -9, and gives the same answers in SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, UNDER_CI, need
+from drafter.cli import main
+from drafter.log import LOG_FILE, open_log
+from test_batch import LEGISLATORS, ZIPS, _many_people, manifest
+from test_log import four_processes
+
+
+def cli(campaign: Path, *args: str):
+    return CliRunner().invoke(main, ["-C", str(campaign), *args], catch_exceptions=False)
+
+
+def batch(campaign, shared, people, out, *extra):
+    return cli(campaign, "batch", "constituent", "--constituents", str(people), "--legislators",
+               str(shared / LEGISLATORS), "--zip-districts", str(shared / ZIPS), "-o", str(out), *extra)
+
+
+def listed(campaign, *extra) -> list[dict]:
+    result = cli(campaign, "log", "list", "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def sha(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def assert_log_matches_disk(campaign: Path, out: Path, expected: int, *extra) -> None:
+    """Every letter on disk is in the log once, with its content's sha256, and nothing more."""
+    rows = listed(campaign, *extra)
+    on_disk = {str(p.absolute()): sha(p) for p in out.glob("*.docx")}
+    assert len(on_disk) == expected
+    assert {r["paths"][0]: r["sha256"] for r in rows} == on_disk
+    assert len(rows) == expected
+
+
+def test_batch_log_agrees_with_manifest_and_reruns_add_nothing(campaign, shared, tmp_path):
+    out = tmp_path / "out"
+    people = REPO / "examples/constituents.csv"
+    assert batch(campaign, shared, people, out, "--format", "docx", "--format", "txt").exit_code == 0
+    rows = listed(campaign)
+    placed = [r for r in manifest(out) if r["file"].endswith(".docx")]
+    assert [(str(out.absolute() / r["file"]), r["sha256"]) for r in placed] == \
+        [(r["paths"][0], r["sha256"]) for r in rows]
+    pema = next(r for r in rows if r["name"] == "Pema Example")
+    assert (pema["street"], pema["city"], pema["state"], pema["zip"], pema["email"]) == \
+        ("12 Main Street", "Waltham", "MA", "02451", "pema@example.org")
+    assert pema["message"].startswith("I volunteer with Tibetan families") and pema["kind"] == "constituent"
+    assert pema["formats"] == ["docx", "txt"] and pema["paths"][1].endswith(".txt")
+    assert batch(campaign, shared, people, out, "--format", "docx", "--format", "txt").exit_code == 0
+    assert listed(campaign) == rows                          # the same content: no new row
+    # new content for one letter: a conflict is not logged; forced, it is a new version
+    (campaign / "letters/templates/constituent.md.j2").write_text(
+        (campaign / "letters/templates/constituent.md.j2").read_text() + "\nThank you for your time.\n")
+    assert batch(campaign, shared, people, out, "--format", "docx", "--format", "txt").exit_code == 1
+    assert listed(campaign) == rows
+    assert batch(campaign, shared, people, out, "--format", "docx", "--format", "txt", "--force").exit_code == 0
+    again = listed(campaign)
+    assert len(again) == 2 * len(rows) and {r["version"] for r in again[len(rows):]} == {2}
+    stats = json.loads(cli(campaign, "log", "stats", "--by", "letter", "--format", "json").stdout)
+    assert stats["total"]["letters"] == len(rows)            # a letter counts once, whatever its versions
+
+
+def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert batch(campaign, shared, REPO / "examples/constituents.csv", first).exit_code == 0
+    exported = tmp_path / "again.csv"
+    result = cli(campaign, "log", "export", "--constituents", str(exported))
+    assert result.exit_code == 0, result.output
+    with open(exported, encoding="utf-8-sig", newline="") as fh:
+        people = list(csv.DictReader(fh))
+    assert [p["Name"] for p in people] == ["Pema Example", "Dolma Placeholder", "Karma Testcase",
+                                           "Alex Fictional", "Jamie Demo"]
+    assert batch(campaign, shared, exported, second).exit_code == 0
+    a, b = {p.name: sha(p) for p in first.glob("*.docx")}, {p.name: sha(p) for p in second.glob("*.docx")}
+    assert a == b and len(a) == 13                            # the same letters, byte for byte
+
+
+def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign, shared, tmp_path):
+    (campaign / LOG_FILE).write_bytes(b"\0garbage" * 512)
+    out = tmp_path / "out"
+    result = batch(campaign, shared, REPO / "examples/constituents.csv", out)
+    assert result.exit_code == 1 and "damaged or is not a drafter log" in result.output
+    assert not out.exists() or not list(out.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_kill_9_then_rerun_log_matches_the_files_on_disk(campaign, shared, tmp_path, jobs):
+    people = _many_people(tmp_path / "people.csv", 200)      # 600 letters
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+           "--constituents", str(people), "--legislators", str(shared / LEGISLATORS), "-o", str(out),
+           "--jobs", jobs]
+    proc = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 100:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    placed = list(out.glob("*.docx"))
+    assert 100 <= len(placed) < 600, "killed midway"
+    # at this moment the log lists no letter that is not in place, with its content
+    rows = listed(campaign)
+    assert rows and len(rows) <= len(placed)
+    for row in rows:
+        assert sha(row["paths"][0]) == row["sha256"]
+    result = CliRunner().invoke(main, cmd[3:], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert_log_matches_disk(campaign, out, 600)
+
+
+# ---- PostgreSQL ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def postgres():
+    """A fresh database on the server .ci/run starts (DRAFTER_TEST_POSTGRES); dropped afterwards."""
+    url = os.environ.get("DRAFTER_TEST_POSTGRES")
+    need(bool(url), "a PostgreSQL server (DRAFTER_TEST_POSTGRES, started by .ci/run)")
+    psycopg = pytest.importorskip("psycopg") if not UNDER_CI else __import__("psycopg")
+    name = "drafter_" + secrets.token_hex(6)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.mark.slow
+def test_a_1000_person_batch_gives_the_same_stats_in_sqlite_and_postgresql(campaign, shared, tmp_path, postgres):
+    people = _many_people(tmp_path / "people.csv", 1000)
+    sqlite = tmp_path / "log.sqlite"
+    for target, out in ((str(sqlite), tmp_path / "a"), (postgres, tmp_path / "b")):
+        result = batch(campaign, shared, people, out, "--format", "txt", "--jobs", "2", "--log", target)
+        assert result.exit_code == 0, result.output
+    for ids, status in (([1, 2, 3], "--sent"), ([2], "--answered")):
+        for target in (str(sqlite), postgres):
+            assert cli(campaign, "log", "mark", *map(str, ids), status, "--log", target).exit_code == 0
+    for by in ("recipient", "letter", "state", "day", "status"):
+        a, b = (cli(campaign, "log", "stats", "--by", by, "--log", t).stdout for t in (str(sqlite), postgres))
+        assert a == b, by
+    assert a.splitlines()[-1].split() == ["total", "3000", "3", "1"]
+    rows = {t: listed(campaign, "--log", t) for t in (str(sqlite), postgres)}
+    assert [r["sha256"] for r in rows[str(sqlite)]] == [r["sha256"] for r in rows[postgres]]
+
+
+@pytest.mark.slow
+def test_four_processes_logging_to_postgresql_lose_no_row(postgres):
+    four_processes(postgres)
+
+
+@pytest.mark.slow
+def test_postgresql_merge_forget_and_schema(tmp_path, postgres):
+    from test_log import entry
+    with open_log(tmp_path) as laptop:
+        laptop.record([entry("Pema Example"), entry("Tenzin Sample")])
+    with open_log(None, postgres) as log:
+        log.record([entry("Dolma Placeholder")])
+        for expected in (2, 0):
+            assert log.merge(tmp_path / LOG_FILE)["added"] == expected
+        assert log.forget(constituent="tenzin@example.org") == 1
+        assert log.merge(tmp_path / LOG_FILE)["added"] == 0          # stays forgotten
+        assert sorted(r.name for r in log.list_letters()) == ["Dolma Placeholder", "Pema Example"]
+        log.db.execute("UPDATE schema_version SET version = 99")
+    result = cli(tmp_path, "log", "list", "--log", postgres)
+    assert result.exit_code == 1 and "schema version 99" in result.output
