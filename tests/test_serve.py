@@ -122,7 +122,8 @@ def test_three_letters_byte_identical_to_batch(server, data, tmp_path):
     with open(people, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([["Name", "Street", "City", "State", "ZIP", "Email", "Note"],
                                   [PEMA[k] for k in ("name", "street", "city", "state", "zip", "email", "message")]])
-    report = run_batch(REPO, "constituent", people, *data, out_dir=tmp_path / "batch", formats=("docx", "txt"))
+    report = run_batch(REPO, "constituent", people, *data, out_dir=tmp_path / "batch", formats=("docx", "txt"),
+                       log=False)
     batch = {p.name.split("-")[-1]: p.read_bytes() for p in (tmp_path / "batch").iterdir()
              if p.suffix in (".docx", ".txt")}
     served = {}
@@ -428,3 +429,17 @@ def test_pdfs_of_letters_and_envelopes_through_libreoffice(data, soffice, tmp_pa
                 assert " ".join(PEMA["message"].split()[:6]) in " ".join(text.split())
     finally:
         app.extensions["drafter"]["volunteers"].close()
+
+
+def test_a_server_running_past_midnight_dates_letters_the_day_they_are_made(server):
+    import dataclasses
+    import datetime as dt
+    app, _ = server
+    maker = app.extensions["drafter"]["maker"]
+    assert maker.spec.date_today                       # letters/constituent.yaml: date: today
+    loaded = maker.spec
+    try:
+        maker.spec = dataclasses.replace(loaded, date=dt.date.today() - dt.timedelta(days=1))
+        assert maker.composer().spec.date == dt.date.today()
+    finally:
+        maker.spec = loaded

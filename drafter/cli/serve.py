@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
+from drafter.cli.options import log_option
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
 STAFF_ENV = "DRAFTER_STAFF_TOKEN"
@@ -36,8 +37,7 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--kiosk", is_flag=True, help="One shared computer: each volunteer starts afresh, "
                                             "nothing of the one before reachable.")
-@click.option("--log", "log_url", default=None, metavar="PATH_OR_URL",
-              help="The campaign log [default: $DRAFTER_LOG, else drafter-log.sqlite in the campaign folder].")
+@log_option
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests handled at once (server threads).")
 @click.option("--pdf/--no-pdf", default=None,

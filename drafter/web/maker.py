@@ -5,6 +5,7 @@ formats.outputs.render_outputs: the same steps, so the same words and bytes as a
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -93,9 +94,13 @@ class LetterMaker:
         self.composer()      # a broken template fails at start-up, not in front of a volunteer
 
     def composer(self) -> Composer:
+        """This thread's Composer; with `date: today`, letters made after midnight get the new day."""
+        spec = self.spec
+        if spec.date_today and spec.date != dt.date.today():
+            spec = dataclasses.replace(spec, date=dt.date.today())
         c = getattr(self._local, "composer", None)
-        if c is None:
-            c = self._local.composer = Composer(self.campaign, self.spec)
+        if c is None or c.spec.date != spec.date:
+            c = self._local.composer = Composer(self.campaign, spec)
         return c
 
     def make(self, person: Constituent, members: tuple[Recipient, ...]) -> tuple[list[Made], dict[str, bytes]]:

@@ -4,16 +4,12 @@ from __future__ import annotations
 import hashlib
 
 from drafter.log import LogEntry
-
-
-def office(r) -> str:
-    """'Jeff Merkley, United States Senate': who and which office, as the log's stats show it."""
-    return ", ".join(x for x in (r.name, r.title or r.organization) if x)
+from drafter.log.letters import office
 
 
 def entries(spec, person, made) -> list[LogEntry]:
-    """`made`: maker.Made items. The files live only in the volunteer's session, so `paths` are
-    the names they were offered under, not places on disk."""
+    """`made`: maker.Made items. The files live only in the volunteer's session, so `paths` name
+    them as 'serve:MEMBER.FORMAT', not as places on disk (which log.letters.entry would make)."""
     out = []
     for item in made:
         formats = tuple(item.files)
