@@ -6,6 +6,7 @@ driven end to end through the command line.
 from __future__ import annotations
 
 import csv
+import html
 import os
 import signal
 import subprocess
@@ -235,6 +236,8 @@ def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_p
         status = [r["status"] for r in manifest(out)]     # the interrupted run's manifest
         assert len(status) == 600 and "pending" in status and status.count("written") >= len(done) - 64
         assert "pending" in err and "not written" in err
+    if sig == signal.SIGKILL:                                  # the manifest written first
+        assert len(manifest(out)) == 600 and {r["status"] for r in manifest(out)} == {"pending"}
     for path in done:                                          # every file there is whole
         assert zipfile.ZipFile(path).testzip() is None
     result = CliRunner().invoke(main, cmd[3:], catch_exceptions=False)
@@ -389,7 +392,7 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     real_stage, calls = files._stage, []
 
     def stage(path, data, sync=True):
-        calls.append(path)
+        calls.append(path) if path.suffix == ".docx" else None
         if len(calls) == 6 and path.suffix == ".docx":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_stage(path, data, sync)
@@ -407,3 +410,48 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     monkeypatch.setattr(files, "_stage", real_stage)
     assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
     assert [r["status"] for r in manifest(out)].count("skipped-same") == 4
+
+
+# ---- the volunteer's own words ---------------------------------------------------------------------
+
+def test_an_indented_note_comes_out_exactly_as_typed(campaign, shared, tmp_path):
+    """It printed 'Second paragraph \\(indented\\) costs $5\\.00', in .docx and .txt alike."""
+    note = "First paragraph.\n    Second paragraph (indented) costs $5.00 *really* {{ 7*7 }} \\o/"
+    out = tmp_path / "out"
+    rows = [["Jamie Demo", "3 Ash St", "Washington", "DC", "20001", "", note]]
+    result = run(campaign, shared, out, "--format", "docx", "--format", "txt", "--format", "md",
+                 people=write_people(tmp_path / "p.csv", rows))
+    assert result.exit_code == 0, result.output
+    from markdown_it import MarkdownIt
+    md = MarkdownIt("commonmark").render(named(out, 2, "N000147", ".md").read_text())
+    for text in (docx_text(named(out, 2, "N000147")), named(out, 2, "N000147", ".txt").read_text(),
+                 md.replace("&amp;", "&")):
+        lines = text.split("\n")
+        assert "First paragraph." in lines or "<p>First paragraph.</p>" in lines
+        second = "    Second paragraph (indented) costs $5.00 *really* {{ 7*7 }} \\o/"
+        assert second in lines or f"<p>{second}</p>" in lines, lines
+        assert "\\(" not in text and "<pre>" not in text and "<em>really" not in text
+
+
+def test_controls_and_unbalanced_bidi_never_reach_letters_or_the_manifest(campaign, shared, tmp_path):
+    """ESC and BEL reached .txt, .md and manifest.csv raw; an unterminated right-to-left
+    override reached letters and the manifest (it reverses whatever follows it)."""
+    name = "Pema \x1b[31mExample\x07 \u202e"
+    note = "Please act.\x07\x1b[0m \u202eunterminated\nA balanced \u202bשלום\u202c pair stays."
+    out = tmp_path / "out"
+    rows = [[name, "1 Elm St", "Waltham", "MA", "02451", "5", note]]
+    result = run(campaign, shared, out, "--format", "docx", "--format", "txt", "--format", "md",
+                 people=write_people(tmp_path / "p.csv", rows))
+    assert result.exit_code == 0, result.output
+    from markdown_it import MarkdownIt
+    raw = [p.read_text(encoding="utf-8-sig") for p in [*out.glob("*.txt"), *out.glob("*.md"), out / "manifest.csv"]]
+    for text in raw:
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), text
+    texts = [p.read_text(encoding="utf-8-sig") for p in [*out.glob("*.txt"), out / "manifest.csv"]] + \
+        [docx_text(p) for p in out.glob("*.docx")] + \
+        [html.unescape(MarkdownIt("commonmark").render(p.read_text())) for p in out.glob("*.md")]
+    for text in texts:
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), text
+    assert all("Pema [31mExample" in t for t in texts)
+    assert all("A balanced \u202bשלום\u202c pair stays." in t for t in texts if "Please act" in t)
+    assert sum("Please act.[0m unterminated" in t for t in texts) == 3 * 3      # docx, txt, md per member

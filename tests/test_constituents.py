@@ -294,3 +294,24 @@ def test_an_open_quote_that_swallows_the_file_names_its_row(tmp_path):
     with pytest.raises(DataError) as info:
         read_constituents(path, [])
     assert info.value.line == 2 and "quotation mark" in info.value.hint
+
+
+def test_a_district_contradicting_a_one_district_zip_goes_to_review(legislators, zips):
+    assert zips.get("02451") == [("MA", 5)]
+    m = match(person("MA", "02451", district=7), legislators, zips)
+    assert not m.ok and "ZIP 02451 lies wholly in MA-5" in m.review.reason
+    assert m.review.candidates == ("MA-5", "MA-7")
+    assert match(person("MA", "02451", district=5), legislators, zips).ok
+
+
+def test_an_oversized_cell_sends_only_its_row_to_review(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Street,City,State,ZIP,District,Note\n"
+                    f"Pema Example,1 Elm St,Waltham,MA,02451,5,{'x' * 1_000_000}\n"
+                    "Jamie Demo,3 Ash St,Washington,DC,20001,,short\n", encoding="utf-8")
+    review = []
+    [jamie] = read_constituents(path, review)
+    assert jamie.name == "Jamie Demo"
+    [big] = review
+    assert big.row == 2 and "column G ('Note'): 1,000,000 characters" in big.reason
+    assert "quotation" not in big.reason.split("(")[0]

@@ -5,16 +5,22 @@ consumer reads them) or the run ends with exit 1 and a clear message; never a tr
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
+import html
 import io
+import re
+import shutil
 import sys
+import unicodedata
+from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO, SHARED, need
+from conftest import REPO, SHARED, docx_text, need
 from drafter.campaign.load import load_campaign, load_letter
 from drafter.compose.composer import Composer
 from drafter.formats.outputs import docx_bytes
@@ -126,3 +132,69 @@ def test_any_yaml_text_through_the_cli(check, campaign, tmp_path_factory, name, 
     problems, _ = check(path)
     assert problems == [], problems
 
+
+
+# A volunteer's own words (drafter batch): printed exactly as typed, whatever they hold.
+
+# Markdown and Jinja punctuation, quotes, indentation and blank lines drawn often; any other
+# character (controls included) too. Bidirectional controls come only in balanced pairs here:
+# unbalanced ones are removed on purpose (test_batch.py::test_controls_and_unbalanced_bidi_...).
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_PUNCT = st.sampled_from(list("*_`#>[]()!<&;\\{}%$|~^-+=.:'\"“”‘’ \t\n\n    1)") +
+                         ["{{ 7*7 }}", "{% if x %}", "{#", "&amp;", "&#32;", "    ", "\r\n", "- ", "1. ",
+                          "<b>", "[x](http://example.org)", "***", "---", "```", "\\*"])
+_CHAR = st.characters(blacklist_categories=("Cs",)).filter(lambda c: c not in _BIDI)
+_PAIR = st.tuples(st.sampled_from(["\u202b", "\u202e", "\u2067", "\u2068"]), st.text(_CHAR, max_size=5)).map(
+    lambda p: p[0] + " ".join(p[1].splitlines()) + ("\u202c" if p[0] in "\u202a\u202b\u202d\u202e" else "\u2069"))
+VOLUNTEER_TEXT = st.lists(st.one_of(_PUNCT, _CHAR, _PAIR, st.text(_CHAR, max_size=8)), max_size=30).map("".join)
+
+
+def _as_printed(note: str) -> list[str]:
+    """What the letter must hold: each line as typed, less control characters and blank lines."""
+    lines = ("".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc"
+                     and ch not in "\ufffe\uffff") for line in note.splitlines())
+    return [line for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def batch_setup(tmp_path_factory):
+    need(SHARED.is_dir(), str(SHARED))
+    from drafter.people.constituents import Legislators
+    campaign = tmp_path_factory.mktemp("campaign")
+    for name in ("evidence.yaml", "recipients.yaml", "asks.yaml"):
+        (campaign / name).write_bytes((REPO / name).read_bytes())
+    shutil.copytree(REPO / "letters", campaign / "letters")
+    return campaign, Legislators.load(SHARED / "data/congress-legislators/legislators-current.yaml")
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=VOLUNTEER_TEXT)
+def test_a_volunteers_note_is_printed_verbatim(check, batch_setup, tmp_path_factory, note):
+    """Found in the .docx, the .txt, and the .md once rendered as CommonMark, line by line."""
+    from markdown_it import MarkdownIt
+    from drafter.commands.batch import run_batch
+    expected = _as_printed(note)
+    campaign, legislators = batch_setup
+    folder = tmp_path_factory.mktemp("b")
+    people = folder / "people.csv"
+    with open(people, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["Name", "Street", "City", "State", "ZIP", "Note"],
+                                  ["Jamie Demo", "3 Ash St", "Washington", "DC", "20001", note]])
+    report = run_batch(campaign, "constituent", people, legislators, out_dir=folder / "out",
+                       formats=("docx", "txt", "md"))
+    [stem] = {Path(r.file).stem for r in report.records if r.file}
+    out = folder / "out"
+    docx = out / f"{stem}.docx"
+    problems, _ = check(docx)
+    assert problems == [], problems
+    printed = {
+        "docx": docx_text(docx).split("\n"),
+        "txt": (out / f"{stem}.txt").read_text(encoding="utf-8").split("\n"),
+        "md": [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(
+            r"<p>(.*?)</p>", MarkdownIt("commonmark").render((out / f"{stem}.md").read_text(encoding="utf-8")),
+            re.S)],
+    }
+    for fmt, paragraphs in printed.items():
+        for line in expected:
+            assert line in paragraphs, (fmt, line, paragraphs)

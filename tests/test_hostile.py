@@ -726,3 +726,203 @@ def test_kit_is_all_or_nothing(campaign, tmp_path, monkeypatch):
     result = run(campaign, "kit", LETTER, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert len(all_files(out)) >= 4          # the kit had more than the three tried
+
+
+# ---------------------------------------------------------------- second round (issue 13): links and special files
+
+SECRET = "root:x:0:0:a-secret-from-outside-the-campaign"
+
+
+def _outside(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _link_case(kind: str, campaign: Path, tmp_path: Path) -> tuple[str, Path]:
+    """Put a link to something outside the campaign where `kind` says; (letter, the link)."""
+    templates = campaign / "letters/templates"
+    if kind == "include":
+        link = templates / "notes.md.j2"
+        link.symlink_to(_outside(tmp_path, "passwd", SECRET))
+        edit(campaign, TEMPLATE, "We write", '{% include "notes.md.j2" %} We write')
+    elif kind == "template":
+        link = campaign / TEMPLATE
+        target = _outside(tmp_path, "t.md.j2", link.read_text().replace("We write", SECRET + " We write", 1))
+        link.unlink()
+        link.symlink_to(target)
+    elif kind == "folder":
+        _outside(tmp_path, "notes.md.j2", SECRET)
+        link = templates / "shared"
+        link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+        edit(campaign, TEMPLATE, "We write", '{% include "shared/notes.md.j2" %} We write')
+    elif kind in ("spec", "evidence"):
+        link = campaign / ("letters/company-ceo.yaml" if kind == "spec" else "evidence.yaml")
+        target = _outside(tmp_path, link.name, link.read_text())
+        link.unlink()
+        link.symlink_to(target)
+    elif kind == "letterhead":
+        (campaign / "letterheads").mkdir()
+        link = campaign / "letterheads/cecc-example.docx"
+        target = tmp_path / "elsewhere.docx"
+        target.write_bytes((REPO / "letterheads/cecc-example.docx").read_bytes())
+        link.symlink_to(target)
+        return "erc-entity-list-letterhead", link
+    elif kind == "csl":
+        from drafter.compose.citations import resolve_style
+        (campaign / "styles").mkdir()
+        link = campaign / "styles/mine.csl"
+        link.symlink_to(resolve_style("chicago-notes-bibliography"))
+        edit(campaign, f"letters/{LETTER}.yaml", "template:", "citation_style: styles/mine.csl\ntemplate:")
+    return LETTER, link
+
+
+@pytest.mark.parametrize("kind", ["include", "template", "folder", "spec", "evidence", "letterhead", "csl"])
+def test_links_out_of_the_campaign_are_refused(campaign, tmp_path, kind):
+    """`ln -s /etc/passwd letters/templates/notes.md.j2` printed the target into the draft."""
+    letter, link = _link_case(kind, campaign, tmp_path)
+    out = tmp_path / "d"
+    text = fails(draft(campaign, out, letter=letter), str(link), "outside the campaign folder")
+    assert SECRET not in text and all_files(out) == []
+    result = run(campaign, "check")
+    assert result.exit_code == 1 and str(link) in result.output and "outside the campaign folder" in result.output
+
+
+def test_links_inside_the_campaign_are_followed(campaign, tmp_path):
+    (campaign / "letters/templates/notes.md.j2").write_text("A shared paragraph.\n\n")
+    (campaign / "letters/templates/alias.md.j2").symlink_to("notes.md.j2")
+    edit(campaign, TEMPLATE, "We write", '{% include "alias.md.j2" %}We write')
+    result = draft(campaign, tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    assert "A shared paragraph." in docx_text(all_files(tmp_path / "d")[0])
+
+
+@pytest.mark.parametrize("kind", ["template", "include", "evidence", "spec"])
+@pytest.mark.parametrize("command", ["draft", "check"])
+def test_a_fifo_in_the_campaign_is_refused_not_waited_on(campaign, tmp_path, kind, command):
+    """A FIFO as a template made `check` hang."""
+    path = {"template": campaign / TEMPLATE, "include": campaign / "letters/templates/notes.md.j2",
+            "evidence": campaign / "evidence.yaml", "spec": campaign / f"letters/{LETTER}.yaml"}[kind]
+    if kind == "include":
+        edit(campaign, TEMPLATE, "We write", '{% include "notes.md.j2" %} We write')
+    else:
+        path.unlink()
+    os.mkfifo(path)
+    args = ("draft", LETTER, "-o", str(tmp_path / "d")) if command == "draft" else ("check",)
+    proc = _in_subprocess(campaign, *args, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert str(path) in proc.stdout + proc.stderr and "FIFO" in proc.stdout + proc.stderr
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("option", ["--constituents", "--legislators", "--zip-districts"])
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero"])
+def test_special_files_named_on_the_command_line_are_refused(campaign, shared, tmp_path, option, kind):
+    args = {"--constituents": str(REPO / "examples/constituents.csv"),
+            "--legislators": str(shared / "data/congress-legislators/legislators-current.yaml"),
+            "--zip-districts": str(shared / "data/zip-districts/zccd.csv")}
+    special = tmp_path / "special"
+    _plant(kind, special, tmp_path)
+    args[option] = str(special)
+    proc = _in_subprocess(campaign, "batch", "constituent", "-o", str(tmp_path / "out"),
+                          *[x for pair in args.items() for x in pair], timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("error: ") and str(special) in proc.stderr
+    assert "FIFO" in proc.stderr or "device" in proc.stderr
+
+
+def test_a_3_gib_evidence_file_is_refused_by_its_size_unread(campaign, tmp_path):
+    import time
+    path = campaign / "evidence.yaml"
+    with path.open("ab") as fh:
+        fh.truncate(3 * 2**30)           # sparse: 3 GiB that read() would have to go through
+    started = time.perf_counter()
+    fails(draft(campaign, tmp_path / "d"), "evidence.yaml", "larger than 64 MiB", "3.0 GiB")
+    assert time.perf_counter() - started < 5   # measured: well under 1 s; reading it took minutes
+
+
+def _letterhead_spec(campaign: Path, docx: bytes) -> None:
+    (campaign / "letterheads").mkdir(exist_ok=True)
+    (campaign / "letterheads/cecc-example.docx").write_bytes(docx)
+
+
+def _damaged(kind: str) -> bytes:
+    import io
+    src = zipfile.ZipFile(REPO / "letterheads/cecc-example.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if kind == "missing_part" and info.filename == "[Content_Types].xml":
+                continue
+            out.writestr(info.filename, src.read(info.filename))
+    data = bytearray(buf.getvalue())
+    if kind == "corrupt_deflate":
+        name = b"word/document.xml"
+        at = data.index(b"PK\x03\x04" + bytes(data[data.index(name) - 30 + 4:data.index(name)]) + name)
+        start = at + 30 + len(name)
+        data[start:start + 40] = bytes(b ^ 0x5A for b in data[start:start + 40])
+    return bytes(data)
+
+
+@pytest.mark.parametrize("kind", ["missing_part", "corrupt_deflate"])
+def test_damaged_letterhead_is_a_clean_error_and_check_json_stays_valid(campaign, tmp_path, kind):
+    import json
+    _letterhead_spec(campaign, _damaged(kind))
+    out = tmp_path / "d"
+    fails(draft(campaign, out, letter="erc-entity-list-letterhead"), "cecc-example.docx", "letterhead refused")
+    assert all_files(out) == []
+    result = run(campaign, "check", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and not report["ok"]
+    assert any("letterhead refused" in f["message"] for f in report["findings"]), report
+
+
+# ---------------------------------------------------------------- second round (issue 13): limits inside one call
+
+@pytest.mark.parametrize("name, code, words", [
+    ("lipsum", "{{ lipsum(3000000) }}", ["too large"]),
+    ("lipsum_words", "{{ lipsum(1000, max=100000) }}", ["more than 100,000 words"]),
+    ("doubling_concat", "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+                        "{% endfor %}", ["more than 2,000,000 characters"]),
+    ("doubling_plus", "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}"
+                      "{% endfor %}", ["more than 2,000,000 characters"]),
+    ("list_as_text", "{% set l = ['x' * 2000000] * 2000000 %}{{ l|string|length }}", ["more than 384 MB"]),
+    ("list_as_json", "{% set l = ['x' * 2000000] * 2000000 %}{{ l|tojson|length }}", ["more than 384 MB"]),
+    ("self_include_after_output", "We write {% include 'company-ceo.md.j2' %}", ["include each other more than 40 deep"]),
+])
+def test_limits_hold_inside_a_single_call(campaign, tmp_path, name, code, words):
+    """Measured in its own process: refused within 10 s and 512 MB (the test allows 60 s, 640 MB,
+    so that a busy machine does not fail it). Before: minutes and 1.3 GB for lipsum, a
+    MemoryError traceback for doubling, 'Exception ignored' for the self-include."""
+    import time
+    edit(campaign, TEMPLATE, "We write", code + " We write")
+    probe = ("import resource, sys\nfrom drafter.cli import main\n"
+             "try:\n    main(sys.argv[1:], prog_name='drafter')\nfinally:\n"
+             "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", probe, "-C", str(campaign), "draft", LETTER, "-o",
+                           str(tmp_path / "d")], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    seconds = time.monotonic() - started
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and TEMPLATE in proc.stderr, proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+    kib = int(proc.stderr.rsplit("maxrss ", 1)[1])
+    assert seconds < 60 and kib < 640 * 1024, (seconds, kib)
+    assert not (tmp_path / "d").exists()
+
+
+def test_one_long_call_is_stopped_at_the_deadline(monkeypatch):
+    """The deadline also holds inside one call that never returns to the step counter."""
+    import time
+    from drafter.compose import sandbox
+    from drafter.errors import TemplateError
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.5)
+    template = sandbox.SafeEnvironment().from_string("before {{ slow() }} after")
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="ran for more than 0.5 seconds"):
+        sandbox.render_bounded(template, {"slow": lambda: time.sleep(30)}, "t.md.j2")
+    assert time.monotonic() - started < 10

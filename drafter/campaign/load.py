@@ -6,6 +6,7 @@ nothing here knows about templates or Word.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer
 from drafter.people.select import matches
 from drafter.campaign.validate import validate
 from drafter.output.files import output_name
+from drafter.campaign.reading import refusal
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FILE = "evidence.yaml"
@@ -132,7 +134,7 @@ def build_asks(doc: Located | None, evidence: Evidence) -> tuple[dict[str, Ask],
 
 def load_evidence(root: str | Path = ".") -> Evidence:
     """evidence.yaml alone, validated: enough to browse or cite it without the other files."""
-    doc = load_yaml(Path(root) / EVIDENCE_FILE)
+    doc = load_yaml(Path(root) / EVIDENCE_FILE, inside=root)
     raise_first(validate(doc, "evidence"))
     evidence, errors = build_evidence(doc)
     raise_first(errors)
@@ -145,14 +147,14 @@ def read_campaign(root: str | Path) -> tuple[dict[str, Located], list[DataError]
     docs, errors = {}, []
     for name, kind in ((EVIDENCE_FILE, "evidence"), (RECIPIENTS_FILE, "recipients"), (ASKS_FILE, "asks")):
         path = root / name
-        if kind == "asks" and not path.exists():
+        if kind == "asks" and not os.path.lexists(path):
             continue
-        if not path.exists():
+        if not os.path.lexists(path):
             errors.append(DataError(f"no {name} in the campaign folder", file=str(path),
                                     hint="run 'drafter init DIR' for a working example, or pass -C DIR"))
             continue
         try:
-            docs[kind] = load_yaml(path)
+            docs[kind] = load_yaml(path, inside=root)
         except DataError as exc:
             errors.append(exc)
             continue
@@ -173,12 +175,25 @@ def load_campaign(root: str | Path = ".") -> Campaign:
     return Campaign(root, evidence, recipients, signers, groups, docs, asks)
 
 
+def is_under(path: Path, root: Path) -> bool:
+    """Whether `path`, as written, names a file in the campaign folder (which then must not link
+    out of it); a spec named by a path elsewhere is the user's own choice, read from there."""
+    top = os.path.abspath(root)
+    return os.path.abspath(path).startswith(top.rstrip(os.sep) + os.sep)
+
+
+def confined_to(spec_path: Path, campaign: "Campaign") -> Path | None:
+    """The folder a spec and the files it names must stay in: the campaign folder for a spec in
+    it; none for a spec the user named by a path outside it."""
+    return campaign.root if is_under(spec_path, campaign.root) else None
+
+
 def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
     """LETTER is a path to a spec, or the name of one in letters/."""
     path = Path(letter)
     candidates = [path, campaign_root / path, campaign_root / LETTERS_DIR / f"{letter}.yaml"]
     for candidate in candidates:
-        if candidate.is_file():
+        if os.path.lexists(candidate) and not candidate.is_dir():   # a FIFO or link is refused when read
             return candidate
     names = sorted(p.stem for p in (campaign_root / LETTERS_DIR).glob("*.yaml"))
     raise DataError(f"no letter spec {letter!r}", file=str(path),
@@ -194,7 +209,11 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
         return errors
     data = doc.data
     template = data["template"]
-    if not campaign.template_path(template).is_file():
+    refused = refusal(campaign.template_path(template), campaign.root)
+    if refused:
+        errors.append(doc.error(("template",), f"template refused: {refused}",
+                                "keep templates as plain files inside the campaign folder"))
+    elif not campaign.template_path(template).is_file():
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
@@ -244,6 +263,11 @@ def letterhead_file(root: Path, value: str) -> Path:
     return path if path.is_absolute() else root / path
 
 
+def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
+    """An error in the file a spec setting names, reported at the setting, naming that file."""
+    return doc.error((key,), f"{exc.file}: {exc.message}" if exc.file else exc.message, exc.hint)
+
+
 def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
     """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
     from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
@@ -252,18 +276,22 @@ def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
         try:
             resolve_style(data["citation_style"], campaign.root)
         except DrafterError as exc:
-            errors.append(doc.error(("citation_style",), exc.message, exc.hint))
+            errors.append(_at(doc, "citation_style", exc))
     if isinstance(data.get("letterhead"), str):
         path = letterhead_file(campaign.root, data["letterhead"])
-        if not path.is_file():
+        refused = refusal(path, confined_to(doc.path, campaign))
+        if refused:
+            errors.append(doc.error(("letterhead",), f"letterhead refused: {refused}",
+                                    "keep the letterhead as a plain file inside the campaign folder"))
+        elif not path.is_file():
             errors.append(doc.error(("letterhead",), f"letterhead file {data['letterhead']!r} not found",
                                     "give the path of a .docx relative to the campaign folder"))
         else:
             from drafter.formats.docx.letterhead import read_letterhead
             try:
-                read_letterhead(path)
+                read_letterhead(path, confined_to(doc.path, campaign))
             except DrafterError as exc:
-                errors.append(doc.error(("letterhead",), exc.message, exc.hint))
+                errors.append(_at(doc, "letterhead", exc))
     if "output" in data:
         try:
             output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")
@@ -280,7 +308,7 @@ def letter_date(value) -> dt.date:
 def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     """Read, validate and resolve a letter spec against the campaign."""
     path = resolve_letter_path(campaign.root, str(letter))
-    doc = load_yaml(path)
+    doc = load_yaml(path, inside=confined_to(path, campaign))
     raise_first(check_letter_doc(doc, campaign))
     data = doc.data
     signers = data.get("from", [])      # none in a constituent letter

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from drafter.campaign.reading import read_file
 from drafter.errors import DataError
 
 try:
@@ -284,15 +285,8 @@ def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
         raise DataError(f"YAML error: {exc}", file=str(path)) from None
 
 
-def load_yaml(path: str | Path) -> Located:
-    """Read and parse a YAML file; a missing or unreadable file is a DataError."""
+def load_yaml(path: str | Path, inside: str | Path | None = None) -> Located:
+    """Read and parse a YAML file (reading.read_file: a regular file, inside the campaign folder
+    `inside` if given, refused by its size before it is read); problems are DataErrors."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise DataError("is a folder, expected a YAML file", file=str(path)) from None
-    except OSError as exc:
-        raise DataError(f"cannot read file: {exc.strerror}", file=str(path)) from None
-    return parse_yaml(raw, path)
+    return parse_yaml(read_file(path, inside=inside, max_bytes=MAX_BYTES, what="file"), path)

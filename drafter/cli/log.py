@@ -82,7 +82,7 @@ def stats(ctx, by, fmt, log_url):
         click.echo(json.dumps({"by": by, "rows": rows, "total": total}, ensure_ascii=False, indent=2))
         return
     extra = ["office"] if by == "recipient" else []
-    body = [[r[by] or "(none)", *[_short(r[k], 48) for k in extra], r["letters"], r["sent"], r["answered"]]
+    body = [[r[by] or "(none)", *[_short(r[k], 64) for k in extra], r["letters"], r["sent"], r["answered"]]
             for r in rows]
     body.append(["total", *[""] * len(extra), total["letters"], total["sent"], total["answered"]])
     n = len(extra) + 1

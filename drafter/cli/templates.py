@@ -5,6 +5,8 @@ import click
 
 from drafter.cli import main, root
 from drafter.campaign.load import TEMPLATES_DIR, TEMPLATE_SUFFIX
+from drafter.compose.render import read_template
+from drafter.errors import DrafterError
 
 
 @main.group()
@@ -28,7 +30,10 @@ def list_templates(ctx):
 
 
 def _summary(path) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace").lstrip()
+    try:
+        text = read_template(path, path.parent.parent.parent).lstrip()
+    except DrafterError as exc:
+        return f"(not read: {exc.message})"
     if text.startswith("{#"):
         first = text[2:].lstrip("- \n").splitlines()[0] if text[2:].strip() else ""
         return first.strip().rstrip("-#}").strip()

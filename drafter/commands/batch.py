@@ -31,6 +31,7 @@ from typing import Callable, Iterable
 
 from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
 from drafter.compose.composer import Composer
+from drafter.compose.render import Verbatim
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                            read_constituents, write_review)
 from drafter.formats.docx.letterhead import load_spec_letterhead
@@ -207,10 +208,11 @@ class _Maker:
 
 
 def constituent_context(c: Constituent) -> dict:
-    """What the template sees as `constituent`; every value is escaped when printed."""
+    """What the template sees as `constituent`; every value is escaped when printed, and the
+    note is Verbatim: the volunteer's words exactly, never markup, each line a paragraph."""
     return {"name": c.name, "street": c.street, "city": c.city, "state": c.state,
             "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
-            "note": c.note or ""}
+            "note": Verbatim(c.note or "")}
 
 
 def signature(c: Constituent) -> tuple[str, ...]:
@@ -486,6 +488,9 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     load_args = (root, letter, out_dir, formats, force, spec.date)
     records: list[Record] = []
     reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
+    # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
+    # manifest, with the date the next run keeps.
+    write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
     try:
         _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
                   _Logger(campaign_log, spec, todo, out_dir, formats))

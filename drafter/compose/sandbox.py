@@ -4,13 +4,18 @@ Jinja2's ImmutableSandboxedEnvironment refuses `__class__`, `__globals__`, forma
 and unsafe methods, and caps `range()` at 100,000 items. Nested loops, recursive macros and big
 repetitions can still run for hours or fill memory, so every loop iteration and every call is
 counted against a budget and a deadline, the output is streamed and stopped at a size, and
-`*`, `**`, `%`, format widths and padding arguments are kept to sizes a letter can need.
+`*`, `**`, `+`, `~`, `%`, format widths, `lipsum` and padding arguments are kept to sizes a
+letter can need. A single call the checks miss is still bounded: while a template renders, a
+timer stops it at the deadline and the process may not grow by more than MAX_MEMORY.
 """
 from __future__ import annotations
 
 import contextvars
 import re
+import signal
 import string
+import sys
+import threading
 import time
 from typing import Any, Iterable, Iterator
 
@@ -18,6 +23,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
 from drafter.errors import TemplateError
 
@@ -26,7 +32,11 @@ MAX_SECONDS = 10.0             # wall-clock time of one render
 MAX_OUTPUT = 2_000_000         # characters of Markdown one render may produce
 MAX_NUMBER = 100_000           # largest width or count a padding/slicing argument may be
 MAX_POWER_BITS = 4096          # `a ** b` larger than this many bits is refused
+MAX_MEMORY = 384 * 2**20       # bytes a render may add to the process (address space)
+MAX_INCLUDE_DEPTH = 40         # templates including templates, as deep as this
+MAX_LIPSUM_WORDS = 100_000     # words `lipsum(n, min, max)` may make
 _COUNT_FILTER = "drafter_counted"
+_CONCAT_FILTER = "drafter_concat"
 _PRINTF_WIDTH = re.compile(r"%[#0 +\-]*(\*|\d{5,})|%[#0 +\-]*\d*\.(\*|\d{5,})")
 _SIZED_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
 _SIZED_FILTERS = {jinja2.filters.do_center, jinja2.filters.do_indent, jinja2.filters.do_slice,
@@ -87,18 +97,54 @@ def _check_replace(text: str, old, new, count=-1) -> None:
         raise SecurityError(f"that replacement gives more than {MAX_OUTPUT:,} characters")
 
 
+def _check_size(*parts) -> None:
+    """Refuse `a + b` or `a ~ b` whose result would pass MAX_OUTPUT (strings doubled in a loop)."""
+    size = sum(len(p) for p in parts if isinstance(p, (str, list, tuple)))
+    if size > MAX_OUTPUT:
+        raise SecurityError(f"joining those gives more than {MAX_OUTPUT:,} characters or items")
+
+
+def _concat(items) -> str:
+    """`a ~ b ~ c`: Jinja's own str join, after the size check."""
+    items = [str(x) for x in items]
+    _check_size(*items)
+    return "".join(items)
+
+
+def _lipsum(lipsum):
+    def bounded(n=5, html=True, min=20, max=100):  # noqa: A002 - Jinja's parameter names
+        for value in (n, min, max):
+            _check_number(value)
+        if n * max > MAX_LIPSUM_WORDS:
+            raise SecurityError(f"lipsum({n}, max={max}) makes more than {MAX_LIPSUM_WORDS:,} words")
+        return lipsum(n, html, min, max)
+    return bounded
+
+
 def _check_printf(fmt: str) -> None:
     if _PRINTF_WIDTH.search(fmt):
         raise SecurityError("a %-format width or precision that large (or '*') is not allowed")
 
 
+class _SizedConcat(NodeTransformer):
+    """`a ~ b` compiles to a plain join; it becomes a filter that checks the size first."""
+
+    def visit_Concat(self, node):  # noqa: N802 - the visitor's naming
+        node = self.generic_visit(node)
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), _CONCAT_FILTER, [], [], None, None,
+                            lineno=node.lineno)
+
+
 class SafeEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.filters = {name: self._guard_filter(f) for name, f in self.filters.items()}
         self.filters[_COUNT_FILTER] = _counted
+        self.filters[_CONCAT_FILTER] = _concat
+        if "lipsum" in self.globals:
+            self.globals["lipsum"] = _lipsum(self.globals["lipsum"])
 
     @staticmethod
     def _guard_filter(func):
@@ -129,7 +175,20 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, _COUNT_FILTER, [], [], None, None, lineno=loop.lineno)
-        return tree
+        return _SizedConcat().visit(tree)
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's signature
+        """An `{% include %}` inside an include inside ... stops at MAX_INCLUDE_DEPTH, before Python's
+        own recursion limit fails somewhere inside Jinja."""
+        depth, frame = 0, sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is self:
+                depth += 1
+            frame = frame.f_back
+        if depth > MAX_INCLUDE_DEPTH:
+            raise TemplateError(f"templates include each other more than {MAX_INCLUDE_DEPTH} deep",
+                                hint=f"{name!r} is included inside itself; the recursion has no end")
+        return super().get_template(name, parent, globals)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         _step()
@@ -153,6 +212,8 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
                 raise SecurityError(f"repeating that gives more than {MAX_OUTPUT:,} items")
         if operator == "%" and isinstance(left, str):
             _check_printf(left)
+        if operator == "+":
+            _check_size(left, right)
         return super().call_binop(context, operator, left, right)
 
     def wrap_str_format(self, value):
@@ -165,17 +226,62 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
         return wrapped
 
 
+class _Limits:
+    """While a template renders in the main thread: SIGALRM at the deadline, and an address-space
+    limit MAX_MEMORY above what the process uses now (RLIMIT_AS; where the platform has neither,
+    the step budget and the size checks remain)."""
+
+    def __init__(self, budget: _Budget):
+        self.budget = budget
+        self.saved = None
+
+    def _alarm(self, _signum, _frame):
+        raise TemplateError(f"the template ran for more than {MAX_SECONDS:g} seconds",
+                            hint="one call ran that long: look for very large numbers or texts")
+
+    def __enter__(self):
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return self
+        try:
+            import resource
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            with open("/proc/self/statm") as fh:
+                used = int(fh.read().split()[0]) * resource.getpagesize()
+            limit = used + MAX_MEMORY
+            if soft == resource.RLIM_INFINITY or soft > limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+                self.rlimit = (soft, hard)
+        except (ImportError, OSError, ValueError):
+            pass
+        self.saved = signal.signal(signal.SIGALRM, self._alarm)
+        signal.setitimer(signal.ITIMER_REAL, max(0.01, self.budget.deadline - time.monotonic()))
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.saved)
+        if getattr(self, "rlimit", None):
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, self.rlimit)
+
+
 def render_bounded(template: jinja2.Template, context: dict, path: str) -> str:
     """Render with the step budget and deadline, stopping as soon as the output is too large."""
-    token = _BUDGET.set(_Budget(path))
+    budget = _Budget(path)
+    token = _BUDGET.set(budget)
     try:
-        chunks, size = [], 0
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise TemplateError(f"the template produced more than {MAX_OUTPUT:,} characters",
-                                    hint="a loop prints far more than a letter holds")
-            chunks.append(chunk)
-        return "".join(chunks)
+        with _Limits(budget):
+            chunks, size = [], 0
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise TemplateError(f"the template produced more than {MAX_OUTPUT:,} characters",
+                                        hint="a loop prints far more than a letter holds")
+                chunks.append(chunk)
+            return "".join(chunks)
+    except MemoryError:
+        raise TemplateError(f"the template needs more than {MAX_MEMORY // 2**20} MB of memory",
+                            hint="look for texts or lists made larger and larger") from None
     finally:
         _BUDGET.reset(token)

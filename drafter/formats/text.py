@@ -91,8 +91,15 @@ def letter_text(letter: Letter, wrap: int | None = None) -> str:
 
 
 # Markdown (pandoc and CommonMark): escape what would otherwise be read as markup.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~^])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~^]|&(?=#?\w+;))")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_MD_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+
+
+def _keep_spaces(match: re.Match) -> str:
+    """Leading or trailing white space as character references: CommonMark would strip it (or
+    read four leading spaces as code), a volunteer's indentation must stay."""
+    return "".join(f"&#{ord(ch)};" for ch in match.group())
 
 
 def md_escape(text: str) -> str:
@@ -119,7 +126,7 @@ def markdown_inlines(inlines) -> str:
             text = f"<{url}>" if item.text == item.link else f"[{text}]({url})"
         out.append(text)
     # A hard line break inside a paragraph: backslash-newline (CommonMark and pandoc).
-    return "".join(out).replace("\n", "\\\n")
+    return _MD_EDGE_SPACE.sub(_keep_spaces, "".join(out)).replace("\n", "\\\n")
 
 
 def letter_markdown(letter: Letter) -> str:

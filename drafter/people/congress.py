@@ -46,7 +46,10 @@ from drafter.people.states import STATE_NAMES
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
-from drafter.campaign.yamlsrc import Located, parse_yaml
+from drafter.campaign.reading import read_file
+from drafter.campaign.yamlsrc import MAX_BYTES, Located, parse_yaml
+
+MAX_SOURCE = 512 * 1024 * 1024    # legislators YAML (about 10 MB today) and the like
 
 try:
     _FastLoader, _CDumper = yaml.CSafeLoader, yaml.CSafeDumper
@@ -100,15 +103,13 @@ class ImportReport:
 def _read_source(path: str | Path, what: str, build=None):
     """A source YAML file's data; `build(loader)` may build just part of it from the nodes."""
     path = Path(path)
+    data = read_file(path, max_bytes=MAX_SOURCE, what=what)    # a regular file: a FIFO cannot hang it
     try:
-        with open(path, "rb") as fh:
-            loader = _FastLoader(fh)
-            try:
-                return build(loader) if build else loader.get_single_data()
-            finally:
-                loader.dispose()
-    except FileNotFoundError:
-        raise DataError("file not found", file=str(path), hint=f"expected {what}") from None
+        loader = _FastLoader(data)
+        try:
+            return build(loader) if build else loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise DataError(f"YAML syntax error: {exc.problem}", file=str(path),
@@ -483,7 +484,7 @@ def _read_campaign_file(path: Path) -> tuple[str, Located]:
     """The file's text and parsed document; a file that is already wrong is refused as it is."""
     if not path.exists():
         return "", Located(path, None, {})
-    text = path.read_bytes().decode("utf-8-sig", errors="strict") if path.is_file() else ""
+    text = read_file(path, inside=path.parent, max_bytes=MAX_BYTES).decode("utf-8-sig", errors="strict")
     doc = parse_yaml(text, path)
     if doc.data is not None:
         errors = validate(doc, "recipients")

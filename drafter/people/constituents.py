@@ -17,6 +17,7 @@ from pathlib import Path
 
 
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
+from drafter.campaign.reading import read_file
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
@@ -80,6 +81,8 @@ class ReviewItem:
 
 
 REQUIRED = ("name", "street", "city", "state", "zip")
+MAX_CSV = 512 * 1024 * 1024     # bytes of a CSV named on the command line
+MAX_CELL = 20_000      # characters in one cell: a long note is a few thousand
 OPTIONAL = ("street2", "district", "email", "note", "first_name", "last_name")
 
 # Squashed header names (lowercase, letters and digits only) for each field.
@@ -214,6 +217,48 @@ def parse_district(text: str, state: str | None) -> int | None:
     return 0 if number in ("al", "atlarge") else int(number)
 
 
+# --------------------------------------------------------------------------- volunteers' text
+
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")   # tab and newline stay
+_EMBED, _ISOLATE = set("\u202a\u202b\u202d\u202e"), set("\u2066\u2067\u2068")
+_POP_EMBED, _POP_ISOLATE = "\u202c", "\u2069"
+
+
+def balanced_bidi(line: str) -> str:
+    """`line` without the bidirectional controls that open and never close (an unterminated
+    right-to-left override would reverse whatever follows it: the member's name, the manifest's
+    next column) or close what never opened; balanced pairs stay, Hebrew and Arabic need them."""
+    drop: set[int] = set()
+    stack: list[tuple[int, bool]] = []          # (index, is_isolate)
+    for i, ch in enumerate(line):
+        if ch in _EMBED or ch in _ISOLATE:
+            stack.append((i, ch in _ISOLATE))
+        elif ch == _POP_EMBED:
+            if stack and not stack[-1][1]:
+                stack.pop()
+            else:
+                drop.add(i)
+        elif ch == _POP_ISOLATE:
+            if any(isolate for _, isolate in stack):
+                while not stack[-1][1]:         # embeddings inside the isolate, never closed
+                    drop.add(stack.pop()[0])
+                stack.pop()
+            else:
+                drop.add(i)
+    drop.update(i for i, _ in stack)
+    return "".join(ch for i, ch in enumerate(line) if i not in drop) if drop else line
+
+
+def clean_text(text: str) -> str:
+    """A volunteer's cell as it will be printed: line breaks of every kind as '\n', control
+    characters (ESC, BEL, ...) removed, bidirectional controls balanced line by line."""
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text):
+        text = "\n".join(map(balanced_bidi, text.split("\n")))
+    return text
+
+
 def _one_line(text: str | None) -> str:
     """A cell typed on several lines ('12 Main St\nApt 4') as one address line."""
     return ", ".join(" ".join(part.split()) for part in (text or "").splitlines() if part.strip())
@@ -227,10 +272,14 @@ class _Row:
         self.problems: list[str] = []
 
     def raw(self, field: str) -> str:
+        return self.text(field).strip()
+
+    def text(self, field: str) -> str:
+        """The cell cleaned (clean_text) but as typed otherwise: a note keeps its indentation."""
         i = self.columns.get(field)
         if i == -1:   # name from first + last
             return " ".join(p for p in (self.raw("first_name"), self.raw("last_name")) if p)
-        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+        return clean_text(self.cells[i]) if i is not None and i < len(self.cells) else ""
 
     def where(self, field: str) -> str:
         i = self.columns.get(field)
@@ -257,6 +306,11 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
                  delimiter: str) -> tuple[Constituent | None, str | None]:
     """A Constituent, or None and the reason the row cannot be used."""
     r = _Row(cells, columns, header)
+    for i, cell in enumerate(cells):
+        if len(cell) > MAX_CELL:
+            where = f"column {_column_letter(i)}" + (f" ({header[i].strip()!r})" if i < len(header) else "")
+            return None, (f"{where}: {len(cell):,} characters, more than the {MAX_CELL:,} a cell may hold "
+                          "(cells run together by a stray quotation mark?)")
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
         r.problems.append(f"{len(cells)} cells but the header has {len(header)} columns "
                           f"(a {delimiter!r} in an unquoted cell?)")
@@ -266,12 +320,14 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
     state = r.get("state", parse_state, required=True)
     zip_ = r.get("zip", parse_zip, required=True)
     district = r.get("district", lambda t: parse_district(t, state))
-    note = r.get("note")
+    note = r.text("note") if r.raw("note") else None
     if r.problems:
         return None, "; ".join(r.problems)
     return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
-                       district=district, email=r.get("email"),
-                       note=note.replace("\r\n", "\n").replace("\r", "\n") if note else None), None
+                       district=district, email=r.get("email"), note=note), None
+
+
+OPEN_QUOTE = 'is a quotation mark (") left open in this row? Everything after it reads as one cell'
 
 
 def _rows(reader, path: Path):
@@ -285,8 +341,7 @@ def _rows(reader, path: Path):
             return
         except csv.Error as exc:
             raise DataError(f"row {row} cannot be read: {exc}", file=path, line=row,
-                            hint='is a quotation mark (") left open in this row? Everything after it '
-                                 "reads as one cell") from None
+                            hint=OPEN_QUOTE) from None
         yield cells
 
 
@@ -298,12 +353,11 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
     Blank rows are skipped. An undecodable file or a missing required column always raises.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the constituents file: {exc.strerror}", file=path) from None
+    data = read_file(path, max_bytes=MAX_CSV, what="constituents file")
     text = _decode(data, path)
     delimiter = _delimiter(text)
+    # One huge cell is that row's problem (needs-review.csv), not the file's: no csv field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     records = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), path)
     header = next(records, None)
     if not header or not any(h.strip() for h in header):
@@ -311,9 +365,13 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
                         hint="columns: Name, Street address, City, State, ZIP, District, Email, Note")
     columns = _map_header(header, path)
     people = []
-    for row, cells in enumerate(records, start=2):
+    rows = list(records)
+    for row, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
+        if row == len(rows) + 1 and any(len(c) > MAX_CELL and c.count("\n") > 1 for c in cells):
+            raise DataError(f"row {row}: a cell runs from here to the end of the file", file=path, line=row,
+                            hint=OPEN_QUOTE)
         person, problem = _constituent(row, cells, columns, header, delimiter)
         if person is not None:
             people.append(person)
@@ -321,7 +379,7 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
             raise DataError(f"row {row}: {problem}", file=path, line=row)
         else:
             r = _Row(cells, columns, header)
-            review.append(ReviewItem(row, r.raw("name"), r.raw("zip"), r.raw("state"), problem))
+            review.append(ReviewItem(row, *(r.raw(f)[:200] for f in ("name", "zip", "state")), problem))
     return people
 
 
@@ -398,8 +456,8 @@ class ZipDistricts:
     def load(cls, path: str | Path) -> "ZipDistricts":
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_file(path, max_bytes=MAX_CSV, what="ZIP-to-district file").decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise DataError(f"cannot read the ZIP-to-district file: {exc}", file=path) from None
         rows = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(rows, [])]
@@ -455,7 +513,11 @@ def _district(c: Constituent, legislators: Legislators, zips: ZipDistricts | Non
         if c.district in (None, 0, 1):
             return 0, None
         return None, _review(c, f"{c.state} has one at-large seat; there is no district {c.district}")
+    one_seat = [(s, d) for s, d in zips.get(c.zip) if s == c.state] if zips is not None else []
     if c.district is not None:
+        if len(one_seat) == 1 and one_seat[0][1] != c.district and c.district in zips.districts(c.state):
+            return None, _review(c, f"district {c.district} given, but ZIP {c.zip} lies wholly in "
+                                    f"{seat_label(*one_seat[0])}; check which is right", one_seat + [(c.state, c.district)])
         return c.district, None
     if zips is None:
         return None, _review(c, "no district given and no ZIP-to-district file (--zip-districts)")

@@ -16,16 +16,19 @@ its cited sources. Image names become "Picture N" and alt text that looks like a
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from drafter.campaign.load import Campaign, letterhead_file
+from drafter.campaign.load import Campaign, confined_to, letterhead_file
 from drafter.campaign.models import LetterSpec
+from drafter.campaign.reading import read_file
 from drafter.errors import LetterheadError
 from drafter.formats.docx.oxml import W_NS, parts as P
 
@@ -126,18 +129,14 @@ def refuse(path: Path, reason: str, hint: str | None = None):
 class _Package:
     """A zip package opened with limits; members are read lazily and at most once."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, inside: Path | None = None):
         self.path = path
         if path.suffix.lower() in (".docm", ".dotm"):
             refuse(path, "a macro-enabled Word file (.docm/.dotm)")
+        # no FIFO, no link out of the campaign, nothing larger than MAX_FILE read
+        data = read_file(path, inside=inside, max_bytes=MAX_FILE, error=LetterheadError, what="letterhead")
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise LetterheadError(f"cannot read the letterhead: {exc.strerror}", file=str(path)) from None
-        if size > MAX_FILE:
-            refuse(path, f"the file is larger than {MAX_FILE // 2**20} MB")
-        try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
             refuse(path, "not a Word file (not a zip archive)", "a letterhead must be a .docx file")
@@ -162,10 +161,13 @@ class _Package:
         return name in self.infos
 
     def read(self, name: str) -> bytes:
+        if name not in self.infos:
+            refuse(self.path, f"a part is missing: {name}", "save the letterhead again from Word")
         if name not in self.cache:
             try:
                 self.cache[name] = self.zip.read(self.infos[name])   # bounded by the declared size
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError,
+                    zlib.error) as exc:
                 refuse(self.path, f"a damaged part {name} ({exc})")
         return self.cache[name]
 
@@ -402,10 +404,11 @@ def _text_lines(root) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def read_letterhead(path: str | Path) -> Letterhead:
-    """Check a letterhead .docx and take what a draft uses from it; refuses unsafe files."""
+def read_letterhead(path: str | Path, inside: str | Path | None = None) -> Letterhead:
+    """Check a letterhead .docx and take what a draft uses from it; refuses unsafe files (and
+    one that links out of the campaign folder `inside`)."""
     path = Path(path)
-    pkg = _Package(path)
+    pkg = _Package(path, inside)
     check_package(pkg)
     main = next((r["target"] for r in _relationships(pkg, "") if r["type"] == "officeDocument"), None)
     if not main or not pkg.has(main):
@@ -568,7 +571,7 @@ def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | 
     """The spec's Word letterhead, read and checked, or None (no letterhead, or a text one)."""
     if not isinstance(spec.letterhead, str):
         return None
-    return read_letterhead(letterhead_file(campaign.root, spec.letterhead))
+    return read_letterhead(letterhead_file(campaign.root, spec.letterhead), confined_to(spec.path, campaign))
 
 
 __all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "merge_styles", "check_package", "check_field"]
