@@ -300,6 +300,11 @@ def test_kiosk_next_volunteer_reaches_nothing_of_the_last(data, tmp_path):
         third.get("/")
         assert second.get(links[0]).status_code == 404
         assert 'autocomplete="off"' in third.get("/").get_data(as_text=True)
+        # A staff member who signed in on the kiosk is signed out when the form comes back.
+        assert third.post("/staff/login", {"token": app.extensions["drafter"]["settings"].staff_token}).status_code == 303
+        assert "Export" in third.get("/staff").get_data(as_text=True)
+        third.get("/")
+        assert "Staff token" in third.get("/staff").get_data(as_text=True)
     finally:
         app.extensions["drafter"]["volunteers"].close()
 

@@ -173,7 +173,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             # One shared computer: the form shown is the next volunteer's, so nobody before
             # them stays reachable (their files go from the disk too).
             volunteers.end_all()
-            session.pop("sid", None)
+            session.clear()         # a staff sign-in on the kiosk goes too
         notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
         return form_page(notice=notice)
 
