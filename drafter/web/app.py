@@ -87,7 +87,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     app.extensions["drafter"] = {"settings": settings, "volunteers": volunteers, "maker": maker,
                                  "log": campaign_log, "log_lock": log_lock}
     spec = maker.spec
-    campaign = {"title": spec.title or "Write to your members of Congress", "summary": spec.summary}
+    campaign = {"title": spec.subject or spec.title or "Write to your members of Congress",
+                "summary": spec.summary}
 
     # ------------------------------------------------------------------ every request
 
