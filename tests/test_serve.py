@@ -178,6 +178,7 @@ def test_zip_spanning_districts_asks_and_never_guesses(server):
         "District NY-10: Representative Daniel S. Goldman", "District NY-12: Representative Jerrold Nadler"]
     assert count(log) == before                       # nothing made yet
     assert v.get("/letters").status_code == 303
+    assert 'value="10001"' in v.get("/").get_data(as_text=True)        # "Back to the form" keeps it
     assert v.post("/district", {"district": "7"}).status_code == 422      # not a candidate
     assert v.post("/district", {}).status_code == 422
     r = v.post("/district", {"district": "12"})
@@ -210,10 +211,19 @@ def test_bad_input_gets_an_error_next_to_its_field_and_keeps_what_was_typed(serv
     assert r.status_code == 422
     assert errors(page)[field].startswith(message.replace("'", "&#39;")), errors(page)
     assert f'href="#{field}"' in page                  # the summary links to the field
+    summary = re.findall(r'<li><a href="#([a-z]+)">', page)
+    assert summary == sorted(summary, key=list(PEMA).index)     # in the form's order
     if field != "name":
         assert 'value="Pema Example"' in page          # what was typed is kept
     assert 'value="12 Main Street"' in page
     assert count(log) == before
+
+
+def test_several_errors_are_summed_up_in_the_form_s_order(server):
+    app, _ = server
+    page = Volunteer(app).post("/", {**PEMA, "message": "", "zip": "1234", "name": ""}).get_data(as_text=True)
+    assert re.findall(r'<li><a href="#([a-z]+)">', page) == ["name", "zip", "message"]
+    assert "Please check these:" in page
 
 
 def test_html_and_jinja_in_every_field_are_printed_as_text(server):

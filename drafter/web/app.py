@@ -176,7 +176,9 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             volunteers.end_all()
             session.clear()         # a staff sign-in on the kiosk goes too
         notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
-        return form_page(notice=notice)
+        v = None if settings.kiosk else current()
+        # Back from the district choice: the form as the volunteer filled it.
+        return form_page(values=v.pending if v is not None and v.pending else None, notice=notice)
 
     @app.post("/")
     def submit():
@@ -184,8 +186,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if not errors:
             more, districts = F.where(values, legislators, zip_districts)
             errors.update(more)
-        if errors:
-            return form_page(values, errors, 422)
+        if errors:      # in the form's order, so the summary reads top to bottom
+            return form_page(values, {f.name: errors[f.name] for f in F.FIELDS if f.name in errors}, 422)
         v = current() or start()
         if not per_session.allow(v.sid):
             abort(429)
