@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED, docx_text, need
+from conftest import REPO, SHARED, need
 from drafter.web import Settings, create_app
 
 LEGISLATORS = SHARED / "data/congress-legislators/legislators-current.yaml"
