@@ -36,7 +36,7 @@ LETTER_COLUMNS = ("id", "created", "command", "letter", "version", "template", "
 
 def _row_of(e: LogEntry) -> tuple:
     return (e.uid, e.key, e.created, e.command, e.letter, e.template, json.dumps(list(e.recipient_ids)),
-            e.office, e.kind, *(str(getattr(e, f) or "") for f in PERSON_FIELDS), normal(e.name),
+            e.office, e.kind, *("" if getattr(e, f) is None else str(getattr(e, f)) for f in PERSON_FIELDS), normal(e.name),
             normal(e.email), json.dumps(list(e.formats)), json.dumps(list(e.paths)), e.sha256,
             DRAFTED, None, None, None)
 
