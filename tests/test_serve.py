@@ -460,3 +460,19 @@ def test_a_server_running_past_midnight_dates_letters_the_day_they_are_made(serv
         assert maker.composer().spec.date == dt.date.today()
     finally:
         maker.spec = loaded
+
+
+def test_serve_on_a_port_in_use_says_so_without_a_traceback(campaign, data, tmp_path):
+    import socket
+    from click.testing import CliRunner
+    from drafter.cli import main
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["-C", str(campaign), "serve", "constituent", "--legislators",
+                                           str(LEGISLATORS), "--zip-districts", str(ZIPS), "--no-pdf",
+                                           "--port", str(port), "--log", str(tmp_path / "log.sqlite")])
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1 port {port}" in result.output and "--port" in result.output
+    assert "Traceback" not in result.output

@@ -12,6 +12,7 @@ import click
 
 from drafter.cli import main, root
 from drafter.cli.options import log_option
+from drafter.errors import DrafterError
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
 STAFF_ENV = "DRAFTER_STAFF_TOKEN"
@@ -61,9 +62,14 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
                          staff_token=os.environ.get(STAFF_ENV) or None, campaign_log=campaign_log)
         settings = app.extensions["drafter"]["settings"]
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-        server = waitress.create_server(app, host=host, port=port, threads=workers,
-                                        max_request_body_size=1024 * 1024, ident="drafter",
-                                        clear_untrusted_proxy_headers=True)
+        try:
+            server = waitress.create_server(app, host=host, port=port, threads=workers,
+                                            max_request_body_size=1024 * 1024, ident="drafter",
+                                            clear_untrusted_proxy_headers=True)
+        except OSError as exc:
+            app.extensions["drafter"]["volunteers"].close()
+            raise DrafterError(f"cannot listen on {host} port {port}: {exc.strerror or exc}",
+                               hint="another program may be using the port: choose another with --port") from None
         if not is_loopback(host):
             click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
                         "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
