@@ -154,9 +154,9 @@ class Postgres(Backend):
             raise self._error(exc) from None
 
     def begin(self):
-        self.execute("BEGIN")
-        # One writer at a time, as SQLite has: versions and merges read before they write.
-        self.execute("SELECT pg_advisory_xact_lock(7715)")
+        # One writer at a time, as SQLite has: records and merges read before they write. One
+        # round trip for both statements (no parameters: the simple query protocol).
+        self.execute("BEGIN; SELECT pg_advisory_xact_lock(7715)")
 
     def purge(self, tables):
         for table in tables:
