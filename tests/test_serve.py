@@ -393,11 +393,11 @@ def test_serve_command_starts_prints_url_and_token_and_serves(campaign, data, tm
         url = re.search(r"http://\S+/", lines[0]).group(0)
         assert url.startswith("http://127.0.0.1:")
         assert re.search(r"/staff  token: \S{20,}", lines[1])
-        page = urllib.request.urlopen(url, timeout=30).read().decode()
+        page = urllib.request.urlopen(url, timeout=120).read().decode()
         assert '<label for="name">Full name</label>' in page
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=120)
     assert "warning" not in err
     assert "GET index 200" in err
     assert "files were removed" in err and not list(tmp_path.glob("drafter-serve-*"))
@@ -406,7 +406,7 @@ def test_serve_command_starts_prints_url_and_token_and_serves(campaign, data, tm
 def test_serve_warns_when_listening_beyond_this_computer(campaign, data, tmp_path):
     proc, lines = _serve(campaign, tmp_path, "--host", "0.0.0.0")
     proc.terminate()
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=120)
     assert "warning: listening on 0.0.0.0" in err
 
 

@@ -118,7 +118,7 @@ def click_and_wait(driver, xpath: str) -> None:
     WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
 
 
-def wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
+def wait_for_file(folder: Path, suffix: str, timeout: float = 120) -> Path:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         done = [p for p in folder.iterdir() if p.suffix == suffix]
