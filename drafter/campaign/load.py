@@ -356,6 +356,7 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
         citation_style=data.get("citation_style", "chicago-notes-bibliography"),
         output=data.get("output", "{date}-{template}-{recipient}"),
         title=data.get("title"), subject=data.get("subject"),
+        summary=data.get("summary"),
         closing=data.get("closing", "Sincerely,"), salutation=data.get("salutation"),
         stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
         kit=dict(data.get("kit") or {}), date_today=data["date"] == "today")

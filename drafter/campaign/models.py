@@ -133,6 +133,7 @@ class LetterSpec:
     output: str = "{date}-{template}-{recipient}"
     title: str | None = None
     subject: str | None = None
+    summary: str | None = None      # one paragraph for the volunteers' page (drafter serve)
     closing: str = "Sincerely,"
     salutation: str | None = None    # replaces the derived "Dear ...:" line
     stale_after_days: int = 180

@@ -190,6 +190,8 @@ LETTER = {
         "template": {**_text, "description": "letters/templates/NAME.md.j2"},
         "title": _text,
         "subject": {**_text, "description": "A subject line, printed 'Re: ...' above the salutation."},
+        "summary": {**_text, "description": "One paragraph about the campaign, shown on the volunteers' "
+                                             "page of 'drafter serve'."},
         "date": {"anyOf": [_date, {"const": "today"}],
                  "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
         "to": {"type": ["array", "object", "string"], "minItems": 1, **_query_rules,

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "schema",
     "init",
     "log",
+    "serve",
 ]
 
 

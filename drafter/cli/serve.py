@@ -1,0 +1,93 @@
+"""drafter serve LETTER --legislators FILE --zip-districts FILE: the volunteers' web page."""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import click
+
+from drafter.cli import main, root
+from drafter.cli.options import log_option
+from drafter.errors import DrafterError
+
+_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+STAFF_ENV = "DRAFTER_STAFF_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command()
+@click.argument("letter")
+@click.option("--legislators", type=_file, required=True, metavar="FILE.yaml",
+              help="legislators-current.yaml from github.com/unitedstates/congress-legislators.")
+@click.option("--zip-districts", type=_file, required=True, metavar="FILE.csv",
+              help="ZIP-to-district file (zccd.csv).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this computer is a warning.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--kiosk", is_flag=True, help="One shared computer: each volunteer starts afresh, "
+                                            "nothing of the one before reachable.")
+@log_option
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests handled at once (server threads).")
+@click.option("--pdf/--no-pdf", default=None,
+              help="Offer PDFs (made with LibreOffice) [default: when LibreOffice is installed].")
+@click.pass_context
+def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, workers, pdf):
+    """The volunteers' web page: each volunteer writes their own letters to their members.
+
+    Prints the address to open and the staff token for /staff (set it with $DRAFTER_STAFF_TOKEN).
+    Stop it with Ctrl-C.
+    """
+    import waitress
+    from drafter.log import open_log
+    from drafter.web import create_app
+
+    if pdf is None:
+        pdf = bool(os.environ.get("DRAFTER_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice"))
+    campaign_log = open_log(root(ctx), log_url)
+    try:
+        app = create_app(root(ctx), letter, legislators, zip_districts, kiosk=kiosk, pdf=pdf,
+                         staff_token=os.environ.get(STAFF_ENV) or None, campaign_log=campaign_log)
+        settings = app.extensions["drafter"]["settings"]
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        try:
+            server = waitress.create_server(app, host=host, port=port, threads=workers,
+                                            max_request_body_size=1024 * 1024, ident="drafter",
+                                            clear_untrusted_proxy_headers=True)
+        except OSError as exc:
+            app.extensions["drafter"]["volunteers"].close()
+            raise DrafterError(f"cannot listen on {host} port {port}: {exc.strerror or exc}",
+                               hint="another program may be using the port: choose another with --port") from None
+        if not is_loopback(host):
+            click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
+                        "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
+        where = f"{host}:{server.effective_port}" if ":" not in host else f"[{host}]:{server.effective_port}"
+        click.echo(f"drafter serve: http://{where}/" + ("  (kiosk mode)" if kiosk else ""))
+        click.echo(f"staff page:    http://{where}/staff  token: {settings.staff_token}")
+        click.echo(f"campaign log:  {campaign_log.where}")
+        click.echo("PDFs:          " + ("on (LibreOffice)" if pdf else "off"))
+        def stop(_signum, _frame):      # a service manager's SIGTERM: clean up as for Ctrl-C
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.run()            # returns on Ctrl-C or SIGTERM (waitress catches the interrupt)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            app.extensions["drafter"]["volunteers"].close()
+            server.close()
+        click.echo("stopped; every volunteer's files were removed", err=True)
+    finally:
+        campaign_log.close()

@@ -1,0 +1,288 @@
+"""`drafter serve`: the volunteers' web page (a Flask app, served by waitress).
+
+Pages: the form (/), the district choice (a ZIP spanning districts), the letters (/letters) with
+downloads (/f/TOKEN), a print view, and /staff behind a token. Everything a volunteer gives
+stays in their server-side session (volunteers.py) until it ends; the cookie holds only a
+random id and the CSRF token, signed.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import (Flask, abort, g, redirect, render_template, request, send_file, session,
+                   url_for)
+from werkzeug.exceptions import HTTPException
+
+from drafter.errors import DrafterError
+from drafter.formats.text import letter_text
+from drafter.people import address
+from drafter.people.constituents import Legislators, ZipDistricts, match
+from drafter.output.files import safe_name
+from drafter.web import form as F
+from drafter.web.maker import LetterMaker
+from drafter.web.volunteers import RateLimit, Volunteer, Volunteers
+
+log = logging.getLogger("drafter.web")
+
+MAX_REQUEST = 64 * 1024          # bytes: the whole form is far smaller; anything bigger is refused unread
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
+
+
+@dataclass
+class Settings:
+    kiosk: bool = False
+    staff_token: str = ""
+    letters_per_session: int = 12        # letter requests per session per 10 minutes
+    requests_per_address: int = 3000     # per minute: an event of 50 behind one address gets through
+    sessions_per_address: int = 600      # new sessions per address per 10 minutes
+    idle_seconds: float = 2 * 3600       # a session's files go after this long unused (kiosk: 15 min)
+
+
+@dataclass
+class LetterView:
+    """What the letters page shows for one letter."""
+    member: str
+    heading: str
+    text: str
+    contact_form: str | None
+    website: str | None               # where the House's data has no contact form
+    files: dict[str, str]             # format -> token
+
+
+def create_app(root, letter, legislators: Legislators | str | Path, zip_districts: ZipDistricts | str | Path,
+               kiosk: bool = False, staff_token: str | None = None, pdf: bool = False,
+               campaign_log=None, settings: Settings | None = None, storage: Path | None = None) -> Flask:
+    """The app. `campaign_log` is an open campaign log (drafter.log) or None; `pdf` makes PDFs
+    through LibreOffice as well."""
+    if not isinstance(legislators, Legislators):
+        legislators = Legislators.load(legislators)
+    if not isinstance(zip_districts, ZipDistricts):
+        zip_districts = ZipDistricts.load(zip_districts)
+    settings = settings or Settings(kiosk=kiosk)
+    settings.kiosk = kiosk or settings.kiosk
+    if settings.kiosk and settings.idle_seconds > 900:
+        settings.idle_seconds = 900
+    settings.staff_token = staff_token or settings.staff_token or secrets.token_urlsafe(18)
+    maker = LetterMaker(root, letter, legislators, zip_districts, pdf=pdf)
+    volunteers = Volunteers(storage, idle_seconds=settings.idle_seconds)
+    per_session = RateLimit(settings.letters_per_session, 600)
+    per_address = RateLimit(settings.requests_per_address, 60)
+    new_sessions = RateLimit(settings.sessions_per_address, 600)
+    state_list = F.states(legislators)
+    log_lock = threading.Lock()
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_REQUEST,
+                      MAX_FORM_MEMORY_SIZE=MAX_REQUEST, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="drafter")
+    app.extensions["drafter"] = {"settings": settings, "volunteers": volunteers, "maker": maker,
+                                 "log": campaign_log, "log_lock": log_lock}
+    spec = maker.spec
+    campaign = {"title": spec.subject or spec.title or "Write to your members of Congress",
+                "summary": spec.summary}
+
+    # ------------------------------------------------------------------ every request
+
+    @app.before_request
+    def guard():
+        g.started = time.perf_counter()
+        if not per_address.allow(request.remote_addr or "-"):
+            abort(429)
+        if request.method == "POST":
+            sent = request.form.get("csrf_token", "")
+            if not session.get("csrf") or not hmac.compare_digest(sent, session["csrf"]):
+                abort(400, "csrf")
+
+    @app.after_request
+    def headers(resp):
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        if request.endpoint != "static":
+            # Nothing of a volunteer is kept by the browser: the back button asks the server again.
+            resp.headers["Cache-Control"] = "no-store"
+        # No personal data in the server's log: the route's name, never its path, form or query.
+        log.info("%s %s %s %.0f ms", request.method, request.endpoint or "-", resp.status_code,
+                 (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
+        return resp
+
+    @app.context_processor
+    def common():
+        if "csrf" not in session:
+            session["csrf"] = secrets.token_urlsafe(24)
+        return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk}
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        code = exc.code or 500
+        messages = {
+            400: ("This page has expired", "The form was out of date or did not come from this page. "
+                  "Please start again.") if exc.description == "csrf" else
+                 ("Something was wrong with that request", "Please go back to the form and try again."),
+            404: ("Nothing here", "This link is not valid, or belonged to a session that has ended."),
+            405: ("Nothing here", "Please use the form."),
+            413: ("That was too long", "What you sent is larger than this page accepts. Please shorten "
+                  "your message and try again."),
+            429: ("Please wait a moment", "Too many requests came from here in a short time. Wait a "
+                  "minute, then try again."),
+        }
+        title, text = messages.get(code, ("Something went wrong", "Please try again, or ask a staff member."))
+        resp = app.make_response((render_template("error.html", title=title, text=text), code))
+        if code == 429:
+            resp.headers["Retry-After"] = "60"
+        return resp
+
+    @app.errorhandler(Exception)
+    def crash(exc):
+        log.error("error in %s: %s", request.endpoint or "-", type(exc).__name__)
+        return render_template("error.html", title="Something went wrong",
+                               text="Your letters could not be made. Please ask a staff member."), 500
+
+    # ------------------------------------------------------------------ sessions
+
+    def current() -> Volunteer | None:
+        return volunteers.get(session.get("sid"))
+
+    def start() -> Volunteer:
+        if not new_sessions.allow(request.remote_addr or "-"):
+            abort(429)
+        if settings.kiosk:
+            volunteers.end_all()
+        v = volunteers.new()
+        session["sid"] = v.sid
+        return v
+
+    # ------------------------------------------------------------------ the form
+
+    def form_page(values=None, errors=None, status=200, notice=None):
+        return render_template("form.html", values=values or {}, errors=errors or {}, fields=F.BY_NAME,
+                               states=state_list, notice=notice), status
+
+    @app.get("/")
+    def index():
+        if settings.kiosk:
+            # One shared computer: the form shown is the next volunteer's, so nobody before
+            # them stays reachable (their files go from the disk too).
+            volunteers.end_all()
+            session.clear()         # a staff sign-in on the kiosk goes too
+        notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
+        v = None if settings.kiosk else current()
+        # Back from the district choice: the form as the volunteer filled it.
+        return form_page(values=v.pending if v is not None and v.pending else None, notice=notice)
+
+    @app.post("/")
+    def submit():
+        values, errors = F.read_form(request.form)
+        if not errors:
+            more, districts = F.where(values, legislators, zip_districts)
+            errors.update(more)
+        if errors:      # in the form's order, so the summary reads top to bottom
+            return form_page(values, {f.name: errors[f.name] for f in F.FIELDS if f.name in errors}, 422)
+        v = current() or start()
+        if not per_session.allow(v.sid):
+            abort(429)
+        if len(districts) > 1:
+            v.pending = values
+            return render_template("district.html", choices=F.district_choices(values["state"], districts,
+                                                                                legislators),
+                                   zip=values["zip"][:5], error=None), 200
+        district = districts[0] if districts else None
+        return make_letters(v, values, district)
+
+    @app.post("/district")
+    def choose_district():
+        v = current()
+        if v is None or v.pending is None:
+            return redirect(url_for("index"), 303)
+        values = v.pending
+        _, districts = F.where(values, legislators, zip_districts)
+        chosen = request.form.get("district", "")
+        if chosen not in {str(d) for d in districts}:
+            return render_template("district.html", choices=F.district_choices(values["state"], districts,
+                                                                                legislators),
+                                   zip=values["zip"][:5],
+                                   error="Please choose your district from the list."), 422
+        v.pending = None
+        return make_letters(v, values, int(chosen))
+
+    def make_letters(v: Volunteer, values: dict, district: int | None):
+        person = F.constituent(values, district)
+        m = match(person, legislators, zip_districts)
+        if not m.ok:
+            return form_page(values, {"zip": "We could not find your members of Congress from this "
+                                              f"address ({m.review.reason}). Please ask a staff member."}, 422)
+        try:
+            made, extras = maker.make(person, m.members)
+        except DrafterError as exc:
+            log.error("letters failed: %s", type(exc).__name__)
+            return render_template("error.html", title="Your letters could not be made",
+                                   text="Please ask a staff member; nothing was kept."), 500
+        v.clear_letters()
+        views = []
+        stem = safe_name(person.name)[:40] or "letter"
+        for i, item in enumerate(made):
+            r = item.member
+            base = f"{stem}-to-{safe_name(address.addressee_line(r)) or r.id}"
+            tokens = {fmt: v.add_file(f"{i}.{fmt}", data, f"{base}.{fmt}", MIMETYPES[fmt])
+                      for fmt, data in item.files.items()}
+            views.append(LetterView(r.id, address.addressee_line(r), letter_text(item.letter),
+                                    r.contact_form, r.website, tokens))
+        for name, data in extras.items():
+            fmt = name.rsplit(".", 1)[1]
+            v.extras.append((name, v.add_file(name, data, f"{stem}-envelopes.{fmt}", MIMETYPES[fmt])))
+        v.letters = views
+        record(person, made)
+        return redirect(url_for("letters"), 303)
+
+    def record(person, made) -> None:
+        """Everything made goes into the campaign log (when the server has one)."""
+        if campaign_log is None:
+            return
+        from drafter.web.records import entries
+        with log_lock:           # one connection, many server threads
+            campaign_log.record(entries(spec, person, made))
+
+    # ------------------------------------------------------------------ letters and files
+
+    @app.get("/letters")
+    def letters():
+        v = current()
+        if v is None or not v.letters:
+            return redirect(url_for("index"), 303)
+        return render_template("letters.html", letters=v.letters, extras=v.extras)
+
+    @app.get("/letters/print")
+    def print_view():
+        v = current()
+        if v is None or not v.letters:
+            return redirect(url_for("index"), 303)
+        return render_template("print.html", letters=v.letters)
+
+    @app.get("/f/<token>")
+    def download(token: str):
+        v = current()
+        f = v.files.get(token) if v is not None else None
+        if f is None or not f.path.is_file():
+            abort(404)
+        return send_file(f.path, mimetype=f.mimetype, as_attachment=True, download_name=f.download_name,
+                         max_age=0)
+
+    @app.post("/finish")
+    def finish():
+        volunteers.end(session.get("sid"))
+        session.clear()
+        return redirect(url_for("index", done=1), 303)
+
+    from drafter.web.staff import register
+    register(app, settings, campaign_log, log_lock)
+    return app

@@ -1,0 +1,119 @@
+"""The volunteer's form: what each field accepts, and errors in words a volunteer understands.
+
+The field labels are the ones the issue fixes; the length limits keep one letter a letter (and
+the request-size limit in app.py stops anything far larger before it is read).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from drafter.people.constituents import Constituent, Legislators, ZipDistricts, seat_label
+from drafter.people.states import STATE_NAMES
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    max: int
+    required: bool = True
+    autocomplete: str = "off"
+    hint: str = ""
+
+
+FIELDS = (
+    Field("name", "Full name", 100, autocomplete="name"),
+    Field("street", "Street address", 150, autocomplete="address-line1"),
+    Field("city", "City", 80, autocomplete="address-level2"),
+    Field("state", "State", 2, autocomplete="address-level1"),
+    Field("zip", "ZIP code", 10, autocomplete="postal-code", hint="Five digits, such as 02451."),
+    Field("email", "Email (optional)", 200, required=False, autocomplete="email",
+          hint="Only if you would like the campaign to follow up with you."),
+    Field("message", "Your message", 3000,
+          hint="A few sentences in your own words: why this matters to you. Offices give more weight "
+               "to a letter in the writer's own words than to a form letter."),
+)
+BY_NAME = {f.name: f for f in FIELDS}
+ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Characters a letter cannot carry (controls other than line breaks and tabs, lone surrogates).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def states(legislators: Legislators) -> list[tuple[str, str]]:
+    """(code, name) of every state or territory with members, by name, for the State list."""
+    return sorted(((c, STATE_NAMES.get(c, c)) for c in legislators.states), key=lambda s: s[1])
+
+
+def clean(name: str, text: str) -> str:
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", text or ""))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if name == "message":
+        return text.strip()
+    return " ".join(text.split())
+
+
+def read_form(raw) -> tuple[dict[str, str], dict[str, str]]:
+    """(values as typed, cleaned; errors by field) for a submitted form."""
+    values = {f.name: clean(f.name, raw.get(f.name, "")) for f in FIELDS}
+    errors: dict[str, str] = {}
+    for f in FIELDS:
+        v = values[f.name]
+        if f.required and not v:
+            errors[f.name] = {"name": "Please enter your full name, as you will sign the letters.",
+                              "street": "Please enter your street address: offices answer constituents.",
+                              "city": "Please enter your city or town.",
+                              "state": "Please choose your state.",
+                              "zip": "Please enter your ZIP code: it finds your Representative.",
+                              "message": "Please write a few sentences of your own."}[f.name]
+        elif len(v) > f.max:
+            errors[f.name] = (f"This is {len(v):,} characters long; please keep it under {f.max:,}."
+                              if f.name != "message" else
+                              f"Your message is {len(v):,} characters long; please keep it under "
+                              f"{f.max:,} (about a page), so the letter stays one a staffer reads.")
+    z = values["zip"]
+    if "zip" not in errors and not ZIP_RE.fullmatch(z):
+        digits = re.sub(r"\D", "", z)
+        errors["zip"] = (f"We could not find ZIP code {z}: it needs five digits."
+                         if digits and len(digits) < 5 else
+                         f"We could not read ZIP code {z}: it needs five digits, such as 02451.")
+    if values["email"] and "email" not in errors and not EMAIL_RE.fullmatch(values["email"]):
+        errors["email"] = "This does not look like an email address; leave it empty if you prefer."
+    return values, errors
+
+
+def where(values: dict, legislators: Legislators, zips: ZipDistricts) -> tuple[dict, list]:
+    """Errors on state and ZIP, and the districts a ZIP spans (more than one: the volunteer chooses)."""
+    state, zip5 = values["state"], values["zip"][:5]
+    if state not in legislators.states:
+        return {"state": "Please choose your state from the list."}, []
+    if legislators.districts(state) == [0]:          # one seat for the whole state: nothing to look up
+        return {}, [0]
+    seats = zips.get(zip5)
+    if not seats:
+        return {"zip": f"We could not find ZIP code {zip5}. Please check it; if it is right, "
+                       "ask a staff member to help."}, []
+    in_state = sorted({d for s, d in seats if s == state})
+    if not in_state:
+        elsewhere = " or ".join(sorted({STATE_NAMES.get(s, s) for s, _ in seats}))
+        return {"zip": f"ZIP code {zip5} is in {elsewhere}, not {STATE_NAMES.get(state, state)}. "
+                       "Please check the state and the ZIP code."}, []
+    return {}, in_state
+
+
+def district_choices(state: str, districts: list[int], legislators: Legislators) -> list[dict]:
+    """Each candidate district with its Representative's name, for the volunteer to choose."""
+    out = []
+    for d in districts:
+        rep = legislators.representative(state, d)
+        out.append({"value": str(d), "label": seat_label(state, d),
+                    "member": rep.name if rep else "vacant seat"})
+    return out
+
+
+def constituent(values: dict, district: int | None) -> Constituent:
+    return Constituent(row=0, name=values["name"], street=values["street"], city=values["city"],
+                       state=values["state"], zip=values["zip"][:5], district=district,
+                       email=values["email"] or None, note=values["message"])

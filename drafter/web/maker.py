@@ -1,0 +1,120 @@
+"""A volunteer's letters, made exactly as `drafter batch` makes them, plus envelopes.
+
+Matching is people.constituents.match, composition compose.constituent, files
+formats.outputs.render_outputs: the same steps, so the same words and bytes as a batch.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+from drafter.campaign.load import load_campaign
+from drafter.campaign.models import Recipient
+from drafter.compose.composer import Composer
+from drafter.compose.constituent import constituent_letter, constituent_spec, signature
+from drafter.compose.letter import Letter
+from drafter.formats.docx.envelope import envelopes_docx
+from drafter.formats.docx.letterhead import load_spec_letterhead
+from drafter.formats.outputs import render_outputs
+from drafter.people import address
+from drafter.people.constituents import Constituent, Legislators, ZipDistricts
+
+
+@dataclass
+class Made:
+    member: Recipient
+    letter: Letter
+    files: dict[str, bytes]        # docx, txt, and pdf when PDFs are on
+
+
+class PdfQueue:
+    """PDFs for many volunteers from as few LibreOffice starts as possible.
+
+    Starting LibreOffice costs seconds and each further file a fraction of that, so requests
+    that arrive while a conversion runs wait and go together in the next one. One conversion
+    at a time: on a small machine, parallel LibreOffices only fight for the same cores."""
+
+    MAX_FILES = 120          # per LibreOffice start, so one run stays well inside its timeout
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._pending: list[dict] = []
+        self._thread: threading.Thread | None = None
+
+    def convert(self, docs: dict[str, bytes]) -> dict[str, bytes]:
+        job = {"docs": docs, "done": threading.Event(), "pdfs": None, "error": None}
+        with self._cond:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="drafter-pdf", daemon=True)
+                self._thread.start()
+            self._pending.append(job)
+            self._cond.notify()
+        job["done"].wait()
+        if job["error"] is not None:
+            raise job["error"]
+        return job["pdfs"]
+
+    def _run(self) -> None:
+        from drafter.formats.pdf import pdf_bytes
+        while True:
+            with self._cond:
+                while not self._pending:
+                    self._cond.wait()
+                jobs, files = [], 0
+                while self._pending and (not jobs or files + len(self._pending[0]["docs"]) <= self.MAX_FILES):
+                    jobs.append(self._pending.pop(0))
+                    files += len(jobs[-1]["docs"])
+            merged = {f"{i}/{name}": data for i, job in enumerate(jobs) for name, data in job["docs"].items()}
+            try:
+                pdfs = pdf_bytes(merged)
+                for i, job in enumerate(jobs):
+                    job["pdfs"] = {name: pdfs[f"{i}/{name}"] for name in job["docs"]}
+            except Exception as exc:       # each waiting volunteer gets the error, not a hang
+                for job in jobs:
+                    job["error"] = exc
+            for job in jobs:
+                job["done"].set()
+
+
+class LetterMaker:
+    """Loads the campaign once; each server thread gets its own Composer (they hold caches)."""
+
+    def __init__(self, root, letter, legislators: Legislators, zips: ZipDistricts,
+                 pdf: bool = False):
+        self.campaign = load_campaign(root)
+        self.spec = constituent_spec(self.campaign, letter)
+        self.letter_arg = letter
+        self.legislators, self.zips = legislators, zips
+        self.letterhead = load_spec_letterhead(self.campaign, self.spec)
+        self.pdf = pdf
+        self._local = threading.local()
+        self._pdfs = PdfQueue() if pdf else None
+        self.composer()      # a broken template fails at start-up, not in front of a volunteer
+
+    def composer(self) -> Composer:
+        """This thread's Composer; with `date: today`, letters made after midnight get the new day."""
+        spec = self.spec
+        if spec.date_today and spec.date != dt.date.today():
+            spec = dataclasses.replace(spec, date=dt.date.today())
+        c = getattr(self._local, "composer", None)
+        if c is None or c.spec.date != spec.date:
+            c = self._local.composer = Composer(self.campaign, spec)
+        return c
+
+    def make(self, person: Constituent, members: tuple[Recipient, ...]) -> tuple[list[Made], dict[str, bytes]]:
+        """The letters, and the extras: envelopes (docx, and pdf), all letters in one PDF."""
+        letters = [constituent_letter(self.composer(), person, m) for m in members]
+        files = render_outputs(letters, ("docx", "txt"), clean=True, letterhead=self.letterhead)
+        envelopes = envelopes_docx([(signature(person), tuple(address.inside_address(m))) for m in members],
+                                   person.name, dt.date.today())
+        extras = {"envelopes.docx": envelopes}
+        if self._pdfs is not None:
+            docs = {str(i): f["docx"] for i, f in enumerate(files)}
+            docs["envelopes"] = envelopes
+            pdfs = self._pdfs.convert(docs)
+            for i, f in enumerate(files):
+                f["pdf"] = pdfs[str(i)]
+            extras["envelopes.pdf"] = pdfs["envelopes"]
+        return [Made(m, lt, f) for m, lt, f in zip(members, letters, files)], extras
