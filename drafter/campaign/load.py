@@ -5,12 +5,13 @@ nothing here knows about templates or Word.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.campaign.dates import date_parts, letter_date, parse_date
+from drafter.campaign.schemas import CSL_DATE_FIELDS
 from drafter.errors import DataError, DrafterError, did_you_mean
-from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source
 from drafter.people.select import matches
 from drafter.campaign.validate import validate
 from drafter.output.files import output_name
@@ -54,7 +55,7 @@ class Campaign:
 def _csl_item(sid: str, raw: dict) -> dict:
     item = {"id": sid}
     for key, value in raw.items():
-        if key in ("issued", "accessed", "submitted", "event-date", "original-date", "available-date"):
+        if key in CSL_DATE_FIELDS:
             item[key] = {"date-parts": [date_parts(value)]}
         else:
             item[key] = value
@@ -270,11 +271,6 @@ def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
         except DrafterError as exc:
             errors.append(doc.error(("output",), exc.message, exc.hint))
     return errors
-
-
-def letter_date(value) -> dt.date:
-    """A spec's date; 'today' is the day the letter is drafted (constituent letters at an event)."""
-    return dt.date.today() if value == "today" else parse_date(value)
 
 
 def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:

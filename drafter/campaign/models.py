@@ -120,25 +120,3 @@ class LetterSpec:
     committee: str | None = None     # a letter about this committee's work: chairs addressed as such
     vars: dict = field(default_factory=dict)
     kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
-
-
-def parse_date(value) -> dt.date | None:
-    """A YAML date, 'YYYY-MM-DD' string, 'YYYY-MM' or year, as a date (first day of a partial date)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    parts = [int(p) for p in text.split("-")]
-    while len(parts) < 3:
-        parts.append(1)
-    return dt.date(*parts[:3])
-
-
-def date_parts(value) -> list[int]:
-    """CSL date-parts for a full or partial date: [2022, 9, 13], [2024, 1] or [2023]."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return [value.year, value.month, value.day]
-    return [int(p) for p in str(value).split("-")]

@@ -1,7 +1,8 @@
 """JSON Schemas for the campaign files: used by `drafter check` and printed by `drafter schema`."""
 from __future__ import annotations
 
-DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+from drafter.campaign.dates import DATE_PATTERN
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 _date = {"type": ["string", "integer"], "pattern": DATE_PATTERN,

@@ -1,14 +1,14 @@
 """Schema validation of YAML documents, reported with file, line and a suggestion."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 
 import jsonschema
 
 from drafter.errors import DataError, did_you_mean
-from drafter.campaign.schemas import DATE_PATTERN, SCHEMAS
+from drafter.campaign.dates import DATE_PATTERN, iso
+from drafter.campaign.schemas import SCHEMAS
 from drafter.campaign.yamlsrc import Located
 
 
@@ -18,9 +18,7 @@ def _jsonable(value):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+    return iso(value)
 
 
 @lru_cache(maxsize=None)

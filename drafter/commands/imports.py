@@ -18,6 +18,7 @@ from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 
+from drafter.campaign.dates import evidence_date
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
@@ -72,45 +73,6 @@ def _show(value) -> str:
 
 # --- dates and names ---------------------------------------------------------------------------
 
-_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def _date_value(parts):
-    """[2022, 9, 13] -> date(2022, 9, 13); [2024, 1] -> "2024-01"; [2023] -> 2023; bad -> None."""
-    try:
-        parts = [int(p) for p in parts if str(p).strip() != ""][:3]
-        if not parts or not 1000 <= parts[0] <= 9999:
-            return None
-        if len(parts) == 3:
-            return dt.date(*parts)
-        if len(parts) == 2:
-            dt.date(parts[0], parts[1], 1)
-            return f"{parts[0]:04d}-{parts[1]:02d}"
-        return parts[0]
-    except (TypeError, ValueError):
-        return None
-
-
-def _date_from_text(text: str):
-    m = _DATE_TEXT.match(str(text).strip())
-    return _date_value([g for g in m.groups() if g]) if m else None
-
-
-def csl_date(value):
-    """A CSL-JSON date ({"date-parts": [[y, m, d]]}, {"raw": ...}, or text) in evidence.yaml form."""
-    if isinstance(value, dict):
-        parts = value.get("date-parts")
-        if parts and isinstance(parts, list) and parts[0]:
-            return _date_value(parts[0])
-        for key in ("raw", "literal"):
-            if value.get(key):
-                return _date_from_text(value[key])
-        return None
-    if isinstance(value, (str, int)):
-        return _date_from_text(str(value))
-    return None
-
-
 def _name(value) -> dict | None:
     if isinstance(value, str):
         return {"literal": value.strip()} if value.strip() else None
@@ -156,7 +118,7 @@ def convert_csl(item: dict) -> tuple[dict, list[str], list[str]]:
         if key not in _ALLOWED:
             dropped.append(key)
         elif key in CSL_DATE_FIELDS:
-            date = csl_date(value)
+            date = evidence_date(value)
             if date is None:
                 notes.append(f"{key}: date not understood, left out")
             else:
@@ -262,14 +224,15 @@ def convert_bibtex(entry, decode) -> tuple[dict, list[str], list[str]]:
             fields["issue" if fields["type"] == "article-journal" else "number"] = decode(str(value))
         elif key not in ("year", "month", "day", "date", "urldate"):
             dropped.append(key)
-    issued = _date_from_text(raw["date"]) if raw.get("date") else \
-        _date_value([raw.get("year", ""), raw.get("month", ""), raw.get("day", "")]) if raw.get("year") else None
+    issued = evidence_date(str(raw["date"])) if raw.get("date") else \
+        evidence_date({"date-parts": [[raw.get("year", ""), raw.get("month", ""), raw.get("day", "")]]}) \
+        if raw.get("year") else None
     if issued is not None:
         fields["issued"] = issued
     elif raw.get("year") or raw.get("date"):
         notes.append(f"date {raw.get('date') or raw.get('year')!r} not understood, left out")
     if raw.get("urldate"):
-        accessed = _date_from_text(raw["urldate"])
+        accessed = evidence_date(str(raw["urldate"]))
         if accessed is None:
             notes.append(f"urldate {raw['urldate']!r} not understood, left out")
         else:
