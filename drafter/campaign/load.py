@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.campaign.dates import date_parts, letter_date, parse_date
+from drafter.campaign.dates import date_parts, parse_date
 from drafter.campaign.schemas import CSL_DATE_FIELDS
 from drafter.errors import DataError, DrafterError, did_you_mean
-from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source
+from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source,
+                                     from_yaml)
 from drafter.people.select import matches
 from drafter.campaign.validate import validate
 from drafter.output.files import output_name
@@ -89,28 +90,14 @@ def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
             id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
             locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
             tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")))
-    stale = (data.get("settings") or {}).get("stale_after_days", 365)
+    stale = (data.get("settings") or {}).get("stale_after_days", DEFAULT_STALE_DAYS)
     return Evidence(sources, snippets, stale), errors
 
 
 def build_people(doc: Located) -> tuple[dict, dict, dict]:
     data = doc.data or {}
-    recipients = {}
-    for rid, raw in (data.get("recipients") or {}).items():
-        fields = dict(raw)
-        for key in ("address", "memberships", "inside_address"):
-            if key in fields:
-                fields[key] = tuple(fields[key])
-        if "committees" in fields:
-            fields["committees"] = tuple(dict(c) for c in fields["committees"])
-        fields["as_of"] = parse_date(fields.get("as_of"))
-        recipients[rid] = Recipient(id=rid, **fields)
-    signers = {}
-    for sid, raw in (data.get("signers") or {}).items():
-        fields = dict(raw)
-        if "address" in fields:
-            fields["address"] = tuple(fields["address"])
-        signers[sid] = Signer(id=sid, **fields)
+    recipients = {rid: from_yaml(Recipient, raw, id=rid) for rid, raw in (data.get("recipients") or {}).items()}
+    signers = {sid: from_yaml(Signer, raw, id=sid) for sid, raw in (data.get("signers") or {}).items()}
     return recipients, signers, dict(data.get("groups") or {})
 
 
@@ -278,17 +265,4 @@ def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
     path = resolve_letter_path(campaign.root, str(letter))
     doc = load_yaml(path)
     raise_first(check_letter_doc(doc, campaign))
-    data = doc.data
-    signers = data.get("from", [])      # none in a constituent letter
-    return LetterSpec(
-        path=path, name=path.stem, template=data["template"], date=letter_date(data["date"]),
-        to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
-        mode=data.get("mode", "joint"),
-        signers=tuple(signers if isinstance(signers, list) else [signers]),
-        cc=tuple(data.get("cc") or ()), letterhead=data.get("letterhead"),
-        citation_style=data.get("citation_style", "chicago-notes-bibliography"),
-        output=data.get("output", "{date}-{template}-{recipient}"),
-        title=data.get("title"), subject=data.get("subject"),
-        closing=data.get("closing", "Sincerely,"),
-        stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
-        kit=dict(data.get("kit") or {}))
+    return from_yaml(LetterSpec, doc.data, path=path, name=path.stem)

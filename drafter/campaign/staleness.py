@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from drafter.campaign.dates import day_of
-from drafter.campaign.models import Evidence, Snippet, Source
-
-DEFAULT_LIMIT_DAYS = 365
+from drafter.campaign.models import DEFAULT_STALE_DAYS, Evidence, Snippet, Source
 
 
 def _age(date: dt.date, today: dt.date) -> int:
@@ -18,7 +16,7 @@ def _age(date: dt.date, today: dt.date) -> int:
 
 
 def _limit(evidence: Evidence) -> int:
-    return evidence.stale_after_days or DEFAULT_LIMIT_DAYS
+    return evidence.stale_after_days or DEFAULT_STALE_DAYS
 
 
 def stale_sources(evidence: Evidence, today: dt.date | None = None) -> list[tuple[Source, str]]:

@@ -14,7 +14,6 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from drafter.campaign.dates import evidence_date
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
+from drafter.campaign.validate import schema_errors
 from drafter.campaign.yamlsrc import parse_yaml
 
 _ALLOWED = set(SOURCE["properties"]) - {"id"}
@@ -317,16 +317,9 @@ def _field_rank(key: str):
     return (_ORDER.index(key), "") if key in _ORDER else (len(_ORDER), key)
 
 
-@lru_cache(maxsize=1)
-def _source_validator():
-    import jsonschema
-    return jsonschema.Draft202012Validator(SOURCE)
-
-
 def _schema_problems(fields: dict) -> list[str]:
-    from drafter.campaign.validate import _jsonable
     return [f"{'.'.join(map(str, e.absolute_path)) or 'entry'}: {e.message}"
-            for e in _source_validator().iter_errors(_jsonable(fields))]
+            for e in schema_errors(fields, "source")]
 
 
 def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportReport, dict[str, dict]]:

@@ -34,7 +34,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 import ruamel.yaml
 import yaml
 from ruamel.yaml import YAML
@@ -71,7 +70,6 @@ FIELDS = ("name", "role", "given", "surname", "suffix", "nickname", "state", "di
           "organization", "address", "phone", "website", "contact_form", "committees",
           "memberships", "bioguide")
 BASE_SUFFIX = ".congress-base.json"
-_PROFILE_CHECK = jsonschema.validators.validator_for(RECIPIENT)(RECIPIENT)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
 from drafter.errors import DataError
 from drafter.output.files import replace_text
-from drafter.campaign.models import Recipient
+from drafter.campaign.models import Recipient, from_yaml
 from drafter.people.states import STATE_NAMES
 
 # --------------------------------------------------------------------------- states
@@ -330,8 +330,7 @@ def recipient_from_legislator(record: dict) -> Recipient:
     """A Recipient for one legislators-current.yaml record (its current term), built from the
     same profile `drafter recipients import-congress` writes (congress.profile_of)."""
     profile = profile_of(record, None)
-    profile["address"] = tuple(profile.get("address", ()))
-    return Recipient(id=profile["bioguide"], **profile)
+    return from_yaml(Recipient, profile, id=profile["bioguide"])
 
 
 class Legislators:
