@@ -64,3 +64,14 @@ class Letter:
     cc: tuple[str, ...] = ()
     recipient_ids: tuple[str, ...] = ()
     comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole
+
+
+@dataclass(frozen=True)
+class FactSheet:
+    """A one-page document (drafter kit): a title, then headings, paragraphs and lists with real
+    footnotes; no address, salutation or signature."""
+    title: str
+    author: str
+    date: dt.date
+    body: tuple[Block, ...]          # the first block is the title, a heading
+    notes: tuple[Note, ...]

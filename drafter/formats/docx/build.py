@@ -1,21 +1,25 @@
-"""Build the parts of a .docx package from a `Letter`.
+"""Build the parts of a .docx package from a `Letter` or a `FactSheet`.
 
-Layout (US official correspondence): letterhead, date, stacked inside addresses, salutation,
-body, closing, signature blocks (side by side in pairs), cc. Every paragraph carries a named
-style, so an editor restyles a whole campaign in Word by changing the style.
+Letter layout (US official correspondence): letterhead, date, stacked inside addresses,
+salutation, body, closing, signature blocks (side by side in pairs), cc. A fact sheet (drafter
+kit) is a title, headings, paragraphs and lists on one page with narrower margins. Every
+paragraph carries a named style, so an editor restyles a whole campaign in Word by changing the style.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
-from drafter.compose.letter import Letter, NoteRef, Text
+from drafter.compose.letter import FactSheet, Letter, NoteRef, Text
 from drafter.formats.docx.oxml import parts as P
 
 PAGE_W, PAGE_H, MARGIN = 12240, 15840, 1440   # US Letter, one-inch margins (twentieths of a point)
 TEXT_WIDTH = PAGE_W - 2 * MARGIN
 BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
                 "quote": "Quote", "heading": "BodyText"}
+FACTSHEET_STYLES = {"para": "BodyText", "ordered": "FactSheetNumber", "bullet": "FactSheetBullet",
+                    "quote": "Quote", "heading": "Heading1"}
+FACTSHEET_MARGIN = 1080   # three-quarter-inch margins: a fact sheet, not a letter
 
 
 class Relationships:
@@ -85,10 +89,11 @@ def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
     return oxml.borderless_table(rows, text_width)
 
 
-def _default_sect(footer_id: str) -> str:
+def _default_sect(footer_id: str, margin: int = MARGIN) -> str:
+    m = margin
     return (f'<w:sectPr><w:footerReference w:type="default" r:id="{footer_id}"/>'
             f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-            f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+            f'<w:pgMar w:top="{m}" w:right="{m}" w:bottom="{m}" w:left="{m}" '
             f'w:header="720" w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:titlePg/></w:sectPr>')
 
 
@@ -110,12 +115,7 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
     list_ids: dict[int, int] = {}
     for i, block in enumerate(letter.body):
-        num = None
-        if block.kind in ("ordered", "bullet"):
-            if block.list_id not in list_ids:
-                lists.append(block.kind)
-                list_ids[block.list_id] = len(lists)
-            num = (list_ids[block.list_id], 0)
+        num = _list_number(block, lists, list_ids)
         inlines = block.inlines
         if block.kind == "heading":
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
@@ -132,7 +132,30 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
         body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
     if not body[-1].startswith("<w:p>"):
         body.append("<w:p/>")
+    return _document(body, sect)
+
+
+def _document(body: list[str], sect: str) -> str:
     return f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}{sect}</w:body></w:document>'
+
+
+def _list_number(block, lists: list[str], list_ids: dict[int, int]) -> tuple[int, int] | None:
+    """(numId, level) of a list item, a new numbering per list; None for other blocks."""
+    if block.kind not in ("ordered", "bullet"):
+        return None
+    if block.list_id not in list_ids:
+        lists.append(block.kind)
+        list_ids[block.list_id] = len(lists)
+    return (list_ids[block.list_id], 0)
+
+
+def factsheet_document_xml(sheet: FactSheet, rels: Relationships, lists: list[str], sect: str) -> str:
+    """The first block (a heading) is the Title, later headings Heading 1."""
+    body, list_ids = [], {}
+    for i, block in enumerate(sheet.body):
+        style = "Title" if i == 0 and block.kind == "heading" else FACTSHEET_STYLES[block.kind]
+        body.append(oxml.paragraph(runs_xml(block.inlines, rels), style, num=_list_number(block, lists, list_ids)))
+    return _document(body, sect)
 
 
 @lru_cache(maxsize=None)
@@ -152,9 +175,15 @@ def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
     return xml, tuple(rels.items)
 
 
-def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
+@lru_cache(maxsize=None)
+def _factsheet_styles() -> bytes:
+    return P.factsheet_styles_xml().encode()
+
+
+def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
-    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
+    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None; a fact
+    sheet has neither letterhead nor review comments."""
     rels = Relationships()
     rels.add("styles", "styles.xml")
     rels.add("settings", "settings.xml")
@@ -162,20 +191,26 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     rels.add("footnotes", "footnotes.xml")
     extra: dict[str, bytes] = {}
     overrides: dict[str, str] = {}
+    sheet = isinstance(letter, FactSheet)
     if letterhead is None:
-        sect, text_width = _default_sect(rels.add("footer", "footer1.xml")), TEXT_WIDTH
+        footer = rels.add("footer", "footer1.xml")
+        sect = _default_sect(footer, FACTSHEET_MARGIN) if sheet else _default_sect(footer)
+        text_width = TEXT_WIDTH
         extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
-        styles = static_parts()["word/styles.xml"]
+        styles = _factsheet_styles() if sheet else static_parts()["word/styles.xml"]
     else:
         refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
         sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
         extra.update(letterhead.parts)
         overrides.update(letterhead.content_types)
         styles = letterhead.styles
-    comments = _Comments(letter.author) if with_comments else None
+    comments = _Comments(letter.author) if with_comments and not sheet else None
     lists: list[str] = []
-    document = document_xml(letter, rels, comments, lists, sect, text_width,
-                            text_letterhead=letterhead is None)
+    if sheet:
+        document = factsheet_document_xml(letter, rels, lists, sect)
+    else:
+        document = document_xml(letter, rels, comments, lists, sect, text_width,
+                                text_letterhead=letterhead is None)
     footnotes, note_rels = _footnotes(letter.notes)
     if lists:
         rels.add("numbering", "numbering.xml")

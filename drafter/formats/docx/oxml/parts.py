@@ -70,10 +70,11 @@ def _spacing(before: int = 0, after: int = 0) -> str:
     return f'<w:spacing w:before="{before}" w:after="{after}"/>'
 
 
-def styles_xml() -> str:
+def styles_xml(size: int = 24, extra: tuple[str, ...] = ()) -> str:
+    """The letter styles; `size` is the text size in half-points, `extra` more styles after them."""
     fonts = " ".join(f'w:{k}="{v}"' for k, v in FONTS.items())
     defaults = (f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts {fonts}/>'
-                '<w:sz w:val="24"/><w:szCs w:val="24"/>'
+                f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
                 '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="bo-CN"/></w:rPr></w:rPrDefault>'
                 '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
                 '</w:pPrDefault></w:docDefaults>')
@@ -128,8 +129,24 @@ def styles_xml() -> str:
                ui=99, semi_hidden=True, rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>'),
         _style(p, "Footer", "footer", ui=99, ppr='<w:jc w:val="center"/>'),
         _style(p, "Header", "header", ui=99),
+        *extra,
     ]
     return f'{XML_DECL}<w:styles {WR_ROOT_ATTRS}>{defaults}{"".join(styles)}</w:styles>'
+
+
+def factsheet_styles_xml() -> str:
+    """The letter styles plus Title and Heading 1, and 11-point text so a page holds the facts."""
+    p = "paragraph"
+    return styles_xml(22, (
+        _style(p, "Title", "Title", next_="BodyText", ui=10, qformat=True,
+               ppr=_spacing(0, 240) + '<w:jc w:val="center"/>',
+               rpr='<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>'),
+        _style(p, "Heading1", "heading 1", next_="BodyText", ui=9, qformat=True,
+               ppr="<w:keepNext/><w:keepLines/>" + _spacing(200, 80) + '<w:outlineLvl w:val="0"/>',
+               rpr='<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/>'),
+        # list items closer together than in a letter: a page must hold the facts and asks
+        _style(p, "FactSheetBullet", "Fact Sheet Bullet", based_on="ListBullet", ui=99, ppr=_spacing(0, 80)),
+        _style(p, "FactSheetNumber", "Fact Sheet Number", based_on="ListNumber", ui=99, ppr=_spacing(0, 80))))
 
 
 def settings_xml(has_footnotes: bool = True) -> str:
