@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from drafter.cli import main
 from drafter.commands.kit import count_words, make_kit, post_length
 
-from conftest import docx_check, docx_text, pdf_text
+from conftest import REPO, SHARED, docx_check, docx_text, need, pdf_text
 
 LEGISLATORS = "data/congress-legislators/legislators-current.yaml"
 
@@ -44,13 +44,16 @@ def test_word_count():
 
 # --------------------------------------------------------------------------- the example campaign
 
-@pytest.fixture
-def kit_dirs(repo, shared, tmp_path):
+@pytest.fixture(scope="module")
+def kit_dirs(tmp_path_factory):
     """The example campaign's kits: the Secretaries' letter with Oregon's members to call, and
-    the letter to Thermo Fisher's chief executive."""
-    erc = make_kit(repo, "erc-entity-list", tmp_path / "erc", legislators=shared / LEGISLATORS,
+    the letter to Thermo Fisher's chief executive. Made once for the module (each make_kit runs
+    LibreOffice to count the fact sheet's pages)."""
+    need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")
+    shared, tmp_path = SHARED, tmp_path_factory.mktemp("kits")
+    erc = make_kit(REPO, "erc-entity-list", tmp_path / "erc", legislators=shared / LEGISLATORS,
                    state="OR", district=1)
-    ceo = make_kit(repo, "company-ceo", tmp_path / "ceo")
+    ceo = make_kit(REPO, "company-ceo", tmp_path / "ceo")
     return erc, ceo
 
 
