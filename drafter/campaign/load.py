@@ -34,7 +34,6 @@ class Campaign:
     recipients: dict[str, Recipient]
     signers: dict[str, Signer]
     groups: dict[str, list[str]] = field(default_factory=dict)
-    docs: dict[str, Located] = field(default_factory=dict)
     asks: dict[str, Ask] = field(default_factory=dict)
 
     @property
@@ -158,7 +157,7 @@ def load_campaign(root: str | Path = ".") -> Campaign:
     recipients, signers, groups = build_people(docs["recipients"])
     asks, ask_errors = build_asks(docs.get("asks"), evidence)
     raise_first(ask_errors)
-    return Campaign(root, evidence, recipients, signers, groups, docs, asks)
+    return Campaign(root, evidence, recipients, signers, groups, asks)
 
 
 def resolve_letter_path(campaign_root: Path, letter: str) -> Path:

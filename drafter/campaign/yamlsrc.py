@@ -22,9 +22,6 @@ except AttributeError:  # pragma: no cover - libyaml missing
 MAX_NODES = 5_000_000          # values a document expands to, aliases included
 MAX_BYTES = 64 * 1024 * 1024   # a campaign file larger than this is a mistake
 
-Path_ = tuple  # a path into the document: keys and list indexes
-
-
 @dataclass
 class Located:
     """A YAML document's value plus the (line, column) of every path in it, 1-based."""

@@ -288,7 +288,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     asks_ok = asks_doc is not None and not any(e.file == str(asks_doc.path) for e in errors)
     asks, ask_errors = build_asks(asks_doc, evidence) if asks_ok and ev_doc is not None else ({}, [])
     findings += [Finding.of(e) for e in ask_errors]
-    campaign = Campaign(root, evidence, recipients, signers, groups, docs, asks)
+    campaign = Campaign(root, evidence, recipients, signers, groups, asks=asks)
 
     template_findings, calls, constants = _templates(campaign)
     if ev_doc is not None:

@@ -49,10 +49,6 @@ class Conflict:
     origin: str
     differences: list[tuple[str, object, object]]   # (field, in evidence.yaml, in the import)
 
-    def describe(self) -> str:
-        parts = [f"{f}: {_show(old)} here, {_show(new)} in the import" for f, old, new in self.differences]
-        return f"{self.id} ({self.origin}) differs from the source already in evidence.yaml: " + "; ".join(parts)
-
 
 @dataclass
 class ImportReport:
@@ -64,11 +60,6 @@ class ImportReport:
     dropped: dict[str, list[str]] = field(default_factory=dict)      # id -> fields left out
     notes: dict[str, list[str]] = field(default_factory=dict)        # id -> what was adjusted
     written: Path | None = None
-
-
-def _show(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "(none)"
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # --- dates and names ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,6 @@ class Letter:
     signatures: tuple[tuple[str, ...], ...]
     cc: tuple[str, ...] = ()
     recipient_ids: tuple[str, ...] = ()
-    comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,6 @@ class ReviewItem:
 
 
 REQUIRED = ("name", "street", "city", "state", "zip")
-OPTIONAL = ("street2", "district", "email", "note", "first_name", "last_name")
 
 # Squashed header names (lowercase, letters and digits only) for each field.
 HEADER_ALIASES = {

@@ -111,8 +111,7 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))
         body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
-    # Letter-wide review notes hang on the salutation.
-    body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
+    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation"))
     list_ids: dict[int, int] = {}
     for i, block in enumerate(letter.body):
         num = _list_number(block, lists, list_ids)

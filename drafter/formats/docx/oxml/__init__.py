@@ -20,11 +20,6 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
-def clean(text: str) -> str:
-    """Text with the characters XML cannot carry removed."""
-    return _INVALID.sub("", text)
-
-
 def esc(text: str) -> str:
     """Escape text for an element body or attribute value."""
     return _INVALID.sub("", str(text)).translate(_ESCAPES)

@@ -222,20 +222,15 @@ def footer_xml() -> str:
             '<w:fldSimple w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple></w:p></w:ftr>')
 
 
-def core_xml(title: str, author: str, created: dt.date, subject: str = "", keywords: str = "") -> str:
+def core_xml(title: str, author: str, created: dt.date) -> str:
     """Core properties: only what the campaign sets; nothing from the machine."""
     stamp = f"{created.isoformat()}T00:00:00Z"
-    extra = ""
-    if subject:
-        extra += f"<dc:subject>{esc(subject)}</dc:subject>"
-    if keywords:
-        extra += f"<cp:keywords>{esc(keywords)}</cp:keywords>"
     return (f'{XML_DECL}<cp:coreProperties '
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f'<dc:title>{esc(title)}</dc:title>{extra}<dc:creator>{esc(author)}</dc:creator>'
+            f'<dc:title>{esc(title)}</dc:title><dc:creator>{esc(author)}</dc:creator>'
             f'<cp:lastModifiedBy>{esc(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>'
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
