@@ -228,8 +228,7 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
     out["[Content_Types].xml"] = P.content_types(names, overrides).encode()
     out["_rels/.rels"] = oxml.relationships([
         ("rId1", "officeDocument", "word/document.xml", False),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-         "docProps/core.xml", False),
+        ("rId2", oxml.CORE_PROPERTIES_REL, "docProps/core.xml", False),
         ("rId3", "extended-properties", "docProps/app.xml", False)]).encode()
     out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date).encode()
     out["docProps/app.xml"] = P.app_xml(letter.author).encode()

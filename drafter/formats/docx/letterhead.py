@@ -27,7 +27,7 @@ from lxml import etree
 from drafter.campaign.load import Campaign, letterhead_file
 from drafter.campaign.models import LetterSpec
 from drafter.errors import LetterheadError
-from drafter.formats.docx.oxml import W_NS, parts as P
+from drafter.formats.docx.oxml import PKG_REL_NS as REL_NS, R_NS, W_NS, XML_DECL as _DECL, parts as P
 
 MAX_FILE = 20 * 2**20          # bytes on disk
 MAX_TOTAL = 60 * 2**20         # bytes uncompressed, all members
@@ -36,10 +36,8 @@ MAX_RATIO = 100                # uncompressed / compressed, for members over RAT
 RATIO_FLOOR = 2**20
 MAX_MEMBERS = 1000
 
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 W = f"{{{W_NS}}}"
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+R_ID = f"{{{R_NS}}}id"
 
 # Relationship types (their last path segment) that bring in active or remote content.
 FORBIDDEN_RELS = {
@@ -69,7 +67,7 @@ _REVIEW = re.compile(rb"<(?:\w+:)?(ins|del|commentReference|commentRangeStart|mo
 _RSID_ATTR = re.compile(r'\s[\w]+:(?:rsid\w*|paraId|textId)="[^"]*"')
 _RSID_ELEM = re.compile(r"<w:rsid\w*\s[^>]*/>")
 
-XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+XML_DECL = _DECL.encode()
 IMAGE_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8"}
 MAIN_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}
@@ -334,20 +332,21 @@ def merge_styles(letterhead_styles: bytes | None) -> bytes:
     ours = P.styles_xml()
     if not letterhead_styles:
         return ours.encode()
-    text = _strip(_script_fonts(letterhead_styles)).decode()
-    have = set(re.findall(r'w:styleId="([^"]+)"', text))
-    missing = [m.group(0) for m in re.finditer(r'<w:style [^>]*w:styleId="([^"]+)".*?</w:style>', ours)
-               if m.group(1) not in have]
-    end = text.rfind("</w:styles>")
-    if end < 0:
+    root = _script_fonts(letterhead_styles)
+    if root.tag != W + "styles":
         raise LetterheadError("letterhead refused: its styles part has no w:styles root")
-    return (text[:end] + "".join(missing) + text[end:]).encode()
+    have = {style.get(W + "styleId") for style in root.iter(W + "style")}
+    for style in etree.fromstring(ours.encode()).iter(W + "style"):
+        if style.get(W + "styleId") not in have:
+            root.append(style)
+    return _strip(_serialise(root))
 
 
-def _script_fonts(styles: bytes) -> bytes:
-    """docDefaults name drafter's eastAsia and cs fonts unless the letterhead names its own; theme
-    fonts for those slots (as Word writes them) are replaced, anywhere in the styles, because the
-    theme's East Asian and bidi faces lack Tibetan. Latin theme fonts stay."""
+def _script_fonts(styles: bytes):
+    """The parsed styles part. Its docDefaults name drafter's eastAsia and cs fonts unless the
+    letterhead names its own; theme fonts for those slots (as Word writes them) are replaced,
+    anywhere in the styles, because the theme's East Asian and bidi faces lack Tibetan. Latin
+    theme fonts stay."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(styles, parser)
@@ -370,7 +369,7 @@ def _script_fonts(styles: bytes) -> bytes:
     for slot in ("eastAsia", "cs"):
         if not fonts.get(W + slot):
             fonts.set(W + slot, P.FONTS[slot])
-    return _serialise(root)
+    return root
 
 
 def _serialise(root) -> bytes:

@@ -11,7 +11,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CORE_PROPERTIES_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 WR_ROOT_ATTRS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
@@ -121,7 +121,7 @@ def relationships(rels: list[tuple[str, str, str, bool]]) -> str:
     """A .rels part from (id, type suffix or full type, target, external)."""
     items = []
     for rid, typ, target, external in rels:
-        full = typ if typ.startswith("http") else f"{REL}/{typ}"
+        full = typ if typ.startswith("http") else f"{R_NS}/{typ}"
         mode = ' TargetMode="External"' if external else ""
         items.append(f'<Relationship Id="{rid}" Type="{full}" Target="{esc(target)}"{mode}/>')
     return f'{XML_DECL}<Relationships xmlns="{PKG_REL_NS}">{"".join(items)}</Relationships>'
