@@ -104,6 +104,12 @@ class Evidence:
     snippets: dict[str, Snippet]
     stale_after_days: int = DEFAULT_STALE_DAYS
 
+    def select(self, tag: str | None = None, source: str | None = None) -> list[Snippet]:
+        """The snippets with this tag and citing this source (None: any), in file order: what a
+        template's snippets(tag=..., source=...) inserts."""
+        return [s for s in self.snippets.values()
+                if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
+
 
 @dataclass(frozen=True)
 class Recipient:

@@ -8,6 +8,7 @@ Errors a user can cause are DrafterError: printed as `FILE:LINE: message` and ex
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
 from pathlib import Path
 
@@ -67,6 +68,16 @@ def main(ctx, campaign_dir: Path):
 
 def root(ctx: click.Context) -> Path:
     return ctx.find_root().obj["root"]
+
+
+def echo_table(headers, rows) -> None:
+    """Columns padded to their widest cell; the last column is cut to the terminal width."""
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers[:-1])]
+    room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(w + 2 for w in widths))
+    for row in [list(headers)] + rows:
+        last = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
+        click.echo(("  ".join(c.ljust(w) for c, w in zip(row, widths)) + ("  " if widths else "") + last).rstrip())
 
 
 def _import_all() -> None:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import textwrap
 
 import click
 
-from drafter.cli import main, root
+from drafter.cli import echo_table, main, root
 from drafter.campaign.load import EVIDENCE_FILE, load_evidence
 from drafter.compose.citations import DEFAULT_STYLE, CiteItem, Citer
 from drafter.errors import DataError, did_you_mean
@@ -22,15 +21,6 @@ def _today(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("write YYYY-MM-DD", param_hint="--today") from None
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> None:
-    """Columns padded to their widest cell; the last column is cut to the terminal width."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers[:-1])]
-    room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(w + 2 for w in widths))
-    for row in [headers] + rows:
-        last = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)) + ("  " if widths else "") + last)
 
 
 @main.group()
@@ -56,18 +46,16 @@ def list_(ctx, tag, source_id, stale, today):
         raise DataError(f"no snippet has tag {tag!r}", file=str(root(ctx) / EVIDENCE_FILE),
                         hint=did_you_mean(tag, tags) or f"tags in use: {', '.join(sorted(tags))}")
     reasons = {s.id: why for s, why in stale_snippets(ev, day)} if stale else {}
-    chosen = [s for s in ev.snippets.values()
-              if (tag is None or tag in s.tags) and (source_id is None or source_id in s.sources)
-              and (not stale or s.id in reasons)]
+    chosen = [s for s in ev.select(tag, source_id) if not stale or s.id in reasons]
     if stale:
         old = [(s, why) for s, why in stale_sources(ev, day) if source_id is None or s.id == source_id]
         if old:
-            _table(["SOURCE", "WHY"], [[s.id, why] for s, why in old])
+            echo_table(["SOURCE", "WHY"], [[s.id, why] for s, why in old])
             click.echo()
-        _table(["SNIPPET", "SOURCES", "WHY"], [[s.id, ", ".join(s.sources), reasons[s.id]] for s in chosen])
+        echo_table(["SNIPPET", "SOURCES", "WHY"], [[s.id, ", ".join(s.sources), reasons[s.id]] for s in chosen])
         click.echo(f"{len(old)} stale source(s), {len(chosen)} stale snippet(s)")
         return
-    _table(["SNIPPET", "SOURCES", "TAGS", "VERIFIED", "TEXT"],
+    echo_table(["SNIPPET", "SOURCES", "TAGS", "VERIFIED", "TEXT"],
            [[s.id, ", ".join(s.sources), ", ".join(s.tags), s.verified.isoformat() if s.verified else "-", s.text]
             for s in chosen])
     click.echo(f"{len(chosen)} snippet(s)")

@@ -28,11 +28,11 @@ from typing import Callable, Iterable
 from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
 from drafter.compose.composer import Composer
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
-                           read_constituents, write_review)
+                           read_constituents, sheet_cell, write_review)
 from drafter.formats.docx.letterhead import load_spec_letterhead
-from drafter.formats.outputs import SUFFIX, render_outputs
+from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.people.states import STATE_NAMES
-from drafter.errors import DataError, DrafterError, OutputError
+from drafter.errors import DataError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
@@ -315,26 +315,12 @@ def constituent_spec(campaign, letter):
     return spec
 
 
-def check_formats(formats) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(formats or ("docx",)))
-    bad = [f for f in formats if f not in BATCH_FORMATS]
-    if bad:
-        raise DrafterError(f"format {bad[0]!r} is not available in a batch",
-                           hint="use " + ", ".join(BATCH_FORMATS))
-    return formats
-
-
-def _cell(text: str) -> str:
-    """A volunteer's name as text a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def write_manifest(path: Path, records: list[Record]) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
     out.writerow(MANIFEST_COLUMNS)
-    out.writerows((r.row, _cell(r.constituent), r.member, r.file, r.sha256, r.status)
+    out.writerows((r.row, sheet_cell(r.constituent), r.member, r.file, r.sha256, r.status)
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
@@ -357,7 +343,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     """
     started = time.perf_counter()
     root = Path(root)
-    formats = check_formats(formats)
+    formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     campaign = load_campaign(root)
     spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name

@@ -151,14 +151,9 @@ def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str]) -> li
             out.append(error(f"no snippet has tag {tag!r}", did_you_mean(tag, tags) or "check the tags in evidence.yaml"))
         elif source is not None and source not in evidence.sources:
             out.append(error(f"unknown source {source!r}", did_you_mean(source, evidence.sources)))
-        elif source is not None and not _select(evidence, tag, source):
+        elif source is not None and not evidence.select(tag, source):
             out.append(error(f"no snippet cites {source!r}" + (f" with tag {tag!r}" if tag else "")))
     return out
-
-
-def _select(evidence: Evidence, tag: str | None, source: str | None) -> list[str]:
-    return [nid for nid, s in evidence.snippets.items()
-            if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
 
 
 def template_files(campaign: Campaign) -> list[Path]:
@@ -205,7 +200,7 @@ def used_evidence(evidence: Evidence, calls: list[EvidenceCall], constants: set[
             if call.dynamic:
                 snippets |= set(evidence.snippets)
             else:
-                snippets |= set(_select(evidence, call.options.get("tag"), call.options.get("source")))
+                snippets |= {s.id for s in evidence.select(call.options.get("tag"), call.options.get("source"))}
         elif call.function == "cite":
             sources |= set(call.ids)
     for nid in snippets:

@@ -51,7 +51,7 @@ class Conflict:
 
 
 @dataclass
-class ImportReport:
+class SourceImportReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     same_as: list[tuple[str, str]] = field(default_factory=list)    # (imported id, existing id)
@@ -313,9 +313,9 @@ def _schema_problems(fields: dict) -> list[str]:
             for e in schema_errors(fields, "source")]
 
 
-def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportReport, dict[str, dict]]:
+def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[SourceImportReport, dict[str, dict]]:
     """What an import would do, and the new sources to add (id -> fields, in file order)."""
-    report, new = ImportReport(), {}
+    report, new = SourceImportReport(), {}
     by_content = {json.dumps(_normal(v), sort_keys=True): k for k, v in existing.items() if isinstance(v, dict)}
     # The same URL or DOI is the same work, whatever the id: compare with that entry instead.
     by_link = {(f, str(v[f]).strip().lower()): k for k, v in existing.items() if isinstance(v, dict)
@@ -430,7 +430,7 @@ def _add_sources(doc, new: dict[str, dict]) -> None:
             entry.ca.items[last] = [None, None, _blank_line(text), None]
 
 
-def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool = False) -> ImportReport:
+def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool = False) -> SourceImportReport:
     """Import the sources of a CSL-JSON or BibTeX file into evidence.yaml.
 
     New ids are added; an id already there with the same content is left alone; an id already

@@ -121,8 +121,7 @@ class Helpers:
         return self._view(nid)
 
     def snippets(self, tag: str | None = None, source: str | None = None) -> list[SnippetView]:
-        out = [self._view(nid) for nid, s in self.evidence.snippets.items()
-               if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
+        out = [self._view(s.id) for s in self.evidence.select(tag, source)]
         if not out:
             raise EvidenceMissing(f"no snippet has tag {tag!r}" if tag else f"no snippet cites {source!r}",
                                   hint="check the tags in evidence.yaml")

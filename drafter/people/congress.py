@@ -73,7 +73,7 @@ BASE_SUFFIX = ".congress-base.json"
 
 
 @dataclass
-class ImportReport:
+class CongressImportReport:
     path: Path
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -302,7 +302,7 @@ def _applied(profile: dict, changes: dict, as_of) -> dict:
     return out
 
 
-def _merge(rid: str, ours: dict, new: dict, base: dict | None, report: ImportReport) -> dict:
+def _merge(rid: str, ours: dict, new: dict, base: dict | None, report: CongressImportReport) -> dict:
     """Three-way merge of one profile: the fields to change ({key: value or _MISSING})."""
     changes = {}
     for key in list(new) + [k for k in (base or {}) if k not in new]:
@@ -553,7 +553,7 @@ def read_legislators(path: str | Path) -> list[dict]:
 
 def import_congress(recipients_path: str | Path, legislators_path: str | Path,
                     committees_path: str | Path | None = None, committee_ids=(), states=(),
-                    today: dt.date | None = None) -> ImportReport:
+                    today: dt.date | None = None) -> CongressImportReport:
     """Add or refresh current members of Congress as profiles in recipients.yaml.
 
     `committees_path` is committee-membership-current.yaml (committees-current.yaml beside it
@@ -579,7 +579,7 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     existing = campaign.recipients
     bpath = base_path(recipients_path)
     base = _read_base(bpath)
-    report = ImportReport(recipients_path)
+    report = CongressImportReport(recipients_path)
 
     added = []
     for member in _select(legislators, committee_ids, states, memberships, all_committees, committees_path):
@@ -619,7 +619,7 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     return report
 
 
-def _check_result(path: Path, text: str, before: Located, report: ImportReport) -> None:
+def _check_result(path: Path, text: str, before: Located, report: CongressImportReport) -> None:
     """The new text must parse, its new and changed profiles must match the schema, and
     everything else must be what it was (the old file was validated before the import)."""
     doc = parse_yaml(text, path)

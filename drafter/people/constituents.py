@@ -8,7 +8,6 @@ matched, become ReviewItems written to needs-review.csv. Only a file that is unu
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from collections import defaultdict
@@ -17,7 +16,7 @@ from pathlib import Path
 
 
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
-from drafter.errors import DataError
+from drafter.errors import DataError, closest
 from drafter.output.files import replace_text
 from drafter.campaign.models import Recipient, from_yaml
 from drafter.people.states import STATE_NAMES
@@ -42,9 +41,9 @@ def parse_state(text: str) -> str:
     code = _STATE_KEYS.get(_squash(text))
     if code:
         return code
-    close = difflib.get_close_matches(text.strip().title(), STATE_NAMES.values(), n=1, cutoff=0.7)
+    close = closest(text.strip().title(), STATE_NAMES.values(), cutoff=0.7)
     raise ValueError(f"unknown state {text.strip()!r}"
-                     + (f" (did you mean {close[0]!r}?)" if close else " (use a 2-letter code like NY)"))
+                     + (f" (did you mean {close!r}?)" if close else " (use a 2-letter code like NY)"))
 
 
 def seat_label(state: str, district: int) -> str:
@@ -174,9 +173,9 @@ def _header_hint(field: str, unmatched: list[str]) -> str:
     """Point at the header cell that looks like a misspelt `field`, else list accepted names."""
     keys = {_header_key(h): h for h in unmatched}
     for alias in [field] + HEADER_ALIASES[field]:
-        close = difflib.get_close_matches(alias, keys, n=1, cutoff=0.6)
+        close = closest(alias, keys)
         if close:
-            return f"is column {keys[close[0]]!r} the {field}? name it {_HEADER_EXAMPLES[field][0]!r}"
+            return f"is column {keys[close]!r} the {field}? name it {_HEADER_EXAMPLES[field][0]!r}"
     return "name a column " + " or ".join(map(repr, _HEADER_EXAMPLES[field]))
 
 
@@ -505,7 +504,7 @@ def match(constituent: Constituent, legislators: Legislators,
 REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
 
 
-def _cell(value) -> str:
+def sheet_cell(value) -> str:
     """Text a spreadsheet will not run as a formula (names and ZIPs come from volunteers)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
@@ -518,6 +517,6 @@ def write_review(path: str | Path, items) -> Path:
     out = csv.writer(buf)
     out.writerow(REVIEW_COLUMNS)
     for it in sorted(items, key=lambda i: i.row):
-        out.writerow([it.row, _cell(it.name), _cell(it.zip), _cell(it.state), it.reason, " ".join(it.candidates)])
+        out.writerow([it.row, sheet_cell(it.name), sheet_cell(it.zip), sheet_cell(it.state), it.reason, " ".join(it.candidates)])
     replace_text(path, buf.getvalue(), encoding="utf-8-sig")
     return path
