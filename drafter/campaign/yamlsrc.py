@@ -293,3 +293,18 @@ def load_yaml(path: str | Path) -> Located:
     except OSError as exc:
         raise DataError(f"cannot read file: {exc.strerror}", file=str(path)) from None
     return parse_yaml(raw, path)
+
+
+def round_trip(indent: int = 2, block_seq_indent: int = 2, aliases: bool = True):
+    """The one ruamel.yaml set-up for editing a campaign file in place (evidence import, Congress
+    import): comments, key order and quotes kept, long lines never re-wrapped, the file's own
+    indentation. `aliases` False writes repeated values out instead of as &anchors."""
+    from ruamel.yaml import YAML    # only the commands that edit files pay for ruamel
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
+    y.brace_single_entry_mapping_in_flow_sequence = True
+    if not aliases:
+        y.representer.ignore_aliases = lambda data: True
+    return y

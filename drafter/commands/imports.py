@@ -22,7 +22,7 @@ from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
 from drafter.campaign.validate import schema_errors
-from drafter.campaign.yamlsrc import parse_yaml
+from drafter.campaign.yamlsrc import parse_yaml, round_trip
 
 _ALLOWED = set(SOURCE["properties"]) - {"id"}
 _NAME_KEYS = ("family", "given", "suffix", "dropping-particle", "non-dropping-particle", "literal")
@@ -356,16 +356,6 @@ def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[SourceImpo
     return report, new
 
 
-def _yaml():
-    from ruamel.yaml import YAML
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.brace_single_entry_mapping_in_flow_sequence = True
-    return y
-
-
 def _commented(fields: dict):
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     entry = CommentedMap()
@@ -447,7 +437,7 @@ def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool
     report, new = plan_import(existing, candidates)
     if not new or dry_run:
         return report
-    y = _yaml()
+    y = round_trip()
     doc = y.load(original) if before is not None else None
     if doc is None:
         from ruamel.yaml.comments import CommentedMap

@@ -36,7 +36,6 @@ from pathlib import Path
 
 import ruamel.yaml
 import yaml
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -45,7 +44,7 @@ from drafter.people.states import STATE_NAMES
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
-from drafter.campaign.yamlsrc import Located, parse_yaml
+from drafter.campaign.yamlsrc import Located, parse_yaml, round_trip
 
 try:
     _FastLoader, _CDumper = yaml.CSafeLoader, yaml.CSafeDumper
@@ -245,15 +244,6 @@ def _hash(value) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _ruamel(indent: int, block_seq_indent: int) -> YAML:
-    ry = YAML(typ="rt")
-    ry.preserve_quotes = True
-    ry.width = 4096  # never re-wrap long names or addresses
-    ry.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
-    ry.representer.ignore_aliases = lambda data: True
-    return ry
-
-
 def _styled(key: str, value):
     """Short lists inline (as in the design card); committees one flow map per line."""
     if key in ("address", "memberships"):
@@ -392,7 +382,7 @@ class _CampaignText:
             self._put(rid, self._emit({rid: _applied(current, changes, as_of)}))
             return
         _, indent, bsi = load_yaml_guess_indent(text)
-        ry = _ruamel(self.indent if indent is None else indent, 2 if bsi is None else bsi)
+        ry = round_trip(self.indent if indent is None else indent, 2 if bsi is None else bsi, aliases=False)
         try:
             doc = ry.load(text)
         except ruamel.yaml.YAMLError as exc:
