@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drafter.campaign.load import Campaign
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
 from drafter.formats.docx.letterhead import load_spec_letterhead
@@ -21,7 +22,7 @@ def letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] | list[s
     """The letters a spec describes: to its own recipients, or to `to` (ids, group names);
     `mode` "joint" (one letter to all) or "each" overrides the spec's; `clean` leaves out the
     review notes."""
-    return compose_letters(campaign, letter, tuple(to), mode, clean)[1]
+    return compose_letters(campaign, letter, tuple(to), mode, clean, SPEC_CHECKS)[1]
 
 
 def draft_bytes(campaign: Campaign, letter: str | Path, formats: tuple[str, ...] | list[str] = ("docx",), *,
@@ -30,7 +31,7 @@ def draft_bytes(campaign: Campaign, letter: str | Path, formats: tuple[str, ...]
     """What `drafter draft` would write, in memory: each letter with {format: bytes} for the
     requested formats ("docx", "pdf", "txt", "md"), the spec's Word letterhead applied. PDFs
     need LibreOffice; `wrap` wraps plain text at that many columns."""
-    composer, composed = compose_letters(campaign, letter, tuple(to), mode, clean)
+    composer, composed = compose_letters(campaign, letter, tuple(to), mode, clean, SPEC_CHECKS)
     letterhead = load_spec_letterhead(campaign, composer.spec)
     return list(zip(composed, render_outputs(composed, tuple(formats), clean, letterhead, wrap)))
 

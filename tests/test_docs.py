@@ -25,8 +25,8 @@ import pytest
 from conftest import CAMPAIGN_FILES, REPO, SHARED, need
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-_BLOCK = re.compile(r"(?:<!--\s*(?P<mark>setup|not-tested):\s*(?P<arg>.*?)\s*-->\s*\n)?```console\n(?P<body>.*?)```",
-                    re.S)
+_BLOCK = re.compile(r"(?:^<!--[ \t]*(?P<mark>setup|not-tested):[ \t]*(?P<arg>[^\n]*?)[ \t]*-->[ \t]*\n)?"
+                    r"^```console\n(?P<body>.*?)^```", re.S | re.M)
 _TIMES = [(re.compile(r"\b\d+(\.\d+)? s\b"), "N s"), (re.compile(r"\b\d+ letters/s\b"), "N letters/s")]
 # Pages whose blocks run LibreOffice (PDFs, the kit's page count): slow.
 SLOW = {"staff.md"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from drafter.campaign.dates import date_parts, parse_date
 from drafter.campaign.schemas import CSL_DATE_FIELDS
@@ -15,7 +16,6 @@ from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, Evidence, LetterSp
                                      from_yaml)
 from drafter.people.select import matches
 from drafter.campaign.validate import validate
-from drafter.output.files import output_name
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FILE = "evidence.yaml"
@@ -173,9 +173,9 @@ def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
                     (f"letters here: {', '.join(names)}" if names else "create letters/NAME.yaml"))
 
 
-def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
+def check_letter_doc(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck] = ()) -> list[DataError]:
     """Schema and cross-reference errors of a letter spec: whatever `drafter draft` would refuse
-    in the spec itself is reported here, at its line."""
+    in the spec itself (with `checks`, drafter.commands.SPEC_CHECKS) is reported here, at its line."""
     errors = validate(doc, "letter")
     if errors:
         return errors
@@ -185,7 +185,7 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
-    errors += _check_settings(doc, campaign)
+    errors += _check_settings(doc, campaign, checks)
     if data["to"] == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
@@ -225,43 +225,28 @@ def _check_to(doc: Located, campaign: Campaign) -> list[DataError]:
     return errors
 
 
-def letterhead_file(root: Path, value: str) -> Path:
-    """A spec's `letterhead: FILE`, relative to the campaign folder."""
-    path = Path(value)
-    return path if path.is_absolute() else root / path
+# A setting of a letter spec that a later stage reads (citation style, letterhead, output name):
+# (key, check(value, campaign root)), raising DrafterError. The commands pass the checks of the
+# stages they run (drafter.commands.SPEC_CHECKS), so the loader needs none of those stages.
+SpecCheck = tuple[str, Callable[[Any, Path], None]]
 
 
-def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
-    """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
-    from drafter.compose.citations import resolve_style     # lxml and citeproc: imported when a spec asks
+def _check_settings(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck]) -> list[DataError]:
+    """Each setting checked as the stage that uses it will read it, reported at its line."""
     data, errors = doc.data, []
-    if "citation_style" in data:
-        try:
-            resolve_style(data["citation_style"], campaign.root)
-        except DrafterError as exc:
-            errors.append(doc.error(("citation_style",), exc.message, exc.hint))
-    if isinstance(data.get("letterhead"), str):
-        path = letterhead_file(campaign.root, data["letterhead"])
-        if not path.is_file():
-            errors.append(doc.error(("letterhead",), f"letterhead file {data['letterhead']!r} not found",
-                                    "give the path of a .docx relative to the campaign folder"))
-        else:
-            from drafter.formats.docx.letterhead import read_letterhead
+    for key, check in checks:
+        if key in data:
             try:
-                read_letterhead(path)
+                check(data[key], campaign.root)
             except DrafterError as exc:
-                errors.append(doc.error(("letterhead",), exc.message, exc.hint))
-    if "output" in data:
-        try:
-            output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")
-        except DrafterError as exc:
-            errors.append(doc.error(("output",), exc.message, exc.hint))
+                errors.append(doc.error((key,), exc.message, exc.hint))
     return errors
 
 
-def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
-    """Read, validate and resolve a letter spec against the campaign."""
+def load_letter(campaign: Campaign, letter: str | Path, checks: Sequence[SpecCheck] = ()) -> LetterSpec:
+    """Read, validate and resolve a letter spec against the campaign; `checks` are the later
+    stages' checks of its settings."""
     path = resolve_letter_path(campaign.root, str(letter))
     doc = load_yaml(path)
-    raise_first(check_letter_doc(doc, campaign))
+    raise_first(check_letter_doc(doc, campaign, checks))
     return from_yaml(LetterSpec, doc.data, path=path, name=path.stem)

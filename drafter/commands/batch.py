@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                            read_constituents, sheet_cell, write_review)
@@ -307,7 +308,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
 # --------------------------------------------------------------------------- the batch
 
 def constituent_spec(campaign, letter):
-    spec = load_letter(campaign, letter)
+    spec = load_letter(campaign, letter, SPEC_CHECKS)
     if spec.to != (CONSTITUENTS,):
         raise DataError("not a constituent letter: 'drafter batch' needs 'to: constituents'",
                         file=str(spec.path), hint="set 'to: constituents' and remove 'from', or use "

@@ -18,6 +18,7 @@ from jinja2 import nodes
 
 from drafter.campaign.load import (EVIDENCE_FILE, LETTERS_DIR, Campaign, build_asks, build_evidence, build_people,
                        check_letter_doc, read_campaign)
+from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.compose.render import Helpers, make_environment
@@ -300,6 +301,6 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         except DataError as exc:
             findings.append(Finding.of(exc))
             continue
-        findings += [Finding.of(e) for e in check_letter_doc(doc, campaign)] if people_ok else \
+        findings += [Finding.of(e) for e in check_letter_doc(doc, campaign, SPEC_CHECKS)] if people_ok else \
             [Finding.of(e) for e in validate(doc, "letter")]
     return _sorted(findings)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drafter.people import address
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer, asks_for
 from drafter.formats.pdf import find_soffice, pdf_bytes
 from drafter.errors import ConversionError, DataError, TemplateError
@@ -418,7 +419,7 @@ def company_letters(campaign: Campaign) -> list[str]:
     out = []
     for name in campaign.letter_names():
         try:
-            spec = load_letter(campaign, name)
+            spec = load_letter(campaign, name, SPEC_CHECKS)
             if any(r.role == "ceo" for r in select_recipients(campaign.recipients, spec.to, campaign.groups)):
                 out.append(name)
         except DataError:
@@ -489,7 +490,7 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
     campaign folder). Everything is rendered first; an existing file stops the write before
     anything is written, unless `force`. Limits exceeded are in `report.problems`, not cut."""
     campaign = load_campaign(root)
-    spec = load_letter(campaign, letter)
+    spec = load_letter(campaign, letter, SPEC_CHECKS)
     callees = load_callees(legislators, state, district)
     report, files = build_kit(campaign, spec, callees)
     count_factsheet_pages(report, files)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from drafter.campaign.load import Campaign, letterhead_file
+from drafter.campaign.load import Campaign
 from drafter.campaign.models import LetterSpec
 from drafter.errors import LetterheadError
 from drafter.formats.docx.oxml import PKG_REL_NS as REL_NS, R_NS, W_NS, XML_DECL as _DECL, parts as P
@@ -563,6 +563,24 @@ def _copy_image(pkg: _Package, source: str, media: dict[str, str], lh: Letterhea
     return media[source]
 
 
+def letterhead_file(root: Path, value: str) -> Path:
+    """A spec's `letterhead: FILE`, relative to the campaign folder."""
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def check_spec_letterhead(value, root: Path) -> None:
+    """A spec's `letterhead:` setting: a text letterhead (lines) passes; a file must exist and
+    pass every check `read_letterhead` makes."""
+    if not isinstance(value, str):
+        return
+    path = letterhead_file(root, value)
+    if not path.is_file():
+        raise LetterheadError(f"letterhead file {value!r} not found",
+                              hint="give the path of a .docx relative to the campaign folder")
+    read_letterhead(path)
+
+
 def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | None":
     """The spec's Word letterhead, read and checked, or None (no letterhead, or a text one)."""
     if not isinstance(spec.letterhead, str):
@@ -570,4 +588,4 @@ def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | 
     return read_letterhead(letterhead_file(campaign.root, spec.letterhead))
 
 
-__all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "merge_styles", "check_package", "check_field"]
+__all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "check_spec_letterhead", "letterhead_file", "merge_styles", "check_package", "check_field"]
