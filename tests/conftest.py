@@ -67,7 +67,12 @@ CAMPAIGN_FILES = ("evidence.yaml", "recipients.yaml", "asks.yaml", "letters")
 @pytest.fixture
 def campaign(tmp_path) -> Path:
     """A copy of the example campaign in a temporary folder, free to edit."""
-    root = tmp_path / "campaign"
+    return copy_campaign(tmp_path)
+
+
+def copy_campaign(folder: Path) -> Path:
+    """A copy of the example campaign in folder/campaign (for module-scoped fixtures too)."""
+    root = folder / "campaign"
     root.mkdir()
     for name in CAMPAIGN_FILES:
         src = REPO / name

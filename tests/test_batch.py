@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, docx_check, docx_text
+from conftest import REPO, SHARED, copy_campaign, docx_check, docx_text, need
 from drafter.cli import main
 
 LEGISLATORS = "data/congress-legislators/legislators-current.yaml"
@@ -52,17 +52,28 @@ def write_people(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def example(campaign, shared, tmp_path):
-    """The example batch, written once: (campaign, shared, out, CLI result)."""
+    """The example batch, for a test that changes it: (campaign, shared, out, CLI result)."""
     out = tmp_path / "out"
     result = run(campaign, shared, out, "--format", "docx", "--format", "txt")
     assert result.exit_code == 0, result.output
     return campaign, shared, out, result
 
 
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The example batch, written once for the tests that only read it."""
+    need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")
+    folder = tmp_path_factory.mktemp("batch")
+    campaign, out = copy_campaign(folder), folder / "out"
+    result = run(campaign, SHARED, out, "--format", "docx", "--format", "txt")
+    assert result.exit_code == 0, result.output
+    return campaign, SHARED, out, result
+
+
 # ---- matching, end to end ------------------------------------------------------------------------
 
-def test_example_batch_letters_and_review(example):
-    _, _, out, result = example
+def test_example_batch_letters_and_review(written):
+    _, _, out, result = written
     rows = manifest(out)
     letters = {(r["row"], r["member"]) for r in rows if r["status"] == "written"}
     assert letters == {
@@ -82,8 +93,8 @@ def test_example_batch_letters_and_review(example):
     assert str(out / "0002-pema-example-C001101.docx") in printed and str(out / "manifest.csv") in printed
 
 
-def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example):
-    _, _, out, _ = example
+def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(written):
+    _, _, out, _ = written
     text = docx_text(out / "0002-pema-example-C001101.docx")
     assert ("The Honorable Katherine M. Clark\nUnited States House of Representatives\n"
             "2368 Rayburn House Office Building\nWashington, DC 20515-2105") in text
@@ -100,8 +111,8 @@ def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example
     assert "three years running.\nI ask that you:" in alex
 
 
-def test_every_example_letter_passes_docx_check(example):
-    _, shared, out, _ = example
+def test_every_example_letter_passes_docx_check(written):
+    _, shared, out, _ = written
     docx_check(shared, *sorted(out.glob("*.docx")))
 
 
@@ -124,8 +135,8 @@ def test_unknown_state_no_district_and_at_large(campaign, shared, tmp_path):
 
 # ---- the volunteer's note ------------------------------------------------------------------------
 
-def test_note_is_printed_literally(example):
-    _, _, out, _ = example
+def test_note_is_printed_literally(written):
+    _, _, out, _ = written
     path = out / "0005-karma-testcase-H001096.docx"
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "I typed {{ 7*7 }} and &lt;w:p&gt; here on purpose" in xml
@@ -135,8 +146,8 @@ def test_note_is_printed_literally(example):
     assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (out / "0005-karma-testcase-H001096.txt").read_text()
 
 
-def test_plain_text_has_sources_and_no_markup(example):
-    _, _, out, _ = example
+def test_plain_text_has_sources_and_no_markup(written):
+    _, _, out, _ = written
     text = (out / "0002-pema-example-M000133.txt").read_text()
     body, sources = text.split("\nSources\n")
     assert "Dear Senator Markey:" in body and "3.66 million people.[1] Men" in body

@@ -33,21 +33,18 @@ def t(text: str) -> str:
     return f"<w:t>{text}</w:t>"
 
 
+def present(*children: tuple[object, str]) -> str:
+    """The XML of each (condition, xml) child whose condition holds, in the order given: the
+    schema's order of optional children."""
+    return "".join(xml for condition, xml in children if condition)
+
+
 def rpr(style: str | None = None, italic: bool = False, bold: bool = False,
         superscript: bool = False, small_caps: bool = False) -> str:
     """Run properties, children in schema order."""
-    parts = []
-    if style:
-        parts.append(f'<w:rStyle w:val="{esc(style)}"/>')
-    if bold:
-        parts.append("<w:b/>")
-    if italic:
-        parts.append("<w:i/>")
-    if small_caps:
-        parts.append("<w:smallCaps/>")
-    if superscript:
-        parts.append('<w:vertAlign w:val="superscript"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+    inner = present((style, f'<w:rStyle w:val="{esc(style)}"/>'), (bold, "<w:b/>"), (italic, "<w:i/>"),
+                    (small_caps, "<w:smallCaps/>"), (superscript, '<w:vertAlign w:val="superscript"/>'))
+    return f"<w:rPr>{inner}</w:rPr>" if inner else ""
 
 
 def run(text: str, **props) -> str:
@@ -84,14 +81,9 @@ def comment_range(comment_id: int, inner_xml: str) -> str:
 
 def ppr(style: str | None = None, num: tuple[int, int] | None = None, keep_next: bool = False) -> str:
     """Paragraph properties; `num` is (numId, level)."""
-    parts = []
-    if style:
-        parts.append(f'<w:pStyle w:val="{esc(style)}"/>')
-    if keep_next:
-        parts.append("<w:keepNext/>")
-    if num:
-        parts.append(f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
-    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+    inner = present((style, f'<w:pStyle w:val="{esc(style)}"/>'), (keep_next, "<w:keepNext/>"),
+                    (num, num and f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'))
+    return f"<w:pPr>{inner}</w:pPr>" if inner else ""
 
 
 def paragraph(content_xml: str, style: str | None = None, **kw) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drafter.formats.docx.oxml import WR_ROOT_ATTRS, XML_DECL, CT_NS, esc, paragraph, run
+from drafter.formats.docx.oxml import WR_ROOT_ATTRS, XML_DECL, CT_NS, esc, paragraph, present, run
 
 CT = "application/vnd.openxmlformats-officedocument"
 CONTENT_TYPES = {
@@ -46,24 +46,12 @@ def _style(kind: str, sid: str, name: str, ppr: str = "", rpr: str = "", based_o
            next_: str | None = None, ui: int | None = None, qformat: bool = False, default: bool = False,
            semi_hidden: bool = False, link: str | None = None) -> str:
     attrs = f'w:type="{kind}"' + (' w:default="1"' if default else "") + f' w:styleId="{sid}"'
-    inner = [f'<w:name w:val="{name}"/>']
-    if based_on:
-        inner.append(f'<w:basedOn w:val="{based_on}"/>')
-    if next_:
-        inner.append(f'<w:next w:val="{next_}"/>')
-    if link:
-        inner.append(f'<w:link w:val="{link}"/>')
-    if ui is not None:
-        inner.append(f'<w:uiPriority w:val="{ui}"/>')
-    if semi_hidden:
-        inner.append("<w:semiHidden/><w:unhideWhenUsed/>")
-    if qformat:
-        inner.append("<w:qFormat/>")
-    if ppr:
-        inner.append(f"<w:pPr>{ppr}</w:pPr>")
-    if rpr:
-        inner.append(f"<w:rPr>{rpr}</w:rPr>")
-    return f"<w:style {attrs}>{''.join(inner)}</w:style>"
+    inner = present((True, f'<w:name w:val="{name}"/>'), (based_on, f'<w:basedOn w:val="{based_on}"/>'),
+                    (next_, f'<w:next w:val="{next_}"/>'), (link, f'<w:link w:val="{link}"/>'),
+                    (ui is not None, f'<w:uiPriority w:val="{ui}"/>'),
+                    (semi_hidden, "<w:semiHidden/><w:unhideWhenUsed/>"), (qformat, "<w:qFormat/>"),
+                    (ppr, f"<w:pPr>{ppr}</w:pPr>"), (rpr, f"<w:rPr>{rpr}</w:rPr>"))
+    return f"<w:style {attrs}>{inner}</w:style>"
 
 
 def _spacing(before: int = 0, after: int = 0) -> str:
