@@ -30,8 +30,9 @@ def run(env: dict) -> tuple[float, float, str]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
-    return wall, cpu, summary
+    lines = done.stdout.strip().splitlines() or ["(no output)"]
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return wall, cpu, "\n".join([lines[-1], *failed])
 
 
 def main() -> None:
