@@ -62,21 +62,23 @@ class ConversionError(DrafterError):
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean ...?' hint for a mistyped id, or None when nothing is close."""
-    close = _closest(str(name), tuple(choices))
+    close = closest(name, choices)
     return f"did you mean {close!r}?" if close else None
+
+
+def closest(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice nearest a mistyped name (difflib's ratio at least `cutoff`), or None."""
+    pool = tuple(choices)
+    if len(pool) > 100 and cutoff == 0.6:
+        return _Index.of(pool).closest(str(name))
+    close = difflib.get_close_matches(str(name), [str(c) for c in pool], n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 # difflib compares a name with every choice (~12 µs each): 24 ms against 2,000 sources, minutes
 # for a file with thousands of unknown ids. Beyond a hundred choices it compares only the
 # SHORTLIST that share the most letter pairs with the name, which is where its best match is.
 SHORTLIST = 10
-
-
-def _closest(name: str, pool: tuple) -> str | None:
-    if len(pool) > 100:
-        return _Index.of(pool).closest(name)
-    close = difflib.get_close_matches(name, [str(c) for c in pool], n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _pairs(text: str) -> set[str]:

@@ -1,4 +1,9 @@
-"""Shared fixtures. Tests that need ../shared or LibreOffice skip without them, except under CI."""
+"""Shared fixtures. Tests that need ../shared or LibreOffice skip without them, except under CI.
+
+Slow tests (LibreOffice, a browser, a database server, long property-based runs) carry
+`@pytest.mark.slow`; every test that takes the `soffice` fixture is marked so automatically.
+A plain `python -m pytest -q` skips them; `--slow` or CI=true runs everything.
+"""
 from __future__ import annotations
 
 import os
@@ -10,6 +15,22 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true",
+                     help="also run the slow tests (LibreOffice, browser, database server, long property runs); "
+                          "CI=true runs them anyway")
+
+
+def pytest_collection_modifyitems(config, items):
+    run_slow = UNDER_CI or config.getoption("--slow")
+    skip = pytest.mark.skip(reason="slow: run with --slow (or CI=true)")
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+        if not run_slow and item.get_closest_marker("slow"):
+            item.add_marker(skip)
 
 
 def need(condition: bool, what: str) -> None:
@@ -46,7 +67,12 @@ CAMPAIGN_FILES = ("evidence.yaml", "recipients.yaml", "asks.yaml", "letters")
 @pytest.fixture
 def campaign(tmp_path) -> Path:
     """A copy of the example campaign in a temporary folder, free to edit."""
-    root = tmp_path / "campaign"
+    return copy_campaign(tmp_path)
+
+
+def copy_campaign(folder: Path) -> Path:
+    """A copy of the example campaign in folder/campaign (for module-scoped fixtures too)."""
+    root = folder / "campaign"
     root.mkdir()
     for name in CAMPAIGN_FILES:
         src = REPO / name

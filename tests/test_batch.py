@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, docx_check, docx_text
+from conftest import REPO, SHARED, copy_campaign, docx_check, docx_text, need
 from drafter.cli import main
 
 LEGISLATORS = "data/congress-legislators/legislators-current.yaml"
@@ -59,17 +59,28 @@ def write_people(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def example(campaign, shared, tmp_path):
-    """The example batch, written once: (campaign, shared, out, CLI result)."""
+    """The example batch, for a test that changes it: (campaign, shared, out, CLI result)."""
     out = tmp_path / "out"
     result = run(campaign, shared, out, "--format", "docx", "--format", "txt")
     assert result.exit_code == 0, result.output
     return campaign, shared, out, result
 
 
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The example batch, written once for the tests that only read it."""
+    need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")
+    folder = tmp_path_factory.mktemp("batch")
+    campaign, out = copy_campaign(folder), folder / "out"
+    result = run(campaign, SHARED, out, "--format", "docx", "--format", "txt")
+    assert result.exit_code == 0, result.output
+    return campaign, SHARED, out, result
+
+
 # ---- matching, end to end ------------------------------------------------------------------------
 
-def test_example_batch_letters_and_review(example):
-    _, _, out, result = example
+def test_example_batch_letters_and_review(written):
+    _, _, out, result = written
     rows = manifest(out)
     letters = {(r["row"], r["member"]) for r in rows if r["status"] == "written"}
     assert letters == {
@@ -90,8 +101,8 @@ def test_example_batch_letters_and_review(example):
     assert str(named(out, 2, "C001101")) in printed and str(out / "manifest.csv") in printed
 
 
-def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example):
-    _, _, out, _ = example
+def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(written):
+    _, _, out, _ = written
     text = docx_text(named(out, 2, "C001101"))
     assert ("The Honorable Katherine M. Clark\nUnited States House of Representatives\n"
             "2368 Rayburn House Office Building\nWashington, DC 20515-2105") in text
@@ -109,8 +120,8 @@ def test_letter_is_addressed_to_the_member_and_signed_by_the_constituent(example
     assert "three years running.\nI ask that you co-sign" in alex
 
 
-def test_every_example_letter_passes_docx_check(example):
-    _, shared, out, _ = example
+def test_every_example_letter_passes_docx_check(written):
+    _, shared, out, _ = written
     docx_check(shared, *sorted(out.glob("*.docx")))
 
 
@@ -133,8 +144,8 @@ def test_unknown_state_no_district_and_at_large(campaign, shared, tmp_path):
 
 # ---- the volunteer's note ------------------------------------------------------------------------
 
-def test_note_is_printed_literally(example):
-    _, _, out, _ = example
+def test_note_is_printed_literally(written):
+    _, _, out, _ = written
     path = named(out, 5, "H001096")
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "I typed {{ 7*7 }} and &lt;w:p&gt; here on purpose" in xml
@@ -144,8 +155,8 @@ def test_note_is_printed_literally(example):
     assert "I typed {{ 7*7 }} and <w:p> here on purpose" in (named(out, 5, "H001096", ".txt")).read_text()
 
 
-def test_plain_text_has_sources_and_no_markup(example):
-    _, _, out, _ = example
+def test_plain_text_has_sources_and_no_markup(written):
+    _, _, out, _ = written
     text = (named(out, 2, "M000133", ".txt")).read_text()
     body, sources = text.split("\nSources\n")
     assert "Dear Senator Markey:" in body and "3.66 million people.[1] Men" in body
@@ -304,18 +315,18 @@ def test_the_same_person_twice_goes_to_review(campaign, shared, tmp_path):
 def test_a_resumed_run_keeps_the_first_runs_date(campaign, shared, tmp_path, monkeypatch):
     """`date: today`: a run resumed after midnight dates its letters like the first run's."""
     import datetime as dt
-    from drafter.campaign import load
+    from drafter.campaign import dates
     assert "date: today" in (campaign / "letters/constituent.yaml").read_text()
     out = tmp_path / "out"
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    real = load.letter_date
-    monkeypatch.setattr(load, "letter_date", lambda v: yesterday if v == "today" else real(v))
+    real = dates.letter_date
+    monkeypatch.setattr(dates, "letter_date", lambda v: yesterday if v == "today" else real(v))
     assert run(campaign, shared, out).exit_code == 0
     first = manifest(out)
     assert {r["date"] for r in first} == {yesterday.isoformat()}
     for path in list(out.glob("*.docx"))[:3]:
         path.unlink()
-    monkeypatch.setattr(load, "letter_date", real)         # the next day
+    monkeypatch.setattr(dates, "letter_date", real)         # the next day
     result = run(campaign, shared, out)
     assert result.exit_code == 0, result.output
     rows = manifest(out)

@@ -16,6 +16,8 @@ from drafter.errors import DataError
 from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import load_yaml
 
+from conftest import SHARED, need
+
 TODAY = dt.date(2026, 6, 20)
 
 
@@ -24,9 +26,11 @@ def data(shared):
     return shared / "data" / "congress-legislators"
 
 
-@pytest.fixture
-def legislators_list(data):
-    return yaml.load((data / "legislators-current.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+@pytest.fixture(scope="module")
+def legislators_list():
+    """The legislators file as PyYAML reads it, parsed once for the module (tests copy what they change)."""
+    need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")
+    return yaml.load((SHARED / "data/congress-legislators/legislators-current.yaml").read_bytes(), Loader=yaml.CSafeLoader)
 
 
 def run_import(tmp_path, data, **kw):

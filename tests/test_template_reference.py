@@ -11,7 +11,7 @@ from drafter.campaign.models import Recipient, Signer
 from drafter.compose.composer import Composer
 from drafter.compose.kit import KINDS, KitRenderer, kind_extra
 from drafter.compose.render import AskView, SnippetView, make_environment
-from drafter.compose.sandbox import _COUNT_FILTER
+from drafter.compose.sandbox import INTERNAL_FILTERS
 from drafter.people.constituents import constituent_context
 from drafter.people.samples import SAMPLE_CONSTITUENT
 
@@ -40,7 +40,7 @@ def rendered_names() -> set[str]:
 
 def environment_names() -> tuple[set[str], set[str]]:
     env = make_environment(REPO / "letters" / "templates")
-    return set(env.filters) - {_COUNT_FILTER} | set(env.globals), set(env.tests)
+    return set(env.filters) - INTERNAL_FILTERS | set(env.globals), set(env.tests)
 
 
 def row_of(name: str) -> str | None:

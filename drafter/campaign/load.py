@@ -5,16 +5,18 @@ nothing here knows about templates or Word.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
+from drafter.campaign.dates import date_parts, parse_date
+from drafter.campaign.schemas import CSL_DATE_FIELDS
 from drafter.errors import DataError, DrafterError, did_you_mean
-from drafter.campaign.models import Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source, date_parts, parse_date
+from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source,
+                                     from_yaml)
 from drafter.people.select import matches
 from drafter.campaign.validate import invalid_items, validate
-from drafter.output.files import output_name
 from drafter.campaign.reading import refusal
 from drafter.campaign.yamlsrc import Located, load_yaml
 
@@ -34,7 +36,7 @@ class Campaign:
     recipients: dict[str, Recipient]
     signers: dict[str, Signer]
     groups: dict[str, list[str]] = field(default_factory=dict)
-    docs: dict[str, Located] = field(default_factory=dict)
+    docs: dict[str, Located] = field(default_factory=dict)   # the files as read, for line numbers
     asks: dict[str, Ask] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()   # kinds ("recipients", "asks") whose file has errors
 
@@ -57,7 +59,7 @@ class Campaign:
 def _csl_item(sid: str, raw: dict) -> dict:
     item = {"id": sid}
     for key, value in raw.items():
-        if key in ("issued", "accessed", "submitted", "event-date", "original-date", "available-date"):
+        if key in CSL_DATE_FIELDS:
             item[key] = {"date-parts": [date_parts(value)]}
         else:
             item[key] = value
@@ -91,28 +93,14 @@ def build_evidence(doc: Located) -> tuple[Evidence, list[DataError]]:
             id=nid, text=" ".join(str(raw["text"]).split()), sources=ids,
             locator=str(locator) if locator is not None else None, label=raw.get("label", "page"),
             tags=tuple(raw.get("tags") or ()), verified=parse_date(raw.get("verified")), note=raw.get("note"))
-    stale = (data.get("settings") or {}).get("stale_after_days", 365)
+    stale = (data.get("settings") or {}).get("stale_after_days", DEFAULT_STALE_DAYS)
     return Evidence(sources, snippets, stale), errors
 
 
 def build_people(doc: Located) -> tuple[dict, dict, dict]:
     data = doc.data or {}
-    recipients = {}
-    for rid, raw in (data.get("recipients") or {}).items():
-        fields = dict(raw)
-        for key in ("address", "memberships", "inside_address"):
-            if key in fields:
-                fields[key] = tuple(fields[key])
-        if "committees" in fields:
-            fields["committees"] = tuple(dict(c) for c in fields["committees"])
-        fields["as_of"] = parse_date(fields.get("as_of"))
-        recipients[rid] = Recipient(id=rid, **fields)
-    signers = {}
-    for sid, raw in (data.get("signers") or {}).items():
-        fields = dict(raw)
-        if "address" in fields:
-            fields["address"] = tuple(fields["address"])
-        signers[sid] = Signer(id=sid, **fields)
+    recipients = {rid: from_yaml(Recipient, raw, id=rid) for rid, raw in (data.get("recipients") or {}).items()}
+    signers = {sid: from_yaml(Signer, raw, id=sid) for sid, raw in (data.get("signers") or {}).items()}
     return recipients, signers, dict(data.get("groups") or {})
 
 
@@ -236,9 +224,9 @@ def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
                     (f"letters here: {', '.join(names)}" if names else "create letters/NAME.yaml"))
 
 
-def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
+def check_letter_doc(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck] = ()) -> list[DataError]:
     """Schema and cross-reference errors of a letter spec: whatever `drafter draft` would refuse
-    in the spec itself is reported here, at its line."""
+    in the spec itself (with `checks`, drafter.commands.SPEC_CHECKS) is reported here, at its line."""
     errors = validate(doc, "letter")
     if errors:
         return errors
@@ -252,7 +240,7 @@ def check_letter_doc(doc: Located, campaign: Campaign) -> list[DataError]:
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
-    errors += _check_settings(doc, campaign)
+    errors += _check_settings(doc, campaign, checks)
     if data["to"] == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
@@ -292,10 +280,10 @@ def _check_to(doc: Located, campaign: Campaign) -> list[DataError]:
     return errors
 
 
-def letterhead_file(root: Path, value: str) -> Path:
-    """A spec's `letterhead: FILE`, relative to the campaign folder."""
-    path = Path(value)
-    return path if path.is_absolute() else root / path
+# A setting of a letter spec that a later stage reads (citation style, letterhead, output name):
+# (key, check(value, campaign root)), raising DrafterError. The commands pass the checks of the
+# stages they run (drafter.commands.SPEC_CHECKS), so the loader needs none of those stages.
+SpecCheck = tuple[str, Callable[[Any, Path, "Path | None"], None]]   # (value, campaign root, confined to)
 
 
 def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
@@ -303,60 +291,24 @@ def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
     return doc.error((key,), f"{exc.message} (in {exc.file})" if exc.file else exc.message, exc.hint)
 
 
-def _check_settings(doc: Located, campaign: Campaign) -> list[DataError]:
-    """citation_style, letterhead and output: resolved as `drafter draft` resolves them."""
-    from drafter.compose.citations import load_style, resolve_style   # lxml and citeproc: imported when a spec asks
+def _check_settings(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck]) -> list[DataError]:
+    """Each setting checked as the stage that uses it will read it, reported at its line; files
+    it names must stay where the spec must (`confined_to`)."""
     data, errors = doc.data, []
-    if "citation_style" in data:
-        try:
-            load_style(resolve_style(data["citation_style"], campaign.root))
-        except DrafterError as exc:
-            errors.append(_at(doc, "citation_style", exc))
-    if isinstance(data.get("letterhead"), str):
-        path = letterhead_file(campaign.root, data["letterhead"])
-        refused = refusal(path, confined_to(doc.path, campaign))
-        if refused:
-            errors.append(doc.error(("letterhead",), f"letterhead refused: {refused}",
-                                    "keep the letterhead as a plain file inside the campaign folder"))
-        elif not path.is_file():
-            errors.append(doc.error(("letterhead",), f"letterhead file {data['letterhead']!r} not found",
-                                    "give the path of a .docx relative to the campaign folder"))
-        else:
-            from drafter.formats.docx.letterhead import read_letterhead
+    inside = confined_to(doc.path, campaign)
+    for key, check in checks:
+        if key in data:
             try:
-                read_letterhead(path, confined_to(doc.path, campaign))
+                check(data[key], campaign.root, inside)
             except DrafterError as exc:
-                errors.append(_at(doc, "letterhead", exc))
-    if "output" in data:
-        try:
-            output_name(data["output"], date="2000-01-01", template="t", letter="l", recipient="r")
-        except DrafterError as exc:
-            errors.append(doc.error(("output",), exc.message, exc.hint))
+                errors.append(_at(doc, key, exc))
     return errors
 
 
-def letter_date(value) -> dt.date:
-    """A spec's date; 'today' is the day the letter is drafted (constituent letters at an event)."""
-    return dt.date.today() if value == "today" else parse_date(value)
-
-
-def load_letter(campaign: Campaign, letter: str | Path) -> LetterSpec:
-    """Read, validate and resolve a letter spec against the campaign."""
+def load_letter(campaign: Campaign, letter: str | Path, checks: Sequence[SpecCheck] = ()) -> LetterSpec:
+    """Read, validate and resolve a letter spec against the campaign; `checks` are the later
+    stages' checks of its settings."""
     path = resolve_letter_path(campaign.root, str(letter))
     doc = load_yaml(path, inside=confined_to(path, campaign))
-    raise_first(check_letter_doc(doc, campaign))
-    data = doc.data
-    signers = data.get("from", [])      # none in a constituent letter
-    return LetterSpec(
-        path=path, name=path.stem, template=data["template"], date=letter_date(data["date"]),
-        to=tuple(data["to"] if isinstance(data["to"], list) else [data["to"]]),
-        mode=data.get("mode", "joint"),
-        signers=tuple(signers if isinstance(signers, list) else [signers]),
-        cc=tuple(data.get("cc") or ()), letterhead=data.get("letterhead"),
-        citation_style=data.get("citation_style", "chicago-notes-bibliography"),
-        output=data.get("output", "{date}-{template}-{recipient}"),
-        title=data.get("title"), subject=data.get("subject"),
-        summary=data.get("summary"),
-        closing=data.get("closing", "Sincerely,"), salutation=data.get("salutation"),
-        stale_after_days=data.get("stale_after_days", 180), committee=data.get("committee"), vars=dict(data.get("vars") or {}),
-        kit=dict(data.get("kit") or {}), date_today=data["date"] == "today")
+    raise_first(check_letter_doc(doc, campaign, checks))
+    return from_yaml(LetterSpec, doc.data, path=path, name=path.stem, date_today=doc.data["date"] == "today")

@@ -1,10 +1,65 @@
-"""The campaign's data as plain, immutable objects. Built by `campaign.py`, read by every later step."""
+"""The campaign's data as plain, immutable objects, built by `load.py` and read by every later step.
+
+The fields a person writes in YAML (a recipient, a signer, a letter spec) are declared here once,
+each with its JSON Schema, its default and how its YAML value is read: `schemas.py` assembles the
+file schemas from these declarations and `load.py` builds the objects with `from_yaml`.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from drafter.campaign import dates
+from drafter.campaign.dates import parse_date
+from drafter.campaign.jsontypes import DATE, LINES, QUERY_RULES, ROLES, TEXT, URL, caveat
+
+DEFAULT_STALE_DAYS = 365          # evidence.yaml settings: stale_after_days
+DEFAULT_STYLE = "chicago-notes-bibliography"
+
+
+def yaml_field(schema: dict, default: Any = MISSING, *, key: str | None = None, read=None):
+    """A field a person writes in YAML: its JSON Schema, its default (none: required), the YAML
+    key when it differs from the field's name, and `read`, which turns the YAML value into the
+    field's value."""
+    meta = {"schema": schema, "key": key, "read": read}
+    if isinstance(default, (dict, list)):
+        return field(default_factory=type(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def yaml_fields(model) -> list:
+    return [f for f in fields(model) if "schema" in f.metadata]
+
+
+def schema_of(model) -> dict:
+    """The JSON Schema object for a model's YAML form: its fields in declaration order, required
+    where the model has no default."""
+    own = yaml_fields(model)
+    return {"required": [f.metadata["key"] or f.name for f in own
+                         if f.default is MISSING and f.default_factory is MISSING],
+            "properties": {f.metadata["key"] or f.name: f.metadata["schema"] for f in own}}
+
+
+def from_yaml(model, data: dict, **given):
+    """A model from validated YAML data: each field read from its key, absent ones defaulted."""
+    values = dict(given)
+    for f in yaml_fields(model):
+        key = f.metadata["key"] or f.name
+        if key in data:
+            read = f.metadata["read"]
+            values[f.name] = read(data[key]) if read else data[key]
+    return model(**values)
+
+
+def _listed(value) -> tuple:
+    """One value or a list of them, as a tuple."""
+    return tuple(value if isinstance(value, list) else [value])
+
+
+def _tuple(value) -> tuple:
+    return tuple(value or ())
 
 
 
@@ -59,45 +114,65 @@ class Ask:
 class Evidence:
     sources: dict[str, Source]
     snippets: dict[str, Snippet]
-    stale_after_days: int = 365
+    stale_after_days: int = DEFAULT_STALE_DAYS
+
+    def select(self, tag: str | None = None, source: str | None = None) -> list[Snippet]:
+        """The snippets with this tag and citing this source (None: any), in file order: what a
+        template's snippets(tag=..., source=...) inserts."""
+        return [s for s in self.snippets.values()
+                if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
 
 
 @dataclass(frozen=True)
 class Recipient:
     """A person a letter goes to. Optional fields override what `address.py` derives."""
     id: str
-    name: str
-    role: str
-    title: str | None = None
-    organization: str | None = None
-    address: tuple[str, ...] = ()
-    memberships: tuple[str, ...] = ()
-    committees: tuple[dict, ...] = ()
-    as_of: dt.date | None = None
-    former: bool = False
-    honorific: str | None = None
-    courtesy: str | None = None
-    foreign: bool | None = None          # an ambassador of another country (His/Her Excellency)
-    family_name_first: bool = False      # "Xie Feng": greeted as Ambassador Xie
-    given: str | None = None
-    surname: str | None = None
-    suffix: str | None = None
-    nickname: str | None = None
-    addressee: str | None = None
-    salutation: str | None = None
-    salutation_name: str | None = None
-    inside_address: tuple[str, ...] = ()
-    state: str | None = None
-    district: int | None = None
-    party: str | None = None
-    phone: str | None = None
-    website: str | None = None
-    contact_form: str | None = None
-    email: str | None = None
-    handle: str | None = None
-    bioguide: str | None = None
-    notes: str | None = None
-    note: str | None = None          # the team's caveat: a review comment on the address
+    name: str = yaml_field({**TEXT, "description": "Full name as written in the address."})
+    role: str = yaml_field({"enum": ROLES})
+    title: str | None = yaml_field(TEXT, None)
+    organization: str | None = yaml_field(TEXT, None)
+    address: tuple[str, ...] = yaml_field(LINES, (), read=tuple)
+    memberships: tuple[str, ...] = yaml_field({"type": "array", "items": {"type": "string"}}, (), read=tuple)
+    committees: tuple[dict, ...] = yaml_field(
+        {"type": "array", "items": {"type": "object", "required": ["id"], "additionalProperties": False,
+                                    "properties": {"id": TEXT, "name": TEXT, "title": TEXT}}},
+        (), read=lambda value: tuple(dict(c) for c in value))
+    as_of: dt.date | None = yaml_field(DATE, None, read=parse_date)
+    former: bool = yaml_field({"type": "boolean"}, False)
+    honorific: str | None = yaml_field({"type": "string", "description": "'The Honorable', or '' for none."}, None)
+    courtesy: str | None = yaml_field(
+        {"enum": ["Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss"],
+         "description": "Mr., Ms., Dr., Mx.: greets a chief executive or former official "
+                        "('Dear Mr. Casper:'), and picks His/Her Excellency."}, None)
+    foreign: bool | None = yaml_field(   # an ambassador of another country (His/Her Excellency)
+        {"type": "boolean", "description": "An ambassador of another country (true: "
+                                           "His/Her Excellency) or of the United States (false: The Honorable)."}, None)
+    family_name_first: bool = yaml_field(   # "Xie Feng": greeted as Ambassador Xie
+        {"type": "boolean", "description": "The name is written family name first "
+                                           "('Xie Feng': 'Dear Ambassador Xie:')."}, False)
+    given: str | None = yaml_field({**TEXT, "description": "Given name, when 'name' alone is ambiguous."}, None)
+    surname: str | None = yaml_field(TEXT, None)
+    suffix: str | None = yaml_field({**TEXT, "description": "Jr., III, ..."}, None)
+    nickname: str | None = yaml_field(TEXT, None)
+    addressee: str | None = yaml_field({**TEXT, "description": "Overrides the first line of the inside address."},
+                                       None)
+    salutation: str | None = yaml_field({**TEXT, "description": "Overrides the derived 'Dear ...:' line."}, None)
+    salutation_name: str | None = yaml_field(
+        {**TEXT, "description": "The name (or title and name) after 'Dear': "
+                                "'Senator Chuck Schumer', or a name alone, which keeps the derived title."}, None)
+    inside_address: tuple[str, ...] = yaml_field(
+        {**LINES, "description": "Overrides the whole derived inside address."}, (), read=tuple)
+    state: str | None = yaml_field({"type": "string", "pattern": "^[A-Z]{2}$"}, None)
+    district: int | None = yaml_field({"type": "integer", "minimum": 0}, None)
+    party: str | None = yaml_field(TEXT, None)
+    phone: str | None = yaml_field(TEXT, None)
+    website: str | None = yaml_field(URL, None)
+    contact_form: str | None = yaml_field(URL, None)
+    email: str | None = yaml_field(TEXT, None)
+    handle: str | None = yaml_field(TEXT, None)
+    bioguide: str | None = yaml_field(TEXT, None)
+    notes: str | None = yaml_field({"type": "string"}, None)
+    note: str | None = yaml_field(caveat("address"), None)   # the team's caveat: a review comment on the address
 
     @property
     def caveat(self) -> str | None:
@@ -110,56 +185,59 @@ class Recipient:
 @dataclass(frozen=True)
 class Signer:
     id: str
-    name: str
-    title: str | None = None
-    organization: str | None = None
-    address: tuple[str, ...] = ()
-    email: str | None = None
-    phone: str | None = None
+    name: str = yaml_field(TEXT)
+    title: str | None = yaml_field(TEXT, None)
+    organization: str | None = yaml_field(TEXT, None)
+    address: tuple[str, ...] = yaml_field(LINES, (), read=tuple)
+    email: str | None = yaml_field(TEXT, None)
+    phone: str | None = yaml_field(TEXT, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LetterSpec:
+    """A letter spec (letters/NAME.yaml); its fields in the order the schema lists them."""
     path: Path
     name: str
-    template: str
-    date: dt.date
-    to: tuple            # ids (str) and queries (dict), in the spec's order
-    mode: str = "joint"
-    signers: tuple[str, ...] = ()
-    cc: tuple[str, ...] = ()
-    letterhead: Any = None
-    citation_style: str = "chicago-notes-bibliography"
-    output: str = "{date}-{template}-{recipient}"
-    title: str | None = None
-    subject: str | None = None
-    summary: str | None = None      # one paragraph for the volunteers' page (drafter serve)
-    closing: str = "Sincerely,"
-    salutation: str | None = None    # replaces the derived "Dear ...:" line
-    stale_after_days: int = 180
-    committee: str | None = None     # a letter about this committee's work: chairs addressed as such
-    vars: dict = field(default_factory=dict)
-    kit: dict = field(default_factory=dict)      # the spec's `kit:` settings (drafter kit)
+    template: str = yaml_field({**TEXT, "description": "letters/templates/NAME.md.j2"})
+    title: str | None = yaml_field(TEXT, None)
+    subject: str | None = yaml_field({**TEXT, "description": "A subject line, printed 'Re: ...' above the salutation."},
+                                     None)
+    summary: str | None = yaml_field(     # one paragraph for the volunteers' page (drafter serve)
+        {**TEXT, "description": "One paragraph about the campaign, shown on the volunteers' page of 'drafter serve'."},
+        None)
+    date: dt.date = yaml_field({"anyOf": [DATE, {"const": "today"}],
+                                "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
+                               read=lambda value: dates.letter_date(value))   # looked up when read: "today" is that day
+    to: tuple = yaml_field(     # ids (str) and queries (dict), in the spec's order
+        {"type": ["array", "object", "string"], "minItems": 1, **QUERY_RULES,
+         "items": {"type": ["string", "object"], **QUERY_RULES},
+         "description": "Recipient ids, group names or queries ({role, state, district, membership}): "
+                        "one, or a list; 'constituents' for 'drafter batch'."},
+        read=_listed)
+    mode: str = yaml_field({"enum": ["joint", "each"]}, "joint")
+    signers: tuple[str, ...] = yaml_field(     # none in a constituent letter
+        {"oneOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}]},
+        (), key="from", read=_listed)
+    cc: tuple[str, ...] = yaml_field({"type": "array", "items": {"type": "string"}}, (), read=_tuple)
+    letterhead: Any = yaml_field({"type": ["string", "array"], "description": "A .docx file, or lines of text."},
+                                 None)
+    citation_style: str = yaml_field(TEXT, DEFAULT_STYLE)
+    committee: str | None = yaml_field(     # a letter about this committee's work: chairs addressed as such
+        {**TEXT, "description": "A committee id (e.g. SSFR): its chair and ranking member are "
+                                "addressed by that title."}, None)
+    output: str = yaml_field(TEXT, "{date}-{template}-{recipient}")
+    closing: str = yaml_field(TEXT, "Sincerely,")
+    salutation: str | None = yaml_field(    # replaces the derived "Dear ...:" line
+        {**TEXT, "description": "Replaces the derived salutation, e.g. 'Dear Mr. Chairman:'."}, None)
+    stale_after_days: int = yaml_field({"type": "integer", "minimum": 1}, 180)
+    vars: dict = yaml_field({"type": "object", "description": "Extra values the template can use."}, {},
+                            read=lambda value: dict(value or {}))
+    kit: dict = yaml_field(      # the spec's `kit:` settings (drafter kit)
+        {"type": "object", "additionalProperties": False,
+         "description": "Settings for 'drafter kit' (action kit): hashtags and handles for social posts.",
+         "properties": {
+             "hashtags": {"type": "array", "items": {"type": "string", "pattern": r"^#?\w+$"}},
+             "handles": {"type": "array", "items": {"type": "string", "pattern": r"^@?\w{1,15}$"}},
+             "title": TEXT}},
+        {}, read=lambda value: dict(value or {}))
     date_today: bool = False     # `date: today`: a resumed batch keeps its first run's date
-
-
-def parse_date(value) -> dt.date | None:
-    """A YAML date, 'YYYY-MM-DD' string, 'YYYY-MM' or year, as a date (first day of a partial date)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    parts = [int(p) for p in text.split("-")]
-    while len(parts) < 3:
-        parts.append(1)
-    return dt.date(*parts[:3])
-
-
-def date_parts(value) -> list[int]:
-    """CSL date-parts for a full or partial date: [2022, 9, 13], [2024, 1] or [2023]."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return [value.year, value.month, value.day]
-    return [int(p) for p in str(value).split("-")]

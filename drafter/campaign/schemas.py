@@ -1,21 +1,15 @@
-"""JSON Schemas for the campaign files: used by `drafter check` and printed by `drafter schema`."""
+"""JSON Schemas for the campaign files: used by `drafter check` and printed by `drafter schema`.
+
+Recipients, signers and letter specs are declared field by field in `models.py`; their schemas
+are assembled from there (`schema_of`), so a field and its schema cannot drift apart.
+"""
 from __future__ import annotations
 
-DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+from drafter.campaign.jsontypes import DATE as _date, ID_PATTERN, caveat as _caveat, QUERY as _query, \
+    QUERY_RULES as _query_rules, ROLES, TEXT as _text, URL as _url
+from drafter.campaign.models import LetterSpec, Recipient, Signer, schema_of
 
-_date = {"type": ["string", "integer"], "pattern": DATE_PATTERN,
-         "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY."}
-_text = {"type": "string", "minLength": 1, "pattern": r"\S"}
-
-
-def _caveat(what: str) -> dict:
-    return {"type": "string", "description": f"A caveat (\"UNSURE ...\"): a check warning, and a review "
-                                             f"comment on the {what} in every draft."}
-
-
-_lines = {"type": "array", "items": _text, "minItems": 1}
-_url = {"type": "string", "pattern": r"^https?://[^\s/$.?#][^\s]*$", "description": "An http(s) URL."}
+__all__ = ["ID_PATTERN", "ROLES", "SCHEMAS", "schema_json"]
 
 _name = {
     "oneOf": [
@@ -98,59 +92,11 @@ EVIDENCE = {
     },
 }
 
-ROLES = ["secretary", "senator", "representative", "delegate", "resident-commissioner",
-         "ceo", "governor", "ambassador", "official", "other"]
-
-RECIPIENT = {
-    "type": "object", "required": ["name", "role"], "additionalProperties": False,
-    "properties": {
-        "name": {**_text, "description": "Full name as written in the address."},
-        "role": {"enum": ROLES},
-        "title": _text,
-        "organization": _text,
-        "address": _lines,
-        "memberships": {"type": "array", "items": {"type": "string"}},
-        "committees": {"type": "array", "items": {
-            "type": "object", "required": ["id"], "additionalProperties": False,
-            "properties": {"id": _text, "name": _text, "title": _text}}},
-        "as_of": _date,
-        "former": {"type": "boolean"},
-        "honorific": {"type": "string", "description": "'The Honorable', or '' for none."},
-        "courtesy": {"enum": ["Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss"],
-                     "description": "Mr., Ms., Dr., Mx.: greets a chief executive or former official "
-                                    "('Dear Mr. Casper:'), and picks His/Her Excellency."},
-        "foreign": {"type": "boolean", "description": "An ambassador of another country (true: "
-                    "His/Her Excellency) or of the United States (false: The Honorable)."},
-        "family_name_first": {"type": "boolean", "description": "The name is written family name "
-                              "first ('Xie Feng': 'Dear Ambassador Xie:')."},
-        "given": {**_text, "description": "Given name, when 'name' alone is ambiguous."},
-        "surname": _text,
-        "suffix": {**_text, "description": "Jr., III, ..."},
-        "nickname": _text,
-        "addressee": {**_text, "description": "Overrides the first line of the inside address."},
-        "salutation": {**_text, "description": "Overrides the derived 'Dear ...:' line."},
-        "salutation_name": {**_text, "description": "The name (or title and name) after 'Dear': "
-                            "'Senator Chuck Schumer', or a name alone, which keeps the derived title."},
-        "inside_address": {**_lines, "description": "Overrides the whole derived inside address."},
-        "state": {"type": "string", "pattern": "^[A-Z]{2}$"},
-        "district": {"type": "integer", "minimum": 0},
-        "party": _text,
-        "phone": _text,
-        "website": _url,
-        "contact_form": _url,
-        "email": _text,
-        "handle": _text,
-        "bioguide": _text,
-        "notes": {"type": "string"},
-        "note": _caveat("address"),
-    },
-}
-
-SIGNER = {
-    "type": "object", "required": ["name"], "additionalProperties": False,
-    "properties": {"name": _text, "title": _text, "organization": _text,
-                   "address": _lines, "email": _text, "phone": _text},
-}
+_recipient, _signer, _letter = schema_of(Recipient), schema_of(Signer), schema_of(LetterSpec)
+RECIPIENT = {"type": "object", "required": _recipient["required"], "additionalProperties": False,
+             "properties": _recipient["properties"]}
+SIGNER = {"type": "object", "required": _signer["required"], "additionalProperties": False,
+          "properties": _signer["properties"]}
 
 RECIPIENTS = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -166,58 +112,15 @@ RECIPIENTS = {
     },
 }
 
-# A recipient query. No oneOf: a value's JSON type picks the rule (keywords apply only to their own
-# type), so a mistake is reported at the key that has it ("to[0].role: 'senatr' is not allowed")
-# rather than as "expected string, found list" about the whole `to`.
-_query_rules = {"additionalProperties": False, "minProperties": 1, "properties": {
-    "role": {"type": ["string", "array"], "if": {"type": "string"}, "then": {"enum": ROLES},
-             "items": {"enum": ROLES}, "description": "A role, or a list of roles (any of them)."},
-    "state": {"type": ["string", "array"], "items": {"type": "string"}},
-    "district": {"type": ["integer", "array"], "items": {"type": "integer"}},
-    "membership": {"type": ["string", "array"], "items": {"type": "string"}},
-}}
-_query = {"type": "object", **_query_rules}
-
 LETTER = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://drafter.invalid/schema/letter.json",
     "title": "drafter letter spec",
     "type": "object", "additionalProperties": False,
-    "required": ["template", "date", "to"],
+    "required": _letter["required"],
     # `to: constituents` is a letter for `drafter batch`: each constituent signs it, so no `from`.
     "if": {"properties": {"to": {"const": "constituents"}}}, "else": {"required": ["from"]},
-    "properties": {
-        "template": {**_text, "description": "letters/templates/NAME.md.j2"},
-        "title": _text,
-        "subject": {**_text, "description": "A subject line, printed 'Re: ...' above the salutation."},
-        "summary": {**_text, "description": "One paragraph about the campaign, shown on the volunteers' "
-                                             "page of 'drafter serve'."},
-        "date": {"anyOf": [_date, {"const": "today"}],
-                 "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
-        "to": {"type": ["array", "object", "string"], "minItems": 1, **_query_rules,
-               "items": {"type": ["string", "object"], **_query_rules},
-               "description": "Recipient ids, group names or queries ({role, state, district, membership}): "
-                              "one, or a list; 'constituents' for 'drafter batch'."},
-        "mode": {"enum": ["joint", "each"]},
-        "from": {"oneOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1},
-                           {"type": "string"}]},
-        "cc": {"type": "array", "items": {"type": "string"}},
-        "letterhead": {"type": ["string", "array"], "description": "A .docx file, or lines of text."},
-        "citation_style": _text,
-        "committee": {**_text, "description": "A committee id (e.g. SSFR): its chair and ranking member are "
-                                              "addressed by that title."},
-        "output": _text,
-        "closing": _text,
-        "salutation": {**_text, "description": "Replaces the derived salutation, e.g. 'Dear Mr. Chairman:'."},
-        "stale_after_days": {"type": "integer", "minimum": 1},
-        "vars": {"type": "object", "description": "Extra values the template can use."},
-        "kit": {"type": "object", "additionalProperties": False,
-                "description": "Settings for 'drafter kit' (action kit): hashtags and handles for social posts.",
-                "properties": {
-                    "hashtags": {"type": "array", "items": {"type": "string", "pattern": r"^#?\w+$"}},
-                    "handles": {"type": "array", "items": {"type": "string", "pattern": r"^@?\w{1,15}$"}},
-                    "title": _text}},
-    },
+    "properties": _letter["properties"],
 }
 
 SCHEMAS = {"evidence": EVIDENCE, "recipients": RECIPIENTS, "letter": LETTER}

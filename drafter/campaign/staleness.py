@@ -7,20 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drafter.campaign.models import Evidence, Snippet, Source, parse_date
-
-DEFAULT_LIMIT_DAYS = 365
-
-
-def _csl_date(value) -> dt.date | None:
-    """A CSL date ({"date-parts": [[y, m, d]]}) or a YAML date, as a date; None if unreadable."""
-    if isinstance(value, dict):
-        parts = (value.get("date-parts") or [[]])[0]
-        value = "-".join(str(int(p)) for p in parts[:3]) if parts else None
-    try:
-        return parse_date(value)
-    except (TypeError, ValueError):
-        return None
+from drafter.campaign.dates import day_of
+from drafter.campaign.models import DEFAULT_STALE_DAYS, Evidence, Snippet, Source
 
 
 def _age(date: dt.date, today: dt.date) -> int:
@@ -28,7 +16,7 @@ def _age(date: dt.date, today: dt.date) -> int:
 
 
 def _limit(evidence: Evidence) -> int:
-    return evidence.stale_after_days or DEFAULT_LIMIT_DAYS
+    return evidence.stale_after_days or DEFAULT_STALE_DAYS
 
 
 def stale_sources(evidence: Evidence, today: dt.date | None = None) -> list[tuple[Source, str]]:
@@ -40,7 +28,7 @@ def stale_sources(evidence: Evidence, today: dt.date | None = None) -> list[tupl
     limit = _limit(evidence)
     out = []
     for source in evidence.sources.values():
-        accessed = _csl_date(source.csl.get("accessed"))
+        accessed = day_of(source.csl.get("accessed"))
         if accessed is not None and _age(accessed, today) > limit:
             out.append((source, f"accessed {accessed.isoformat()}, {_age(accessed, today)} days ago "
                                 f"(limit {limit} days)"))

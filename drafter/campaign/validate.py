@@ -1,14 +1,14 @@
 """Schema validation of YAML documents, reported with file, line and a suggestion."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 
 import jsonschema
 
 from drafter.errors import DataError, did_you_mean
-from drafter.campaign.schemas import DATE_PATTERN, SCHEMAS
+from drafter.campaign.dates import DATE_PATTERN, iso
+from drafter.campaign.schemas import SCHEMAS, SOURCE
 from drafter.campaign.yamlsrc import Located
 
 
@@ -18,16 +18,23 @@ def _jsonable(value):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+    return iso(value)
+
+
+_KINDS = {**SCHEMAS, "source": SOURCE}
 
 
 @lru_cache(maxsize=None)
 def _validator(kind: str):
-    schema = SCHEMAS[kind]
+    schema = _KINDS[kind]
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
+
+
+def schema_errors(value, kind: str) -> list:
+    """jsonschema's errors for one value (YAML dates allowed) against a campaign schema: a file
+    kind, or one source entry ("source"). The one place drafter builds a validator."""
+    return list(_validator(kind).iter_errors(_jsonable(value)))
 
 
 # A fast yes/no check compiled from the schema. jsonschema is the authority and writes every

@@ -23,9 +23,6 @@ except AttributeError:  # pragma: no cover - libyaml missing
 MAX_NODES = 5_000_000          # values a document expands to, aliases included
 MAX_BYTES = 64 * 1024 * 1024   # a campaign file larger than this is a mistake
 
-Path_ = tuple  # a path into the document: keys and list indexes
-
-
 @dataclass
 class Located:
     """A YAML document's value plus the (line, column) of every path in it, 1-based."""
@@ -290,3 +287,18 @@ def load_yaml(path: str | Path, inside: str | Path | None = None) -> Located:
     `inside` if given, refused by its size before it is read); problems are DataErrors."""
     path = Path(path)
     return parse_yaml(read_file(path, inside=inside, max_bytes=MAX_BYTES, what="file"), path)
+
+
+def round_trip(indent: int = 2, block_seq_indent: int = 2, aliases: bool = True):
+    """The one ruamel.yaml set-up for editing a campaign file in place (evidence import, Congress
+    import): comments, key order and quotes kept, long lines never re-wrapped, the file's own
+    indentation. `aliases` False writes repeated values out instead of as &anchors."""
+    from ruamel.yaml import YAML    # only the commands that edit files pay for ruamel
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
+    y.brace_single_entry_mapping_in_flow_sequence = True
+    if not aliases:
+        y.representer.ignore_aliases = lambda data: True
+    return y

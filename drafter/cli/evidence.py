@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import click
 
-from drafter.cli import main, root
+from drafter.cli import echo_table, main, root
 from drafter.campaign.load import EVIDENCE_FILE, load_evidence
 from drafter.compose.citations import DEFAULT_STYLE
 from drafter.commands.evidence import list_snippets, list_sources, show_evidence
@@ -22,15 +21,6 @@ def _today(value: str | None) -> dt.date | None:
         raise click.BadParameter("write YYYY-MM-DD", param_hint="--today") from None
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> None:
-    """Columns padded to their widest cell; the last column is cut to the terminal width."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers[:-1])]
-    room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(w + 2 for w in widths))
-    for row in [headers] + rows:
-        last = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)) + ("  " if widths else "") + last)
-
-
 @main.group()
 def evidence():
     """Browse, check and import the evidence library (evidence.yaml)."""
@@ -40,7 +30,7 @@ def _print(listing) -> None:
     for i, table in enumerate(listing.tables):
         if i:
             click.echo()
-        _table(table.headers, table.rows)
+        echo_table(table.headers, table.rows)
     for line in listing.summary:
         click.echo(line)
 

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from drafter.campaign.load import RECIPIENTS_FILE, build_people
-from drafter.people.congress import import_congress
+from drafter.campaign.load import RECIPIENTS_FILE
 from drafter.campaign.schemas import ROLES
-from drafter.campaign.validate import validate
-from drafter.campaign.yamlsrc import load_yaml
-from drafter.cli import main, root
+from drafter.commands.recipients import list_recipients
+from drafter.people.congress import import_congress
+from drafter.cli import echo_table, main, root
 
 
 @main.group()
@@ -46,22 +45,9 @@ def import_congress_cmd(ctx, legislators, membership, committee_ids, states):
 @click.pass_context
 def list_cmd(ctx, roles, states):
     """A table of recipient profiles: id, name, role, state, district."""
-    doc = load_yaml(root(ctx) / RECIPIENTS_FILE, inside=root(ctx))
-    errors = validate(doc, "recipients")
-    if errors:
-        raise errors[0]
-    people, _, _ = build_people(doc)
-    states = {s.upper() for s in states}
     rows = [(p.id, p.name, p.role, p.state or "", "" if p.district is None else str(p.district))
-            for p in people.values()
-            if (not roles or p.role in roles) and (not states or p.state in states)]
+            for p in list_recipients(root(ctx), roles, states)]
     if not rows:
         click.echo("no recipient matches", err=True)
         return
-    _table(("id", "name", "role", "state", "district"), rows)
-
-
-def _table(header: tuple, rows: list[tuple]) -> None:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    echo_table(("id", "name", "role", "state", "district"), rows)

@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, constituent_context,
                            match, read_constituents, write_review)
 from drafter.formats.docx.letterhead import load_spec_letterhead
-from drafter.formats.outputs import SUFFIX, render_outputs
+from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.errors import DataError, DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, open_log
@@ -361,21 +362,12 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
 # --------------------------------------------------------------------------- the batch
 
 def constituent_spec(campaign, letter):
-    spec = load_letter(campaign, letter)
+    spec = load_letter(campaign, letter, SPEC_CHECKS)
     if spec.to != (CONSTITUENTS,):
         raise DataError("not a constituent letter: 'drafter batch' needs 'to: constituents'",
                         file=str(spec.path), hint="set 'to: constituents' and remove 'from', or use "
                         "'drafter draft' for a letter to named recipients")
     return spec
-
-
-def check_formats(formats) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(formats or ("docx",)))
-    bad = [f for f in formats if f not in BATCH_FORMATS]
-    if bad:
-        raise DrafterError(f"format {bad[0]!r} is not available in a batch",
-                           hint="use " + ", ".join(BATCH_FORMATS))
-    return formats
 
 
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
@@ -445,7 +437,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     """
     started = time.perf_counter()
     root = Path(root)
-    formats = check_formats(formats)
+    formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     campaign_log = open_log(root, log or None) if log is not False else None
     try:
         return _run_batch(started, root, letter, constituents, legislators, zip_districts, out_dir, jobs,

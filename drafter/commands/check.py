@@ -24,6 +24,7 @@ from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, REC
 from drafter.compose.trial import trial_letters
 from drafter.people.samples import CONGRESS_ROLES
 from drafter.people.select import matches
+from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.people import address
@@ -159,14 +160,9 @@ def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str]) -> li
             out.append(error(f"no snippet has tag {tag!r}", did_you_mean(tag, tags) or "check the tags in evidence.yaml"))
         elif source is not None and source not in evidence.sources:
             out.append(error(f"unknown source {source!r}", did_you_mean(source, evidence.sources)))
-        elif source is not None and not _select(evidence, tag, source):
+        elif source is not None and not evidence.select(tag, source):
             out.append(error(f"no snippet cites {source!r}" + (f" with tag {tag!r}" if tag else "")))
     return out
-
-
-def _select(evidence: Evidence, tag: str | None, source: str | None) -> list[str]:
-    return [nid for nid, s in evidence.snippets.items()
-            if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
 
 
 def template_files(campaign: Campaign) -> list[Path]:
@@ -223,7 +219,7 @@ def used_evidence(evidence: Evidence, calls: list[EvidenceCall], constants: set[
             if call.dynamic:
                 snippets |= set(evidence.snippets)
             else:
-                snippets |= set(_select(evidence, call.options.get("tag"), call.options.get("source")))
+                snippets |= {s.id for s in evidence.select(call.options.get("tag"), call.options.get("source"))}
         elif call.function == "cite":
             sources |= set(call.ids)
     for nid in snippets:
@@ -325,7 +321,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         if "recipients" in campaign.broken:
             findings += [Finding.of(e) for e in validate(doc, "letter")]
             continue
-        spec_errors = check_letter_doc(doc, campaign)
+        spec_errors = check_letter_doc(doc, campaign, SPEC_CHECKS)
         findings += [Finding.of(e) for e in spec_errors]
         if not spec_errors:
             specs.append((doc, load_letter(campaign, path)))

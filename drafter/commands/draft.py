@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.campaign.load import load_campaign
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
 from drafter.errors import DataError
@@ -55,7 +56,7 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
 
 def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaign_log) -> list[Draft]:
     campaign = load_campaign(root)
-    composer, letters = compose_letters(campaign, letter, to, mode, clean)
+    composer, letters = compose_letters(campaign, letter, to, mode, clean, SPEC_CHECKS)
     letterhead = load_spec_letterhead(campaign, composer.spec)
     spec = composer.spec
     names: list[str] = []

@@ -15,15 +15,16 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 
+from drafter.campaign.dates import evidence_date
 from drafter.errors import DataError
 from drafter.output.files import replace_text
 from drafter.campaign.schemas import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_TYPES, ID_PATTERN, SOURCE
 from drafter.campaign import reading
-from drafter.campaign.yamlsrc import MAX_BYTES, parse_yaml
+from drafter.campaign.yamlsrc import MAX_BYTES, parse_yaml, round_trip
+from drafter.campaign.validate import schema_errors
 
 _ALLOWED = set(SOURCE["properties"]) - {"id"}
 _NAME_KEYS = ("family", "given", "suffix", "dropping-particle", "non-dropping-particle", "literal")
@@ -50,13 +51,9 @@ class Conflict:
     origin: str
     differences: list[tuple[str, object, object]]   # (field, in evidence.yaml, in the import)
 
-    def describe(self) -> str:
-        parts = [f"{f}: {_show(old)} here, {_show(new)} in the import" for f, old, new in self.differences]
-        return f"{self.id} ({self.origin}) differs from the source already in evidence.yaml: " + "; ".join(parts)
-
 
 @dataclass
-class ImportReport:
+class SourceImportReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     same_as: list[tuple[str, str]] = field(default_factory=list)    # (imported id, existing id)
@@ -67,51 +64,7 @@ class ImportReport:
     written: Path | None = None
 
 
-def _show(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "(none)"
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 # --- dates and names ---------------------------------------------------------------------------
-
-_DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def _date_value(parts):
-    """[2022, 9, 13] -> date(2022, 9, 13); [2024, 1] -> "2024-01"; [2023] -> 2023; bad -> None."""
-    try:
-        parts = [int(p) for p in parts if str(p).strip() != ""][:3]
-        if not parts or not 1000 <= parts[0] <= 9999:
-            return None
-        if len(parts) == 3:
-            return dt.date(*parts)
-        if len(parts) == 2:
-            dt.date(parts[0], parts[1], 1)
-            return f"{parts[0]:04d}-{parts[1]:02d}"
-        return parts[0]
-    except (TypeError, ValueError):
-        return None
-
-
-def _date_from_text(text: str):
-    m = _DATE_TEXT.match(str(text).strip())
-    return _date_value([g for g in m.groups() if g]) if m else None
-
-
-def csl_date(value):
-    """A CSL-JSON date ({"date-parts": [[y, m, d]]}, {"raw": ...}, or text) in evidence.yaml form."""
-    if isinstance(value, dict):
-        parts = value.get("date-parts")
-        if parts and isinstance(parts, list) and parts[0]:
-            return _date_value(parts[0])
-        for key in ("raw", "literal"):
-            if value.get(key):
-                return _date_from_text(value[key])
-        return None
-    if isinstance(value, (str, int)):
-        return _date_from_text(str(value))
-    return None
-
 
 def _name(value) -> dict | None:
     if isinstance(value, str):
@@ -158,7 +111,7 @@ def convert_csl(item: dict) -> tuple[dict, list[str], list[str]]:
         if key not in _ALLOWED:
             dropped.append(key)
         elif key in CSL_DATE_FIELDS:
-            date = csl_date(value)
+            date = evidence_date(value)
             if date is None:
                 notes.append(f"{key}: date not understood, left out")
             else:
@@ -267,14 +220,15 @@ def convert_bibtex(entry, decode) -> tuple[dict, list[str], list[str]]:
             fields["issue" if fields["type"] == "article-journal" else "number"] = decode(str(value))
         elif key not in ("year", "month", "day", "date", "urldate"):
             dropped.append(key)
-    issued = _date_from_text(raw["date"]) if raw.get("date") else \
-        _date_value([raw.get("year", ""), raw.get("month", ""), raw.get("day", "")]) if raw.get("year") else None
+    issued = evidence_date(str(raw["date"])) if raw.get("date") else \
+        evidence_date({"date-parts": [[raw.get("year", ""), raw.get("month", ""), raw.get("day", "")]]}) \
+        if raw.get("year") else None
     if issued is not None:
         fields["issued"] = issued
     elif raw.get("year") or raw.get("date"):
         notes.append(f"date {raw.get('date') or raw.get('year')!r} not understood, left out")
     if raw.get("urldate"):
-        accessed = _date_from_text(raw["urldate"])
+        accessed = evidence_date(str(raw["urldate"]))
         if accessed is None:
             notes.append(f"urldate {raw['urldate']!r} not understood, left out")
         else:
@@ -367,21 +321,14 @@ def _field_rank(key: str):
     return (_ORDER.index(key), "") if key in _ORDER else (len(_ORDER), key)
 
 
-@lru_cache(maxsize=1)
-def _source_validator():
-    import jsonschema
-    return jsonschema.Draft202012Validator(SOURCE)
-
-
 def _schema_problems(fields: dict) -> list[str]:
-    from drafter.campaign.validate import _jsonable
     return [f"{'.'.join(map(str, e.absolute_path)) or 'entry'}: {e.message}"
-            for e in _source_validator().iter_errors(_jsonable(fields))]
+            for e in schema_errors(fields, "source")]
 
 
-def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportReport, dict[str, dict]]:
+def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[SourceImportReport, dict[str, dict]]:
     """What an import would do, and the new sources to add (id -> fields, in file order)."""
-    report, new = ImportReport(), {}
+    report, new = SourceImportReport(), {}
     by_content = {json.dumps(_normal(v), sort_keys=True): k for k, v in existing.items() if isinstance(v, dict)}
     # The same URL or DOI is the same work, whatever the id: compare with that entry instead.
     by_link = {(f, str(v[f]).strip().lower()): k for k, v in existing.items() if isinstance(v, dict)
@@ -420,16 +367,6 @@ def plan_import(existing: dict, candidates: list[Candidate]) -> tuple[ImportRepo
             by_content[key] = sid
             report.added.append(sid)
     return report, new
-
-
-def _yaml():
-    from ruamel.yaml import YAML
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.brace_single_entry_mapping_in_flow_sequence = True
-    return y
 
 
 def _commented(fields: dict):
@@ -496,7 +433,7 @@ def _add_sources(doc, new: dict[str, dict]) -> None:
             entry.ca.items[last] = [None, None, _blank_line(text), None]
 
 
-def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool = False) -> ImportReport:
+def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool = False) -> SourceImportReport:
     """Import the sources of a CSL-JSON or BibTeX file into evidence.yaml.
 
     New ids are added; an id already there with the same content is left alone; an id already
@@ -514,7 +451,7 @@ def import_sources(evidence_path: str | Path, file: str | Path, *, dry_run: bool
     report, new = plan_import(existing, candidates)
     if not new or dry_run:
         return report
-    y = _yaml()
+    y = round_trip()
     doc = y.load(original) if before is not None else None
     if doc is None:
         from ruamel.yaml.comments import CommentedMap

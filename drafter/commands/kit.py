@@ -15,17 +15,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.formats.docx import oxml
-from drafter.formats.docx.build import Relationships, runs_xml, static_parts
-from drafter.formats.docx.oxml.section import section_properties
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
+from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import asks_for
 from drafter.formats.pdf import find_soffice, pdf_bytes
 from drafter.errors import ConversionError, DataError
-from drafter.compose.letter import Block, NoteRef, Text
+from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
-from drafter.formats.docx.oxml import parts as P
-from drafter.formats.docx.package import zip_parts
+from drafter.formats.outputs import docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
@@ -279,76 +276,6 @@ def shareholder_questions(kr: KitRenderer, companies: list[Recipient]) -> list[K
 
 # --------------------------------------------------------------------------- the fact sheet (Word)
 
-def _factsheet_styles() -> bytes:
-    """The letter styles plus Title and Heading 1, and 11-point text so a page holds the facts."""
-    extra = (P._style("paragraph", "Title", "Title", next_="BodyText", ui=10, qformat=True,
-                      ppr=P._spacing(0, 240) + '<w:jc w:val="center"/>',
-                      rpr='<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>')
-             + P._style("paragraph", "Heading1", "heading 1", next_="BodyText", ui=9, qformat=True,
-                        ppr="<w:keepNext/><w:keepLines/>" + P._spacing(200, 80) + '<w:outlineLvl w:val="0"/>',
-                        rpr='<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/>')
-             # list items closer together than in a letter: a page must hold the facts and asks
-             + P._style("paragraph", "FactSheetBullet", "Fact Sheet Bullet", based_on="ListBullet", ui=99,
-                        ppr=P._spacing(0, 80))
-             + P._style("paragraph", "FactSheetNumber", "Fact Sheet Number", based_on="ListNumber", ui=99,
-                        ppr=P._spacing(0, 80)))
-    xml = P.styles_xml().replace('<w:sz w:val="24"/><w:szCs w:val="24"/>', '<w:sz w:val="22"/><w:szCs w:val="22"/>', 1)
-    return xml.replace("</w:styles>", extra + "</w:styles>").encode()
-
-
-FACTSHEET_MARGIN = 1080   # three-quarter-inch margins (twentieths of a point): a fact sheet, not a letter
-
-
-def _factsheet_sect(footer_id: str) -> str:
-    m = FACTSHEET_MARGIN
-    return section_properties([("footer", "default", footer_id)],
-                               margins={"top": m, "right": m, "bottom": m, "left": m})
-
-
-def factsheet_docx(title: str, author: str, date, blocks: tuple[Block, ...], notes) -> bytes:
-    """A one-page document: the template's first heading is the title, later headings are
-    Heading 1; lists and real footnotes as in a letter. No address, salutation or signature."""
-    rels = Relationships()
-    for target in ("styles", "settings", "fontTable", "footnotes"):
-        rels.add(target, f"{target}.xml")
-    footer = rels.add("footer", "footer1.xml")
-    body, lists, list_ids = [], [], {}
-    for i, block in enumerate(blocks):
-        num, style = None, {"para": "BodyText", "ordered": "FactSheetNumber", "bullet": "FactSheetBullet",
-                            "quote": "Quote", "heading": "Title" if i == 0 else "Heading1"}[block.kind]
-        if block.kind in ("ordered", "bullet"):
-            if block.list_id not in list_ids:
-                lists.append(block.kind)
-                list_ids[block.list_id] = len(lists)
-            num = (list_ids[block.list_id], 0)
-        body.append(oxml.paragraph(runs_xml(block.inlines, rels), style, num=num))
-    if lists:
-        rels.add("numbering", "numbering.xml")
-    document = (f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}'
-                f'{_factsheet_sect(footer)}</w:body></w:document>')
-    note_rels = Relationships()
-    note_xml = [(n, runs_xml(runs, note_rels)) for n, runs in enumerate(notes, 1)]
-    static = static_parts()
-    word = {"word/document.xml": document.encode(), "word/styles.xml": _factsheet_styles(),
-            "word/settings.xml": static["word/settings.xml"], "word/fontTable.xml": static["word/fontTable.xml"],
-            "word/footnotes.xml": P.footnotes_xml(note_xml).encode(), "word/footer1.xml": static["word/footer1.xml"]}
-    if lists:
-        word["word/numbering.xml"] = P.numbering_xml(lists).encode()
-    out = {"[Content_Types].xml": P.content_types(["docProps/core.xml", "docProps/app.xml", *word]).encode(),
-           "_rels/.rels": oxml.relationships([
-               ("rId1", "officeDocument", "word/document.xml", False),
-               ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-                "docProps/core.xml", False),
-               ("rId3", "extended-properties", "docProps/app.xml", False)]).encode(),
-           "docProps/core.xml": P.core_xml(title, author, date).encode(),
-           "docProps/app.xml": P.app_xml(author).encode(),
-           "word/_rels/document.xml.rels": oxml.relationships(rels.items).encode()}
-    if note_rels.items:
-        out["word/_rels/footnotes.xml.rels"] = oxml.relationships(note_rels.items).encode()
-    out.update(word)
-    return zip_parts(out)
-
-
 FACTSHEET_PAGES = 1
 _PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
@@ -363,14 +290,28 @@ def page_count(docx: bytes) -> int | None:
     return len(_PDF_PAGE.findall(pdf))
 
 
+def count_factsheet_pages(report: KitReport, files: dict[str, bytes]) -> None:
+    """Measure the built fact sheet's pages in LibreOffice (the build itself never converts)."""
+    item = next((i for i in report.items if i.kind == "factsheet"), None)
+    if item is None:
+        return
+    pages = page_count(files["factsheet.docx"])
+    if pages is None:
+        report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
+                              "(apt-get install libreoffice-writer)")
+    else:
+        item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
+
+
 def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, bytes]:
     r = kr.render("factsheet", recipients)
     if shape_error("factsheet", r):
         raise shape_error("factsheet", r)
     title = _plain(r.blocks[0].inlines, lambda n: "")
     text, md = _footnoted(r, "fs")
-    data = factsheet_docx(title, kr.composer.organization, kr.spec.date, r.blocks, r.notes)
-    return KitItem("factsheet", "fact sheet", text, md, r.template), data
+    sheet = FactSheet(title, kr.composer.organization, kr.spec.date, tuple(r.blocks),
+                      tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
+    return KitItem("factsheet", "fact sheet", text, md, r.template), docx_bytes(sheet)
 
 
 # --------------------------------------------------------------------------- the kit
@@ -421,7 +362,7 @@ def company_letters(campaign: Campaign) -> list[str]:
     out = []
     for name in campaign.letter_names():
         try:
-            spec = load_letter(campaign, name)
+            spec = load_letter(campaign, name, SPEC_CHECKS)
             if any(r.role == "ceo" for r in select_recipients(campaign.recipients, spec.to, campaign.groups)):
                 out.append(name)
         except DataError:
@@ -479,12 +420,6 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             files[f"shareholder-questions-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
     if not missing("factsheet"):
         item, data = factsheet(kr, recipients)
-        pages = page_count(data)
-        if pages is None:
-            report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
-                                  "(apt-get install libreoffice-writer)")
-        else:
-            item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
         report.items.append(item)
         files["factsheet.docx"] = data
         report.logged.append(("factsheet", recipients, "factsheet.docx"))
@@ -510,9 +445,10 @@ def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = 
 
 def _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log) -> KitReport:
     campaign = load_campaign(root)
-    spec = load_letter(campaign, letter)
+    spec = load_letter(campaign, letter, SPEC_CHECKS)
     callees = load_callees(legislators, state, district)
     report, files = build_kit(campaign, spec, callees)
+    count_factsheet_pages(report, files)
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}

@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
+from functools import cached_property
 
 from drafter.people import address
 from drafter.campaign.load import CONSTITUENTS, Campaign, TEMPLATE_SUFFIX, load_letter
@@ -185,8 +185,9 @@ def asks_for(asks, recipients: list[Recipient]) -> list:
 
 
 def compose_letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] = (),
-                    mode: str | None = None, clean: bool = False) -> tuple[Composer, list[Letter]]:
-    spec = load_letter(campaign, letter)
+                    mode: str | None = None, clean: bool = False, checks=()) -> tuple[Composer, list[Letter]]:
+    """The spec's letters; `checks` are the later stages' checks of its settings (load_letter)."""
+    spec = load_letter(campaign, letter, checks)
     if spec.to == (CONSTITUENTS,):
         raise DataError("this letter is written by constituents to their own members of Congress",
                         file=str(spec.path), hint=f"run 'drafter batch {spec.name} --constituents FILE.csv ...'")

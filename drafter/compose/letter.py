@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -71,5 +71,15 @@ class Letter:
     # those given an inside address: all of recipient_ids, or a whole committee's chair and
     # ranking member ("... and Members of the Committee")
     addressee_ids: tuple[str, ...] = ()
-    comments: tuple[str, ...] = field(default=())   # review notes on the letter as a whole
     subject: str | None = None       # printed "Re: ..." above the salutation
+
+
+@dataclass(frozen=True)
+class FactSheet:
+    """A one-page document (drafter kit): a title, then headings, paragraphs and lists with real
+    footnotes; no address, salutation or signature."""
+    title: str
+    author: str
+    date: dt.date
+    body: tuple[Block, ...]          # the first block is the title, a heading
+    notes: tuple[Note, ...]

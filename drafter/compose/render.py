@@ -217,8 +217,7 @@ class Helpers:
         for name, value in (("tag", tag), ("source", source)):
             if value is not None and not isinstance(value, str):
                 raise EvidenceMissing(f"snippets() takes {name}= in quotes, not {value!r}", hint=_ids_hint("snippets"))
-        found = [nid for nid, s in self.evidence.snippets.items()
-                 if (tag is None or tag in s.tags) and (source is None or source in s.sources)]
+        found = [s.id for s in self.evidence.select(tag, source)]
         if not found:
             raise EvidenceMissing(f"no snippet has tag {tag!r}" if tag else f"no snippet cites {source!r}",
                                   hint="check the tags in evidence.yaml")

@@ -37,6 +37,7 @@ MAX_INCLUDE_DEPTH = 40         # templates including templates, as deep as this
 MAX_LIPSUM_WORDS = 100_000     # words `lipsum(n, min, max)` may make
 _COUNT_FILTER = "drafter_counted"
 _CONCAT_FILTER = "drafter_concat"
+INTERNAL_FILTERS = frozenset({_COUNT_FILTER, _CONCAT_FILTER})   # the sandbox's own, not for template authors
 _PRINTF_WIDTH = re.compile(r"%[#0 +\-]*(\*|\d{5,})|%[#0 +\-]*\d*\.(\*|\d{5,})")
 _SIZED_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
 _SIZED_FILTERS = {jinja2.filters.do_center, jinja2.filters.do_indent, jinja2.filters.do_slice,

@@ -25,11 +25,12 @@ def docx_bytes(letter: Letter, clean: bool = False, letterhead=None) -> bytes:
 
 
 
-def check_formats(formats) -> tuple[str, ...]:
+def check_formats(formats, allowed: tuple[str, ...] = FORMATS, refusal: str = "unknown format {!r}") -> tuple[str, ...]:
+    """The requested formats, each once (docx when none); one not `allowed` is refused."""
     formats = tuple(dict.fromkeys(formats or ("docx",)))
-    bad = [f for f in formats if f not in FORMATS]
+    bad = [f for f in formats if f not in allowed]
     if bad:
-        raise DrafterError(f"unknown format {bad[0]!r}", hint="use " + ", ".join(FORMATS))
+        raise DrafterError(refusal.format(bad[0]), hint="use " + ", ".join(allowed))
     return formats
 
 

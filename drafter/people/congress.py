@@ -34,10 +34,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 import ruamel.yaml
 import yaml
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -47,7 +45,7 @@ from drafter.output.files import replace_text
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
 from drafter.campaign.reading import read_file
-from drafter.campaign.yamlsrc import MAX_BYTES, Located, parse_yaml
+from drafter.campaign.yamlsrc import MAX_BYTES, Located, parse_yaml, round_trip
 
 MAX_SOURCE = 512 * 1024 * 1024    # legislators YAML (about 10 MB today) and the like
 
@@ -74,11 +72,10 @@ FIELDS = ("name", "role", "given", "surname", "suffix", "nickname", "state", "di
           "organization", "address", "phone", "website", "contact_form", "committees",
           "memberships", "bioguide")
 BASE_SUFFIX = ".congress-base.json"
-_PROFILE_CHECK = jsonschema.validators.validator_for(RECIPIENT)(RECIPIENT)
 
 
 @dataclass
-class ImportReport:
+class CongressImportReport:
     path: Path
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -257,15 +254,6 @@ def _hash(value) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _ruamel(indent: int, block_seq_indent: int) -> YAML:
-    ry = YAML(typ="rt")
-    ry.preserve_quotes = True
-    ry.width = 4096  # never re-wrap long names or addresses
-    ry.indent(mapping=indent, sequence=indent + block_seq_indent, offset=block_seq_indent)
-    ry.representer.ignore_aliases = lambda data: True
-    return ry
-
-
 def _styled(key: str, value):
     """Short lists inline (as in the design card); committees one flow map per line."""
     if key in ("address", "memberships"):
@@ -314,7 +302,7 @@ def _applied(profile: dict, changes: dict, as_of) -> dict:
     return out
 
 
-def _merge(rid: str, ours: dict, new: dict, base: dict | None, report: ImportReport) -> dict:
+def _merge(rid: str, ours: dict, new: dict, base: dict | None, report: CongressImportReport) -> dict:
     """Three-way merge of one profile: the fields to change ({key: value or _MISSING})."""
     changes = {}
     for key in list(new) + [k for k in (base or {}) if k not in new]:
@@ -404,7 +392,7 @@ class _CampaignText:
             self._put(rid, self._emit({rid: _applied(current, changes, as_of)}))
             return
         _, indent, bsi = load_yaml_guess_indent(text)
-        ry = _ruamel(self.indent if indent is None else indent, 2 if bsi is None else bsi)
+        ry = round_trip(self.indent if indent is None else indent, 2 if bsi is None else bsi, aliases=False)
         try:
             doc = ry.load(text)
         except ruamel.yaml.YAMLError as exc:
@@ -565,7 +553,7 @@ def read_legislators(path: str | Path) -> list[dict]:
 
 def import_congress(recipients_path: str | Path, legislators_path: str | Path,
                     committees_path: str | Path | None = None, committee_ids=(), states=(),
-                    today: dt.date | None = None) -> ImportReport:
+                    today: dt.date | None = None) -> CongressImportReport:
     """Add or refresh current members of Congress as profiles in recipients.yaml.
 
     `committees_path` is committee-membership-current.yaml (committees-current.yaml beside it
@@ -591,7 +579,7 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     existing = campaign.recipients
     bpath = base_path(recipients_path)
     base = _read_base(bpath)
-    report = ImportReport(recipients_path)
+    report = CongressImportReport(recipients_path)
 
     added = []
     for member in _select(legislators, committee_ids, states, memberships, all_committees, committees_path):
@@ -631,7 +619,7 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     return report
 
 
-def _check_result(path: Path, text: str, before: Located, report: ImportReport) -> None:
+def _check_result(path: Path, text: str, before: Located, report: CongressImportReport) -> None:
     """The new text must parse, its new and changed profiles must match the schema, and
     everything else must be what it was (the old file was validated before the import)."""
     doc = parse_yaml(text, path)

@@ -8,7 +8,6 @@ matched, become ReviewItems written to needs-review.csv. Only a file that is unu
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from collections import defaultdict
@@ -18,10 +17,10 @@ from pathlib import Path
 
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
 from drafter.campaign.reading import read_file
-from drafter.errors import DataError
+from drafter.errors import DataError, closest
 from drafter.output.files import replace_text
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
-from drafter.campaign.models import Recipient, Verbatim
+from drafter.campaign.models import Recipient, Verbatim, from_yaml
 from drafter.people.states import STATE_NAMES
 
 # --------------------------------------------------------------------------- states
@@ -44,9 +43,9 @@ def parse_state(text: str) -> str:
     code = _STATE_KEYS.get(_squash(text))
     if code:
         return code
-    close = difflib.get_close_matches(text.strip().title(), STATE_NAMES.values(), n=1, cutoff=0.7)
+    close = closest(text.strip().title(), STATE_NAMES.values(), cutoff=0.7)
     raise ValueError(f"unknown state {text.strip()!r}"
-                     + (f" (did you mean {close[0]!r}?)" if close else " (use a 2-letter code like NY)"))
+                     + (f" (did you mean {close!r}?)" if close else " (use a 2-letter code like NY)"))
 
 
 def seat_label(state: str, district: int) -> str:
@@ -91,7 +90,6 @@ class ReviewItem:
 REQUIRED = ("name", "street", "city", "state", "zip")
 MAX_CSV = 512 * 1024 * 1024     # bytes of a CSV named on the command line
 MAX_CELL = 20_000      # characters in one cell: a long note is a few thousand
-OPTIONAL = ("street2", "district", "email", "note", "first_name", "last_name")
 
 # Squashed header names (lowercase, letters and digits only) for each field.
 HEADER_ALIASES = {
@@ -187,9 +185,9 @@ def _header_hint(field: str, unmatched: list[str]) -> str:
     """Point at the header cell that looks like a misspelt `field`, else list accepted names."""
     keys = {_header_key(h): h for h in unmatched}
     for alias in [field] + HEADER_ALIASES[field]:
-        close = difflib.get_close_matches(alias, keys, n=1, cutoff=0.6)
+        close = closest(alias, keys)
         if close:
-            return f"is column {keys[close[0]]!r} the {field}? name it {_HEADER_EXAMPLES[field][0]!r}"
+            return f"is column {keys[close]!r} the {field}? name it {_HEADER_EXAMPLES[field][0]!r}"
     return "name a column " + " or ".join(map(repr, _HEADER_EXAMPLES[field]))
 
 
@@ -397,8 +395,7 @@ def recipient_from_legislator(record: dict) -> Recipient:
     """A Recipient for one legislators-current.yaml record (its current term), built from the
     same profile `drafter recipients import-congress` writes (congress.profile_of)."""
     profile = profile_of(record, None)
-    profile["address"] = tuple(profile.get("address", ()))
-    return Recipient(id=profile["bioguide"], **profile)
+    return from_yaml(Recipient, profile, id=profile["bioguide"])
 
 
 class Legislators:

@@ -1,8 +1,9 @@
-"""Build the parts of a .docx package from a `Letter`.
+"""Build the parts of a .docx package from a `Letter` or a `FactSheet`.
 
-Layout (US official correspondence): letterhead, date, stacked inside addresses, salutation,
-body, closing, signature blocks (side by side in pairs), cc. Every paragraph carries a named
-style, so an editor restyles a whole campaign in Word by changing the style.
+Letter layout (US official correspondence): letterhead, date, stacked inside addresses,
+salutation, body, closing, signature blocks (side by side in pairs), cc. A fact sheet (drafter
+kit) is a title, headings, paragraphs and lists on one page with narrower margins. Every
+paragraph carries a named style, so an editor restyles a whole campaign in Word by changing the style.
 """
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import re
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
-from drafter.compose.letter import Letter, NoteRef, Text, subject_line
+from drafter.compose.letter import FactSheet, Letter, NoteRef, Text, subject_line
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.oxml.section import MARGIN, PAGE_W, section_properties
 
 TEXT_WIDTH = PAGE_W - 2 * MARGIN
 BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
                 "quote": "Quote", "heading": "BodyText"}
+FACTSHEET_STYLES = {"para": "BodyText", "ordered": "FactSheetNumber", "bullet": "FactSheetBullet",
+                    "quote": "Quote", "heading": "Heading1"}
+FACTSHEET_MARGIN = 1080   # three-quarter-inch margins: a fact sheet, not a letter
 
 
 class Relationships:
@@ -120,16 +124,10 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
         body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
     if letter.subject:
         body.append(oxml.paragraph(oxml.run(subject_line(letter.subject)), "Subject"))
-    # Letter-wide review notes hang on the salutation.
-    body.append(oxml.paragraph(wrap(" ".join(letter.comments), oxml.run(letter.salutation)), "Salutation"))
+    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation"))
     list_ids: dict[int, int] = {}
     for i, block in enumerate(letter.body):
-        num = None
-        if block.kind in ("ordered", "bullet"):
-            if block.list_id not in list_ids:
-                lists.append(block.kind)
-                list_ids[block.list_id] = len(lists)
-            num = (list_ids[block.list_id], 0)
+        num = _list_number(block, lists, list_ids)
         inlines = block.inlines
         if block.kind == "heading":
             inlines = tuple(Text(x.text, style="Strong") if isinstance(x, Text) and not x.link else x
@@ -148,7 +146,30 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
         body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
     if not body[-1].startswith("<w:p>"):
         body.append("<w:p/>")
+    return _document(body, sect)
+
+
+def _document(body: list[str], sect: str) -> str:
     return f'{oxml.XML_DECL}<w:document {oxml.WR_ROOT_ATTRS}><w:body>{"".join(body)}{sect}</w:body></w:document>'
+
+
+def _list_number(block, lists: list[str], list_ids: dict[int, int]) -> tuple[int, int] | None:
+    """(numId, level) of a list item, a new numbering per list; None for other blocks."""
+    if block.kind not in ("ordered", "bullet"):
+        return None
+    if block.list_id not in list_ids:
+        lists.append(block.kind)
+        list_ids[block.list_id] = len(lists)
+    return (list_ids[block.list_id], 0)
+
+
+def factsheet_document_xml(sheet: FactSheet, rels: Relationships, lists: list[str], sect: str) -> str:
+    """The first block (a heading) is the Title, later headings Heading 1."""
+    body, list_ids = [], {}
+    for i, block in enumerate(sheet.body):
+        style = "Title" if i == 0 and block.kind == "heading" else FACTSHEET_STYLES[block.kind]
+        body.append(oxml.paragraph(runs_xml(block.inlines, rels), style, num=_list_number(block, lists, list_ids)))
+    return _document(body, sect)
 
 
 @lru_cache(maxsize=None)
@@ -168,9 +189,15 @@ def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
     return xml, tuple(rels.items)
 
 
-def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
+@lru_cache(maxsize=None)
+def _factsheet_styles() -> bytes:
+    return P.factsheet_styles_xml().encode()
+
+
+def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
-    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None."""
+    `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None; a fact
+    sheet has neither letterhead nor review comments."""
     rels = Relationships()
     rels.add("styles", "styles.xml")
     rels.add("settings", "settings.xml")
@@ -178,12 +205,16 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     rels.add("footnotes", "footnotes.xml")
     extra: dict[str, bytes] = {}
     overrides: dict[str, str] = {}
+    sheet = isinstance(letter, FactSheet)
     if letterhead is None:
         # Page numbers from page 2: the first page has no footer (titlePg, no first footer).
-        sect = section_properties([("footer", "default", rels.add("footer", "footer1.xml"))])
+        footer = rels.add("footer", "footer1.xml")
+        m = FACTSHEET_MARGIN if sheet else None
+        sect = section_properties([("footer", "default", footer)],
+                                  margins={"top": m, "right": m, "bottom": m, "left": m} if m else None)
         text_width = TEXT_WIDTH
         extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
-        styles = static_parts()["word/styles.xml"]
+        styles = _factsheet_styles() if sheet else static_parts()["word/styles.xml"]
     else:
         refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
         sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
@@ -191,10 +222,13 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
         overrides.update(letterhead.content_types)
         styles = letterhead.styles
     # Comment ids follow the footnote ids (1..n), never sharing one with a note.
-    comments = _Comments(letter.author, letter.date, len(letter.notes) + 1) if with_comments else None
+    comments = _Comments(letter.author, letter.date, len(letter.notes) + 1) if with_comments and not sheet else None
     lists: list[str] = []
-    document = document_xml(letter, rels, comments, lists, sect, text_width,
-                            text_letterhead=letterhead is None)
+    if sheet:
+        document = factsheet_document_xml(letter, rels, lists, sect)
+    else:
+        document = document_xml(letter, rels, comments, lists, sect, text_width,
+                                text_letterhead=letterhead is None)
     footnotes, note_rels = _footnotes(letter.notes)
     if lists:
         rels.add("numbering", "numbering.xml")
@@ -213,10 +247,9 @@ def build_parts(letter: Letter, with_comments: bool = True, letterhead=None) -> 
     out["[Content_Types].xml"] = P.content_types(names, overrides).encode()
     out["_rels/.rels"] = oxml.relationships([
         ("rId1", "officeDocument", "word/document.xml", False),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-         "docProps/core.xml", False),
+        ("rId2", oxml.CORE_PROPERTIES_REL, "docProps/core.xml", False),
         ("rId3", "extended-properties", "docProps/app.xml", False)]).encode()
-    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date, subject=letter.subject or "").encode()
+    out["docProps/core.xml"] = P.core_xml(letter.title, letter.author, letter.date, subject="" if sheet else letter.subject or "").encode()
     out["docProps/app.xml"] = P.app_xml(letter.author).encode()
     out["word/_rels/document.xml.rels"] = oxml.relationships(rels.items).encode()
     if note_rels:

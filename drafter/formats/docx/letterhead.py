@@ -26,11 +26,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from drafter.campaign.load import Campaign, confined_to, letterhead_file
+from drafter.campaign.load import Campaign, confined_to
 from drafter.campaign.models import LetterSpec
-from drafter.campaign.reading import read_file
+from drafter.campaign.reading import read_file, refusal
 from drafter.errors import LetterheadError
-from drafter.formats.docx.oxml import W_NS, parts as P
+from drafter.formats.docx.oxml import PKG_REL_NS as REL_NS, R_NS, W_NS, XML_DECL as _DECL, parts as P
 from drafter.formats.docx.oxml.section import section_properties
 
 MAX_FILE = 20 * 2**20          # bytes on disk
@@ -40,10 +40,8 @@ MAX_RATIO = 100                # uncompressed / compressed, for members over RAT
 RATIO_FLOOR = 2**20
 MAX_MEMBERS = 1000
 
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 W = f"{{{W_NS}}}"
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+R_ID = f"{{{R_NS}}}id"
 
 # Relationship types (their last path segment) that bring in active or remote content.
 FORBIDDEN_RELS = {
@@ -73,7 +71,7 @@ _REVIEW = re.compile(rb"<(?:\w+:)?(ins|del|commentReference|commentRangeStart|mo
 _RSID_ATTR = re.compile(r'\s[\w]+:(?:rsid\w*|paraId|textId)="[^"]*"')
 _RSID_ELEM = re.compile(r"<w:rsid\w*\s[^>]*/>")
 
-XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+XML_DECL = _DECL.encode()
 IMAGE_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "gif": b"GIF8"}
 MAIN_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"}
@@ -330,20 +328,21 @@ def merge_styles(letterhead_styles: bytes | None) -> bytes:
     ours = P.styles_xml()
     if not letterhead_styles:
         return ours.encode()
-    text = _strip(_script_fonts(letterhead_styles)).decode()
-    have = set(re.findall(r'w:styleId="([^"]+)"', text))
-    missing = [m.group(0) for m in re.finditer(r'<w:style [^>]*w:styleId="([^"]+)".*?</w:style>', ours)
-               if m.group(1) not in have]
-    end = text.rfind("</w:styles>")
-    if end < 0:
+    root = _script_fonts(letterhead_styles)
+    if root.tag != W + "styles":
         raise LetterheadError("letterhead refused: its styles part has no w:styles root")
-    return (text[:end] + "".join(missing) + text[end:]).encode()
+    have = {style.get(W + "styleId") for style in root.iter(W + "style")}
+    for style in etree.fromstring(ours.encode()).iter(W + "style"):
+        if style.get(W + "styleId") not in have:
+            root.append(style)
+    return _strip(_serialise(root))
 
 
-def _script_fonts(styles: bytes) -> bytes:
-    """docDefaults name drafter's eastAsia and cs fonts unless the letterhead names its own; theme
-    fonts for those slots (as Word writes them) are replaced, anywhere in the styles, because the
-    theme's East Asian and bidi faces lack Tibetan. Latin theme fonts stay."""
+def _script_fonts(styles: bytes):
+    """The parsed styles part. Its docDefaults name drafter's eastAsia and cs fonts unless the
+    letterhead names its own; theme fonts for those slots (as Word writes them) are replaced,
+    anywhere in the styles, because the theme's East Asian and bidi faces lack Tibetan. Latin
+    theme fonts stay."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(styles, parser)
@@ -366,7 +365,7 @@ def _script_fonts(styles: bytes) -> bytes:
     for slot in ("eastAsia", "cs"):
         if not fonts.get(W + slot):
             fonts.set(W + slot, P.FONTS[slot])
-    return _serialise(root)
+    return root
 
 
 def _serialise(root) -> bytes:
@@ -586,6 +585,29 @@ def _copy_image(pkg: _Package, source: str, media: dict[str, str], lh: Letterhea
     return media[source]
 
 
+def letterhead_file(root: Path, value: str) -> Path:
+    """A spec's `letterhead: FILE`, relative to the campaign folder."""
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+def check_spec_letterhead(value, root: Path, inside: Path | None = None) -> None:
+    """A spec's `letterhead:` setting: a text letterhead (lines) passes; a file must be a plain
+    file (inside `inside`, the campaign folder, when given), exist, and pass every check
+    `read_letterhead` makes."""
+    if not isinstance(value, str):
+        return
+    path = letterhead_file(root, value)
+    refused = refusal(path, inside)
+    if refused:
+        raise LetterheadError(f"letterhead refused: {refused}",
+                              hint="keep the letterhead as a plain file inside the campaign folder")
+    if not path.is_file():
+        raise LetterheadError(f"letterhead file {value!r} not found",
+                              hint="give the path of a .docx relative to the campaign folder")
+    read_letterhead(path, inside)
+
+
 def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | None":
     """The spec's Word letterhead, read and checked, or None (no letterhead, or a text one)."""
     if not isinstance(spec.letterhead, str):
@@ -593,4 +615,4 @@ def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | 
     return read_letterhead(letterhead_file(campaign.root, spec.letterhead), confined_to(spec.path, campaign))
 
 
-__all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "merge_styles", "check_package", "check_field"]
+__all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "check_spec_letterhead", "letterhead_file", "merge_styles", "check_package", "check_field"]

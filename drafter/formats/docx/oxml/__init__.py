@@ -11,18 +11,13 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CORE_PROPERTIES_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 WR_ROOT_ATTRS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
 # XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
-def clean(text: str) -> str:
-    """Text with the characters XML cannot carry removed."""
-    return _INVALID.sub("", text)
 
 
 def esc(text: str) -> str:
@@ -38,21 +33,18 @@ def t(text: str) -> str:
     return f"<w:t>{text}</w:t>"
 
 
+def present(*children: tuple[object, str]) -> str:
+    """The XML of each (condition, xml) child whose condition holds, in the order given: the
+    schema's order of optional children."""
+    return "".join(xml for condition, xml in children if condition)
+
+
 def rpr(style: str | None = None, italic: bool = False, bold: bool = False,
         superscript: bool = False, small_caps: bool = False) -> str:
     """Run properties, children in schema order."""
-    parts = []
-    if style:
-        parts.append(f'<w:rStyle w:val="{esc(style)}"/>')
-    if bold:
-        parts.append("<w:b/>")
-    if italic:
-        parts.append("<w:i/>")
-    if small_caps:
-        parts.append("<w:smallCaps/>")
-    if superscript:
-        parts.append('<w:vertAlign w:val="superscript"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+    inner = present((style, f'<w:rStyle w:val="{esc(style)}"/>'), (bold, "<w:b/>"), (italic, "<w:i/>"),
+                    (small_caps, "<w:smallCaps/>"), (superscript, '<w:vertAlign w:val="superscript"/>'))
+    return f"<w:rPr>{inner}</w:rPr>" if inner else ""
 
 
 def run(text: str, **props) -> str:
@@ -89,14 +81,9 @@ def comment_range(comment_id: int, inner_xml: str) -> str:
 
 def ppr(style: str | None = None, num: tuple[int, int] | None = None, keep_next: bool = False) -> str:
     """Paragraph properties; `num` is (numId, level)."""
-    parts = []
-    if style:
-        parts.append(f'<w:pStyle w:val="{esc(style)}"/>')
-    if keep_next:
-        parts.append("<w:keepNext/>")
-    if num:
-        parts.append(f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
-    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+    inner = present((style, f'<w:pStyle w:val="{esc(style)}"/>'), (keep_next, "<w:keepNext/>"),
+                    (num, num and f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'))
+    return f"<w:pPr>{inner}</w:pPr>" if inner else ""
 
 
 def paragraph(content_xml: str, style: str | None = None, **kw) -> str:
@@ -126,7 +113,7 @@ def relationships(rels: list[tuple[str, str, str, bool]]) -> str:
     """A .rels part from (id, type suffix or full type, target, external)."""
     items = []
     for rid, typ, target, external in rels:
-        full = typ if typ.startswith("http") else f"{REL}/{typ}"
+        full = typ if typ.startswith("http") else f"{R_NS}/{typ}"
         mode = ' TargetMode="External"' if external else ""
         items.append(f'<Relationship Id="{rid}" Type="{full}" Target="{esc(target)}"{mode}/>')
     return f'{XML_DECL}<Relationships xmlns="{PKG_REL_NS}">{"".join(items)}</Relationships>'

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drafter.formats.docx.oxml import WR_ROOT_ATTRS, XML_DECL, CT_NS, esc, paragraph, run
+from drafter.formats.docx.oxml import WR_ROOT_ATTRS, XML_DECL, CT_NS, esc, paragraph, present, run
 
 CT = "application/vnd.openxmlformats-officedocument"
 CONTENT_TYPES = {
@@ -46,34 +46,23 @@ def _style(kind: str, sid: str, name: str, ppr: str = "", rpr: str = "", based_o
            next_: str | None = None, ui: int | None = None, qformat: bool = False, default: bool = False,
            semi_hidden: bool = False, link: str | None = None) -> str:
     attrs = f'w:type="{kind}"' + (' w:default="1"' if default else "") + f' w:styleId="{sid}"'
-    inner = [f'<w:name w:val="{name}"/>']
-    if based_on:
-        inner.append(f'<w:basedOn w:val="{based_on}"/>')
-    if next_:
-        inner.append(f'<w:next w:val="{next_}"/>')
-    if link:
-        inner.append(f'<w:link w:val="{link}"/>')
-    if ui is not None:
-        inner.append(f'<w:uiPriority w:val="{ui}"/>')
-    if semi_hidden:
-        inner.append("<w:semiHidden/><w:unhideWhenUsed/>")
-    if qformat:
-        inner.append("<w:qFormat/>")
-    if ppr:
-        inner.append(f"<w:pPr>{ppr}</w:pPr>")
-    if rpr:
-        inner.append(f"<w:rPr>{rpr}</w:rPr>")
-    return f"<w:style {attrs}>{''.join(inner)}</w:style>"
+    inner = present((True, f'<w:name w:val="{name}"/>'), (based_on, f'<w:basedOn w:val="{based_on}"/>'),
+                    (next_, f'<w:next w:val="{next_}"/>'), (link, f'<w:link w:val="{link}"/>'),
+                    (ui is not None, f'<w:uiPriority w:val="{ui}"/>'),
+                    (semi_hidden, "<w:semiHidden/><w:unhideWhenUsed/>"), (qformat, "<w:qFormat/>"),
+                    (ppr, f"<w:pPr>{ppr}</w:pPr>"), (rpr, f"<w:rPr>{rpr}</w:rPr>"))
+    return f"<w:style {attrs}>{inner}</w:style>"
 
 
 def _spacing(before: int = 0, after: int = 0) -> str:
     return f'<w:spacing w:before="{before}" w:after="{after}"/>'
 
 
-def styles_xml() -> str:
+def styles_xml(size: int = 24, extra: tuple[str, ...] = ()) -> str:
+    """The letter styles; `size` is the text size in half-points, `extra` more styles after them."""
     fonts = " ".join(f'w:{k}="{v}"' for k, v in FONTS.items())
     defaults = (f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts {fonts}/>'
-                '<w:sz w:val="24"/><w:szCs w:val="24"/>'
+                f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
                 '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="bo-CN"/></w:rPr></w:rPrDefault>'
                 '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
                 '</w:pPrDefault></w:docDefaults>')
@@ -131,8 +120,24 @@ def styles_xml() -> str:
                ui=99, semi_hidden=True, rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>'),
         _style(p, "Footer", "footer", ui=99, ppr='<w:jc w:val="center"/>'),
         _style(p, "Header", "header", ui=99),
+        *extra,
     ]
     return f'{XML_DECL}<w:styles {WR_ROOT_ATTRS}>{defaults}{"".join(styles)}</w:styles>'
+
+
+def factsheet_styles_xml() -> str:
+    """The letter styles plus Title and Heading 1, and 11-point text so a page holds the facts."""
+    p = "paragraph"
+    return styles_xml(22, (
+        _style(p, "Title", "Title", next_="BodyText", ui=10, qformat=True,
+               ppr=_spacing(0, 240) + '<w:jc w:val="center"/>',
+               rpr='<w:b/><w:bCs/><w:sz w:val="32"/><w:szCs w:val="32"/>'),
+        _style(p, "Heading1", "heading 1", next_="BodyText", ui=9, qformat=True,
+               ppr="<w:keepNext/><w:keepLines/>" + _spacing(200, 80) + '<w:outlineLvl w:val="0"/>',
+               rpr='<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/>'),
+        # list items closer together than in a letter: a page must hold the facts and asks
+        _style(p, "FactSheetBullet", "Fact Sheet Bullet", based_on="ListBullet", ui=99, ppr=_spacing(0, 80)),
+        _style(p, "FactSheetNumber", "Fact Sheet Number", based_on="ListNumber", ui=99, ppr=_spacing(0, 80))))
 
 
 def settings_xml(has_footnotes: bool = True) -> str:
@@ -210,14 +215,11 @@ def footer_xml() -> str:
             '<w:fldSimple w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple></w:p></w:ftr>')
 
 
-def core_xml(title: str, author: str, created: dt.date, subject: str = "", keywords: str = "") -> str:
-    """Core properties: only what the campaign sets; nothing from the machine."""
+def core_xml(title: str, author: str, created: dt.date, subject: str = "") -> str:
+    """Core properties: only what the campaign sets (a letter's subject line too); nothing from
+    the machine."""
     stamp = f"{created.isoformat()}T00:00:00Z"
-    extra = ""
-    if subject:
-        extra += f"<dc:subject>{esc(subject)}</dc:subject>"
-    if keywords:
-        extra += f"<cp:keywords>{esc(keywords)}</cp:keywords>"
+    extra = f"<dc:subject>{esc(subject)}</dc:subject>" if subject else ""
     return (f'{XML_DECL}<cp:coreProperties '
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
