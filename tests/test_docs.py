@@ -7,7 +7,7 @@ blocks in order, so a block may use what an earlier one made. Just before a bloc
 comment may say `<!-- setup: SHELL -->` (the block then runs in a fresh copy, after SHELL,
 whose output is not shown: to break a file for an error example) or `<!-- not-tested: reason -->` (the output depends on the clock or on files
 outside the repository; keep these rare). In the expected output a line `...` stands for any
-number of lines, and times ("0.6 s", "21 letters/s") may differ.
+number of lines, and times ("0.6 s", "21 letters/s", a log row's "2026-11-25 17:05") may differ.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from conftest import CAMPAIGN_FILES, REPO, SHARED, need
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 _BLOCK = re.compile(r"(?:^<!--[ \t]*(?P<mark>setup|not-tested):[ \t]*(?P<arg>[^\n]*?)[ \t]*-->[ \t]*\n)?"
                     r"^```console\n(?P<body>.*?)^```", re.S | re.M)
-_TIMES = [(re.compile(r"\b\d+(\.\d+)? s\b"), "N s"), (re.compile(r"\b\d+ letters/s\b"), "N letters/s")]
+_TIMES = [(re.compile(r"\b\d+(\.\d+)? s\b"), "N s"), (re.compile(r"\b\d+ letters/s\b"), "N letters/s"),
+          (re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b"), "YYYY-MM-DD HH:MM")]   # when a log row was written
 # Pages whose blocks run LibreOffice (PDFs, the kit's page count): slow.
 SLOW = {"staff.md"}
 

@@ -46,4 +46,4 @@ def test_init_gives_working_kit_templates(tmp_path, shared, soffice):
     calls = CliRunner().invoke(main, ["-C", str(folder), "kit", "example", "-o", str(tmp_path / "k2")])
     assert calls.exit_code == 0, calls.output
     script = (tmp_path / "k2" / "call-script-raimondo.txt").read_text()
-    assert script.startswith("Call Secretary Raimondo's office: (202) 555-0100")
+    assert script.startswith("Call Secretary Raimondo’s office: (202) 555-0100")
