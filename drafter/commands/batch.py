@@ -33,7 +33,7 @@ from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, constituent_context,
-                           match, read_constituents, write_review)
+                           match, read_constituents)
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.errors import DataError, DrafterError, OutputError
@@ -41,7 +41,7 @@ from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, open_log
 from drafter.log.letters import entry
 from drafter.output import files
-from drafter.output.sheets import cell
+from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
@@ -368,6 +368,21 @@ def constituent_spec(campaign, letter):
                         file=str(spec.path), hint="set 'to: constituents' and remove 'from', or use "
                         "'drafter draft' for a letter to named recipients")
     return spec
+
+
+REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
+
+
+def write_review(path: str | Path, items: Iterable[ReviewItem]) -> Path:
+    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
+    path = Path(path)
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(REVIEW_COLUMNS)
+    for it in sorted(items, key=lambda i: i.row):
+        out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
+    files.replace_text(path, buf.getvalue(), encoding="utf-8-sig")
+    return path
 
 
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
