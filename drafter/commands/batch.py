@@ -40,7 +40,7 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, open_log
-from drafter.log.letters import entry
+from drafter.log.letters import constituent_fields, entry
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
@@ -294,12 +294,9 @@ class _Logger:
         entries = []
         for recs in placed:
             job = self.jobs[(recs[0].row, recs[0].member)]
-            c = job.constituent
-            person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
-                      "district": "" if c.district is None else c.district, "message": c.note or "",
-                      "email": c.email or ""}
             entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
-                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
+                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats,
+                                 constituent_fields(job.constituent)))
         self.log.record(entries)
 
 
