@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drafter.people.congress import import_congress  # noqa: E402
+from drafter.commands.recipients import import_congress  # noqa: E402
 from drafter.people.constituents import Legislators, ZipDistricts  # noqa: E402
 
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from drafter.campaign.load import build_people
 from drafter.cli import main
-from drafter.people.congress import base_path, import_congress
+from drafter.commands.recipients import import_congress
+from drafter.people.congress import base_path
 from drafter.errors import DataError
 from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import load_yaml

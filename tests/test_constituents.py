@@ -7,7 +7,8 @@ import functools
 import pytest
 
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
-                                  read_constituents, recipient_from_legislator, write_review)
+                                  read_constituents, recipient_from_legislator)
+from drafter.commands.batch import write_review
 from drafter.errors import DataError
 
 HEADER = "Name,Street,City,State,ZIP,District,Email,Note\n"

@@ -108,20 +108,25 @@ def test_headers_forbid_inline_script_and_caching(server):
 
 # ---- letters: the same as drafter batch ------------------------------------------------------
 
-def test_three_letters_byte_identical_to_batch(server, data, tmp_path):
+# A note on several lines, some looking like Markdown: each line its own paragraph, verbatim.
+LINES = {**PEMA, "message": "I volunteer with Tibetan families.\n- we meet weekly\n# not a heading *nor emphasis*"}
+
+
+@pytest.mark.parametrize("person", [PEMA, LINES], ids=["one-line note", "note on lines"])
+def test_three_letters_byte_identical_to_batch(server, data, tmp_path, person):
     from drafter.commands.batch import run_batch
     app, log = server
     before = count(log)
     v = Volunteer(app)
-    page, links = v.letters()
+    page, links = v.letters(person)
     assert page.count('class="letter-card"') == 3
     assert "Senator Edward J. Markey" in page or "Edward J. Markey" in page
-    assert PEMA["message"].replace("'", "&#39;") in page
+    assert person["message"].splitlines()[0].replace("'", "&#39;") in page
     # The same volunteer through drafter batch: the same bytes for every letter.
     people = tmp_path / "people.csv"
     with open(people, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([["Name", "Street", "City", "State", "ZIP", "Email", "Note"],
-                                  [PEMA[k] for k in ("name", "street", "city", "state", "zip", "email", "message")]])
+                                  [person[k] for k in ("name", "street", "city", "state", "zip", "email", "message")]])
     report = run_batch(REPO, "constituent", people, *data, out_dir=tmp_path / "batch", formats=("docx", "txt"),
                        log=False)
     batch = {p.name.split("-")[-1]: p.read_bytes() for p in (tmp_path / "batch").iterdir()
@@ -137,7 +142,7 @@ def test_three_letters_byte_identical_to_batch(server, data, tmp_path):
     assert count(log) == before + 3
     entries = log.list_letters()[-3:]
     assert {e.entry.recipient_ids[0] for e in entries} == MA_MEMBERS
-    assert all(e.entry.command == "serve" and e.entry.message == PEMA["message"] and e.entry.zip == "02451"
+    assert all(e.entry.command == "serve" and e.entry.message == person["message"] and e.entry.zip == "02451"
                for e in entries)
 
 

@@ -15,7 +15,7 @@ from drafter.campaign.schemas import CSL_DATE_FIELDS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source,
                                      from_yaml)
-from drafter.people.select import matches
+from drafter.campaign.query import matches
 from drafter.campaign.validate import invalid_items, validate
 from drafter.campaign.reading import refusal
 from drafter.campaign.yamlsrc import Located, load_yaml

@@ -8,8 +8,7 @@ import click
 
 from drafter.campaign.load import RECIPIENTS_FILE
 from drafter.campaign.schemas import ROLES
-from drafter.commands.recipients import list_recipients
-from drafter.people.congress import import_congress
+from drafter.commands.recipients import import_congress, list_recipients
 from drafter.cli import echo_table, main, root
 
 

@@ -29,19 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from drafter.campaign.load import CONSTITUENTS, load_campaign, load_letter
+from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
-from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, constituent_context,
-                           match, read_constituents, write_review)
+from drafter.compose.constituent import constituent_letter, constituent_spec as compose_constituent_spec
+from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
+                                         read_constituents)
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
-from drafter.errors import DataError, DrafterError, OutputError
+from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, open_log
-from drafter.log.letters import entry
+from drafter.log.letters import constituent_fields, entry
 from drafter.output import files
-from drafter.output.sheets import cell
+from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
@@ -175,11 +176,7 @@ class _Maker:
                       formats, force)
 
     def letter(self, job: Job):
-        c = job.constituent
-        context = {"constituent": constituent_context(c)}
-        letter = self.composer.compose([job.member], extra=context, signatures=(signature(c),),
-                                       comments=False)
-        return dataclasses.replace(letter, author=c.name)
+        return constituent_letter(self.composer, job.constituent, job.member)
 
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
@@ -206,10 +203,6 @@ class _Maker:
         return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
                         hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
                 for job, outs in made]
-
-
-def signature(c: Constituent) -> tuple[str, ...]:
-    return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
 
 
 # Per-process state of the worker pool.
@@ -301,12 +294,9 @@ class _Logger:
         entries = []
         for recs in placed:
             job = self.jobs[(recs[0].row, recs[0].member)]
-            c = job.constituent
-            person = {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
-                      "district": "" if c.district is None else c.district, "message": c.note or "",
-                      "email": c.email or ""}
             entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
-                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats, person))
+                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats,
+                                 constituent_fields(job.constituent)))
         self.log.record(entries)
 
 
@@ -362,12 +352,22 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
 # --------------------------------------------------------------------------- the batch
 
 def constituent_spec(campaign, letter):
-    spec = load_letter(campaign, letter, SPEC_CHECKS)
-    if spec.to != (CONSTITUENTS,):
-        raise DataError("not a constituent letter: 'drafter batch' needs 'to: constituents'",
-                        file=str(spec.path), hint="set 'to: constituents' and remove 'from', or use "
-                        "'drafter draft' for a letter to named recipients")
-    return spec
+    return compose_constituent_spec(campaign, letter, SPEC_CHECKS, needed_by="'drafter batch'")
+
+
+REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
+
+
+def write_review(path: str | Path, items: Iterable[ReviewItem]) -> Path:
+    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
+    path = Path(path)
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(REVIEW_COLUMNS)
+    for it in sorted(items, key=lambda i: i.row):
+        out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
+    files.replace_text(path, buf.getvalue(), encoding="utf-8-sig")
+    return path
 
 
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:

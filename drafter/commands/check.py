@@ -23,7 +23,7 @@ from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, REC
                                    check_letter_doc, collect_campaign, load_letter)
 from drafter.compose.trial import trial_letters
 from drafter.people.samples import CONGRESS_ROLES
-from drafter.people.select import matches
+from drafter.campaign.query import matches
 from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence

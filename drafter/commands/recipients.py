@@ -1,16 +1,20 @@
-"""`drafter recipients list`: the profiles of recipients.yaml, filtered by role and state.
+"""`drafter recipients list|import-congress`: the profiles of recipients.yaml, filtered by role
+and state; members of Congress imported into it.
 
 Reads recipients.yaml alone (a mistake in evidence.yaml does not stop a listing); the import
-from congress-legislators is `people.congress.import_congress`.
+is computed by `people.congress.plan_import` and written here.
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from drafter.campaign.load import RECIPIENTS_FILE, build_people
 from drafter.campaign.models import Recipient
 from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import load_yaml
+from drafter.output.files import replace_text
+from drafter.people.congress import CongressImportReport, plan_import
 
 
 def list_recipients(root: str | Path, roles=(), states=()) -> list[Recipient]:
@@ -22,3 +26,18 @@ def list_recipients(root: str | Path, roles=(), states=()) -> list[Recipient]:
     people, _, _ = build_people(doc)
     states = {s.upper() for s in states}
     return [p for p in people.values() if (not roles or p.role in roles) and (not states or p.state in states)]
+
+
+def import_congress(recipients_path: str | Path, legislators_path: str | Path,
+                    committees_path: str | Path | None = None, committee_ids=(), states=(),
+                    today: dt.date | None = None) -> CongressImportReport:
+    """Add or refresh current members of Congress as profiles in recipients.yaml (see
+    `people.congress` for the merge). Writes recipients.yaml and the import record beside it,
+    both atomically, and only when the result validates.
+    """
+    report, texts = plan_import(recipients_path, legislators_path, committees_path, committee_ids, states, today)
+    report.path.parent.mkdir(parents=True, exist_ok=True)
+    for path, text in texts.items():
+        replace_text(path, text)
+        report.written.append(path)
+    return report

@@ -18,7 +18,8 @@ from drafter.compose.letter import AddressBlock, Letter, Note, NoteRef
 from drafter.campaign.models import LetterSpec, Recipient, Signer
 from drafter.compose.render import BodyRenderer
 from drafter.errors import DataError
-from drafter.people.select import group_letters, matches, select_recipients
+from drafter.campaign.query import matches
+from drafter.people.select import group_letters, select_recipients
 from drafter.campaign.staleness import stale_snippets, stale_sources
 
 

@@ -1,7 +1,5 @@
-"""One volunteer's letter to one member of Congress, as `drafter batch` composes it.
-
-The web page (drafter.web) calls this; `drafter batch` has the same logic in its `_Maker` for
-now (to be folded into this module once the parallel batch changes are merged).
+"""One volunteer's letter to one member of Congress: the one way `drafter batch` and the web
+page (drafter.web) compose it.
 """
 from __future__ import annotations
 
@@ -12,28 +10,22 @@ from drafter.campaign.models import Recipient
 from drafter.compose.composer import Composer
 from drafter.compose.letter import Letter
 from drafter.errors import DataError
-from drafter.people.constituents import Constituent
-from drafter.people.states import STATE_NAMES
+from drafter.people.constituents import Constituent, constituent_context
 
 
-def constituent_spec(campaign, letter):
-    """The letter spec, which must be a constituent letter (`to: constituents`)."""
-    spec = load_letter(campaign, letter)
+def constituent_spec(campaign, letter, checks=(), needed_by: str = "it"):
+    """The letter spec, which must be a constituent letter (`to: constituents`); `checks` are
+    the later stages' (drafter.commands.SPEC_CHECKS), `needed_by` who the message says needs it."""
+    spec = load_letter(campaign, letter, checks)
     if spec.to != (CONSTITUENTS,):
-        raise DataError("not a constituent letter: it needs 'to: constituents'",
+        raise DataError(f"not a constituent letter: {needed_by} needs 'to: constituents'",
                         file=str(spec.path), hint="set 'to: constituents' and remove 'from', or use "
                         "'drafter draft' for a letter to named recipients")
     return spec
 
 
-def constituent_context(c: Constituent) -> dict:
-    """What the template sees as `constituent`; every value is escaped when printed."""
-    return {"name": c.name, "street": c.street, "city": c.city, "state": c.state,
-            "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
-            "note": c.note or ""}
-
-
 def signature(c: Constituent) -> tuple[str, ...]:
+    """The volunteer's signature block: name and postal address."""
     return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
 
 

@@ -11,9 +11,9 @@ from drafter.campaign.load import CONSTITUENTS, Campaign
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.citations import Citer
 from drafter.compose.composer import Composer, asks_for
+from drafter.compose.constituent import constituent_letter
 from drafter.compose.kit import KINDS, KitRenderer, kind_extra, shape_error
 from drafter.errors import DrafterError
-from drafter.people.constituents import constituent_context
 from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
 from drafter.people.select import group_letters, select_recipients
 
@@ -54,10 +54,8 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
         return trial.errors
     if spec.to == (CONSTITUENTS,):
         recipients = callees = sample_members(campaign.recipients)
-        context = {"constituent": constituent_context(SAMPLE_CONSTITUENT)}
-        for member in recipients:
-            trial.attempt(composer.compose, [member], extra=context, signatures=((SAMPLE_CONSTITUENT.name,),),
-                          comments=False)
+        for member in recipients:        # composed as batch and the web page compose it
+            trial.attempt(constituent_letter, composer, SAMPLE_CONSTITUENT, member)
     else:
         recipients = trial.attempt(select_recipients, campaign.recipients, spec.to, campaign.groups)
         if not recipients:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.campaign.models import Recipient
 from drafter.log.entry import LogEntry
 from drafter.log.store import SEP
+
+if TYPE_CHECKING:      # only for the annotation: people.constituents loads the YAML libraries
+    from drafter.people.constituents import Constituent
 
 
 def office(r: Recipient | None, rid: str = "") -> str:
@@ -17,19 +21,28 @@ def office(r: Recipient | None, rid: str = "") -> str:
     return ", ".join(x for x in (r.name, r.title or r.organization) if x)
 
 
+def constituent_fields(c: Constituent) -> dict:
+    """What the log holds of a volunteer: entry()'s `person`."""
+    return {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
+            "district": "" if c.district is None else c.district, "message": c.note or "",
+            "email": c.email or ""}
+
+
 def entry(command: str, letter: str, template: str, recipients: list[Recipient | str],
-          files: list[tuple[Path, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
-          signers: tuple[str, ...] = ()) -> LogEntry:
+          files: list[tuple[Path | str, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
+          signers: tuple[str, ...] = (), on_disk: bool = True) -> LogEntry:
     """One letter: `files` are its placed files with their bytes (or their sha256, when known),
-    the first one's being the letter's sha256.
-    `person` is a constituent's fields (name, street, city, state, zip, district, message, email);
-    without it the letter's signers are named. A recipient known only by its id is logged so."""
+    the first one's being the letter's sha256; with `on_disk` false they are names logged as
+    given (the web's files live only in a volunteer's session), else absolute paths.
+    `person` is a constituent's fields (constituent_fields); without it the letter's signers are
+    named. A recipient known only by its id is logged so."""
     fields = {k: "" if v is None else str(v) for k, v in (person or {}).items()}
     if person is None:
         fields = {"name": "; ".join(s for s in signers if s)}
     return LogEntry(command=command, letter=letter, template=template,
                     recipient_ids=tuple(r if isinstance(r, str) else r.id for r in recipients),
                     office=SEP.join(office(None, r) if isinstance(r, str) else office(r) for r in recipients),
-                    formats=tuple(formats), paths=tuple(str(Path(p).absolute()) for p, _ in files),
+                    formats=tuple(formats),
+                    paths=tuple(str(Path(p).absolute()) if on_disk else str(p) for p, _ in files),
                     sha256=files[0][1] if isinstance(files[0][1], str) else hashlib.sha256(files[0][1]).hexdigest(),
                     kind="signer" if person is None else "constituent", **fields)

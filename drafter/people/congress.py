@@ -41,7 +41,6 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from drafter.errors import DataError, did_you_mean
 from drafter.people.states import STATE_NAMES
-from drafter.output.files import replace_text
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
 from drafter.campaign.reading import read_file
@@ -551,15 +550,16 @@ def read_legislators(path: str | Path) -> list[dict]:
     return legislators
 
 
-def import_congress(recipients_path: str | Path, legislators_path: str | Path,
-                    committees_path: str | Path | None = None, committee_ids=(), states=(),
-                    today: dt.date | None = None) -> CongressImportReport:
-    """Add or refresh current members of Congress as profiles in recipients.yaml.
+def plan_import(recipients_path: str | Path, legislators_path: str | Path,
+                committees_path: str | Path | None = None, committee_ids=(), states=(),
+                today: dt.date | None = None) -> tuple[CongressImportReport, dict[Path, str]]:
+    """The import's report and the new text of each file it changes (recipients.yaml, then
+    the import record beside it), computed and validated but not written: the command
+    (commands/recipients.py `import_congress`) writes them.
 
     `committees_path` is committee-membership-current.yaml (committees-current.yaml beside it
     supplies committee names). `committee_ids` and `states` narrow which members are imported;
-    departures are judged against the whole legislators file. Writes recipients.yaml and the
-    import record beside it, both atomically, and only when the result validates.
+    departures are judged against the whole legislators file.
     """
     recipients_path, legislators_path = Path(recipients_path), Path(legislators_path)
     today = today or dt.date.today()
@@ -611,12 +611,8 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
 
     new_text = campaign.render(dict(added))
     _check_result(recipients_path, new_text, doc, report)
-    recipients_path.parent.mkdir(parents=True, exist_ok=True)
-    replace_text(recipients_path, new_text)
-    report.written.append(recipients_path)
-    replace_text(bpath, json.dumps(base, indent=0, sort_keys=True, ensure_ascii=False) + "\n")
-    report.written.append(bpath)
-    return report
+    return report, {recipients_path: new_text,
+                    bpath: json.dumps(base, indent=0, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
 def _check_result(path: Path, text: str, before: Located, report: CongressImportReport) -> None:

@@ -18,8 +18,6 @@ from pathlib import Path
 from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
 from drafter.campaign.reading import read_file
 from drafter.errors import DataError, closest
-from drafter.output.files import replace_text
-from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.campaign.models import Recipient, Verbatim, from_yaml
 from drafter.people.states import STATE_NAMES
 
@@ -568,20 +566,3 @@ def match(constituent: Constituent, legislators: Legislators,
     if c.state not in NO_SENATORS and len(senators) != 2:
         return _review(c, f"{c.state} has {len(senators)} senators in the legislators file (vacancy)")
     return Match(c, tuple(senators) + (rep,))
-
-
-# --------------------------------------------------------------------------- review file
-
-REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
-
-
-def write_review(path: str | Path, items) -> Path:
-    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
-    path = Path(path)
-    buf = io.StringIO(newline="")
-    out = csv.writer(buf)
-    out.writerow(REVIEW_COLUMNS)
-    for it in sorted(items, key=lambda i: i.row):
-        out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
-    replace_text(path, buf.getvalue(), encoding="utf-8-sig")
-    return path

@@ -3,26 +3,7 @@ from __future__ import annotations
 
 from drafter.errors import DataError, did_you_mean
 from drafter.campaign.models import Recipient
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def matches(r: Recipient, query: dict) -> bool:
-    """A query's keys all hold: role, state, district, membership (each a value or a list).
-    Former officials match only when named by id: a query is about who holds office now."""
-    if r.former:
-        return False
-    if "role" in query and r.role not in _as_list(query["role"]):
-        return False
-    if "state" in query and r.state not in [s.upper() for s in _as_list(query["state"])]:
-        return False
-    if "district" in query and r.district not in _as_list(query["district"]):
-        return False
-    if "membership" in query and not any(r.is_member(m) for m in _as_list(query["membership"])):
-        return False
-    return True
+from drafter.campaign.query import matches
 
 
 def select_recipients(recipients: dict[str, Recipient], to: tuple | list,
