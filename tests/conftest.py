@@ -15,6 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Tables are cut to the terminal's width: every test, in any worker, sees the same 120 columns.
+os.environ["COLUMNS"] = "120"
 
 
 def pytest_addoption(parser):

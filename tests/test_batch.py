@@ -224,6 +224,7 @@ def _many_people(path: Path, n: int) -> Path:
                                ((i, seats[i % len(seats)]) for i in range(n))])
 
 
+@pytest.mark.slow      # six batches started and killed in subprocesses
 @pytest.mark.parametrize("sig, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1"),
                                        (signal.SIGTERM, "1"), (signal.SIGKILL, "1"), (signal.SIGKILL, "2")])
 def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_path, sig, jobs):

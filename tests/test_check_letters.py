@@ -214,6 +214,7 @@ MUTATIONS = [
 ]
 
 
+@pytest.mark.slow      # one draft, kit or batch per mutation: a long run
 @pytest.mark.parametrize("file, old, new", MUTATIONS, ids=[f"{m[0].split('/')[-1]}:{m[2][:30]}" for m in MUTATIONS])
 def test_check_agrees_with_draft(example, tmp_path, file, old, new):
     """Mutate a template, a spec or asks.yaml; whenever draft refuses a letter, check has an
@@ -246,6 +247,7 @@ KIT_MUTATIONS = [
 ]
 
 
+@pytest.mark.slow      # one draft, kit or batch per mutation: a long run
 @pytest.mark.parametrize("name, old, new", KIT_MUTATIONS)
 def test_check_agrees_with_kit(example, tmp_path, name, old, new):
     (example / TEMPLATES / "kit-factsheet.md.j2").unlink()    # its page count needs LibreOffice
@@ -265,6 +267,7 @@ BATCH_MUTATIONS = [
 ]
 
 
+@pytest.mark.slow      # one draft, kit or batch per mutation: a long run
 @pytest.mark.parametrize("expr, refused", BATCH_MUTATIONS)
 def test_check_agrees_with_batch(example, tmp_path, shared, expr, refused):
     """A batch letter is checked with a sample constituent and members: what batch refuses for

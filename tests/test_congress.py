@@ -106,6 +106,7 @@ signers:
 """
 
 
+@pytest.mark.slow      # the 537-member import, twice
 def test_reimport_keeps_hand_edits_comments_and_hand_written_profiles(tmp_path, data, legislators_list):
     path = tmp_path / "recipients.yaml"
     path.write_text(HAND_WRITTEN)
@@ -159,6 +160,7 @@ def test_reimport_without_a_base_keeps_every_differing_value(tmp_path, data):
     assert "party: Independent (caucuses with Democrats)" in path.read_text()
 
 
+@pytest.mark.slow      # the 537-member import, twice
 def test_departed_member_is_reported_marked_and_kept(tmp_path, data, legislators_list):
     run_import(tmp_path, data, states=["OR"])
     without = write_legislators(tmp_path / "legislators-current.yaml",

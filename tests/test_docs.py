@@ -98,6 +98,7 @@ def _page_params():
             yield pytest.param(page, id=page.name, marks=marks)
 
 
+@pytest.mark.slow      # every documented command run again: a minute of CLI sessions
 @pytest.mark.parametrize("page", list(_page_params()))
 def test_console_blocks_show_real_output(page, tmp_path):
     need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")

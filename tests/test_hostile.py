@@ -274,6 +274,7 @@ def test_runaway_templates_are_bounded(campaign, tmp_path, name, code, words):
 
 
 
+@pytest.mark.slow      # runs into the render deadline
 def test_exponential_macro_recursion_hits_the_step_budget_or_deadline(campaign, tmp_path):
     edit(campaign, TEMPLATE, "We write",
          "{% macro f(n) %}{% if n < 40 %}{{ f(n + 1) }}{{ f(n + 1) }}{% endif %}{% endmacro %}{{ f(0) }} We write")
@@ -695,7 +696,7 @@ def _plant(kind: str, path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling"])
-@pytest.mark.parametrize("command", ["draft", "kit"])
+@pytest.mark.parametrize("command", ["draft", pytest.param("kit", marks=pytest.mark.slow)])   # kit: LibreOffice
 def test_special_files_in_draft_and_kit_folders_are_refused(campaign, tmp_path, kind, command):
     out = tmp_path / "out"
     assert _in_subprocess(campaign, command, LETTER, "-o", str(out)).returncode == 0
@@ -709,6 +710,7 @@ def test_special_files_in_draft_and_kit_folders_are_refused(campaign, tmp_path, 
     assert not list(out.glob(".drafter-*"))
 
 
+@pytest.mark.slow      # the kit, fact sheet and LibreOffice page count
 def test_kit_is_all_or_nothing(campaign, tmp_path, monkeypatch):
     """A failure on the third file (a full disk) leaves none of the kit, and the rerun works."""
     from drafter.output import files as write
