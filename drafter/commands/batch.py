@@ -458,7 +458,9 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
-    todo, unmatched = plan(people, _load(Legislators, legislators), _load(ZipDistricts, zip_districts))
+    if legislators is not None and not isinstance(legislators, Legislators):    # with jobs, parsed in two processes at once
+        legislators = Legislators.load(legislators, procs=min(jobs, 2))
+    todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
         maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
