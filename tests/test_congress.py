@@ -462,3 +462,31 @@ def test_a_whole_committee_kit_email_greets_as_the_letter_does(campaign, data, t
     assert result.exit_code == 0, result.output
     email = (tmp_path / "kit" / "email.txt").read_text()
     assert email.split("\n\n")[1] == "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"
+
+
+def test_legislators_parsed_in_two_processes_are_the_same_records(tmp_path, legislators_list):
+    """batch --jobs 2 parses the legislators file in two halves at once: the records are those
+    of the whole file, and a file whose halves do not stand alone is read whole."""
+    from drafter.people.congress import _read_split, read_legislators
+    path = SHARED / "data/congress-legislators/legislators-current.yaml"
+    assert _read_split(path) == read_legislators(path)      # really split, and the same
+    # an anchor in the first half used in the second: the split cannot parse, the whole file can
+    members = legislators_list[:6]
+    text = yaml.safe_dump(members, sort_keys=False)
+    text = text.replace("- id:", "- &first\n  id:", 1) + "- *first\n"
+    aliased = tmp_path / "aliased.yaml"
+    aliased.write_text(text)
+    whole = read_legislators(aliased)
+    assert len(whole) == 7 and whole[-1] == whole[0]
+    assert _read_split(aliased) is None and read_legislators(aliased, procs=2) == whole
+    # a syntax error in the second half keeps its true line number
+    lines = yaml.safe_dump(members, sort_keys=False).splitlines()
+    bad_line = len(lines) - 2
+    lines[bad_line] = lines[bad_line] + " : : ["
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError) as one:
+        read_legislators(broken)
+    with pytest.raises(DataError) as two:
+        read_legislators(broken, procs=2)
+    assert one.value.line == two.value.line == bad_line + 1

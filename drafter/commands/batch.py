@@ -39,7 +39,7 @@ from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
-from drafter.log import CampaignLog, open_log
+from drafter.log import CampaignLog, LogEntry, open_log
 from drafter.log.letters import constituent_fields, entry
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
@@ -161,19 +161,21 @@ class _Maker:
     out_dir: Path
     formats: tuple[str, ...]
     force: bool
+    log_as: tuple[str, str] | None = None     # (letter, template) when the run is logged
 
     @classmethod
-    def of(cls, campaign, spec, out_dir, formats, force) -> "_Maker":
+    def of(cls, campaign, spec, out_dir, formats, force, logged=False) -> "_Maker":
         composer = Composer(campaign, spec)
-        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force)
+        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force,
+                   (spec.name, spec.template) if logged else None)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force, date=None) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date=None, logged=False) -> "_Maker":
         """A worker's own maker (spawn); `date` is the batch's (a resumed run's may differ from today)."""
         campaign = load_campaign(root)
         spec = constituent_spec(campaign, letter)
         return cls.of(campaign, spec if date is None else dataclasses.replace(spec, date=date), out_dir,
-                      formats, force)
+                      formats, force, logged)
 
     def letter(self, job: Job):
         return constituent_letter(self.composer, job.constituent, job.member)
@@ -203,6 +205,23 @@ class _Maker:
         return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
                         hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
                 for job, outs in made]
+
+    def chunk(self, jobs: list[Job]) -> tuple[list[list[Record]], list[LogEntry]]:
+        """make() and the log entries of the letters it placed, built here (in the worker) so
+        that the parent's share of each chunk is one transaction. A letter already there with
+        the same content (skipped) has its entry too, so a rerun logs what a killed run placed
+        but had not logged yet (the log adds no row for what it has); a conflict was not placed."""
+        per_letter = self.make(jobs)
+        if self.log_as is None:
+            return per_letter, []
+        entries = []
+        for job, recs in zip(jobs, per_letter):
+            if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs):
+                e = entry("batch", *self.log_as, [job.member], [(self.out_dir / r.file, r.sha256) for r in recs],
+                          self.formats, constituent_fields(job.constituent))
+                e.uid            # computed here, not in the parent
+                entries.append(e)
+        return per_letter, entries
 
 
 # Per-process state of the worker pool.
@@ -239,8 +258,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _make_chunk(jobs: list[Job]) -> list[list[Record]]:
-    return _maker.make(jobs)
+def _make_chunk(jobs: list[Job]) -> tuple[list[list[Record]], list[LogEntry]]:
+    return _maker.chunk(jobs)
 
 
 class _Stop:
@@ -276,38 +295,17 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-class _Logger:
-    """Records placed letters in the campaign log, a chunk per transaction, once their files are
-    in place: the log never lists a letter that is not on disk. A letter already there with the
-    same content (skipped) is recorded too, so a rerun logs what a killed run placed but had not
-    logged yet; the log adds no row for what it has. A conflict was not placed: not logged."""
-
-    def __init__(self, log: CampaignLog | None, spec, jobs: list[Job], out_dir: Path, formats: tuple[str, ...]):
-        self.log, self.spec, self.out_dir, self.formats = log, spec, out_dir, formats
-        self.jobs = {(j.constituent.row, j.member.id): j for j in jobs}
-
-    def add(self, per_letter: list[list[Record]]) -> None:
-        placed = [recs for recs in per_letter
-                  if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
-        if self.log is None or not placed:
-            return
-        entries = []
-        for recs in placed:
-            job = self.jobs[(recs[0].row, recs[0].member)]
-            entries.append(entry("batch", self.spec.name, self.spec.template, [job.member],
-                                 [(self.out_dir / r.file, r.sha256) for r in recs], self.formats,
-                                 constituent_fields(job.constituent)))
-        self.log.record(entries)
-
-
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record], logger: _Logger) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], log: CampaignLog | None) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
-    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time."""
-    def done(per_letter):      # one chunk: placed with one sync, logged in one transaction
+    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
+    once their files are in place: the log never lists a letter that is not on disk."""
+    def done(result):          # one chunk: placed with one sync, logged in one transaction
+        per_letter, entries = result
         for recs in per_letter:
             records.extend(recs)
-        logger.add(per_letter)
+        if log is not None and entries:
+            log.record(entries)
         if progress:
             progress(len(per_letter))
 
@@ -317,7 +315,7 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             try:
                 for i in range(0, len(jobs), CHUNK):
                     stop.check()
-                    done(maker.make(jobs[i:i + CHUNK]))
+                    done(maker.chunk(jobs[i:i + CHUNK]))
             except BaseException:
                 remove_stray_temps(maker.out_dir, own=True)
                 raise
@@ -454,11 +452,13 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
     if spec.date_today:
         spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
-    maker = _Maker.of(campaign, spec, out_dir, formats, force)
+    maker = _Maker.of(campaign, spec, out_dir, formats, force, logged=campaign_log is not None)
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
-    todo, unmatched = plan(people, _load(Legislators, legislators), _load(ZipDistricts, zip_districts))
+    if legislators is not None and not isinstance(legislators, Legislators):    # with jobs, parsed in two processes at once
+        legislators = Legislators.load(legislators, procs=min(jobs, 2))
+    todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
         maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
@@ -469,7 +469,7 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
-    load_args = (root, letter, out_dir, formats, force, spec.date)
+    load_args = (root, letter, out_dir, formats, force, spec.date, campaign_log is not None)
     records: list[Record] = []
     reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
     # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
@@ -477,7 +477,7 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
     try:
         _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
-                  _Logger(campaign_log, spec, todo, out_dir, formats))
+                  campaign_log)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 
 from drafter.errors import DrafterError
@@ -54,14 +55,14 @@ class LogEntry:
     email: str = ""
     created: str = field(default_factory=utc_now)
 
-    @property
+    @cached_property       # batch workers compute it; it travels with the pickled entry
     def key(self) -> str:
         """Which letter this is, whatever its content: versions of a letter share the key."""
         person = (self.kind, normal(self.name), normal(self.street), normal(self.city), self.state,
                   self.zip, normal(self.email))
         return _digest(["key", self.command, self.letter, list(self.recipient_ids), list(person)])
 
-    @property
+    @cached_property
     def uid(self) -> str:
         """This version of the letter, the same in every log it is merged into."""
         return _digest(["uid", self.key, self.sha256])

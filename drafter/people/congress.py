@@ -39,7 +39,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from drafter.errors import DataError, did_you_mean
+from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.people.states import STATE_NAMES
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
@@ -533,15 +533,60 @@ def _current_record(loader, node) -> dict:
     return out
 
 
-def read_legislators(path: str | Path) -> list[dict]:
-    """The records of legislators-current.yaml, each reduced to id, name and current term."""
-    def build(loader):
-        root = loader.get_single_node()
-        if not isinstance(root, yaml.SequenceNode):
-            return None
-        return [_current_record(loader, n) if isinstance(n, yaml.MappingNode) else None for n in root.value]
+def _build_current(loader):
+    root = loader.get_single_node()
+    if not isinstance(root, yaml.SequenceNode):
+        return None
+    return [_current_record(loader, n) if isinstance(n, yaml.MappingNode) else None for n in root.value]
 
-    legislators = _read_source(path, "legislators-current.yaml", build)
+
+def _parse_part(data: bytes):
+    """One part of a split legislators file, or None when it does not parse on its own."""
+    loader = _FastLoader(data)
+    try:
+        return _build_current(loader)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _split_halves(data: bytes) -> tuple[bytes, bytes] | None:
+    """The file cut in two at a top-level list item near its middle, when it is a plain
+    block list at column 0 (no directives or document markers that the second half would lack)."""
+    if not data.startswith(b"- ") or re.search(rb"^(%|---|\.\.\.)", data, re.M):
+        return None
+    cut = data.find(b"\n- ", len(data) // 2)
+    return None if cut < 0 else (data[:cut + 1], data[cut + 1:])
+
+
+def _read_split(path: Path) -> list[dict] | None:
+    """The records parsed in two processes at once, a half each (parsing is most of the time a
+    batch takes before its first letter). None when the file cannot be split safely: an alias
+    to an anchor in the other half, or any error, makes a half fail to parse on its own, and
+    the caller then reads the whole file the usual way (errors keep their true line numbers)."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        halves = _split_halves(read_file(path, max_bytes=MAX_SOURCE, what="legislators-current.yaml"))
+    except DrafterError:
+        return None
+    if halves is None:
+        return None
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        second = pool.apply_async(_parse_part, (halves[1],))
+        first = _parse_part(halves[0])
+        second = second.get()
+    return None if first is None or second is None else first + second
+
+
+def read_legislators(path: str | Path, procs: int = 1) -> list[dict]:
+    """The records of legislators-current.yaml, each reduced to id, name and current term;
+    with `procs` > 1 parsed in two processes at once where the file allows it."""
+    legislators = _read_split(Path(path)) if procs > 1 else None
+    if legislators is None:
+        legislators = _read_source(path, "legislators-current.yaml", _build_current)
     if legislators is None or not all(
             m and isinstance(m.get("id"), dict) and m["id"].get("bioguide") and m.get("terms")
             for m in legislators):

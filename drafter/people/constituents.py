@@ -413,10 +413,10 @@ class Legislators:
                 self._districts[m.state].add(m.district)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Legislators":
+    def load(cls, path: str | Path, procs: int = 1) -> "Legislators":
         path = Path(path)
         members = []
-        for i, record in enumerate(read_legislators(path)):
+        for i, record in enumerate(read_legislators(path, procs)):
             try:
                 members.append(recipient_from_legislator(record))
             except (KeyError, TypeError, IndexError, ValueError) as exc:
