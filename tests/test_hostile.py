@@ -658,7 +658,8 @@ def test_disk_full_after_the_first_of_several_letters(campaign, tmp_path, tiny_t
     assert draft(campaign, out, "--each", letter="erc-entity-list").exit_code == 0   # nothing blocks a re-run
 
 
-def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch):
+def _full_disk_on_third_file(monkeypatch):
+    """Staging the third file fails as a full disk would; returns the module and its real _stage."""
     from drafter.output import files as write
     real_stage, calls = write._stage, []
 
@@ -669,6 +670,11 @@ def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch
         return real_stage(path, data)
 
     monkeypatch.setattr(write, "_stage", stage)
+    return write, real_stage
+
+
+def test_a_failure_on_the_third_file_leaves_none(campaign, tmp_path, monkeypatch):
+    _full_disk_on_third_file(monkeypatch)
     out = tmp_path / "d"
     result = draft(campaign, out, "--each", letter="erc-entity-list")
     fails(result, "the disk is full", "nothing was written")
@@ -713,16 +719,7 @@ def test_special_files_in_draft_and_kit_folders_are_refused(campaign, tmp_path, 
 @pytest.mark.slow      # the kit, fact sheet and LibreOffice page count
 def test_kit_is_all_or_nothing(campaign, tmp_path, monkeypatch):
     """A failure on the third file (a full disk) leaves none of the kit, and the rerun works."""
-    from drafter.output import files as write
-    real_stage, calls = write._stage, []
-
-    def stage(path, data):
-        calls.append(path)
-        if len(calls) == 3:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_stage(path, data)
-
-    monkeypatch.setattr(write, "_stage", stage)
+    write, real_stage = _full_disk_on_third_file(monkeypatch)
     out = tmp_path / "kit"
     fails(run(campaign, "kit", LETTER, "-o", str(out)), "the disk is full", "nothing was written")
     assert all_files(out) == []
