@@ -1,19 +1,24 @@
 """What the campaign log costs a batch, and how --jobs 2 scales with it.
 
-    python3 bench/log.py [--letters 1000] [--repeat 3] [--shared ../shared] [--postgres URL]
+    python3 bench/log.py [--letters 1000] [--repeat 7] [--shared ../shared] [--postgres URL]
 
 Runs the same 1,000-letter `drafter batch` (made-up volunteers, docx, files written into an
 empty folder each time) without a log, with the SQLite log (a fresh file each run) and, given
 --postgres (or $DRAFTER_TEST_POSTGRES), with a PostgreSQL log; each with --jobs 1 and --jobs 2.
-The best of --repeat runs is shown, for the whole run and for the letter phase (from the first
-letter to the last one placed and logged). First it times placing 1,000 letter-sized files one
-fsync each (atomic_write) against chunks of 32 with one sync each (place_many, what batch does).
+The runs take turns and the best of --repeat is shown, for the whole run and for the letter
+phase (from the moment the letters are planned to the end of the run: every letter made,
+placed and logged, the manifest written). Logging's own time (opening the log, building the
+entries, recording them, closing) is timed where it happens, for --jobs 1; a new process that
+logs to PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000
+letter-sized files one fsync each (atomic_write) against a chunk's worth with one sync each
+(place_many, what batch does).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,15 +26,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from batch import REPO, batch_seconds, make_csv  # noqa: E402
+from drafter.commands.batch import CHUNK  # noqa: E402
 from drafter.people.constituents import Legislators  # noqa: E402
 
 
-def fresh_postgres(url: str) -> str:
-    import psycopg
-    name = "bench_" + secrets.token_hex(4)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name
+class FreshPostgres:
+    """An empty database per run on the server at `url`, all dropped at the end (a server
+    left with dozens of them spends its autovacuum on them, in the middle of later runs)."""
+
+    def __init__(self, url: str):
+        import psycopg
+        self.psycopg, self.url, self.names = psycopg, url, []
+
+    def __call__(self, _run) -> str:
+        name = "bench_" + secrets.token_hex(4)
+        with self.psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        self.names.append(name)
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def drop_all(self) -> None:
+        with self.psycopg.connect(self.url, autocommit=True) as conn:
+            for name in self.names:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> float:
@@ -38,18 +57,42 @@ def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> fl
     data = bytes(range(256)) * (size // 256 + 1)
     t = time.perf_counter()
     if chunked:
-        for c in range(0, n, 32):
-            place_many([(folder / f"{i:05d}.docx", data[:size], False) for i in range(c, min(n, c + 32))])
+        for c in range(0, n, CHUNK):
+            place_many([(folder / f"{i:05d}.docx", data[:size], False) for i in range(c, min(n, c + CHUNK))])
     else:
         for i in range(n):
             atomic_write(folder / f"{i:05d}.docx", data[:size])
     return time.perf_counter() - t
 
 
+def _time_logging() -> dict[str, float]:
+    """Time spent logging, measured where it happens (in this process: with --jobs 2 the
+    helper's entries are built in the helper, so the figures are for --jobs 1)."""
+    import drafter.commands.batch as batch_module
+    from drafter.log.store import CampaignLog
+    spent: dict[str, float] = {}
+
+    def timed(owner, name, label):
+        inner = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+        setattr(owner, name, wrapper)
+    timed(batch_module, "open_log", "opening")
+    timed(batch_module, "entry", "entries")
+    timed(CampaignLog, "record", "recording")
+    timed(CampaignLog, "close", "closing")
+    return spent
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--letters", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--postgres", default=os.environ.get("DRAFTER_TEST_POSTGRES"))
     args = ap.parse_args()
@@ -58,35 +101,31 @@ def main() -> int:
         tmp = Path(tmp)
         one = min(placing(tmp / f"one-{r}", False) for r in range(args.repeat))
         chunk = min(placing(tmp / f"chunk-{r}", True) for r in range(args.repeat))
-        print(f"placing 1,000 files: one fsync each {one:.2f} s, chunks of 32 with one sync each "
+        print(f"placing 1,000 files: one fsync each {one:.2f} s, chunks of {CHUNK} with one sync each "
               f"{chunk:.2f} s ({one / chunk:.1f}x)\n")
         csv_path = tmp / "people.csv"
         make_csv(csv_path, Legislators.load(leg_path), args.letters)
         logs = {"no log": lambda i: False, "SQLite": lambda i: tmp / f"log-{i}.sqlite"}
-        if args.postgres:
-            logs["PostgreSQL"] = lambda i: fresh_postgres(args.postgres)
+        fresh = FreshPostgres(args.postgres) if args.postgres else None
+        if fresh:
+            logs["PostgreSQL"] = fresh
         best: dict[tuple[str, int], tuple[float, float]] = {}
-        inside: dict[tuple[str, int], float] = {}
-        from drafter.log.store import CampaignLog
-        record, spent = CampaignLog.record, [0.0]
-
-        def timed_record(self, entries):     # time spent logging, measured where it happens
-            t = time.perf_counter()
-            try:
-                return record(self, entries)
-            finally:
-                spent[0] += time.perf_counter() - t
-        CampaignLog.record = timed_record
+        own: dict[tuple[str, int], dict[str, float]] = {}
+        spent = _time_logging()
         run = 0
-        for _ in range(args.repeat):
-            for name, target in logs.items():
-                for jobs in (1, 2):
-                    run += 1
-                    spent[0] = 0.0
-                    t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, target(run))
-                    key = (name, jobs)
-                    if key not in best or t < best[key]:
-                        best[key], inside[key] = t, spent[0]
+        try:
+            for _ in range(args.repeat):
+                for name, target in logs.items():
+                    for jobs in (1, 2):
+                        run += 1
+                        spent.clear()
+                        t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, target(run))
+                        key = (name, jobs)
+                        if key not in best or t < best[key]:
+                            best[key], own[key] = t, dict(spent)
+        finally:
+            if fresh:
+                fresh.drop_all()
         n = args.letters
         print(f"{n} letters (docx), best of {args.repeat}, {os.cpu_count()} CPUs\n")
         print("| log | --jobs | whole run (s) | letters/s | letter phase (s) | letters/s |")
@@ -97,13 +136,23 @@ def main() -> int:
         for name in logs:
             (w1, p1), (w2, p2) = best[(name, 1)], best[(name, 2)]
             print(f"{name}: --jobs 2 vs 1: whole run {w1 / w2:.2f}x, letter phase {p1 / p2:.2f}x")
+        print()
         for name in logs:
-            if name != "no log":
-                for jobs in (1, 2):
-                    whole = best[(name, jobs)][0]
-                    print(f"{name} log, --jobs {jobs}: {inside[(name, jobs)]:.2f} s inside log.record of "
-                          f"{whole:.2f} s ({inside[(name, jobs)] / whole:.1%}); whole run vs no log "
-                          f"{whole / best[('no log', jobs)][0] - 1:+.1%}")
+            if name == "no log":
+                continue
+            whole = best[(name, 1)][0]
+            parts = own[(name, 1)]
+            total = sum(parts.values())
+            print(f"{name} log, --jobs 1: logging's own time {total:.3f} s of {whole:.2f} s ({total / whole:.1%}; "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + ")")
+            for jobs in (1, 2):
+                (w, p), (w0, p0) = best[(name, jobs)], best[("no log", jobs)]
+                print(f"  --jobs {jobs}, against no log: whole run {w / w0 - 1:+.1%}, letter phase {p / p0 - 1:+.1%}")
+        if args.postgres:
+            code = "import time; t = time.perf_counter(); import psycopg; print(time.perf_counter() - t)"
+            took = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                            check=True).stdout) for _ in range(args.repeat))
+            print(f"\nimporting psycopg, once per process that logs to PostgreSQL: {took:.3f} s")
     return 0
 
 

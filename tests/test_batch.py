@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, SHARED, copy_campaign, docx_check, docx_text, need
 from drafter.cli import main
+from drafter.errors import OutputError
 
 LEGISLATORS = "data/congress-legislators/legislators-current.yaml"
 ZIPS = "data/zip-districts/zccd.csv"
@@ -215,6 +216,54 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(campaign, shared, tmp_path):
     assert files == sorted(p.name for p in two.iterdir()) and len(files) == 28
     for name in files:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_spawned_helpers_give_the_same_bytes(campaign, shared, tmp_path, monkeypatch):
+    """Where there is no fork (Windows), each helper is spawned and loads the campaign itself."""
+    import multiprocessing
+    from drafter.commands import batch as batch_module
+    monkeypatch.setattr(batch_module, "_process_context", lambda: multiprocessing.get_context("spawn"))
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out, jobs in ((one, "1"), (two, "2")):
+        result = run(campaign, shared, out, "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in one.iterdir())
+    assert files == sorted(p.name for p in two.iterdir())
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def _helpers_fail(monkeypatch, how):
+    """The helper processes fail as `how` says; this process places its chunks slowly, so that
+    the helper surely takes one."""
+    from drafter.commands import batch as batch_module
+    parent, real = os.getpid(), batch_module._Maker.place
+
+    def place(self, made):
+        if os.getpid() != parent:
+            how()
+        time.sleep(0.2)
+        return real(self, made)
+    monkeypatch.setattr(batch_module._Maker, "place", place)
+    return real
+
+
+@pytest.mark.parametrize("how, said", [
+    (lambda: os._exit(3), "a helper process stopped unexpectedly"),          # as the OOM killer leaves it
+    (lambda: (_ for _ in ()).throw(OutputError("cannot write: the disk is full", file="x.docx")),
+     "cannot write: the disk is full")])
+def test_a_failing_helper_stops_the_batch_with_a_message(campaign, shared, tmp_path, monkeypatch, how, said):
+    from drafter.commands import batch as batch_module
+    real = _helpers_fail(monkeypatch, how)
+    out = tmp_path / "out"
+    result = run(campaign, shared, out, "--jobs", "2")
+    assert result.exit_code == 1 and said in result.output, result.output
+    assert "Traceback" not in result.output and "pending" in {r["status"] for r in manifest(out)}
+    assert not list(out.glob(".drafter-*"))
+    monkeypatch.setattr(batch_module._Maker, "place", real)
+    result = run(campaign, shared, out, "--jobs", "2")                 # the rerun finishes the rest
+    assert result.exit_code == 0, result.output
+    assert {r["status"] for r in manifest(out)} <= {"written", "skipped-same", "review"}
 
 
 def _many_people(path: Path, n: int) -> Path:

@@ -429,26 +429,14 @@ def test_full_disk_simulated(campaign, tmp_path, monkeypatch, call):
     if call == "fsync":
         monkeypatch.setattr(write.os, "fsync", full)
     else:
-        real_fdopen = write.os.fdopen
+        real_write = write.os.write
 
-        class FullFile:
-            def __init__(self, fh):
-                self.fh = fh
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                self.fh.close()
-
-            def write(self, data):
-                self.fh.write(data[: len(data) // 2])
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-            def __getattr__(self, name):
-                return getattr(self.fh, name)
-
-        monkeypatch.setattr(write.os, "fdopen", lambda fd, mode: FullFile(real_fdopen(fd, mode)))
+        def half_then_full(fd, data):     # a staged draft gets half its bytes, then the disk is full
+            if len(data) < 1024:
+                return real_write(fd, data)
+            real_write(fd, bytes(data[: len(data) // 2]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        monkeypatch.setattr(write.os, "write", half_then_full)
     out = tmp_path / "d"
     fails(draft(campaign, out), "cannot write: the disk is full")
     assert all_files(out) == []

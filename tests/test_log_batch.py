@@ -112,12 +112,13 @@ def test_kill_9_then_rerun_log_matches_the_files_on_disk(campaign, shared, tmp_p
     proc = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 100:
-        time.sleep(0.02)
+    # Chunks are logged in order, so the log may trail the files by a few chunks of 64.
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 300:
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     placed = list(out.glob("*.docx"))
-    assert 100 <= len(placed) < 600, "killed midway"
+    assert 300 <= len(placed) < 600, "killed midway"
     # at this moment the log lists no letter that is not in place, with its content
     rows = listed(campaign)
     assert rows and len(rows) <= len(placed)

@@ -14,13 +14,17 @@ the package is deterministic, so the files are byte-identical to a one-process r
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import gc
 import datetime as dt
 import hashlib
 import io
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
 import sys
 import threading
@@ -50,7 +54,7 @@ MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
 MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
 MAX_MANIFEST = 64 * 1024 * 1024
-CHUNK = 32      # letters placed with one disk sync and logged in one transaction
+CHUNK = 64      # letters placed with one disk sync and logged in one transaction
 
 # Statuses in manifest.csv
 WRITTEN, SKIPPED, OVERWRITTEN, CONFLICT, NEEDS_REVIEW, PENDING = (
@@ -183,15 +187,32 @@ class _Maker:
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
-    def make(self, jobs: list[Job]) -> list[list[Record]]:
-        """A chunk of letters, placed together with one disk sync (files.place_many): the same
-        bytes already there are skipped, other bytes are a conflict unless `force`."""
-        made = [(job, [(self.out_dir / (job.stem + SUFFIX[fmt]), data) for fmt, data in self.render(job).items()])
-                for job in jobs]
+    def build(self, jobs: list[Job]) -> "Made":
+        """A chunk of letters rendered, with their log entries (the CPU work, done in a worker:
+        the sha256 and the entry's uid travel with the bytes)."""
+        outs, entries = [], []
+        for job in jobs:
+            letter = [(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
+                      for fmt, data in self.render(job).items()]
+            outs.append(letter)
+            if self.log_as is not None:
+                e = entry("batch", *self.log_as, [job.member], [(path, sha) for path, _data, sha in letter],
+                          self.formats, constituent_fields(job.constituent))
+                e.uid            # computed here, not in the parent
+                entries.append(e)
+        return Made(jobs, outs, entries)
+
+    def place(self, made: "Made") -> tuple[list[list[Record]], list[LogEntry]]:
+        """Put a chunk's files in place with one disk sync (files.place_many): the same bytes
+        already there are skipped, other bytes are a conflict unless `force`. Returns each
+        letter's records and the log entries of the letters now whole on disk. A letter already
+        there with the same content (skipped) has its entry too, so a rerun logs what a killed run
+        placed but had not logged yet (the log adds no row for what it has); a conflict was not
+        placed."""
         status: dict[Path, str] = {}
         writes = []
-        for _job, outs in made:
-            for path, data in outs:
+        for letter in made.outs:
+            for path, data, _sha in letter:
                 same = files.same_content(path, data)
                 if same is None or (not same and self.force):
                     writes.append((path, data, same is not None))
@@ -202,44 +223,59 @@ class _Maker:
                 status[path] = OVERWRITTEN if force else WRITTEN
             else:       # another run placed it meanwhile: compared like one that was there before
                 status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
-        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name,
-                        hashlib.sha256(data).hexdigest(), status[path]) for path, data in outs]
-                for job, outs in made]
-
-    def chunk(self, jobs: list[Job]) -> tuple[list[list[Record]], list[LogEntry]]:
-        """make() and the log entries of the letters it placed, built here (in the worker) so
-        that the parent's share of each chunk is one transaction. A letter already there with
-        the same content (skipped) has its entry too, so a rerun logs what a killed run placed
-        but had not logged yet (the log adds no row for what it has); a conflict was not placed."""
-        per_letter = self.make(jobs)
-        if self.log_as is None:
-            return per_letter, []
-        entries = []
-        for job, recs in zip(jobs, per_letter):
-            if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs):
-                e = entry("batch", *self.log_as, [job.member], [(self.out_dir / r.file, r.sha256) for r in recs],
-                          self.formats, constituent_fields(job.constituent))
-                e.uid            # computed here, not in the parent
-                entries.append(e)
+        per_letter = [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
+                       for path, _data, sha in letter] for job, letter in zip(made.jobs, made.outs)]
+        entries = [e for e, recs in zip(made.entries, per_letter)
+                   if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
         return per_letter, entries
 
 
-# Per-process state of the worker pool.
-_maker: _Maker | None = None
+@dataclass(frozen=True)
+class Made:
+    """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256); and
+    the log entries they get once placed (none when the run is not logged)."""
+    jobs: list[Job]
+    outs: list[list[tuple[Path, bytes, str]]]
+    entries: list[LogEntry]
 
 
-def _init_worker(maker: _Maker | tuple, parent: int, run: str) -> None:
-    """A forked worker inherits the parent's maker, caches warm; a spawned one loads its own."""
-    global _maker
+def _worker(init: _Maker | tuple, parent: int, run: str, chunks: list[list[Job]], taken, out) -> None:
+    """A helper process: takes the next chunk nobody has taken (`taken`, a shared counter),
+    makes and places it, and sends (its number, its records and log entries) through `out`;
+    None when no chunk is left. A forked helper inherits the parent's maker, caches warm; a
+    spawned one loads its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the pool's terminate() must end the worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the parent's terminate() must end it
     _die_with_parent(parent)
     files.join_run(run)                              # its temp files are the run's own
-    _maker = maker if isinstance(maker, _Maker) else _Maker.load(*maker)
+    try:
+        maker = init if isinstance(init, _Maker) else _Maker.load(*init)
+        while (i := _take(taken)) < len(chunks):
+            out.put((i, maker.place(maker.build(chunks[i]))))
+    except BaseException as exc:        # the parent raises it (pickled: a DrafterError keeps its message)
+        out.put(exc if _picklable(exc) else OutputError(f"a helper process failed: {exc!r}"))
+    out.put(None)
+    out.close()
+    out.join_thread()
+
+
+def _take(taken) -> int:
+    with taken.get_lock():
+        i = taken.value
+        taken.value = i + 1
+    return i
+
+
+def _picklable(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return True
+    except Exception:
+        return False
 
 
 def _die_with_parent(parent: int) -> None:
-    """A killed parent cannot stop its pool, so the workers stop with it: at once on Linux (the
+    """A killed parent cannot stop its helpers, so they stop with it: at once on Linux (the
     kernel's parent-death signal), else when a watcher thread notices. A temporary file they
     leave is removed by the next run."""
     try:
@@ -258,13 +294,9 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _make_chunk(jobs: list[Job]) -> tuple[list[list[Record]], list[LogEntry]]:
-    return _maker.chunk(jobs)
-
-
 class _Stop:
-    """SIGINT/SIGTERM in the parent while the pool runs: noted, and acted on between results
-    (an exception raised inside the pool's own locks can hang it)."""
+    """SIGINT/SIGTERM in the parent while letters are made: noted, and acted on between chunks,
+    never inside a write."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -290,16 +322,46 @@ class _Stop:
             signal.signal(sig, handler)
 
 
-def _pool_context():
+def _chunks(jobs: list[Job], n_procs: int) -> list[list[Job]]:
+    """Chunks of CHUNK letters (one sync and one transaction each) while plenty are left,
+    shrinking towards the end so that the processes finish together."""
+    out, i = [], 0
+    while i < len(jobs):
+        size = CHUNK if n_procs == 1 else max(4, min(CHUNK, (len(jobs) - i) // (n_procs * 2)))
+        out.append(jobs[i:i + size])
+        i += size
+    return out
+
+
+def _process_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+@contextlib.contextmanager
+def _long_lived():
+    """What is loaded so far (the campaign, the members, the plan) lives until the run ends:
+    frozen, the cycle collector no longer scans it at every full collection while letters are
+    made (each scan costs tens of milliseconds), and forked helpers leave its pages shared."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
               progress: Callable[[int], None] | None, records: list[Record], log: CampaignLog | None) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
     interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
-    once their files are in place: the log never lists a letter that is not on disk."""
+    once their files are in place: the log never lists a letter that is not on disk.
+
+    With n_procs > 1 this process is one of the n_procs that make letters: it starts
+    n_procs - 1 helpers, and all take chunks from one shared counter (the load balances
+    itself); between its own chunks it logs the helpers' results. No process sits idle
+    waiting for the others, and each chunk crosses a pipe only as its records. Chunks are
+    recorded and logged in their order, whoever made them: the log and the manifest are the
+    same whatever the number of processes."""
     def done(result):          # one chunk: placed with one sync, logged in one transaction
         per_letter, entries = result
         for recs in per_letter:
@@ -310,41 +372,77 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             progress(len(per_letter))
 
     run = files.begin_run()
-    if n_procs <= 1 or len(jobs) <= 1:
-        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
+    chunks = _chunks(jobs, n_procs)
+    with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
+        if n_procs <= 1 or len(chunks) <= 1:
             try:
-                for i in range(0, len(jobs), CHUNK):
+                for chunk in chunks:
                     stop.check()
-                    done(maker.chunk(jobs[i:i + CHUNK]))
+                    done(maker.place(maker.build(chunk)))
             except BaseException:
                 remove_stray_temps(maker.out_dir, own=True)
                 raise
-        return
-    context = _pool_context()
-    # Chunks big enough to keep pickling and syncing cheap, small enough to balance the load.
-    size = max(1, min(CHUNK, len(jobs) // (n_procs * 8)))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    init = maker if context.get_start_method() == "fork" else load_args
-    with _Stop() as stop:
-        pool = context.Pool(n_procs, _init_worker, (init, os.getpid(), run))
-        try:
-            results = pool.imap(_make_chunk, chunks)
-            for _ in chunks:
-                while True:
+            return
+        context = _process_context()
+        init = maker if context.get_start_method() == "fork" else load_args
+        taken, out = context.Value("i", 0), context.Queue()
+        helpers = [context.Process(target=_worker, args=(init, os.getpid(), run, chunks, taken, out), daemon=True)
+                   for _ in range(n_procs - 1)]
+        running, ready, next_chunk = len(helpers), {}, 0
+
+        def arrived(i: int, result) -> None:
+            nonlocal next_chunk
+            ready[i] = result
+            while next_chunk in ready:
+                done(ready.pop(next_chunk))
+                next_chunk += 1
+
+        def collect(wait: bool) -> None:
+            """The helpers' results that have arrived (with `wait`, all of them, to the end)."""
+            nonlocal running
+            while running:
+                try:
+                    item = out.get(timeout=0.1) if wait else out.get_nowait()
+                except queue.Empty:
+                    if not wait:
+                        return
                     stop.check()
-                    try:
-                        done(results.next(timeout=0.1))
-                        break
-                    except multiprocessing.TimeoutError:
-                        continue
-            pool.close()
+                    if any(h.exitcode not in (None, 0) for h in helpers):
+                        raise OutputError("a helper process stopped unexpectedly (out of memory, or killed)",
+                                          hint="run the same command again: letters already placed are kept")
+                    continue
+                if item is None:
+                    running -= 1
+                elif isinstance(item, BaseException):
+                    raise item
+                else:
+                    arrived(*item)
+
+        try:
+            for h in helpers:
+                h.start()
+            while (i := _take(taken)) < len(chunks):
+                stop.check()
+                arrived(i, maker.place(maker.build(chunks[i])))
+                collect(wait=False)
+            collect(wait=True)
+            for h in helpers:
+                h.join()
         except BaseException:
-            pool.terminate()           # workers killed; the temporary files they leave go next
-            pool.join()
+            for h in helpers:          # killed; the temporary files they leave go next
+                if h.is_alive():
+                    h.terminate()
+            for h in helpers:
+                if h.pid is not None:
+                    h.join()
             remove_stray_temps(maker.out_dir, own=True)
+            for i in sorted(ready):    # placed, not logged yet: in the manifest; the rerun logs them
+                for recs in ready[i][0]:
+                    records.extend(recs)
             raise
         finally:
-            pool.join()
+            out.close()
+            out.cancel_join_thread()
 
 
 # --------------------------------------------------------------------------- the batch
@@ -476,8 +574,9 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     # manifest, with the date the next run keeps.
     write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
     try:
-        _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
-                  campaign_log)
+        with _long_lived():
+            _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
+                      campaign_log)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:

@@ -25,6 +25,15 @@ class Backend:
     def executemany(self, sql: str, rows) -> None:
         raise NotImplementedError
 
+    def insert_many(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Rows into a table, the fastest way the database has."""
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         rows)
+
+    def in_list(self, column: str, values: list) -> tuple[str, list]:
+        """'column IN (...)' and its parameters, as this database takes a list best."""
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
     def begin(self) -> None:
         raise NotImplementedError
 
@@ -152,6 +161,20 @@ class Postgres(Backend):
                 cur.executemany(self._sql(sql), rows)
         except self.psycopg.Error as exc:
             raise self._error(exc) from None
+
+    def insert_many(self, table, columns, rows):
+        # COPY: the rows stream in one command, where INSERT is one statement per row
+        try:
+            with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except self.psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def in_list(self, column, values):
+        # One array parameter: the statement's text is the same for any number of values, so
+        # psycopg prepares it once instead of parsing a new statement every chunk.
+        return f"{column} = ANY(?)", [list(values)]
 
     def begin(self):
         # One writer at a time, as SQLite has: records and merges read before they write. One

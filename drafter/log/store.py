@@ -22,7 +22,6 @@ _RANK = {s: i for i, s in enumerate(STATUSES)}
 _COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
             "kind", *PERSON_FIELDS, "name_norm", "email_norm", "formats", "paths", "sha256",
             "status", "status_on", "note", "status_changed")
-_INSERT = f"INSERT INTO letters ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 _SELECT = ("SELECT l.id, l." + ", l.".join(_COLUMNS) +
            ", (SELECT COUNT(*) FROM letters b WHERE b.letter_key = l.letter_key AND (b.created < l.created"
            " OR (b.created = l.created AND b.uid <= l.uid))) FROM letters l")
@@ -151,7 +150,7 @@ class CampaignLog:
             if row[0] not in ids and row[0] not in new:
                 new[row[0]] = row
         if new:
-            self.db.executemany(_INSERT, list(new.values()))
+            self.db.insert_many("letters", _COLUMNS, list(new.values()))
             ids.update(self._ids(list(new)))
             links = []
             for row in new.values():
@@ -160,14 +159,14 @@ class CampaignLog:
                 if len(offices) != len(recipients):
                     offices = [""] * len(recipients)
                 links += [(ids[row[0]], r, o) for r, o in dict(zip(recipients, offices)).items()]
-            self.db.executemany("INSERT INTO letter_recipients (letter_id, recipient, office) VALUES (?, ?, ?)",
-                                links)
+            self.db.insert_many("letter_recipients", ("letter_id", "recipient", "office"), links)
         return [ids[u] for u in uids]
 
     def _ids(self, uids: list[str]) -> dict[str, int]:
         found = {}
         for part in _chunks(list(dict.fromkeys(uids))):
-            for uid, id_ in self.db.execute(f"SELECT uid, id FROM letters WHERE uid IN ({_marks(len(part))})", part):
+            where, params = self.db.in_list("uid", part)
+            for uid, id_ in self.db.execute(f"SELECT uid, id FROM letters WHERE {where}", params):
                 found[uid] = int(id_)
         return found
 

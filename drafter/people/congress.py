@@ -44,7 +44,7 @@ from drafter.people.states import STATE_NAMES
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
 from drafter.campaign.reading import read_file
-from drafter.campaign.yamlsrc import MAX_BYTES, Located, parse_yaml, round_trip
+from drafter.campaign.yamlsrc import MAX_BYTES, Located, gc_paused, parse_yaml, round_trip
 
 MAX_SOURCE = 512 * 1024 * 1024    # legislators YAML (about 10 MB today) and the like
 
@@ -103,7 +103,8 @@ def _read_source(path: str | Path, what: str, build=None):
     try:
         loader = _FastLoader(data)
         try:
-            return build(loader) if build else loader.get_single_data()
+            with gc_paused():
+                return build(loader) if build else loader.get_single_data()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -544,7 +545,8 @@ def _parse_part(data: bytes):
     """One part of a split legislators file, or None when it does not parse on its own."""
     loader = _FastLoader(data)
     try:
-        return _build_current(loader)
+        with gc_paused():
+            return _build_current(loader)
     except yaml.YAMLError:
         return None
     finally:
