@@ -9,8 +9,9 @@ without `force`. `manifest.csv` lists every file and row, and the letters' date:
 resumes a folder keeps that date (`date: today` is the first run's day). An interrupted or
 failed run still writes the manifest, its unwritten letters marked `pending`.
 
-With `jobs` > 1 the letters are made by worker processes, each loading the campaign once;
-the package is deterministic, so the files are byte-identical to a one-process run.
+With `jobs` > 1 the letters are made by this process and jobs - 1 helpers (forked with the
+campaign loaded, or spawned and loading it once); the package is deterministic, so the files,
+the manifest and the log are the same as a one-process run's.
 """
 from __future__ import annotations
 
@@ -559,7 +560,7 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
-        maker.render(todo[0])    # a template error stops the batch here; workers inherit warm caches
+        maker.render(todo[0])    # a template error stops the batch here; helpers inherit warm caches
     ensure_dir(out_dir)
     _refuse_special_targets(out_dir, todo, formats)
     files.check_target(out_dir / MANIFEST)
