@@ -188,7 +188,7 @@ class _Maker:
     def render(self, job: Job) -> dict[str, bytes]:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
-    def build(self, jobs: list[Job]) -> "Made":
+    def build(self, jobs: list[Job]) -> "MadeChunk":
         """A chunk of letters rendered, with their log entries (the CPU work, done in a worker:
         the sha256 and the entry's uid travel with the bytes)."""
         outs, entries = [], []
@@ -201,9 +201,9 @@ class _Maker:
                           self.formats, constituent_fields(job.constituent))
                 e.uid            # computed here, not in the parent
                 entries.append(e)
-        return Made(jobs, outs, entries)
+        return MadeChunk(jobs, outs, entries)
 
-    def place(self, made: "Made") -> tuple[list[list[Record]], list[LogEntry]]:
+    def place(self, made: "MadeChunk") -> tuple[list[list[Record]], list[LogEntry]]:
         """Put a chunk's files in place with one disk sync (files.place_many): the same bytes
         already there are skipped, other bytes are a conflict unless `force`. Returns each
         letter's records and the log entries of the letters now whole on disk. A letter already
@@ -232,7 +232,7 @@ class _Maker:
 
 
 @dataclass(frozen=True)
-class Made:
+class MadeChunk:
     """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256); and
     the log entries they get once placed (none when the run is not logged)."""
     jobs: list[Job]
