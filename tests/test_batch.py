@@ -288,7 +288,7 @@ def test_killed_batch_leaves_no_partial_file_and_resumes(campaign, shared, tmp_p
     while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 40:
         time.sleep(0.02)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)      # also waits for the workers, which share stderr
+    _, err = proc.communicate(timeout=60)      # also waits for the helpers, which share stderr
     assert "Traceback" not in err
     done = sorted(out.glob("*.docx"))
     assert 40 <= len(done) < 600, "killed midway"
