@@ -46,6 +46,18 @@ def site(tmp_path_factory):
     log.close()
 
 
+def chrome_options(profile: Path, *extra: str):
+    """Headless Debian Chromium with its own profile, nothing fetched in the background."""
+    from selenium import webdriver
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync",
+                f"--user-data-dir={profile}", *extra):
+        opts.add_argument(arg)
+    return opts
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     need(Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), "chromium and chromium-driver")
@@ -59,12 +71,7 @@ def browser(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("chromium")
     downloads = tmp / "downloads"
     downloads.mkdir()
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync",
-                f"--user-data-dir={tmp / 'profile'}", "--window-size=1280,900"):
-        opts.add_argument(arg)
+    opts = chrome_options(tmp / "profile", "--window-size=1280,900")
     opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                            "download.prompt_for_download": False})
     driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
@@ -204,12 +211,7 @@ def test_page_works_without_javascript(site, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
     url, _ = site
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync",
-                f"--user-data-dir={tmp_path / 'profile'}", "--blink-settings=scriptEnabled=false"):
-        opts.add_argument(arg)
+    opts = chrome_options(tmp_path / "profile", "--blink-settings=scriptEnabled=false")
     d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
     try:
         d.get(url + "/")

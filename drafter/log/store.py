@@ -25,7 +25,7 @@ _COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "re
 _SELECT = ("SELECT l.id, l." + ", l.".join(_COLUMNS) +
            ", (SELECT COUNT(*) FROM letters b WHERE b.letter_key = l.letter_key AND (b.created < l.created"
            " OR (b.created = l.created AND b.uid <= l.uid))) FROM letters l")
-_CHUNK = 500        # '?' per statement stays well under SQLite's limit
+_CHUNK = 500        # values per IN (...) stay well under SQLite's limit of '?'
 _TABLES = ("letters", "letter_recipients", "tombstones", "meta")
 SEP = " | "          # between the offices of a joint letter in LogEntry.office
 CONSTITUENT_COLUMNS = ("Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note")
@@ -53,10 +53,6 @@ def _letter_of(row) -> LoggedLetter:
 def _chunks(items: list, size: int = _CHUNK):
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _marks(n: int) -> str:
-    return ", ".join("?" * n)
 
 
 def _date(text, what: str) -> str:
@@ -198,8 +194,12 @@ class CampaignLog:
             params.append(_date(since, "--since"))
         if ids is not None:
             ids = [int(i) for i in ids]
-            where.append(f"l.id IN ({_marks(len(ids))})" if ids else "1 = 0")
-            params += ids
+            if ids:
+                match, values = self.db.in_list("l.id", ids)
+                where.append(match)
+                params += values
+            else:
+                where.append("1 = 0")
         sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.id"
         return [_letter_of(r) for r in self.db.execute(sql, params).fetchall()]
 
@@ -242,9 +242,9 @@ class CampaignLog:
                 raise LogError(f"no letter with id {', '.join(map(str, missing))} in the log", file=self.where,
                                hint="'drafter log list' shows the ids")
             for part in _chunks(ids):
+                match, values = self.db.in_list("id", part)
                 self.db.execute(f"UPDATE letters SET status = ?, status_on = ?, note = COALESCE(?, note), "
-                                f"status_changed = ? WHERE id IN ({_marks(len(part))})",
-                                [status, on, note, utc_now(), *part])
+                                f"status_changed = ? WHERE {match}", [status, on, note, utc_now(), *values])
         self._transaction(work)
         return self.list_letters(ids=ids)
 
@@ -306,8 +306,9 @@ class CampaignLog:
                     and not _buried(dead, r[col["name_norm"]], r[col["email_norm"]])]
             known = {}
             for part in _chunks([r[0] for r in keep]):
+                match, values = self.db.in_list("uid", part)
                 known.update((u, (s, c)) for u, s, c in self.db.execute(
-                    f"SELECT uid, status, status_changed FROM letters WHERE uid IN ({_marks(len(part))})", part))
+                    f"SELECT uid, status, status_changed FROM letters WHERE {match}", values))
             fresh = [r for r in keep if r[0] not in known]
             self._insert(fresh)
             report["added"] = len({r[0] for r in fresh})
@@ -336,8 +337,9 @@ class CampaignLog:
 
     def _delete(self, ids: list[int]) -> None:
         for part in _chunks(ids):
-            self.db.execute(f"DELETE FROM letter_recipients WHERE letter_id IN ({_marks(len(part))})", part)
-            self.db.execute(f"DELETE FROM letters WHERE id IN ({_marks(len(part))})", part)
+            for table, column in (("letter_recipients", "letter_id"), ("letters", "id")):
+                match, values = self.db.in_list(column, part)
+                self.db.execute(f"DELETE FROM {table} WHERE {match}", values)
 
     def _apply_tombstones(self, cutoff: str | None) -> int:
         """Delete the rows of everyone tombstoned, and everything before the cutoff."""
