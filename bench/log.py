@@ -5,9 +5,10 @@
 Runs the same 1,000-letter `drafter batch` (made-up volunteers, docx, files written into an
 empty folder each time) without a log, with the SQLite log (a fresh file each run) and, given
 --postgres (or $DRAFTER_TEST_POSTGRES), with a PostgreSQL log; each with --jobs 1 and --jobs 2.
-The runs take turns and the best of --repeat is shown, for the whole run and for the letter
-phase (from the moment the letters are planned to the end of the run: every letter made,
-placed and logged, the manifest written). Logging's own time (opening the log, building the
+The runs take turns; the best of --repeat is shown, and the median of the runs made side by
+side (the machine's speed drifts between repeats more than within one), for the whole run and
+for the letter phase (from the moment the letters are planned to the end of the run: every
+letter made, placed and logged, the manifest written). Logging's own time (opening the log, building the
 entries, recording them, closing) is timed where it happens, for --jobs 1; a new process that
 logs to PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000
 letter-sized files one fsync each (atomic_write) against a chunk's worth with one sync each
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,6 +91,14 @@ def _time_logging() -> dict[str, float]:
     return spent
 
 
+def paired(these: list[tuple[float, float]], those: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median over the repeats of those / these, whole run and letter phase: runs made one after
+    the other share the machine's speed of the moment, which on a shared VM drifts more than the
+    differences measured here."""
+    return (statistics.median(b[0] / a[0] for a, b in zip(these, those)),
+            statistics.median(b[1] / a[1] for a, b in zip(these, those)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--letters", type=int, default=1000)
@@ -110,6 +120,7 @@ def main() -> int:
         if fresh:
             logs["PostgreSQL"] = fresh
         best: dict[tuple[str, int], tuple[float, float]] = {}
+        runs: dict[tuple[str, int], list[tuple[float, float]]] = {}     # every run, in turn
         own: dict[tuple[str, int], dict[str, float]] = {}
         spent = _time_logging()
         run = 0
@@ -124,6 +135,7 @@ def main() -> int:
                         spent.clear()
                         t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, log)
                         key = (name, jobs)
+                        runs.setdefault(key, []).append(t)
                         if key not in best or t < best[key]:
                             best[key], own[key] = t, dict(spent)
         finally:
@@ -138,7 +150,9 @@ def main() -> int:
         print()
         for name in logs:
             (w1, p1), (w2, p2) = best[(name, 1)], best[(name, 2)]
-            print(f"{name}: --jobs 2 vs 1: whole run {w1 / w2:.2f}x, letter phase {p1 / p2:.2f}x")
+            m1, m2 = paired(runs[(name, 2)], runs[(name, 1)])
+            print(f"{name}: --jobs 2 vs 1: whole run {w1 / w2:.2f}x, letter phase {p1 / p2:.2f}x; "
+                  f"median of the runs side by side {m1:.2f}x, {m2:.2f}x")
         print()
         for name in logs:
             if name == "no log":
@@ -150,7 +164,9 @@ def main() -> int:
                   + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + ")")
             for jobs in (1, 2):
                 (w, p), (w0, p0) = best[(name, jobs)], best[("no log", jobs)]
-                print(f"  --jobs {jobs}, against no log: whole run {w / w0 - 1:+.1%}, letter phase {p / p0 - 1:+.1%}")
+                m1, m2 = paired(runs[("no log", jobs)], runs[(name, jobs)])
+                print(f"  --jobs {jobs}, against no log: whole run {w / w0 - 1:+.1%}, letter phase {p / p0 - 1:+.1%}; "
+                      f"median of the runs side by side {m1 - 1:+.1%}, {m2 - 1:+.1%}")
         if args.postgres:
             code = "import time; t = time.perf_counter(); import psycopg; print(time.perf_counter() - t)"
             took = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
