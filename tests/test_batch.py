@@ -221,8 +221,8 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(campaign, shared, tmp_path):
 def test_spawned_helpers_give_the_same_bytes(campaign, shared, tmp_path, monkeypatch):
     """Where there is no fork (Windows), each helper is spawned and loads the campaign itself."""
     import multiprocessing
-    from drafter.commands import batch as batch_module
-    monkeypatch.setattr(batch_module, "_process_context", lambda: multiprocessing.get_context("spawn"))
+    from drafter import processes
+    monkeypatch.setattr(processes, "process_context", lambda: multiprocessing.get_context("spawn"))
     one, two = tmp_path / "one", tmp_path / "two"
     for out, jobs in ((one, "1"), (two, "2")):
         result = run(campaign, shared, out, "--jobs", jobs)
@@ -454,11 +454,11 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     from drafter.output import files
     real_stage, calls = files._stage, []
 
-    def stage(path, data, sync=True):
+    def stage(path, data, **how):
         calls.append(path) if path.suffix == ".docx" else None
         if len(calls) == 6 and path.suffix == ".docx":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_stage(path, data, sync)
+        return real_stage(path, data, **how)
 
     monkeypatch.setattr(files, "_stage", stage)
     monkeypatch.setattr(batch_module, "CHUNK", 4)     # letters are placed a chunk at a time

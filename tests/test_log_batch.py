@@ -101,6 +101,42 @@ def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign,
     assert not out.exists() or not list(out.iterdir())
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("how", ["fails", "dies"])
+def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campaign, shared, tmp_path, monkeypatch,
+                                                                         how, jobs):
+    """The log is written by a process of its own while letters are made. When it fails after
+    the first chunk (the server went away) or dies, the batch stops with the reason (exit 1),
+    keeps the letters it placed, and the same command logs them."""
+    from drafter.commands import batch as batch_module
+    from drafter.log import CampaignLog, LogError
+    real, calls = CampaignLog.record, []
+
+    def record(self, entries):          # runs in the log's process (forked with this patch)
+        calls.append(len(entries))
+        if len(calls) == 2:
+            if how == "dies":
+                os._exit(9)
+            raise LogError("the PostgreSQL log failed: server closed the connection unexpectedly")
+        return real(self, entries)
+    monkeypatch.setattr(CampaignLog, "record", record)
+    monkeypatch.setattr(batch_module, "CHUNK", 4)
+    people, out = _many_people(tmp_path / "people.csv", 10), tmp_path / "out"      # 30 letters
+    result = batch(campaign, shared, people, out, "--jobs", jobs)
+    assert result.exit_code == 1, result.output
+    assert ("server closed the connection" if how == "fails" else "stopped unexpectedly") in result.output
+    assert "Traceback" not in result.output
+    placed = list(out.glob("*.docx"))
+    rows = listed(campaign)
+    assert placed and len(rows) < len(placed)
+    for row in rows:                     # what was logged is on disk, as logged
+        assert sha(row["paths"][0]) == row["sha256"]
+    monkeypatch.setattr(CampaignLog, "record", real)
+    result = batch(campaign, shared, people, out, "--jobs", jobs)
+    assert result.exit_code == 0, result.output
+    assert_log_matches_disk(campaign, out, 30)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_kill_9_then_rerun_log_matches_the_files_on_disk(campaign, shared, tmp_path, jobs):

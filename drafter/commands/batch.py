@@ -22,9 +22,7 @@ import gc
 import datetime as dt
 import hashlib
 import io
-import multiprocessing
 import os
-import pickle
 import queue
 import signal
 import sys
@@ -46,6 +44,8 @@ from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, LogEntry, open_log
 from drafter.log.letters import constituent_fields, entry
+from drafter.log.writer import writer as log_writer
+from drafter import processes
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
@@ -171,7 +171,7 @@ class _Maker:
     @classmethod
     def of(cls, campaign, spec, out_dir, formats, force, logged=False) -> "_Maker":
         composer = Composer(campaign, spec)
-        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir), formats, force,
+        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir).absolute(), formats, force,
                    (spec.name, spec.template) if logged else None)
 
     @classmethod
@@ -189,27 +189,14 @@ class _Maker:
         return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
     def build(self, jobs: list[Job]) -> "MadeChunk":
-        """A chunk of letters rendered, with their log entries (the CPU work, done in a worker:
-        the sha256 and the entry's uid travel with the bytes)."""
-        outs, entries = [], []
-        for job in jobs:
-            letter = [(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
-                      for fmt, data in self.render(job).items()]
-            outs.append(letter)
-            if self.log_as is not None:
-                e = entry("batch", *self.log_as, [job.member], [(path, sha) for path, _data, sha in letter],
-                          self.formats, constituent_fields(job.constituent))
-                e.uid            # computed here, not in the parent
-                entries.append(e)
-        return MadeChunk(jobs, outs, entries)
+        """A chunk of letters rendered, each file with its sha256 (the CPU work)."""
+        return MadeChunk(jobs, [[(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
+                                 for fmt, data in self.render(job).items()] for job in jobs])
 
-    def place(self, made: "MadeChunk") -> tuple[list[list[Record]], list[LogEntry]]:
+    def place(self, made: "MadeChunk") -> list[list[Record]]:
         """Put a chunk's files in place with one disk sync (files.place_many): the same bytes
         already there are skipped, other bytes are a conflict unless `force`. Returns each
-        letter's records and the log entries of the letters now whole on disk. A letter already
-        there with the same content (skipped) has its entry too, so a rerun logs what a killed run
-        placed but had not logged yet (the log adds no row for what it has); a conflict was not
-        placed."""
+        letter's records."""
         status: dict[Path, str] = {}
         writes = []
         for letter in made.outs:
@@ -224,37 +211,40 @@ class _Maker:
                 status[path] = OVERWRITTEN if force else WRITTEN
             else:       # another run placed it meanwhile: compared like one that was there before
                 status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
-        per_letter = [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
-                       for path, _data, sha in letter] for job, letter in zip(made.jobs, made.outs)]
-        entries = [e for e, recs in zip(made.entries, per_letter)
-                   if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
-        return per_letter, entries
+        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
+                 for path, _data, sha in letter] for job, letter in zip(made.jobs, made.outs)]
+
+    def entries(self, jobs: list[Job], per_letter: list[list[Record]]) -> list[LogEntry]:
+        """The log entries of a placed chunk's letters now whole on disk. A letter already there
+        with the same content (skipped) has its entry too, so a rerun logs what a killed run
+        placed but had not logged yet (the log adds no row for what it has); a conflict was not
+        placed."""
+        return [entry("batch", *self.log_as, [job.member], [(self.out_dir / r.file, r.sha256) for r in recs],
+                      self.formats, constituent_fields(job.constituent))
+                for job, recs in zip(jobs, per_letter)
+                if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
 
 
 @dataclass(frozen=True)
 class MadeChunk:
-    """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256); and
-    the log entries they get once placed (none when the run is not logged)."""
+    """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256)."""
     jobs: list[Job]
     outs: list[list[tuple[Path, bytes, str]]]
-    entries: list[LogEntry]
 
 
 def _worker(init: _Maker | tuple, parent: int, run: str, chunks: list[list[Job]], taken, out) -> None:
     """A helper process: takes the next chunk nobody has taken (`taken`, a shared counter),
-    makes and places it, and sends (its number, its records and log entries) through `out`;
-    None when no chunk is left. A forked helper inherits the parent's maker, caches warm; a
-    spawned one loads its own."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # the parent's terminate() must end it
-    _die_with_parent(parent)
+    makes and places it, and sends (its number, its records) through `out`; None when no chunk
+    is left. A forked helper inherits the parent's maker, caches warm; a spawned one loads its
+    own."""
+    processes.as_helper(parent)
     files.join_run(run)                              # its temp files are the run's own
     try:
         maker = init if isinstance(init, _Maker) else _Maker.load(*init)
         while (i := _take(taken)) < len(chunks):
             out.put((i, maker.place(maker.build(chunks[i]))))
     except BaseException as exc:        # the parent raises it (pickled: a DrafterError keeps its message)
-        out.put(exc if _picklable(exc) else OutputError(f"a helper process failed: {exc!r}"))
+        out.put(exc if processes.picklable(exc) else OutputError(f"a helper process failed: {exc!r}"))
     out.put(None)
     out.close()
     out.join_thread()
@@ -265,34 +255,6 @@ def _take(taken) -> int:
         i = taken.value
         taken.value = i + 1
     return i
-
-
-def _picklable(exc: BaseException) -> bool:
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return True
-    except Exception:
-        return False
-
-
-def _die_with_parent(parent: int) -> None:
-    """A killed parent cannot stop its helpers, so they stop with it: at once on Linux (the
-    kernel's parent-death signal), else when a watcher thread notices. A temporary file they
-    leave is removed by the next run."""
-    try:
-        import ctypes
-        if sys.platform.startswith("linux") and ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:
-            if os.getppid() == parent:       # PR_SET_PDEATHSIG = 1; the parent may already be gone
-                return
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(1)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 class _Stop:
@@ -334,11 +296,6 @@ def _chunks(jobs: list[Job], n_procs: int) -> list[list[Job]]:
     return out
 
 
-def _process_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
 @contextlib.contextmanager
 def _long_lived():
     """What is loaded so far (the campaign, the members, the plan) lives until the run ends:
@@ -357,93 +314,112 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
     interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
     once their files are in place: the log never lists a letter that is not on disk.
 
+    The log is written by a process of its own (log.writer) while the next chunks are made.
     With n_procs > 1 this process is one of the n_procs that make letters: it starts
     n_procs - 1 helpers, and all take chunks from one shared counter (the load balances
-    itself); between its own chunks it logs the helpers' results. No process sits idle
+    itself); between its own chunks it takes in the helpers' results. No process sits idle
     waiting for the others, and each chunk crosses a pipe only as its records. Chunks are
     recorded and logged in their order, whoever made them: the log and the manifest are the
     same whatever the number of processes."""
-    def done(result):          # one chunk: placed with one sync, logged in one transaction
-        per_letter, entries = result
+    run = files.begin_run()
+    chunks = _chunks(jobs, n_procs)
+    logging = None if log is None else log_writer(log, lambda item: maker.entries(chunks[item[0]], item[1]),
+                                                  len(chunks))
+
+    def done(i: int, per_letter: list[list[Record]]) -> None:     # one chunk, placed with one sync
         for recs in per_letter:
             records.extend(recs)
-        if log is not None and entries:
-            log.record(entries)
+        if logging is not None:
+            logging.send((i, per_letter))
         if progress:
             progress(len(per_letter))
 
-    run = files.begin_run()
-    chunks = _chunks(jobs, n_procs)
-    with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
-        if n_procs <= 1 or len(chunks) <= 1:
+    try:
+        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
+            if n_procs <= 1 or len(chunks) <= 1:
+                _make_here(chunks, maker, stop, done)
+            else:
+                _make_with_helpers(chunks, maker, load_args, n_procs, run, stop, done, records)
+        if logging is not None:
+            logging.finish()
+    except BaseException:
+        if logging is not None:
+            logging.abandon()
+        raise
+
+
+def _make_here(chunks: list[list[Job]], maker: _Maker, stop: _Stop, done) -> None:
+    try:
+        for i, chunk in enumerate(chunks):
+            stop.check()
+            done(i, maker.place(maker.build(chunk)))
+    except BaseException:
+        remove_stray_temps(maker.out_dir, own=True)
+        raise
+
+
+def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, load_args: tuple, n_procs: int, run: str,
+                       stop: _Stop, done, records: list[Record]) -> None:
+    context = processes.process_context()
+    init = maker if context.get_start_method() == "fork" else load_args
+    taken, out = context.Value("i", 0), context.Queue()
+    helpers = [context.Process(target=_worker, args=(init, os.getpid(), run, chunks, taken, out), daemon=True)
+               for _ in range(n_procs - 1)]
+    running, ready, next_chunk = len(helpers), {}, 0
+
+    def arrived(i: int, per_letter) -> None:
+        nonlocal next_chunk
+        ready[i] = per_letter
+        while next_chunk in ready:
+            done(next_chunk, ready.pop(next_chunk))
+            next_chunk += 1
+
+    def collect(wait: bool) -> None:
+        """The helpers' results that have arrived (with `wait`, all of them, to the end)."""
+        nonlocal running
+        while running:
             try:
-                for chunk in chunks:
-                    stop.check()
-                    done(maker.place(maker.build(chunk)))
-            except BaseException:
-                remove_stray_temps(maker.out_dir, own=True)
-                raise
-            return
-        context = _process_context()
-        init = maker if context.get_start_method() == "fork" else load_args
-        taken, out = context.Value("i", 0), context.Queue()
-        helpers = [context.Process(target=_worker, args=(init, os.getpid(), run, chunks, taken, out), daemon=True)
-                   for _ in range(n_procs - 1)]
-        running, ready, next_chunk = len(helpers), {}, 0
-
-        def arrived(i: int, result) -> None:
-            nonlocal next_chunk
-            ready[i] = result
-            while next_chunk in ready:
-                done(ready.pop(next_chunk))
-                next_chunk += 1
-
-        def collect(wait: bool) -> None:
-            """The helpers' results that have arrived (with `wait`, all of them, to the end)."""
-            nonlocal running
-            while running:
-                try:
-                    item = out.get(timeout=0.1) if wait else out.get_nowait()
-                except queue.Empty:
-                    if not wait:
-                        return
-                    stop.check()
-                    if any(h.exitcode not in (None, 0) for h in helpers):
-                        raise OutputError("a helper process stopped unexpectedly (out of memory, or killed)",
-                                          hint="run the same command again: letters already placed are kept")
-                    continue
-                if item is None:
-                    running -= 1
-                elif isinstance(item, BaseException):
-                    raise item
-                else:
-                    arrived(*item)
-
-        try:
-            for h in helpers:
-                h.start()
-            while (i := _take(taken)) < len(chunks):
+                item = out.get(timeout=0.1) if wait else out.get_nowait()
+            except queue.Empty:
+                if not wait:
+                    return
                 stop.check()
-                arrived(i, maker.place(maker.build(chunks[i])))
-                collect(wait=False)
-            collect(wait=True)
-            for h in helpers:
+                if any(h.exitcode not in (None, 0) for h in helpers):
+                    raise OutputError("a helper process stopped unexpectedly (out of memory, or killed)",
+                                      hint="run the same command again: letters already placed are kept")
+                continue
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                arrived(*item)
+
+    try:
+        for h in helpers:
+            h.start()
+        while (i := _take(taken)) < len(chunks):
+            stop.check()
+            arrived(i, maker.place(maker.build(chunks[i])))
+            collect(wait=False)
+        collect(wait=True)
+        for h in helpers:
+            h.join()
+    except BaseException:
+        for h in helpers:          # killed; the temporary files they leave go next
+            if h.is_alive():
+                h.terminate()
+        for h in helpers:
+            if h.pid is not None:
                 h.join()
-        except BaseException:
-            for h in helpers:          # killed; the temporary files they leave go next
-                if h.is_alive():
-                    h.terminate()
-            for h in helpers:
-                if h.pid is not None:
-                    h.join()
-            remove_stray_temps(maker.out_dir, own=True)
-            for i in sorted(ready):    # placed, not logged yet: in the manifest; the rerun logs them
-                for recs in ready[i][0]:
-                    records.extend(recs)
-            raise
-        finally:
-            out.close()
-            out.cancel_join_thread()
+        remove_stray_temps(maker.out_dir, own=True)
+        for i in sorted(ready):    # placed, not logged yet: in the manifest; the rerun logs them
+            for recs in ready[i]:
+                records.extend(recs)
+        raise
+    finally:
+        out.close()
+        out.cancel_join_thread()
 
 
 # --------------------------------------------------------------------------- the batch

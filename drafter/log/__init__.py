@@ -8,6 +8,7 @@ folder by default, PostgreSQL by URL), with what staff mark of it afterwards.
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from drafter.log.backend import connect, is_url
@@ -48,10 +49,10 @@ def open_log(root: str | Path | None, url: str | Path | None = None, *, create: 
         if not os.access(folder, os.W_OK | os.X_OK):
             raise LogError("cannot create the log: the folder is not writable", file=target,
                            hint="give another path with --log")
-        return CampaignLog(lambda: connect(target, timeout, create), where=target)   # made when first used
+        return CampaignLog(partial(connect, target, timeout, create), where=target)   # made when first used
     db = connect(target, timeout, create)
     try:
-        return CampaignLog(db)
+        return CampaignLog(db, opener=partial(connect, target, timeout, create))
     except BaseException:
         db.close()
         raise

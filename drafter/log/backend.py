@@ -136,6 +136,10 @@ class Postgres(Backend):
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)))
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+            # psycopg prepares a statement run five times, and PostgreSQL may then keep one
+            # plan for it: made while a batch's first chunks were the whole table, a lookup of
+            # a chunk's ids scans every row ever logged. Planned each time, it uses the index.
+            self.conn.execute("SET plan_cache_mode = force_custom_plan")
         except psycopg.Error as exc:
             raise LogError(f"cannot reach the PostgreSQL log: {_first_line(exc)}", file=self.where,
                            hint="check that the server is running and the URL is right") from None

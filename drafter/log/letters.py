@@ -3,6 +3,7 @@ letter (what it holds of the volunteer), and a kit's call scripts and fact sheet
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,10 @@ def constituent_fields(c: Constituent) -> dict:
             "email": c.email or ""}
 
 
+def _absolute(path: Path | str) -> str:
+    return str(path) if os.path.isabs(path) else str(Path(path).absolute())
+
+
 def entry(command: str, letter: str, template: str, recipients: list[Recipient | str],
           files: list[tuple[Path | str, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
           signers: tuple[str, ...] = (), on_disk: bool = True) -> LogEntry:
@@ -43,6 +48,6 @@ def entry(command: str, letter: str, template: str, recipients: list[Recipient |
                     recipient_ids=tuple(r if isinstance(r, str) else r.id for r in recipients),
                     office=SEP.join(office(None, r) if isinstance(r, str) else office(r) for r in recipients),
                     formats=tuple(formats),
-                    paths=tuple(str(Path(p).absolute()) if on_disk else str(p) for p, _ in files),
+                    paths=tuple(_absolute(p) if on_disk else str(p) for p, _ in files),
                     sha256=files[0][1] if isinstance(files[0][1], str) else hashlib.sha256(files[0][1]).hexdigest(),
                     kind="signer" if person is None else "constituent", **fields)

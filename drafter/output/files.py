@@ -9,6 +9,7 @@ import re
 import secrets
 import stat
 import string
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -195,15 +196,18 @@ def _write_failed(path: Path, exc: OSError, hint: str = WROTE_NOTHING) -> Output
     return OutputError(f"cannot write: {reason}", file=str(path), hint=hint)
 
 
-def _stage(path: Path, data: bytes, sync: bool = True) -> str:
+def _stage(path: Path, data: bytes, sync: bool = True, replacing: bool = True) -> str:
     """The data in a temporary file beside `path`, on disk (fsync, unless the caller syncs a
     whole chunk at once), with the final permissions: a new file's as the umask gives them, a
-    replaced file's own. Named by the run and a counter (mkstemp's random names and its chmod
-    cost a batch more than the write)."""
-    try:
-        keep = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        keep = None
+    replaced file's own (looked up unless the caller knows nothing is `replacing`). Named by
+    the run and a counter (mkstemp's random names and its chmod cost a batch more than the
+    write)."""
+    keep = None
+    if replacing:
+        try:
+            keep = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            pass
     while True:
         tmp = os.path.join(path.parent, f"{TEMP_PREFIX}{run_token()}-{os.getpid()}-{next(_serial)}{TEMP_SUFFIX}")
         try:
@@ -233,6 +237,8 @@ def _commit(tmp: str, path: Path, force: bool) -> None:
     if force:
         os.replace(tmp, path)
         return
+    if _rename_noreplace(tmp, path):
+        return
     try:
         os.link(tmp, path)
     except OSError as exc:
@@ -243,6 +249,39 @@ def _commit(tmp: str, path: Path, force: bool) -> None:
         os.replace(tmp, path)
         return
     os.unlink(tmp)
+
+
+def _renameat2():
+    """(renameat2, get_errno) from the C library on Linux, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    return call, ctypes.get_errno
+
+
+_NOREPLACE: list = []      # [_renameat2()] once looked up
+
+
+def _rename_noreplace(tmp: str, path: Path) -> bool:
+    """Rename that never replaces (renameat2 with RENAME_NOREPLACE): one step where link and
+    unlink take two. False where the system or file system has none (the caller links);
+    FileExistsError when a file is there."""
+    if not _NOREPLACE:
+        _NOREPLACE.append(_renameat2())
+    if _NOREPLACE[0] is None:
+        return False
+    call, get_errno = _NOREPLACE[0]
+    if call(-100, os.fsencode(tmp), -100, os.fsencode(path), 1) == 0:   # AT_FDCWD, RENAME_NOREPLACE
+        return True
+    err = get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):   # not on this kernel or file system
+        return False
+    raise OSError(err, os.strerror(err), str(path))
 
 
 def write_all(files: list[tuple[Path, bytes]], force: bool = False) -> None:
@@ -326,7 +365,7 @@ def place_many(files: list[tuple[Path, bytes, bool]]) -> list[bool]:
     try:
         for path, data, _force in files:
             current = path
-            staged.append(_stage(path, data, sync=False))
+            staged.append(_stage(path, data, sync=False, replacing=_force))
         folders = list(dict.fromkeys(path.parent for path, _, _ in files))
         if not all(_syncfs(folder) for folder in folders):
             for tmp in staged:                 # no syncfs: one fsync per file after all
@@ -339,7 +378,8 @@ def place_many(files: list[tuple[Path, bytes, bool]]) -> list[bool]:
         for (path, _data, force), tmp in zip(files, staged):
             current = path
             try:
-                check_target(path)
+                if force:            # a new file never replaces anything: no need to look
+                    check_target(path)
                 _commit(tmp, path, force)
                 placed.append(True)
             except FileExistsError:

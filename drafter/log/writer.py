@@ -1,0 +1,123 @@
+"""Logging a batch's chunks as they are placed: in this process (InlineWriter), or in a process
+of its own (LogWriter) so that making the next chunk never waits for the database. Either way
+the chunks are logged in the order they are sent, each in one transaction, and only after
+their files are in place: the log may trail the files by a chunk or two, never lead them.
+
+LogWriter forks (its process inherits what the batch has loaded, and `entries_of` with it);
+where there is no fork, logging stays in this process."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable
+
+from drafter.log.entry import LogEntry, LogError
+from drafter.log.store import CampaignLog
+from drafter.processes import as_helper, picklable
+
+EntriesOf = Callable[[object], list[LogEntry]]
+_STOPPED = LogError("the process logging the letters stopped unexpectedly (out of memory, or killed)",
+                    hint="run the same command again: it logs the letters already placed")
+
+
+class InlineWriter:
+    """Each chunk logged in this process, before send() returns."""
+
+    def __init__(self, log: CampaignLog, entries_of: EntriesOf):
+        self.log, self.entries_of = log, entries_of
+
+    def send(self, item) -> None:
+        entries = self.entries_of(item)
+        if entries:
+            self.log.record(entries)
+
+    def finish(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
+
+
+class LogWriter:
+    """Chunks logged by a forked process, through its own connection to the log; send() only
+    hands the chunk over. An error there (the server went down) is raised by the next send()
+    or by finish(), which waits until every chunk sent is logged."""
+
+    def __init__(self, log: CampaignLog, entries_of: EntriesOf):
+        context = multiprocessing.get_context("fork")
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_write, args=(log, entries_of, theirs, os.getpid()), daemon=True)
+        self.process.start()
+        theirs.close()          # only the writer holds its end: its death is an EOF here
+        self.done = False
+
+    @staticmethod
+    def usable(log: CampaignLog) -> bool:
+        return "fork" in multiprocessing.get_all_start_methods() and log.can_reopen
+
+    def send(self, item) -> None:
+        if self.conn.poll():                 # it stopped early: say why
+            self._outcome()
+        try:
+            self.conn.send(item)
+        except OSError:
+            self._outcome()
+            raise _STOPPED from None
+
+    def finish(self) -> None:
+        """Wait until every chunk sent is logged; raise what went wrong there."""
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self._outcome()
+
+    def _outcome(self) -> None:
+        try:
+            result = self.conn.recv()
+        except (EOFError, OSError):
+            result = _STOPPED
+        self.done = True
+        self.conn.close()
+        self.process.join()
+        if result is not None:
+            raise result
+
+    def abandon(self) -> None:
+        """The batch failed: what was sent is still logged (the rerun need not), the error is
+        the batch's to report; a writer that does not finish in time is stopped."""
+        if self.done:
+            return
+        try:
+            self.conn.send(None)
+            if self.conn.poll(30):
+                self.conn.recv()
+        except (OSError, EOFError):
+            pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.conn.close()
+        self.done = True
+
+
+def _write(log: CampaignLog, entries_of: EntriesOf, conn, parent: int) -> None:
+    as_helper(parent)
+    try:
+        with log.reopen() as own:
+            while (item := conn.recv()) is not None:
+                entries = entries_of(item)
+                if entries:
+                    own.record(entries)
+        conn.send(None)
+    except BaseException as exc:     # the parent raises it (pickled: a LogError keeps its message)
+        conn.send(exc if picklable(exc) else LogError(f"logging the letters failed: {exc!r}"))
+    conn.close()
+
+
+def writer(log: CampaignLog, entries_of: EntriesOf, chunks: int) -> InlineWriter | LogWriter:
+    """A LogWriter where a batch has more than one chunk and this system forks, else inline."""
+    if chunks > 1 and LogWriter.usable(log):
+        return LogWriter(log, entries_of)
+    return InlineWriter(log, entries_of)
