@@ -5,19 +5,22 @@
 Runs the same 1,000-letter `drafter batch` (made-up volunteers, docx, files written into an
 empty folder each time) without a log, with the SQLite log (a fresh file each run) and, given
 --postgres (or $DRAFTER_TEST_POSTGRES), with a PostgreSQL log; each with --jobs 1 and --jobs 2.
-The runs take turns; the best of --repeat is shown, and the median of the runs made side by
-side (the machine's speed drifts between repeats more than within one), for the whole run and
-for the letter phase (from the moment the letters are planned to the end of the run: every
-letter made, placed and logged, the manifest written). Logging's own time (opening the log, building the
-entries, recording them, closing) is timed where it happens, for --jobs 1; a new process that
-logs to PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000
-letter-sized files one fsync each (atomic_write) against a chunk's worth with one sync each
-(place_many, what batch does).
+The runs take turns, in a new order each repeat; the best of --repeat is shown, and the median
+of the runs made side by side (the machine's speed drifts between repeats more than within
+one), for the whole run and for the letter phase (from the moment the letters are planned to the end of the run: every
+letter made, placed and logged, the manifest written). The time the batch's own process spends
+on the log (opening it, handing each chunk to the process that writes the log, waiting for
+that process at the end, closing) is timed where it happens; a new process that logs to
+PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000 letter-sized
+files one fsync each (atomic_write) against a chunk's worth with one sync each (place_many,
+what batch does); last, recording a chunk of 64 letters into an empty log and into one that
+already holds 20,000 (--grown).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import statistics
 import subprocess
@@ -51,6 +54,7 @@ class FreshPostgres:
         with self.psycopg.connect(self.url, autocommit=True) as conn:
             for name in self.names:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.names.clear()
 
 
 def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> float:
@@ -68,9 +72,10 @@ def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> fl
 
 
 def _time_logging() -> dict[str, float]:
-    """Time spent logging, measured where it happens (in this process: with --jobs 2 the
-    helper's entries are built in the helper, so the figures are for --jobs 1)."""
+    """Time the batch's own process spends on the log, measured where it happens (the entries
+    are built and recorded by the log's process, log.writer, while letters are made)."""
     import drafter.commands.batch as batch_module
+    from drafter.log import writer
     from drafter.log.store import CampaignLog
     spent: dict[str, float] = {}
 
@@ -85,10 +90,29 @@ def _time_logging() -> dict[str, float]:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
         setattr(owner, name, wrapper)
     timed(batch_module, "open_log", "opening")
-    timed(batch_module, "entry", "entries")
-    timed(CampaignLog, "record", "recording")
+    timed(writer.LogWriter, "__init__", "starting its process")
+    timed(writer.LogWriter, "send", "handing chunks over")
+    timed(writer.InlineWriter, "send", "handing chunks over")
+    timed(writer.LogWriter, "finish", "waiting at the end")
     timed(CampaignLog, "close", "closing")
     return spent
+
+
+def growth(target, letters: int, chunk: int = 64, sample: int = 10) -> tuple[float, float]:
+    """Seconds to record one chunk of letters into an empty log and into one holding `letters`
+    (the median of `sample` chunks each)."""
+    from drafter.log import LogEntry, open_log
+    times = []
+    with open_log(None, str(target)) as log:
+        for c in range(letters // chunk + sample):
+            entries = [LogEntry("batch", "constituent", "constituent.md.j2", ("M000133",), "Edward J. Markey",
+                                ("docx",), (f"/letters/{c}-{i}.docx",), f"{c:032x}{i:032x}", kind="constituent",
+                                name=f"Volunteer {c} {i}", street=f"{i} Main St", city="Springfield",
+                                state="MA", zip="01101") for i in range(chunk)]
+            t = time.perf_counter()
+            log.record(entries)
+            times.append(time.perf_counter() - t)
+    return statistics.median(times[:sample]), statistics.median(times[-sample:])
 
 
 def paired(these: list[tuple[float, float]], those: list[tuple[float, float]]) -> tuple[float, float]:
@@ -105,6 +129,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--postgres", default=os.environ.get("DRAFTER_TEST_POSTGRES"))
+    ap.add_argument("--grown", type=int, default=20_000, help="letters in the log for the last figure")
     args = ap.parse_args()
     leg_path = args.shared / "data/congress-legislators/legislators-current.yaml"
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,19 +150,20 @@ def main() -> int:
         spent = _time_logging()
         run = 0
         try:
-            for _ in range(args.repeat):
-                for name, target in logs.items():
-                    for jobs in (1, 2):
-                        run += 1
-                        log = target(run)
-                        if hasattr(os, "sync"):   # no run pays for flushing what came before it
-                            os.sync()              # (a new database's files, the last run's WAL)
-                        spent.clear()
-                        t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, log)
-                        key = (name, jobs)
-                        runs.setdefault(key, []).append(t)
-                        if key not in best or t < best[key]:
-                            best[key], own[key] = t, dict(spent)
+            kinds = [(name, jobs) for name in logs for jobs in (1, 2)]
+            for repeat in range(args.repeat):
+                # in a new order each time: no kind always runs first, or right after another
+                for name, jobs in random.Random(repeat).sample(kinds, len(kinds)):
+                    run += 1
+                    log = logs[name](run)
+                    if hasattr(os, "sync"):   # no run pays for flushing what came before it
+                        os.sync()              # (a new database's files, the last run's WAL)
+                    spent.clear()
+                    t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, log)
+                    key = (name, jobs)
+                    runs.setdefault(key, []).append(t)
+                    if key not in best or t < best[key]:
+                        best[key], own[key] = t, dict(spent)
         finally:
             if fresh:
                 fresh.drop_all()
@@ -145,7 +171,8 @@ def main() -> int:
         print(f"{n} letters (docx), best of {args.repeat}, {os.cpu_count()} CPUs\n")
         print("| log | --jobs | whole run (s) | letters/s | letter phase (s) | letters/s |")
         print("|---|---|---|---|---|---|")
-        for (name, jobs), (whole, phase) in best.items():
+        for name, jobs in kinds:
+            whole, phase = best[(name, jobs)]
             print(f"| {name} | {jobs} | {whole:.2f} | {n / whole:,.0f} | {phase:.2f} | {n / phase:,.0f} |")
         print()
         for name in logs:
@@ -157,16 +184,29 @@ def main() -> int:
         for name in logs:
             if name == "no log":
                 continue
-            whole = best[(name, 1)][0]
-            parts = own[(name, 1)]
-            total = sum(parts.values())
-            print(f"{name} log, --jobs 1: logging's own time {total:.3f} s of {whole:.2f} s ({total / whole:.1%}; "
-                  + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + ")")
+            for jobs in (1, 2):
+                whole = best[(name, jobs)][0]
+                parts = own[(name, jobs)]
+                total = sum(parts.values())
+                print(f"{name} log, --jobs {jobs}: the batch's process spends {total:.3f} s of {whole:.2f} s on it "
+                      f"({total / whole:.1%}; " + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + ")")
             for jobs in (1, 2):
                 (w, p), (w0, p0) = best[(name, jobs)], best[("no log", jobs)]
                 m1, m2 = paired(runs[("no log", jobs)], runs[(name, jobs)])
                 print(f"  --jobs {jobs}, against no log: whole run {w / w0 - 1:+.1%}, letter phase {p / p0 - 1:+.1%}; "
                       f"median of the runs side by side {m1 - 1:+.1%}, {m2 - 1:+.1%}")
+        print()
+        grown = {"SQLite": tmp / "grown.sqlite"}
+        if fresh:
+            grown["PostgreSQL"] = fresh(0)
+        try:
+            for name, target in grown.items():
+                empty, full = growth(target, args.grown)
+                print(f"recording {CHUNK} letters in one transaction, {name}: into an empty log {empty * 1000:.1f} ms, "
+                      f"into one of {args.grown:,} letters {full * 1000:.1f} ms")
+        finally:
+            if fresh:
+                fresh.drop_all()
         if args.postgres:
             code = "import time; t = time.perf_counter(); import psycopg; print(time.perf_counter() - t)"
             took = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

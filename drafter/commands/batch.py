@@ -309,7 +309,8 @@ def _long_lived():
 
 
 def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record], log: CampaignLog | None) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], log: CampaignLog | None,
+              done_with: list) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
     interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
     once their files are in place: the log never lists a letter that is not on disk.
@@ -320,7 +321,8 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
     itself); between its own chunks it takes in the helpers' results. No process sits idle
     waiting for the others, and each chunk crosses a pipe only as its records. Chunks are
     recorded and logged in their order, whoever made them: the log and the manifest are the
-    same whatever the number of processes."""
+    same whatever the number of processes. The processes that end are added to `done_with`
+    for the caller to join: nothing of theirs is needed any more."""
     run = files.begin_run()
     chunks = _chunks(jobs, n_procs)
     logging = None if log is None else log_writer(log, lambda item: maker.entries(chunks[item[0]], item[1]),
@@ -339,9 +341,9 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
             if n_procs <= 1 or len(chunks) <= 1:
                 _make_here(chunks, maker, stop, done)
             else:
-                _make_with_helpers(chunks, maker, load_args, n_procs, run, stop, done, records)
+                _make_with_helpers(chunks, maker, load_args, n_procs, run, stop, done, records, done_with)
         if logging is not None:
-            logging.finish()
+            done_with.extend(logging.finish())
     except BaseException:
         if logging is not None:
             logging.abandon()
@@ -359,7 +361,7 @@ def _make_here(chunks: list[list[Job]], maker: _Maker, stop: _Stop, done) -> Non
 
 
 def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, load_args: tuple, n_procs: int, run: str,
-                       stop: _Stop, done, records: list[Record]) -> None:
+                       stop: _Stop, done, records: list[Record], done_with: list) -> None:
     context = processes.process_context()
     init = maker if context.get_start_method() == "fork" else load_args
     taken, out = context.Value("i", 0), context.Queue()
@@ -402,9 +404,8 @@ def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, load_args: tuple,
             stop.check()
             arrived(i, maker.place(maker.build(chunks[i])))
             collect(wait=False)
-        collect(wait=True)
-        for h in helpers:
-            h.join()
+        collect(wait=True)            # every helper has sent all it has: they are ending
+        done_with.extend(helpers)
     except BaseException:
         for h in helpers:          # killed; the temporary files they leave go next
             if h.is_alive():
@@ -550,10 +551,11 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
     # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
     # manifest, with the date the next run keeps.
     write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
+    done_with: list = []      # helper processes done with their work, reaped at the end
     try:
         with _long_lived():
             _make_all(todo, maker, load_args, max(1, min(jobs, len(todo))), progress, records,
-                      campaign_log)
+                      campaign_log, done_with)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:
@@ -567,8 +569,12 @@ def _run_batch(started, root, letter, constituents, legislators, zip_districts, 
         if isinstance(exc, DrafterError):
             exc.hint = said
         raise
-    manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
-    review_path = write_review(out_dir / REVIEW, review)
+    try:
+        manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
+        review_path = write_review(out_dir / REVIEW, review)
+    finally:
+        for process in done_with:     # their exit (unmapping a copy of this process's memory) took
+            process.join()            # place while the manifest was written
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,
                        stray_removed=stray, letters=len(todo))

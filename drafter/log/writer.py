@@ -31,8 +31,8 @@ class InlineWriter:
         if entries:
             self.log.record(entries)
 
-    def finish(self) -> None:
-        pass
+    def finish(self) -> list:
+        return []
 
     def abandon(self) -> None:
         pass
@@ -64,22 +64,25 @@ class LogWriter:
             self._outcome()
             raise _STOPPED from None
 
-    def finish(self) -> None:
-        """Wait until every chunk sent is logged; raise what went wrong there."""
+    def finish(self) -> list:
+        """Wait until every chunk sent is logged; raise what went wrong there. Returns the
+        process, ending, for the caller to join when it likes."""
         try:
             self.conn.send(None)
         except OSError:
             pass
-        self._outcome()
+        self._outcome(join=False)
+        return [self.process]
 
-    def _outcome(self) -> None:
+    def _outcome(self, join: bool = True) -> None:
         try:
             result = self.conn.recv()
         except (EOFError, OSError):
             result = _STOPPED
         self.done = True
         self.conn.close()
-        self.process.join()
+        if join or result is not None:
+            self.process.join()
         if result is not None:
             raise result
 
