@@ -11,12 +11,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
 from drafter.cli import main
-from drafter.log import LOG_FILE, LogEntry, LogError, open_log
+from drafter.log import LOG_FILE, LogEntry, open_log
 from drafter.log.schema import LATEST
 
 

@@ -25,7 +25,6 @@ import io
 import os
 import queue
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -40,12 +39,12 @@ from drafter.people.constituents import (Constituent, Legislators, ReviewItem, Z
                                          read_constituents)
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
+from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import CampaignLog, LogEntry, open_log
 from drafter.log.letters import constituent_fields, entry
 from drafter.log.writer import writer as log_writer
-from drafter import processes
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
@@ -325,14 +324,14 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
     for the caller to join: nothing of theirs is needed any more."""
     run = files.begin_run()
     chunks = _chunks(jobs, n_procs)
-    logging = None if log is None else log_writer(log, lambda item: maker.entries(chunks[item[0]], item[1]),
+    writing = None if log is None else log_writer(log, lambda item: maker.entries(chunks[item[0]], item[1]),
                                                   len(chunks))
 
     def done(i: int, per_letter: list[list[Record]]) -> None:     # one chunk, placed with one sync
         for recs in per_letter:
             records.extend(recs)
-        if logging is not None:
-            logging.send((i, per_letter))
+        if writing is not None:
+            writing.send((i, per_letter))
         if progress:
             progress(len(per_letter))
 
@@ -342,11 +341,11 @@ def _make_all(jobs: list[Job], maker: _Maker, load_args: tuple, n_procs: int,
                 _make_here(chunks, maker, stop, done)
             else:
                 _make_with_helpers(chunks, maker, load_args, n_procs, run, stop, done, records, done_with)
-        if logging is not None:
-            done_with.extend(logging.finish())
+        if writing is not None:
+            done_with.extend(writing.finish())
     except BaseException:
-        if logging is not None:
-            logging.abandon()
+        if writing is not None:
+            writing.abandon()
         raise
 
 

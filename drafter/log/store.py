@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from drafter.log.backend import Backend
-from drafter.log.entry import (ANSWERED, DRAFTED, PERSON_FIELDS, SENT, STATUSES, LogEntry, LoggedLetter,
+from drafter.log.entry import (DRAFTED, PERSON_FIELDS, STATUSES, LogEntry, LoggedLetter,
                                LogError, normal, utc_now)
 from drafter.log.schema import migrate
 from drafter.output.files import atomic_write
