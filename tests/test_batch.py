@@ -518,3 +518,17 @@ def test_controls_and_unbalanced_bidi_never_reach_letters_or_the_manifest(campai
     assert all("Pema [31mExample" in t for t in texts)
     assert all("A balanced \u202bשלום\u202c pair stays." in t for t in texts if "Please act" in t)
     assert sum("Please act.[0m unterminated" in t for t in texts) == 3 * 3      # docx, txt, md per member
+
+
+@pytest.mark.parametrize("option", ["--constituents", "--legislators", "--zip-districts"])
+def test_a_missing_input_file_is_named_with_exit_1_and_nothing_written(campaign, shared, tmp_path, option):
+    out = tmp_path / "out"
+    args = {"--constituents": str(REPO / "examples/constituents.csv"), "--legislators": str(shared / LEGISLATORS),
+            "--zip-districts": str(shared / ZIPS)}
+    args[option] = "no-such-file.csv"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "batch", "constituent", "-o", str(out),
+                                       *(x for pair in args.items() for x in pair)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "no-such-file.csv" in result.output and "not found" in result.output
+    assert "a relative path is read from" in result.output
+    assert not out.exists() and not (campaign / "drafter-log.sqlite").exists()

@@ -44,7 +44,8 @@ def read_file(path: str | Path, *, inside: str | Path | None = None, max_bytes: 
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         kind = "a dangling link" if os.path.islink(path) else None
-        raise error(f"{what} not found" + (f" ({kind})" if kind else ""), file=str(path)) from None
+        raise error(f"{what} not found" + (f" ({kind})" if kind else ""), file=str(path),
+                    hint=None if path.is_absolute() else f"a relative path is read from {os.getcwd()}") from None
     except OSError as exc:
         raise error(f"cannot read the {what}: {exc.strerror}", file=str(path)) from None
     with os.fdopen(fd, "rb") as fh:

@@ -11,7 +11,7 @@ from drafter.cli.options import log_option
 from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, BatchInterrupted, run_batch
 from drafter.errors import OutputError
 
-_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+_file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own message, exit 1
 
 
 @main.command()
