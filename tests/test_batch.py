@@ -452,15 +452,18 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     import errno
     from drafter.commands import batch as batch_module
     from drafter.output import files
-    real_stage, calls = files._stage, []
+    calls = []
 
-    def stage(path, data, **how):
-        calls.append(path) if path.suffix == ".docx" else None
-        if len(calls) == 6 and path.suffix == ".docx":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_stage(path, data, **how)
+    def full_at_the_sixth(real):       # whichever way the file is staged
+        def stage(path, data, **how):
+            calls.append(path) if path.suffix == ".docx" else None
+            if len(calls) == 6 and path.suffix == ".docx":
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real(path, data, **how)
+        return stage
 
-    monkeypatch.setattr(files, "_stage", stage)
+    monkeypatch.setattr(files, "_stage", full_at_the_sixth(files._stage))
+    monkeypatch.setattr(files, "_stage_unnamed", full_at_the_sixth(files._stage_unnamed))
     monkeypatch.setattr(batch_module, "CHUNK", 4)     # letters are placed a chunk at a time
     out = tmp_path / "out"
     result = run(campaign, shared, out)
@@ -470,7 +473,7 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     status = [r["status"] for r in manifest(out)]
     assert status.count("written") == 4 and status.count("pending") == 9
     assert not list(out.glob(".drafter-*"))                              # the failed chunk's temp files
-    monkeypatch.setattr(files, "_stage", real_stage)
+    monkeypatch.undo()
     assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
     assert [r["status"] for r in manifest(out)].count("skipped-same") == 4
 

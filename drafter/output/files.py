@@ -217,9 +217,7 @@ def _stage(path: Path, data: bytes, sync: bool = True, replacing: bool = True) -
             continue
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_fd(fd, data)
             if sync:
                 os.fsync(fd)
         finally:
@@ -353,46 +351,114 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+_UNNAMED_MAX = 128      # unnamed files a chunk holds open at once; more go by name
+
+
+def _stage_unnamed(path: Path, data: bytes) -> int | None:
+    """The data in a new file that has no name yet (Linux O_TMPFILE, in `path`'s folder): a run
+    killed before naming it leaves nothing behind, and naming it is one change to the folder
+    where a named temporary file takes two. Its descriptor, or None where the system or the
+    file system has no such files."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or path.parent in _NO_UNNAMED:
+        return None
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            _NO_UNNAMED.add(path.parent)
+            return None
+        raise
+    try:
+        _write_fd(fd, data)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+_NO_UNNAMED: set = set()     # folders whose file system refused unnamed files
+
+
+def _name_unnamed(fd: int, path: Path, anchor: int) -> bool:
+    """Give an unnamed file its name (linkat through /proc, following the link); never over a
+    file that is there (FileExistsError). False where /proc is not mounted."""
+    try:
+        os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=anchor, follow_symlinks=True)
+    except FileNotFoundError:
+        if os.path.isdir("/proc/self/fd"):     # /proc is there: the folder itself is gone
+            raise
+        return False
+    return True
+
+
 def place_many(files: list[tuple[Path, bytes, bool]]) -> list[bool]:
     """Place a chunk of files (path, data, force) with one disk sync for them all rather than one
-    per file: every file is staged in a temporary file, the file system is synced once, then each
-    is put in place and the folders are synced. A file is either whole in place or absent, as
-    with atomic_write. Returns, per file, whether it was placed: False when a file appeared at
-    its path meanwhile (never replaced without its force). On a failure this chunk's temporary
-    files are removed and nothing more of it is placed."""
-    staged: list[str] = []
+    per file: every file is staged (an unnamed file where the system has them, else a temporary
+    file), the file system is synced once, then each is put in place and the folders are
+    synced. A file is either whole in place or absent, as with atomic_write. Returns, per file,
+    whether it was placed: False when a file appeared at its path meanwhile (never replaced
+    without its force). On a failure this chunk's temporary files are removed and nothing more
+    of it is placed."""
+    staged: list[str | int] = []        # a temporary file's name, or an unnamed file's descriptor
+    unnamed_fds: list[int] = []
+    anchor = None
     current = files[0][0] if files else Path(".")
+    unnamed = len(files) <= _UNNAMED_MAX
     try:
-        for path, data, _force in files:
+        for path, data, force in files:
             current = path
-            staged.append(_stage(path, data, sync=False, replacing=_force))
+            fd = _stage_unnamed(path, data) if unnamed and not force else None
+            if fd is not None:
+                unnamed_fds.append(fd)
+            staged.append(fd if fd is not None else _stage(path, data, sync=False, replacing=force))
         folders = list(dict.fromkeys(path.parent for path, _, _ in files))
         if not all(_syncfs(folder) for folder in folders):
             for tmp in staged:                 # no syncfs: one fsync per file after all
-                fd = os.open(tmp, os.O_RDONLY)
+                fd = tmp if isinstance(tmp, int) else os.open(tmp, os.O_RDONLY)
                 try:
                     os.fsync(fd)
                 finally:
-                    os.close(fd)
+                    if fd is not tmp:
+                        os.close(fd)
         placed = []
-        for (path, _data, force), tmp in zip(files, staged):
+        for i, ((path, data, force), tmp) in enumerate(zip(files, staged)):
             current = path
             try:
-                if force:            # a new file never replaces anything: no need to look
-                    check_target(path)
-                _commit(tmp, path, force)
+                if isinstance(tmp, int):
+                    if anchor is None:
+                        anchor = os.open(path.parent, os.O_RDONLY)
+                    if not _name_unnamed(tmp, path, anchor):     # no /proc: by name after all
+                        staged[i] = _stage(path, data, sync=True, replacing=False)
+                        _commit(staged[i], path, False)
+                else:
+                    if force:            # a new file never replaces anything: no need to look
+                        check_target(path)
+                    _commit(tmp, path, force)
                 placed.append(True)
             except FileExistsError:
-                os.unlink(tmp)
+                if isinstance(staged[i], str):
+                    os.unlink(staged[i])
                 placed.append(False)
         for folder in folders:
             _sync_folder(folder)
         return placed
     except BaseException as exc:
         for tmp in staged:
-            if os.path.exists(tmp):
+            if isinstance(tmp, str) and os.path.exists(tmp):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _write_failed(current, exc, hint="the letters placed before it are whole; "
                                 "free space, then run the same command again") from None
         raise
+    finally:
+        for fd in unnamed_fds:
+            os.close(fd)               # an unnamed file not placed is gone with it
+        if anchor is not None:
+            os.close(anchor)
