@@ -8,9 +8,11 @@ import multiprocessing
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
@@ -51,6 +53,41 @@ def create_log(folder: Path) -> None:
     """A new, empty log (open_log alone creates the file only when the log is first used)."""
     with open_log(folder) as log:
         log.list_letters()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the log's process forks")
+def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, monkeypatch):
+    """The log's process (log.writer) records each chunk once its files are placed; chunks that
+    arrive while it is busy go in one transaction together, in the order they were sent."""
+    from drafter.log import writer
+    from drafter.log.store import CampaignLog
+    calls, real = tmp_path / "transactions", CampaignLog.record
+
+    def record(self, entries):               # runs in the log's process
+        first = not calls.exists()
+        with open(calls, "a") as fh:
+            fh.write(f"{len(entries)}\n")
+        if first:
+            time.sleep(1)                    # a slow first transaction: the other chunks wait
+        return real(self, entries)
+    monkeypatch.setattr(CampaignLog, "record", record)
+
+    def entries_of(item):
+        return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
+    with open_log(None, str(tmp_path / "log.sqlite")) as log:
+        writing = writer.writer(log, entries_of, chunks=5)
+        assert isinstance(writing, writer.LogWriter)
+        writing.send(0)
+        deadline = time.monotonic() + 60
+        while not calls.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)                 # until the first transaction has begun
+        for item in range(1, 5):
+            writing.send(item)
+        for process in writing.finish():
+            process.join()
+    assert calls.read_text().split() == ["3", "12"]
+    with open_log(None, str(tmp_path / "log.sqlite")) as log:
+        assert [r.name for r in log.list_letters()] == [f"Person{c} Writer{i}" for c in range(5) for i in range(3)]
 
 
 def test_schema_is_versioned(tmp_path):

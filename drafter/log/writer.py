@@ -105,12 +105,24 @@ class LogWriter:
         self.done = True
 
 
+MERGED = 512      # letters at most in one transaction when chunks wait to be logged
+
+
 def _write(log: CampaignLog, entries_of: EntriesOf, conn, parent: int) -> None:
+    """The log's process: each chunk in one transaction; chunks that arrived while the last
+    transaction ran (the database is slower than the letters) go in one transaction together,
+    so a slow or distant server costs fewer round trips, not more."""
     as_helper(parent)
     try:
         with log.reopen() as own:
-            while (item := conn.recv()) is not None:
+            ending = False
+            while not ending and (item := conn.recv()) is not None:
                 entries = entries_of(item)
+                while len(entries) < MERGED and conn.poll():
+                    if (item := conn.recv()) is None:
+                        ending = True
+                        break
+                    entries += entries_of(item)
                 if entries:
                     own.record(entries)
         conn.send(None)
