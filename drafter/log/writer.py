@@ -1,7 +1,8 @@
 """Logging a batch's chunks as they are placed: in this process (InlineWriter), or in a process
 of its own (LogWriter) so that making the next chunk never waits for the database. Either way
-the chunks are logged in the order they are sent, each in one transaction, and only after
-their files are in place: the log may trail the files by a chunk or two, never lead them.
+the chunks are logged in the order they are sent, each in one transaction (with LogWriter,
+chunks that waited for the database share one), and only after their files are in place: the
+log may trail the files by a chunk or two, never lead them.
 
 LogWriter forks (its process inherits what the batch has loaded, and `entries_of` with it);
 where there is no fork, logging stays in this process."""
@@ -16,7 +17,10 @@ from drafter.log.store import CampaignLog
 from drafter.processes import as_helper, picklable
 
 EntriesOf = Callable[[object], list[LogEntry]]
-_STOPPED = LogError("the process logging the letters stopped unexpectedly (out of memory, or killed)",
+
+
+def _stopped() -> LogError:
+    return LogError("the process logging the letters stopped unexpectedly (out of memory, or killed)",
                     hint="run the same command again: it logs the letters already placed")
 
 
@@ -62,7 +66,7 @@ class LogWriter:
             self.conn.send(item)
         except OSError:
             self._outcome()
-            raise _STOPPED from None
+            raise _stopped() from None
 
     def finish(self) -> list:
         """Wait until every chunk sent is logged; raise what went wrong there. Returns the
@@ -78,7 +82,7 @@ class LogWriter:
         try:
             result = self.conn.recv()
         except (EOFError, OSError):
-            result = _STOPPED
+            result = _stopped()
         self.done = True
         self.conn.close()
         if join or result is not None:
