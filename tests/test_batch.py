@@ -535,3 +535,19 @@ def test_a_missing_input_file_is_named_with_exit_1_and_nothing_written(campaign,
     assert "no-such-file.csv" in result.output and "not found" in result.output
     assert "a relative path is read from" in result.output
     assert not out.exists() and not (campaign / "drafter-log.sqlite").exists()
+
+
+def test_helpers_started_early_stop_when_the_plan_fails_or_is_small(campaign, shared, tmp_path):
+    """--jobs starts its helpers before the volunteers are read: a CSV that stops the batch, or a
+    batch too small to share, leaves no helper process behind."""
+    import multiprocessing
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,City\nPema Example,Waltham\n", encoding="utf-8")
+    result = run(campaign, shared, tmp_path / "out", "--jobs", "3", people=bad)
+    assert result.exit_code == 1 and "bad.csv" in result.output, result.output
+    assert multiprocessing.active_children() == []
+    one = write_people(tmp_path / "one.csv", [["Pema Example", "12 Main Street", "Waltham", "MA", "02451", "5", ""]])
+    result = run(campaign, shared, tmp_path / "small", "--jobs", "3", people=one)
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "small").glob("*.docx"))) == 3
+    assert multiprocessing.active_children() == []
