@@ -44,7 +44,7 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
-from drafter.log import CampaignLog, LogEntry, open_log
+from drafter.log import LogEntry, open_log
 from drafter.log.letters import constituent_fields, entry
 from drafter.log.writer import writer as log_writer
 from drafter.output import files
@@ -234,6 +234,21 @@ class _Maker:
                 if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
 
 
+class _ChunkEntries:
+    """The log entries of a placed chunk, in the log's process: it is sent the chunks once they
+    are planned (("chunks", chunks)), then each chunk's (number, records)."""
+
+    def __init__(self, maker: _Maker):
+        self.maker, self.chunks = maker, None
+
+    def __call__(self, item) -> list[LogEntry]:
+        if item[0] == "chunks":
+            self.chunks = item[1]
+            return []
+        i, per_letter = item
+        return self.maker.entries(self.chunks[i], per_letter)
+
+
 @dataclass(frozen=True)
 class MadeChunk:
     """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256)."""
@@ -361,13 +376,13 @@ def _long_lived():
 
 
 def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record], log: CampaignLog | None,
-              done_with: list) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], writing, done_with: list) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
     interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
     once their files are in place: the log never lists a letter that is not on disk.
 
-    The log is written by a process of its own (log.writer) while the next chunks are made.
+    `writing` (log.writer, started with the helpers) logs each chunk once it is placed, while
+    the next chunks are made.
     With n_procs > 1 this process is one of the n_procs that make letters, with the
     n_procs - 1 `helpers`, and all take chunks from one shared counter (the load balances
     itself); between its own chunks it takes in the helpers' results. No process sits idle
@@ -377,8 +392,8 @@ def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_proc
     for the caller to join: nothing of theirs is needed any more."""
     run = files.begin_run()
     chunks = _chunks(jobs, n_procs)
-    writing = None if log is None else log_writer(log, lambda item: maker.entries(chunks[item[0]], item[1]),
-                                                  len(chunks))
+    if writing is not None:
+        writing.send(("chunks", chunks))
 
     def done(i: int, per_letter: list[list[Record]]) -> None:     # one chunk, placed with one sync
         for recs in per_letter:
@@ -566,12 +581,15 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
         helpers = _Helpers(maker, load_args, jobs) if jobs > 1 else None
         if helpers is not None:
             finally_.callback(helpers.close)
+        writing = None if campaign_log is None else log_writer(campaign_log, _ChunkEntries(maker))
+        if writing is not None:
+            finally_.callback(writing.abandon)       # after finish(): nothing to do
         return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
-                              jobs, formats, progress, on_start, campaign_log)
+                              jobs, formats, progress, on_start, writing)
 
 
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
-                   formats, progress, on_start, campaign_log) -> BatchReport:
+                   formats, progress, on_start, writing) -> BatchReport:
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
@@ -597,7 +615,7 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     try:
         with _long_lived():
             _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records,
-                      campaign_log, done_with)
+                      writing, done_with)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:

@@ -88,10 +88,12 @@ class CampaignLog:
         return self._opener is not None
 
     def reopen(self) -> "CampaignLog":
-        """The same log through a connection of its own (for another process), made when first used."""
+        """The same log through a connection of its own (for another process): connected now if
+        this one is, else when first used (a SQLite log not created yet stays uncreated)."""
         if self._opener is None:
             raise LogError("this log was opened from a connection and cannot be opened again")
-        return CampaignLog(self._opener, where=self.where, opener=self._opener)
+        return CampaignLog(self._opener() if self._db is not None else self._opener, where=self.where,
+                           opener=self._opener)
 
     def _setup(self) -> None:
         migrate(self._db)

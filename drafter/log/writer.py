@@ -135,8 +135,8 @@ def _write(log: CampaignLog, entries_of: EntriesOf, conn, parent: int) -> None:
     conn.close()
 
 
-def writer(log: CampaignLog, entries_of: EntriesOf, chunks: int) -> InlineWriter | LogWriter:
-    """A LogWriter where a batch has more than one chunk and this system forks, else inline."""
-    if chunks > 1 and LogWriter.usable(log):
+def writer(log: CampaignLog, entries_of: EntriesOf) -> InlineWriter | LogWriter:
+    """A LogWriter where this system forks, else inline."""
+    if LogWriter.usable(log):
         return LogWriter(log, entries_of)
     return InlineWriter(log, entries_of)
