@@ -403,18 +403,13 @@ def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_proc
         if progress:
             progress(len(per_letter))
 
-    try:
-        with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
-            if helpers is None or n_procs <= 1 or len(chunks) <= 1:
-                _make_here(chunks, maker, stop, done)
-            else:
-                _make_with_helpers(chunks, maker, helpers, run, stop, done, records, done_with)
-        if writing is not None:
-            done_with.extend(writing.finish())
-    except BaseException:
-        if writing is not None:
-            writing.abandon()
-        raise
+    with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
+        if helpers is None or n_procs <= 1 or len(chunks) <= 1:
+            _make_here(chunks, maker, stop, done)
+        else:
+            _make_with_helpers(chunks, maker, helpers, run, stop, done, records, done_with)
+    if writing is not None:         # on a failure run_batch abandons it instead
+        done_with.extend(writing.finish())
 
 
 def _make_here(chunks: list[list[Job]], maker: _Maker, stop: _Stop, done) -> None:

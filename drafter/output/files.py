@@ -3,6 +3,7 @@ unless asked."""
 from __future__ import annotations
 
 import errno
+import functools
 import itertools
 import os
 import re
@@ -249,15 +250,23 @@ def _commit(tmp: str, path: Path, force: bool) -> None:
     os.unlink(tmp)
 
 
-def _renameat2():
-    """(renameat2, get_errno) from the C library on Linux, else None."""
-    if not sys.platform.startswith("linux"):
-        return None
+@functools.cache
+def _libc():
+    """The C library, looked up once (None where ctypes cannot load it)."""
     try:
         import ctypes
-        call = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, ImportError):
         return None
+
+
+def _renameat2():
+    """(renameat2, get_errno) from the C library on Linux, else None."""
+    libc = _libc()
+    if not sys.platform.startswith("linux") or libc is None or not hasattr(libc, "renameat2"):
+        return None
+    import ctypes
+    call = libc.renameat2
     call.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     return call, ctypes.get_errno
 
@@ -325,14 +334,15 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
 
 def _syncfs(folder: Path) -> bool:
     """Flush the file system holding `folder` in one call (Linux syncfs); False where there is none."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(folder, os.O_RDONLY)
-    except (OSError, AttributeError):
+    libc = _libc()
+    if libc is None or not hasattr(libc, "syncfs"):
         return False
     try:
-        return hasattr(libc, "syncfs") and libc.syncfs(fd) == 0
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return libc.syncfs(fd) == 0
     finally:
         os.close(fd)
 
@@ -388,7 +398,8 @@ _NO_UNNAMED: set = set()     # folders whose file system refused unnamed files
 
 def _name_unnamed(fd: int, path: Path, anchor: int) -> bool:
     """Give an unnamed file its name (linkat through /proc, following the link); never over a
-    file that is there (FileExistsError). False where /proc is not mounted."""
+    file that is there (FileExistsError). False where /proc is not mounted. `anchor` is any
+    open folder: given a dir fd, os.link calls linkat, which can follow the /proc link."""
     try:
         os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=anchor, follow_symlinks=True)
     except FileNotFoundError:
