@@ -75,7 +75,7 @@ def _time_logging() -> dict[str, float]:
     """Time the batch's own process spends on the log, measured where it happens (the entries
     are built and recorded by the log's process, log.writer, while letters are made)."""
     import drafter.commands.batch as batch_module
-    from drafter.log import writer
+    from drafter.log import OpeningLog, writer
     from drafter.log.store import CampaignLog
     spent: dict[str, float] = {}
 
@@ -89,7 +89,7 @@ def _time_logging() -> dict[str, float]:
             finally:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
         setattr(owner, name, wrapper)
-    timed(batch_module, "open_log", "opening")
+    timed(OpeningLog, "result", "waiting for it to open")
     timed(writer.LogWriter, "__init__", "starting its process")
     timed(writer.LogWriter, "send", "handing chunks over")
     timed(writer.InlineWriter, "send", "handing chunks over")

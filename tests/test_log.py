@@ -74,8 +74,10 @@ def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, mon
 
     def entries_of(item):
         return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
+    monkeypatch.setattr(writer, "cores", lambda: 2)          # one core left beside the batch's
     with open_log(None, str(tmp_path / "log.sqlite")) as log:
-        writing = writer.writer(log, entries_of)
+        assert isinstance(writer.writer(log, entries_of, busy=2), writer.InlineWriter)   # none left
+        writing = writer.writer(log, entries_of, busy=1)
         assert isinstance(writing, writer.LogWriter)
         writing.send(0)
         deadline = time.monotonic() + 60

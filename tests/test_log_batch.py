@@ -101,18 +101,24 @@ def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign,
     assert not out.exists() or not list(out.iterdir())
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("how", ["fails", "dies"])
+@pytest.mark.parametrize("jobs, cores, how", [("1", 2, "fails"), ("1", 2, "dies"), ("2", 4, "fails"),
+                                              ("2", 4, "dies"), ("2", 2, "fails")])
 def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campaign, shared, tmp_path, monkeypatch,
-                                                                         how, jobs):
-    """The log is written by a process of its own while letters are made. When it fails after
-    the first chunk (the server went away) or dies, the batch stops with the reason (exit 1),
-    keeps the letters it placed, and the same command logs them."""
+                                                                         how, jobs, cores):
+    """The log is written by a process of its own while letters are made where a core is left
+    for it (else by the batch's own process). When it fails after the first chunk (the server
+    went away) or its process dies, the batch stops with the reason (exit 1), keeps the letters
+    it placed, and the same command logs them."""
     from drafter.commands import batch as batch_module
-    from drafter.log import CampaignLog, LogError
+    from drafter.log import CampaignLog, LogError, writer
     real, calls = CampaignLog.record, []
+    monkeypatch.setattr(writer, "cores", lambda: cores)
+    expected = writer.LogWriter if int(jobs) < cores else writer.InlineWriter
+    chosen = []
+    monkeypatch.setattr(batch_module, "log_writer",
+                        lambda *a, **k: chosen.append(writer.writer(*a, **k)) or chosen[-1])
 
-    def record(self, entries):          # runs in the log's process (forked with this patch)
+    def record(self, entries):          # runs in the log's process (forked with this patch), if any
         calls.append(len(entries))
         if len(calls) == 2:
             if how == "dies":
@@ -123,6 +129,7 @@ def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campai
     monkeypatch.setattr(batch_module, "CHUNK", 4)
     people, out = _many_people(tmp_path / "people.csv", 10), tmp_path / "out"      # 30 letters
     result = batch(campaign, shared, people, out, "--jobs", jobs)
+    assert [type(w) for w in chosen] == [expected]
     assert result.exit_code == 1, result.output
     assert ("server closed the connection" if how == "fails" else "stopped unexpectedly") in result.output
     assert "Traceback" not in result.output

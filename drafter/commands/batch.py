@@ -44,7 +44,7 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
-from drafter.log import LogEntry, open_log
+from drafter.log import LogEntry, OpeningLog
 from drafter.log.letters import constituent_fields, entry
 from drafter.log.writer import writer as log_writer
 from drafter.output import files
@@ -562,11 +562,14 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     root = Path(root)
     formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     with contextlib.ExitStack() as finally_:
-        campaign_log = open_log(root, log or None) if log is not False else None
-        if campaign_log is not None:
-            finally_.callback(campaign_log.close)
-        campaign = load_campaign(root)
-        spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
+        opening = OpeningLog(root, log or None) if log is not False else None
+        try:
+            campaign = load_campaign(root)
+            spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
+        finally:                                           # a log that cannot be used is said first
+            campaign_log = opening.result() if opening is not None else None
+            if campaign_log is not None:
+                finally_.callback(campaign_log.close)
         out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
         if spec.date_today:
             spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
@@ -576,7 +579,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
         helpers = _Helpers(maker, load_args, jobs) if jobs > 1 else None
         if helpers is not None:
             finally_.callback(helpers.close)
-        writing = None if campaign_log is None else log_writer(campaign_log, _ChunkEntries(maker))
+        writing = None if campaign_log is None else log_writer(campaign_log, _ChunkEntries(maker), busy=jobs)
         if writing is not None:
             finally_.callback(writing.abandon)       # after finish(): nothing to do
         return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,

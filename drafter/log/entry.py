@@ -26,7 +26,10 @@ def utc_now() -> str:
 
 def normal(text: str | None) -> str:
     """A name or email as compared: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    text = text or ""
+    if not text.isascii():          # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class LogEntry:
     email: str = ""
     created: str = field(default_factory=utc_now)
 
-    @cached_property       # batch workers compute it; it travels with the pickled entry
+    @cached_property
     def key(self) -> str:
         """Which letter this is, whatever its content: versions of a letter share the key."""
         person = (self.kind, normal(self.name), normal(self.street), normal(self.city), self.state,
@@ -68,8 +71,15 @@ class LogEntry:
         return _digest(["uid", self.key, self.sha256])
 
 
+def json_strings(value: list, quote=json.encoder.encode_basestring) -> str:
+    """json.dumps(value, ensure_ascii=False) of a list of strings and such lists, byte for
+    byte (the log's ids are digests of it), without json.dumps's per-call set-up: a batch
+    makes two per letter. `quote` = encode_basestring_ascii gives json.dumps(value)."""
+    return "[" + ", ".join(json_strings(v, quote) if isinstance(v, list) else quote(v) for v in value) + "]"
+
+
 def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(json_strings(value).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

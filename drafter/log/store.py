@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from drafter.log.backend import Backend
 from drafter.log.entry import (DRAFTED, PERSON_FIELDS, STATUSES, LogEntry, LoggedLetter,
-                               LogError, normal, utc_now)
+                               LogError, json_strings, normal, utc_now)
 from drafter.log.schema import migrate
 from drafter.output.files import atomic_write
 from drafter.output.sheets import cell
@@ -33,11 +33,19 @@ LETTER_COLUMNS = ("id", "created", "command", "letter", "version", "template", "
                   *PERSON_FIELDS, "formats", "paths", "sha256", "status", "status_on", "note")
 
 
+def _json(items) -> str:
+    return json_strings(list(items), json.encoder.encode_basestring_ascii)
+
+
+def _text(value) -> str:
+    return value if type(value) is str else "" if value is None else str(value)
+
+
 def _row_of(e: LogEntry) -> tuple:
-    return (e.uid, e.key, e.created, e.command, e.letter, e.template, json.dumps(list(e.recipient_ids)),
-            e.office, e.kind, *("" if getattr(e, f) is None else str(getattr(e, f)) for f in PERSON_FIELDS), normal(e.name),
-            normal(e.email), json.dumps(list(e.formats)), json.dumps(list(e.paths)), e.sha256,
-            DRAFTED, None, None, None)
+    return (e.uid, e.key, e.created, e.command, e.letter, e.template, _json(list(e.recipient_ids)),
+            e.office, e.kind, _text(e.name), _text(e.street), _text(e.city), _text(e.state), _text(e.zip),
+            _text(e.district), _text(e.message), _text(e.email), normal(e.name), normal(e.email),
+            _json(list(e.formats)), _json(list(e.paths)), e.sha256, DRAFTED, None, None, None)
 
 
 def _letter_of(row) -> LoggedLetter:
