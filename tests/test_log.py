@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from conftest import REPO
 from drafter.cli import main
@@ -36,6 +37,23 @@ def cli(campaign: Path, *args: str):
 
 
 # ---- recording ---------------------------------------------------------------------------------
+
+def test_ids_are_those_earlier_logs_hold():
+    """key and uid are digests that every log shares (merge matches on them): a drafter that
+    computed them otherwise would double every merged letter. These are the ids of 0.1's log."""
+    e = entry(name="Tenzin Dölma  ", sha="a" * 64, office="x", paths=("/out/a.docx",), template="constituent",
+              message="", email="TD@Example.org", street="12 Main Street")
+    assert e.key == "6836b63a7306162496d57cd8797d1790bf4a8ff7d9dbc57ab9209f7b1f1e0abd"
+    assert e.uid == "842be3fb5dbd513842b3993951b2321c3c772c70d8a7923e818a7ac6ae16b6d7"
+
+
+@given(st.recursive(st.lists(st.text()), lambda inner: st.lists(st.one_of(st.text(), inner)), max_leaves=12))
+def test_json_strings_is_json_dumps(value):
+    from json.encoder import encode_basestring_ascii
+    from drafter.log.entry import json_strings
+    assert json_strings(value) == json.dumps(value, ensure_ascii=False)
+    assert json_strings(value, encode_basestring_ascii) == json.dumps(value)
+
 
 def test_same_content_adds_nothing_new_content_adds_a_version(tmp_path):
     with open_log(tmp_path) as log:
