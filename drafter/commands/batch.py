@@ -563,18 +563,18 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     with contextlib.ExitStack() as finally_:
         opening = OpeningLog(root, log or None) if log is not False else None
-        try:
+        try:          # the campaign loads and the sample letter renders while the log opens
             campaign = load_campaign(root)
             spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
-        finally:                                           # a log that cannot be used is said first
+            out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
+            if spec.date_today:
+                spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
+            maker = _Maker.of(campaign, spec, out_dir, formats, force, logged=opening is not None)
+            maker.warm_up()
+        finally:              # a log that cannot be used is said first; no thread is left for a fork
             campaign_log = opening.result() if opening is not None else None
             if campaign_log is not None:
                 finally_.callback(campaign_log.close)
-        out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
-        if spec.date_today:
-            spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
-        maker = _Maker.of(campaign, spec, out_dir, formats, force, logged=campaign_log is not None)
-        maker.warm_up()
         load_args = (root, letter, out_dir, formats, force, spec.date, campaign_log is not None)
         helpers = _Helpers(maker, load_args, jobs) if jobs > 1 else None
         if helpers is not None:
