@@ -9,8 +9,9 @@ The runs take turns, in a new order each repeat; the best of --repeat is shown, 
 of the runs made side by side (the machine's speed drifts between repeats more than within
 one), for the whole run and for the letter phase (from the moment the letters are planned to the end of the run: every
 letter made, placed and logged, the manifest written). The time the batch's own process spends
-on the log (opening it, handing each chunk to the process that writes the log, waiting for
-that process at the end, closing) is timed where it happens; a new process that logs to
+on the log (waiting for it to open, handing each chunk to the process that writes the log and
+waiting for that process at the end, or, where every core makes letters, recording each chunk
+itself; closing) is timed where it happens; a new process that logs to
 PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000 letter-sized
 files one fsync each (atomic_write) against a chunk's worth with one sync each (place_many,
 what batch does); last, recording a chunk of 64 letters into an empty log and into one that
@@ -92,7 +93,7 @@ def _time_logging() -> dict[str, float]:
     timed(OpeningLog, "result", "waiting for it to open")
     timed(writer.LogWriter, "__init__", "starting its process")
     timed(writer.LogWriter, "send", "handing chunks over")
-    timed(writer.InlineWriter, "send", "handing chunks over")
+    timed(writer.InlineWriter, "send", "recording chunks itself")
     timed(writer.LogWriter, "finish", "waiting at the end")
     timed(CampaignLog, "close", "closing")
     return spent
