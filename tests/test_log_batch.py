@@ -101,6 +101,22 @@ def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign,
     assert not out.exists() or not list(out.iterdir())
 
 
+def test_the_log_opens_while_the_campaign_loads_and_its_error_comes_first(campaign, shared, tmp_path):
+    """The log opens on a thread while the campaign loads: a damaged log and an unknown letter
+    together still give the log's message, as when the log was opened first."""
+    (campaign / LOG_FILE).write_bytes(b"\0garbage" * 512)
+    out = tmp_path / "out"
+    result = cli(campaign, "batch", "no-such-letter", "--constituents", str(REPO / "examples/constituents.csv"),
+                 "--legislators", str(shared / LEGISLATORS), "-o", str(out))
+    assert result.exit_code == 1 and "damaged or is not a drafter log" in result.output, result.output
+    assert "Traceback" not in result.output and not out.exists()
+    (campaign / LOG_FILE).unlink()
+    result = cli(campaign, "batch", "no-such-letter", "--constituents", str(REPO / "examples/constituents.csv"),
+                 "--legislators", str(shared / LEGISLATORS), "-o", str(out))
+    assert result.exit_code == 1 and "no-such-letter" in result.output and "log" not in result.output.lower()
+    assert not (campaign / LOG_FILE).exists()       # a run that failed first leaves no empty log
+
+
 @pytest.mark.parametrize("jobs, cores, how", [("1", 2, "fails"), ("1", 2, "dies"), ("2", 4, "fails"),
                                               ("2", 4, "dies"), ("2", 2, "fails")])
 def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campaign, shared, tmp_path, monkeypatch,

@@ -42,10 +42,10 @@ def _text(value) -> str:
 
 
 def _row_of(e: LogEntry) -> tuple:
-    return (e.uid, e.key, e.created, e.command, e.letter, e.template, _json(list(e.recipient_ids)),
+    return (e.uid, e.key, e.created, e.command, e.letter, e.template, _json(e.recipient_ids),
             e.office, e.kind, _text(e.name), _text(e.street), _text(e.city), _text(e.state), _text(e.zip),
             _text(e.district), _text(e.message), _text(e.email), normal(e.name), normal(e.email),
-            _json(list(e.formats)), _json(list(e.paths)), e.sha256, DRAFTED, None, None, None)
+            _json(e.formats), _json(e.paths), e.sha256, DRAFTED, None, None, None)
 
 
 def _letter_of(row) -> LoggedLetter:

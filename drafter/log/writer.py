@@ -6,9 +6,9 @@ log may trail the files by a chunk or two, never lead them.
 
 LogWriter forks (its process inherits what the batch has loaded, and `entries_of` with it); it
 pays where a core would otherwise sit idle (`--jobs 1` on two cores). Where every core makes
-letters, or there is no fork, logging stays in this process: a process of its own would take
-its share of the cores and add the cost of handing each chunk over (measured in bench/log.py:
-PostgreSQL +6.6 % inline against +10.8 % with the process, `--jobs 2` on two cores)."""
+letters, or there is no fork, logging stays in this process: a process of its own would only
+take its share of the same cores and add the cost of handing each chunk over (measured:
+docs/developers.md, the log's cost)."""
 from __future__ import annotations
 
 import multiprocessing
