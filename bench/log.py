@@ -3,16 +3,16 @@
     python3 bench/log.py [--letters 1000] [--repeat 7] [--shared ../shared] [--postgres URL]
 
 Runs the same 1,000-letter `drafter batch` (made-up volunteers, docx, files written into an
-empty folder each time) without a log, with the SQLite log (a fresh file each run) and, given
+empty folder each time), each in a new process as the command line runs it (so that a run
+logging to PostgreSQL pays for importing psycopg, as a user's does), without a log, with the SQLite log (a fresh file each run) and, given
 --postgres (or $DRAFTER_TEST_POSTGRES), with a PostgreSQL log; each with --jobs 1 and --jobs 2.
 The runs take turns, in a new order each repeat; the best of --repeat is shown, and the median
 of the runs made side by side (the machine's speed drifts between repeats more than within
 one), for the whole run and for the letter phase (from the moment the letters are planned to the end of the run: every
 letter made, placed and logged, the manifest written). The time the batch's own process spends
-on the log (waiting for it to open, handing each chunk to the process that writes the log and
-waiting for that process at the end, or, where every core makes letters, recording each chunk
-itself; closing) is timed where it happens; a new process that logs to
-PostgreSQL also imports psycopg once, timed apart. First it times placing 1,000 letter-sized
+on the log (starting the process that writes the log, waiting for it to have opened the log,
+handing it each chunk, waiting for it at the end) is timed where it happens; importing psycopg
+alone is timed apart. First it times placing 1,000 letter-sized
 files one fsync each (atomic_write) against a chunk's worth with one sync each (place_many,
 what batch does); last, recording a chunk of 64 letters into an empty log and into one that
 already holds 20,000 (--grown).
@@ -20,6 +20,7 @@ already holds 20,000 (--grown).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import secrets
@@ -75,9 +76,7 @@ def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> fl
 def _time_logging() -> dict[str, float]:
     """Time the batch's own process spends on the log, measured where it happens (the entries
     are built and recorded by the log's process, log.writer, while letters are made)."""
-    import drafter.commands.batch as batch_module
     from drafter.log import OpeningLog, writer
-    from drafter.log.store import CampaignLog
     spent: dict[str, float] = {}
 
     def timed(owner, name, label):
@@ -90,13 +89,31 @@ def _time_logging() -> dict[str, float]:
             finally:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
         setattr(owner, name, wrapper)
-    timed(OpeningLog, "result", "waiting for it to open")
     timed(writer.LogWriter, "__init__", "starting its process")
+    timed(writer.LogWriter, "ready", "waiting for it to open")
     timed(writer.LogWriter, "send", "handing chunks over")
-    timed(writer.InlineWriter, "send", "recording chunks itself")
     timed(writer.LogWriter, "finish", "waiting at the end")
-    timed(CampaignLog, "close", "closing")
+    timed(OpeningLog, "result", "waiting for it to open (inline)")     # where there is no fork
+    timed(writer.InlineWriter, "send", "recording chunks itself")
     return spent
+
+
+def one_batch(args: list[str]) -> None:
+    """--one: a single batch in this new process; prints (whole run, letter phase, the batch
+    process's own time on the log) as JSON."""
+    csv_path, legislators, out, jobs, log = json.loads(args[0])
+    spent = _time_logging()
+    whole, phase = batch_seconds(Path(csv_path), Path(legislators), Path(out), jobs, log)
+    print(json.dumps([whole, phase, spent]))
+
+
+def batch_in_new_process(csv_path: Path, legislators: Path, out: Path, jobs: int, log) -> tuple:
+    given = json.dumps([str(csv_path), str(legislators), str(out), jobs, log if log is False else str(log)])
+    done = subprocess.run([sys.executable, __file__, "--one", given], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    whole, phase, spent = json.loads(done.stdout)
+    return (whole, phase), spent
 
 
 def growth(target, letters: int, chunk: int = 64, sample: int = 10) -> tuple[float, float]:
@@ -125,6 +142,9 @@ def paired(these: list[tuple[float, float]], those: list[tuple[float, float]]) -
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--one"]:
+        one_batch(sys.argv[2:])
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--letters", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=7)
@@ -148,7 +168,6 @@ def main() -> int:
         best: dict[tuple[str, int], tuple[float, float]] = {}
         runs: dict[tuple[str, int], list[tuple[float, float]]] = {}     # every run, in turn
         own: dict[tuple[str, int], dict[str, float]] = {}
-        spent = _time_logging()
         run = 0
         try:
             kinds = [(name, jobs) for name in logs for jobs in (1, 2)]
@@ -159,8 +178,7 @@ def main() -> int:
                     log = logs[name](run)
                     if hasattr(os, "sync"):   # no run pays for flushing what came before it
                         os.sync()              # (a new database's files, the last run's WAL)
-                    spent.clear()
-                    t = batch_seconds(csv_path, leg_path, tmp / f"out-{run}", jobs, log)
+                    t, spent = batch_in_new_process(csv_path, leg_path, tmp / f"out-{run}", jobs, log)
                     key = (name, jobs)
                     runs.setdefault(key, []).append(t)
                     if key not in best or t < best[key]:
@@ -212,7 +230,7 @@ def main() -> int:
             code = "import time; t = time.perf_counter(); import psycopg; print(time.perf_counter() - t)"
             took = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                             check=True).stdout) for _ in range(args.repeat))
-            print(f"\nimporting psycopg, once per process that logs to PostgreSQL: {took:.3f} s")
+            print(f"\nimporting psycopg alone: {took:.3f} s (in the log's process, while the batch loads and plans)")
     return 0
 
 

@@ -16,14 +16,6 @@ def process_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def cores() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:       # not on Linux
-        return os.cpu_count() or 1
-
-
 def picklable(exc: BaseException) -> bool:
     try:
         pickle.loads(pickle.dumps(exc))

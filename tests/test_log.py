@@ -73,6 +73,10 @@ def create_log(folder: Path) -> None:
         log.list_letters()
 
 
+def _three_entries(item):
+    return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
+
+
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the log's process forks")
 def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, monkeypatch):
     """The log's process (log.writer) records each chunk once its files are placed; chunks that
@@ -89,14 +93,11 @@ def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, mon
             time.sleep(1)                    # a slow first transaction: the other chunks wait
         return real(self, entries)
     monkeypatch.setattr(CampaignLog, "record", record)
-
-    def entries_of(item):
-        return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
-    monkeypatch.setattr(writer, "cores", lambda: 2)          # one core left beside the batch's
-    with open_log(None, str(tmp_path / "log.sqlite")) as log:
-        assert isinstance(writer.writer(log, entries_of, busy=2), writer.InlineWriter)   # none left
-        writing = writer.writer(log, entries_of, busy=1)
-        assert isinstance(writing, writer.LogWriter)
+    writing = writer.writer(None, str(tmp_path / "log.sqlite"))
+    assert isinstance(writing, writer.LogWriter)
+    try:
+        writing.start(_three_entries)          # sent to the log's process: pickled
+        writing.ready()
         writing.send(0)
         deadline = time.monotonic() + 60
         while not calls.exists() and time.monotonic() < deadline:
@@ -105,6 +106,8 @@ def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, mon
             writing.send(item)
         for process in writing.finish():
             process.join()
+    finally:
+        writing.abandon()
     assert calls.read_text().split() == ["3", "12"]
     with open_log(None, str(tmp_path / "log.sqlite")) as log:
         assert [r.name for r in log.list_letters()] == [f"Person{c} Writer{i}" for c in range(5) for i in range(3)]

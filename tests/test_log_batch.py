@@ -117,22 +117,21 @@ def test_the_log_opens_while_the_campaign_loads_and_its_error_comes_first(campai
     assert not (campaign / LOG_FILE).exists()       # a run that failed first leaves no empty log
 
 
-@pytest.mark.parametrize("jobs, cores, how", [("1", 2, "fails"), ("1", 2, "dies"), ("2", 4, "fails"),
-                                              ("2", 4, "dies"), ("2", 2, "fails")])
+@pytest.mark.parametrize("jobs, kind, how", [("1", "LogWriter", "fails"), ("1", "LogWriter", "dies"),
+                                             ("2", "LogWriter", "fails"), ("2", "LogWriter", "dies"),
+                                             ("1", "InlineWriter", "fails"), ("2", "InlineWriter", "fails")])
 def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campaign, shared, tmp_path, monkeypatch,
-                                                                         how, jobs, cores):
-    """The log is written by a process of its own while letters are made where a core is left
-    for it (else by the batch's own process). When it fails after the first chunk (the server
-    went away) or its process dies, the batch stops with the reason (exit 1), keeps the letters
-    it placed, and the same command logs them."""
+                                                                         how, jobs, kind):
+    """The log is written by a process of its own while letters are made (where there is no
+    fork, by the batch's own process: InlineWriter). When it fails after the first chunk (the
+    server went away) or its process dies, the batch stops with the reason (exit 1), keeps the
+    letters it placed, and the same command logs them."""
     from drafter.commands import batch as batch_module
     from drafter.log import CampaignLog, LogError, writer
     real, calls = CampaignLog.record, []
-    monkeypatch.setattr(writer, "cores", lambda: cores)
-    expected = writer.LogWriter if int(jobs) < cores else writer.InlineWriter
     chosen = []
     monkeypatch.setattr(batch_module, "log_writer",
-                        lambda *a, **k: chosen.append(writer.writer(*a, **k)) or chosen[-1])
+                        lambda *a: chosen.append(getattr(writer, kind)(*a)) or chosen[-1])
 
     def record(self, entries):          # runs in the log's process (forked with this patch), if any
         calls.append(len(entries))
@@ -145,7 +144,7 @@ def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campai
     monkeypatch.setattr(batch_module, "CHUNK", 4)
     people, out = _many_people(tmp_path / "people.csv", 10), tmp_path / "out"      # 30 letters
     result = batch(campaign, shared, people, out, "--jobs", jobs)
-    assert [type(w) for w in chosen] == [expected]
+    assert [type(w).__name__ for w in chosen] == [kind]
     assert result.exit_code == 1, result.output
     assert ("server closed the connection" if how == "fails" else "stopped unexpectedly") in result.output
     assert "Traceback" not in result.output
@@ -242,3 +241,35 @@ def test_postgresql_merge_forget_and_schema(tmp_path, postgres):
         log.db.execute("UPDATE schema_version SET version = 99")
     result = cli(tmp_path, "log", "list", "--log", postgres)
     assert result.exit_code == 1 and "schema version 99" in result.output
+
+
+def _migrates_a_first_version_log(target: str, monkeypatch) -> None:
+    """A log written by a drafter at schema version 1 is brought to LATEST when opened, its rows
+    kept; version 2 drops the indexes on names and emails, and forget still finds the person."""
+    from drafter.log import schema
+    from test_log import entry
+    with monkeypatch.context() as m:
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        m.setattr(schema, "LATEST", 1)
+        with open_log(None, target) as log:
+            log.record([entry("Pema Example"), entry("Tenzin Sample")])
+            assert log.db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    with open_log(None, target) as log:
+        assert log.db.execute("SELECT version FROM schema_version").fetchall() == [(schema.LATEST,)]
+        index_names = ("SELECT name FROM sqlite_master WHERE type = 'index'" if log.db.kind == "sqlite"
+                       else "SELECT indexname FROM pg_indexes WHERE tablename = 'letters'")
+        indexes = {r[0] for r in log.db.execute(index_names).fetchall()}
+        assert {"letters_key", "letters_created"} <= indexes and not {"letters_name", "letters_email"} & indexes
+        assert sorted(r.name for r in log.list_letters()) == ["Pema Example", "Tenzin Sample"]
+        log.record([entry("Dolma Placeholder")])
+        assert log.forget(constituent="TENZIN sample") == 1
+        assert sorted(r.name for r in log.list_letters()) == ["Dolma Placeholder", "Pema Example"]
+
+
+def test_a_first_version_sqlite_log_is_migrated(tmp_path, monkeypatch):
+    _migrates_a_first_version_log(str(tmp_path / "log.sqlite"), monkeypatch)
+
+
+@pytest.mark.slow
+def test_a_first_version_postgresql_log_is_migrated(postgres, monkeypatch):
+    _migrates_a_first_version_log(postgres, monkeypatch)

@@ -44,7 +44,7 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
-from drafter.log import LogEntry, OpeningLog
+from drafter.log import LogEntry
 from drafter.log.letters import constituent_fields, entry
 from drafter.log.writer import writer as log_writer
 from drafter.output import files
@@ -167,21 +167,19 @@ class _Maker:
     out_dir: Path
     formats: tuple[str, ...]
     force: bool
-    log_as: tuple[str, str] | None = None     # (letter, template) when the run is logged
 
     @classmethod
-    def of(cls, campaign, spec, out_dir, formats, force, logged=False) -> "_Maker":
+    def of(cls, campaign, spec, out_dir, formats, force) -> "_Maker":
         composer = Composer(campaign, spec)
-        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir).absolute(), formats, force,
-                   (spec.name, spec.template) if logged else None)
+        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir).absolute(), formats, force)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force, date=None, logged=False) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date=None) -> "_Maker":
         """A worker's own maker (spawn); `date` is the batch's (a resumed run's may differ from today)."""
         campaign = load_campaign(root)
         spec = constituent_spec(campaign, letter)
         return cls.of(campaign, spec if date is None else dataclasses.replace(spec, date=date), out_dir,
-                      formats, force, logged)
+                      formats, force)
 
     def letter(self, job: Job):
         return constituent_letter(self.composer, job.constituent, job.member)
@@ -223,30 +221,35 @@ class _Maker:
         return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
                  for path, _data, sha in letter] for job, letter in zip(made.jobs, made.outs)]
 
-    def entries(self, jobs: list[Job], per_letter: list[list[Record]]) -> list[LogEntry]:
-        """The log entries of a placed chunk's letters now whole on disk. A letter already there
-        with the same content (skipped) has its entry too, so a rerun logs what a killed run
-        placed but had not logged yet (the log adds no row for what it has); a conflict was not
-        placed."""
-        return [entry("batch", *self.log_as, [job.member], [(self.out_dir / r.file, r.sha256) for r in recs],
-                      self.formats, constituent_fields(job.constituent))
-                for job, recs in zip(jobs, per_letter)
-                if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
 
-
+@dataclass
 class _ChunkEntries:
-    """The log entries of a placed chunk, in the log's process: it is sent the chunks once they
-    are planned (("chunks", chunks)), then each chunk's (number, records)."""
-
-    def __init__(self, maker: _Maker):
-        self.maker, self.chunks = maker, None
+    """The log entries of the batch's placed chunks (in the log's process, where it has one):
+    it is sent the chunks once they are planned (("chunks", chunks)), then each chunk's
+    (number, records)."""
+    letter: str
+    template: str
+    out_dir: Path
+    formats: tuple[str, ...]
+    chunks: list[list[Job]] | None = None
 
     def __call__(self, item) -> list[LogEntry]:
         if item[0] == "chunks":
             self.chunks = item[1]
             return []
         i, per_letter = item
-        return self.maker.entries(self.chunks[i], per_letter)
+        return self.entries(self.chunks[i], per_letter)
+
+    def entries(self, jobs: list[Job], per_letter: list[list[Record]]) -> list[LogEntry]:
+        """The log entries of a placed chunk's letters now whole on disk. A letter already there
+        with the same content (skipped) has its entry too, so a rerun logs what a killed run
+        placed but had not logged yet (the log adds no row for what it has); a conflict was not
+        placed."""
+        return [entry("batch", self.letter, self.template, [job.member],
+                      [(self.out_dir / r.file, r.sha256) for r in recs], self.formats,
+                      constituent_fields(job.constituent))
+                for job, recs in zip(jobs, per_letter)
+                if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
 
 
 @dataclass(frozen=True)
@@ -562,28 +565,29 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     root = Path(root)
     formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     with contextlib.ExitStack() as finally_:
-        opening = OpeningLog(root, log or None) if log is not False else None
-        try:          # the campaign loads and the sample letter renders while the log opens
+        # The log opens while the campaign loads: in the log's own process, or on a thread.
+        writing = log_writer(root, log or None) if log is not False else None
+        if writing is not None:
+            finally_.callback(writing.abandon)       # after finish(): nothing to do
+        try:
             campaign = load_campaign(root)
             spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
             out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
             if spec.date_today:
                 spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
-            maker = _Maker.of(campaign, spec, out_dir, formats, force, logged=opening is not None)
+            maker = _Maker.of(campaign, spec, out_dir, formats, force)
             maker.warm_up()
-        finally:              # a log that cannot be used is said first; no thread is left for a fork
-            campaign_log = opening.result() if opening is not None else None
-            if campaign_log is not None:
-                finally_.callback(campaign_log.close)
-        load_args = (root, letter, out_dir, formats, force, spec.date, campaign_log is not None)
-        helpers = _Helpers(maker, load_args, jobs) if jobs > 1 else None
-        if helpers is not None:
-            finally_.callback(helpers.close)
-        writing = None if campaign_log is None else log_writer(campaign_log, _ChunkEntries(maker), busy=jobs)
-        if writing is not None:
-            finally_.callback(writing.abandon)       # after finish(): nothing to do
-        return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
-                              jobs, formats, progress, on_start, writing)
+            if writing is not None:
+                writing.start(_ChunkEntries(spec.name, spec.template, maker.out_dir, formats))
+            helpers = _Helpers(maker, (root, letter, out_dir, formats, force, spec.date), jobs) if jobs > 1 else None
+            if helpers is not None:
+                finally_.callback(helpers.close)
+            return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
+                                  jobs, formats, progress, on_start, writing)
+        except BaseException:
+            if writing is not None:
+                writing.ready()          # a log that cannot be used is said first
+            raise
 
 
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
@@ -597,6 +601,8 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     review += unmatched
     if todo:
         maker.render(todo[0])    # a template error stops the batch here
+    if writing is not None:
+        writing.ready()          # the log is open: nothing is written before
     ensure_dir(out_dir)
     _refuse_special_targets(out_dir, todo, formats)
     files.check_target(out_dir / MANIFEST)

@@ -53,7 +53,7 @@ def open_log(root: str | Path | None, url: str | Path | None = None, *, create: 
         return CampaignLog(partial(connect, target, timeout, create), where=target)   # made when first used
     db = connect(target, timeout, create)
     try:
-        return CampaignLog(db, opener=partial(connect, target, timeout, create))
+        return CampaignLog(db)
     except BaseException:
         db.close()
         raise
@@ -81,3 +81,9 @@ class OpeningLog:
         if self._error is not None:
             raise self._error
         return self._log
+
+    def close(self) -> None:
+        """The log closed, if it opened (what went wrong opening it is result()'s to say)."""
+        self._thread.join()
+        if self._log is not None:
+            self._log.close()

@@ -83,25 +83,11 @@ class CampaignLog:
     SQLite log that does not exist yet: a run that fails before its first letter leaves no
     empty log behind)."""
 
-    def __init__(self, db: Backend | Callable[[], Backend], where: str | None = None,
-                 opener: Callable[[], Backend] | None = None):
+    def __init__(self, db: Backend | Callable[[], Backend], where: str | None = None):
         self._db, self._connect = (db, None) if isinstance(db, Backend) else (None, db)
-        self._opener = opener or self._connect
         self._where = where
         if self._db is not None:
             self._setup()
-
-    @property
-    def can_reopen(self) -> bool:
-        return self._opener is not None
-
-    def reopen(self) -> "CampaignLog":
-        """The same log through a connection of its own (for another process): connected now if
-        this one is, else when first used (a SQLite log not created yet stays uncreated)."""
-        if self._opener is None:
-            raise LogError("this log was opened from a connection and cannot be opened again")
-        return CampaignLog(self._opener() if self._db is not None else self._opener, where=self.where,
-                           opener=self._opener)
 
     def _setup(self) -> None:
         migrate(self._db)

@@ -1,25 +1,29 @@
-"""Logging a batch's chunks as they are placed: in this process (InlineWriter), or in a process
-of its own (LogWriter) so that making the next chunk never waits for the database. Either way
+"""Logging a batch's chunks as they are placed: in a process of its own (LogWriter), so that
+making the next chunk never waits for the database, or in this one (InlineWriter). Either way
 the chunks are logged in the order they are sent, each in one transaction (with LogWriter,
 chunks that waited for the database share one), and only after their files are in place: the
 log may trail the files by a chunk or two, never lead them.
 
-LogWriter forks (its process inherits what the batch has loaded, and `entries_of` with it); it
-pays where a core would otherwise sit idle (`--jobs 1` on two cores). Where every core makes
-letters, or there is no fork, logging stays in this process: a process of its own would only
-take its share of the same cores and add the cost of handing each chunk over (measured:
-docs/developers.md, the log's cost)."""
+A writer is made before the campaign loads, and opens the log meanwhile: LogWriter forks at
+once, while this process is small (little for either process to copy later), and its process
+opens the log (importing psycopg for a server, connecting, checking the schema) on the core the
+batch leaves idle while it loads and plans; InlineWriter, where there is no fork, opens it on a
+thread. Then start(entries_of) once the campaign is loaded, ready() before the first letter is
+written (a log that cannot be used stops the run there), send() each chunk, finish(); abandon()
+in every case, last."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+from pathlib import Path
 from typing import Callable
 
+from drafter.log import OpeningLog, open_log
 from drafter.log.entry import LogEntry, LogError
-from drafter.log.store import CampaignLog
-from drafter.processes import as_helper, cores, picklable
+from drafter.processes import as_helper, picklable
 
 EntriesOf = Callable[[object], list[LogEntry]]
+_OPEN = "open"       # the log's process has opened the log
 
 
 def _stopped() -> LogError:
@@ -30,8 +34,17 @@ def _stopped() -> LogError:
 class InlineWriter:
     """Each chunk logged in this process, before send() returns."""
 
-    def __init__(self, log: CampaignLog, entries_of: EntriesOf):
-        self.log, self.entries_of = log, entries_of
+    def __init__(self, root: str | Path | None, url: str | Path | None):
+        self.opening, self.log, self.entries_of = OpeningLog(root, url), None, None
+
+    def start(self, entries_of: EntriesOf) -> None:
+        """The log is open from here (no thread is left running for a fork)."""
+        self.entries_of = entries_of
+        self.ready()
+
+    def ready(self) -> None:
+        if self.log is None:
+            self.log = self.opening.result()
 
     def send(self, item) -> None:
         entries = self.entries_of(item)
@@ -42,27 +55,41 @@ class InlineWriter:
         return []
 
     def abandon(self) -> None:
-        pass
+        self.opening.close()
 
 
 class LogWriter:
     """Chunks logged by a forked process, through its own connection to the log; send() only
-    hands the chunk over. An error there (the server went down) is raised by the next send()
-    or by finish(), which waits until every chunk sent is logged."""
+    hands the chunk over. An error there (the server went down) is raised by ready(), the next
+    send() or finish(), which waits until every chunk sent is logged."""
 
-    def __init__(self, log: CampaignLog, entries_of: EntriesOf):
+    def __init__(self, root: str | Path | None, url: str | Path | None):
         context = multiprocessing.get_context("fork")
         self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=_write, args=(log, entries_of, theirs, os.getpid()), daemon=True)
+        self.process = context.Process(target=_write, args=(root, url, theirs, os.getpid()), daemon=True)
         self.process.start()
         theirs.close()          # only the writer holds its end: its death is an EOF here
-        self.done = False
+        self.opened = self.done = False
 
-    @staticmethod
-    def usable(log: CampaignLog) -> bool:
-        return "fork" in multiprocessing.get_all_start_methods() and log.can_reopen
+    def start(self, entries_of: EntriesOf) -> None:
+        try:
+            self.conn.send(entries_of)
+        except OSError:
+            pass                # it stopped: ready() says why
+
+    def ready(self) -> None:
+        """Wait until the log's process has opened the log; raise why it could not (once)."""
+        if not (self.opened or self.done):
+            try:
+                said = self.conn.recv()
+            except (EOFError, OSError):
+                said = _stopped()
+            if said != _OPEN:
+                self._end(said)
+            self.opened = True
 
     def send(self, item) -> None:
+        self.ready()
         if self.conn.poll():                 # it stopped early: say why
             self._outcome()
         try:
@@ -82,10 +109,14 @@ class LogWriter:
         return [self.process]
 
     def _outcome(self, join: bool = True) -> None:
+        self.ready()
         try:
             result = self.conn.recv()
         except (EOFError, OSError):
             result = _stopped()
+        self._end(result, join)
+
+    def _end(self, result, join: bool = True) -> None:
         self.done = True
         self.conn.close()
         if join or result is not None:
@@ -100,8 +131,8 @@ class LogWriter:
             return
         try:
             self.conn.send(None)
-            if self.conn.poll(30):
-                self.conn.recv()
+            while self.conn.poll(30) and self.conn.recv() == _OPEN:
+                pass
         except (OSError, EOFError):
             pass
         self.process.join(5)
@@ -115,14 +146,16 @@ class LogWriter:
 MERGED = 512      # letters at most in one transaction when chunks wait to be logged
 
 
-def _write(log: CampaignLog, entries_of: EntriesOf, conn, parent: int) -> None:
-    """The log's process: each chunk in one transaction; chunks that arrived while the last
-    transaction ran (the database is slower than the letters) go in one transaction together,
-    so a slow or distant server costs fewer round trips, not more."""
+def _write(root, url, conn, parent: int) -> None:
+    """The log's process: opens the log, then logs each chunk in one transaction; chunks that
+    arrived while the last transaction ran (the database is slower than the letters) go in one
+    transaction together, so a slow or distant server costs fewer round trips, not more."""
     as_helper(parent)
     try:
-        with log.reopen() as own:
-            ending = False
+        with open_log(root, url) as own:
+            conn.send(_OPEN)
+            entries_of = conn.recv()
+            ending = entries_of is None
             while not ending and (item := conn.recv()) is not None:
                 entries = entries_of(item)
                 while len(entries) < MERGED and conn.poll():
@@ -138,9 +171,8 @@ def _write(log: CampaignLog, entries_of: EntriesOf, conn, parent: int) -> None:
     conn.close()
 
 
-def writer(log: CampaignLog, entries_of: EntriesOf, busy: int = 1) -> InlineWriter | LogWriter:
-    """A LogWriter where this system forks and a core is left beside the `busy` processes that
-    make letters, else inline."""
-    if busy < cores() and LogWriter.usable(log):
-        return LogWriter(log, entries_of)
-    return InlineWriter(log, entries_of)
+def writer(root: str | Path | None, url: str | Path | None = None) -> InlineWriter | LogWriter:
+    """A LogWriter where this system forks, else inline."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return LogWriter(root, url)
+    return InlineWriter(root, url)
