@@ -558,8 +558,9 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     `progress(n)` is called as letters are done; `on_start(total)` once the letters are planned.
     Existing files with other content are left alone and reported as conflicts unless `force`.
     Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
-    Each letter placed is recorded in the campaign log (`log` as for draft), which is opened
-    first: a log that cannot be used stops the batch before any letter is written.
+    Each letter placed is recorded in the campaign log (`log` as for draft), which opens while
+    the campaign loads: a log that cannot be used stops the batch before any letter is written,
+    and its error is said before any other.
     """
     started = time.perf_counter()
     root = Path(root)
