@@ -4,8 +4,9 @@
 
 Runs the same 1,000-letter `drafter batch` (made-up volunteers, docx, files written into an
 empty folder each time), each in a new process as the command line runs it (so that a run
-logging to PostgreSQL pays for importing psycopg, as a user's does), without a log, with the SQLite log (a fresh file each run) and, given
---postgres (or $DRAFTER_TEST_POSTGRES), with a PostgreSQL log; each with --jobs 1 and --jobs 2.
+logging to PostgreSQL pays for importing psycopg, as a user's does), without a log, with the
+SQLite log (a fresh file each run) and, given --postgres (or $DRAFTER_TEST_POSTGRES), with a
+PostgreSQL log; each with --jobs 1 and --jobs 2.
 The runs take turns, in a new order each repeat; the best of --repeat is shown, and the median
 of the runs made side by side (the machine's speed drifts between repeats more than within
 one), for the whole run and for the letter phase (from the moment the letters are planned to the end of the run: every
@@ -76,7 +77,7 @@ def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> fl
 def _time_logging() -> dict[str, float]:
     """Time the batch's own process spends on the log, measured where it happens (the entries
     are built and recorded by the log's process, log.writer, while letters are made)."""
-    from drafter.log import OpeningLog, writer
+    from drafter.log import writer
     spent: dict[str, float] = {}
 
     def timed(owner, name, label):
@@ -93,7 +94,7 @@ def _time_logging() -> dict[str, float]:
     timed(writer.LogWriter, "ready", "waiting for it to open")
     timed(writer.LogWriter, "send", "handing chunks over")
     timed(writer.LogWriter, "finish", "waiting at the end")
-    timed(OpeningLog, "result", "waiting for it to open (inline)")     # where there is no fork
+    timed(writer.InlineWriter, "ready", "waiting for it to open (inline)")     # where there is no fork
     timed(writer.InlineWriter, "send", "recording chunks itself")
     return spent
 

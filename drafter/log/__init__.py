@@ -8,7 +8,6 @@ folder by default, PostgreSQL by URL), with what staff mark of it afterwards.
 from __future__ import annotations
 
 import os
-import threading
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +19,7 @@ LOG_FILE = "drafter-log.sqlite"
 ENV = "DRAFTER_LOG"
 TIMEOUT = 10.0       # seconds to wait for another process's write lock, or for a server
 
-__all__ = ["open_log", "OpeningLog", "log_target", "CampaignLog", "LogEntry", "LoggedLetter", "LogError", "LOG_FILE",
+__all__ = ["open_log", "log_target", "CampaignLog", "LogEntry", "LoggedLetter", "LogError", "LOG_FILE",
            "STATUSES", "STATS_BY", "DRAFTED", "SENT", "ANSWERED"]
 
 
@@ -58,32 +57,3 @@ def open_log(root: str | Path | None, url: str | Path | None = None, *, create: 
         db.close()
         raise
 
-
-class OpeningLog:
-    """open_log() on a thread, while the caller loads the campaign: a server's connection and
-    the log's checks take their round trips meanwhile. result() waits, and returns the log or
-    raises what open_log raised (a log that cannot be used still stops a run first)."""
-
-    def __init__(self, root: str | Path | None, url: str | Path | None = None):
-        self._log: CampaignLog | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._open, args=(root, url), name="opening the log", daemon=True)
-        self._thread.start()
-
-    def _open(self, root, url) -> None:
-        try:
-            self._log = open_log(root, url)
-        except BaseException as exc:       # raised by result(), in the caller's thread
-            self._error = exc
-
-    def result(self) -> CampaignLog:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._log
-
-    def close(self) -> None:
-        """The log closed, if it opened (what went wrong opening it is result()'s to say)."""
-        self._thread.join()
-        if self._log is not None:
-            self._log.close()

@@ -71,8 +71,8 @@ class LogEntry:
         return _digest(["uid", self.key, self.sha256])
 
 
-def json_strings(value: list, quote=json.encoder.encode_basestring) -> str:
-    """json.dumps(value, ensure_ascii=False) of a list of strings and such lists, byte for
+def json_strings(value: list | tuple, quote=json.encoder.encode_basestring) -> str:
+    """json.dumps(value, ensure_ascii=False) of a list (or tuple) of strings and lists, byte for
     byte (the log's ids are digests of it), without json.dumps's per-call set-up: a batch
     makes two per letter. `quote` = encode_basestring_ascii gives json.dumps(value)."""
     return "[" + ", ".join(json_strings(v, quote) if isinstance(v, list) else quote(v) for v in value) + "]"

@@ -34,7 +34,7 @@ LETTER_COLUMNS = ("id", "created", "command", "letter", "version", "template", "
 
 
 def _json(items) -> str:
-    return json_strings(list(items), json.encoder.encode_basestring_ascii)
+    return json_strings(items, json.encoder.encode_basestring_ascii)
 
 
 def _text(value) -> str:
@@ -43,8 +43,7 @@ def _text(value) -> str:
 
 def _row_of(e: LogEntry) -> tuple:
     return (e.uid, e.key, e.created, e.command, e.letter, e.template, _json(e.recipient_ids),
-            e.office, e.kind, _text(e.name), _text(e.street), _text(e.city), _text(e.state), _text(e.zip),
-            _text(e.district), _text(e.message), _text(e.email), normal(e.name), normal(e.email),
+            e.office, e.kind, *(_text(getattr(e, f)) for f in PERSON_FIELDS), normal(e.name), normal(e.email),
             _json(e.formats), _json(e.paths), e.sha256, DRAFTED, None, None, None)
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
-from drafter.log import OpeningLog, open_log
+from drafter.log import open_log
 from drafter.log.entry import LogEntry, LogError
 from drafter.processes import as_helper, picklable
 
@@ -32,10 +33,19 @@ def _stopped() -> LogError:
 
 
 class InlineWriter:
-    """Each chunk logged in this process, before send() returns."""
+    """Each chunk logged in this process, before send() returns; the log opens on a thread
+    meanwhile (a server's connection and the schema's checks take their round trips then)."""
 
     def __init__(self, root: str | Path | None, url: str | Path | None):
-        self.opening, self.log, self.entries_of = OpeningLog(root, url), None, None
+        self.log = self.error = self.entries_of = None
+        self.thread = threading.Thread(target=self._open, args=(root, url), name="opening the log", daemon=True)
+        self.thread.start()
+
+    def _open(self, root, url) -> None:
+        try:
+            self.log = open_log(root, url)
+        except BaseException as exc:       # raised by ready(), in the batch's thread
+            self.error = exc
 
     def start(self, entries_of: EntriesOf) -> None:
         """The log is open from here (no thread is left running for a fork)."""
@@ -43,8 +53,9 @@ class InlineWriter:
         self.ready()
 
     def ready(self) -> None:
-        if self.log is None:
-            self.log = self.opening.result()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
     def send(self, item) -> None:
         entries = self.entries_of(item)
@@ -55,7 +66,9 @@ class InlineWriter:
         return []
 
     def abandon(self) -> None:
-        self.opening.close()
+        self.thread.join()
+        if self.log is not None:
+            self.log.close()
 
 
 class LogWriter:
