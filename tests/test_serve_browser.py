@@ -119,9 +119,21 @@ def click_and_wait(driver, xpath: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, xpath).click()
-    WebDriverWait(driver, 120).until(EC.staleness_of(old))
+
+    def replaced(_driver) -> bool:
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:    # Chromium 156, while the old page is torn down
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+    WebDriverWait(driver, 120).until(replaced)
     WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
 
 
