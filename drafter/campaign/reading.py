@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from drafter.errors import DataError, DrafterError
+from drafter.system import O_BINARY, O_CLOEXEC, O_NONBLOCK
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
@@ -35,13 +36,13 @@ def read_file(path: str | Path, *, inside: str | Path | None = None, max_bytes: 
               error: type[DrafterError] = DataError, what: str = "file") -> bytes:
     """The bytes of a regular file; `inside`: the campaign folder it must lie in (links resolved).
 
-    A FIFO cannot hang the open (O_NONBLOCK) and is refused by its type; a file over
+    A FIFO cannot hang the open (O_NONBLOCK; Windows has no FIFOs) and is refused by its type; a file over
     `max_bytes` is refused by its size, unread. Every refusal names the path."""
     path = Path(path)
     if inside is not None:
         check_inside(path, inside, error)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_BINARY)
     except FileNotFoundError:
         kind = "a dangling link" if os.path.islink(path) else None
         raise error(f"{what} not found" + (f" ({kind})" if kind else ""), file=str(path),

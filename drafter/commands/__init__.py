@@ -19,7 +19,7 @@ def _letterhead(value, root, inside) -> None:
 
 
 def _output(value, root, inside) -> None:
-    from drafter.output.files import output_name
+    from drafter.output.names import output_name
     output_name(value, date="2000-01-01", template="t", letter="l", recipient="r")
 
 

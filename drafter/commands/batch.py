@@ -49,7 +49,8 @@ from drafter.log.letters import constituent_fields, entry
 from drafter.log.writer import writer as log_writer
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
-from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps, safe_name
+from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps
+from drafter.output.names import safe_name
 
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"

@@ -14,7 +14,8 @@ from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log
 from drafter.log.letters import entry
-from drafter.output.files import already_exists, check_target, ensure_dir, output_name, remove_stray_temps, target_path, write_all
+from drafter.output.files import already_exists, check_target, ensure_dir, remove_stray_temps, write_all
+from drafter.output.names import output_name, target_path
 
 
 @dataclass

@@ -26,7 +26,8 @@ from drafter.formats.outputs import docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
-from drafter.output.files import ensure_dir, safe_name, write_all
+from drafter.output.files import ensure_dir, write_all
+from drafter.output.names import safe_name
 from drafter.log import open_log
 from drafter.log.letters import entry
 

@@ -23,7 +23,7 @@ from drafter.errors import DrafterError
 from drafter.formats.text import letter_text
 from drafter.people import address
 from drafter.people.constituents import Legislators, ZipDistricts, match
-from drafter.output.files import safe_name
+from drafter.output.names import safe_name
 from drafter.web import form as F
 from drafter.web.maker import LetterMaker
 from drafter.web.volunteers import RateLimit, Volunteer, Volunteers
