@@ -1,19 +1,21 @@
-"""Helper processes, as batch uses them: how to start one, and how one ends with its parent."""
+"""Helper processes: the one place that decides how they start, and how one ends with its parent."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
-import sys
 import threading
-import time
+
+from drafter import system
 
 
-def process_context():
-    """fork where there is one (a helper starts with the campaign loaded), else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def context():
+    """fork where it is safe (Linux): a helper starts with the campaign loaded and its caches
+    warm. Else spawn, and the helper loads the campaign itself: Windows has no fork, and on
+    macOS system libraries are not safe in a forked child (Python spawns there by default)."""
+    return multiprocessing.get_context("fork" if system.can_fork() else "spawn")
 
 
 def picklable(exc: BaseException) -> bool:
@@ -24,23 +26,17 @@ def picklable(exc: BaseException) -> bool:
         return False
 
 
-def as_helper(parent: int) -> None:
-    """Set up a helper: Ctrl-C is the parent's to handle, the parent's terminate() ends it, and
-    a killed parent takes it along: at once on Linux (the kernel's parent-death signal), else
-    when a watcher thread notices. A temporary file it leaves is removed by the next run."""
+def as_helper() -> None:
+    """Set up a helper: Ctrl-C is the parent's to handle (it stops the run between chunks), and a
+    parent killed outright takes it along. The parent's end of a pipe closes when the parent
+    dies, on every system: a thread waits for that. A temporary file it leaves is removed by
+    the next run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        import ctypes
-        if sys.platform.startswith("linux") and ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0:
-            if os.getppid() == parent:       # PR_SET_PDEATHSIG = 1; the parent may already be gone
-                return
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
 
     def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
+        multiprocessing.connection.wait([parent.sentinel])
         os._exit(1)
-    threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=watch, name="drafter-parent-watch", daemon=True).start()

@@ -219,10 +219,11 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(campaign, shared, tmp_path):
 
 
 def test_spawned_helpers_give_the_same_bytes(campaign, shared, tmp_path, monkeypatch):
-    """Where there is no fork (Windows), each helper is spawned and loads the campaign itself."""
-    import multiprocessing
-    from drafter import processes
-    monkeypatch.setattr(processes, "process_context", lambda: multiprocessing.get_context("spawn"))
+    """Where fork is unsafe (macOS) or missing (Windows), each helper is spawned and loads the
+    campaign itself."""
+    from drafter import processes, system
+    monkeypatch.setattr(system, "PLATFORM", "darwin")
+    assert processes.context().get_start_method() == "spawn"
     one, two = tmp_path / "one", tmp_path / "two"
     for out, jobs in ((one, "1"), (two, "2")):
         result = run(campaign, shared, out, "--jobs", jobs)
@@ -454,16 +455,15 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     from drafter.output import files
     calls = []
 
-    def full_at_the_sixth(real):       # whichever way the file is staged
-        def stage(path, data, **how):
-            calls.append(path) if path.suffix == ".docx" else None
-            if len(calls) == 6 and path.suffix == ".docx":
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            return real(path, data, **how)
-        return stage
+    real = files._stage
 
-    monkeypatch.setattr(files, "_stage", full_at_the_sixth(files._stage))
-    monkeypatch.setattr(files, "_stage_unnamed", full_at_the_sixth(files._stage_unnamed))
+    def full_at_the_sixth(path, data, **how):
+        calls.append(path) if path.suffix == ".docx" else None
+        if len(calls) == 6 and path.suffix == ".docx":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(path, data, **how)
+
+    monkeypatch.setattr(files, "_stage", full_at_the_sixth)
     monkeypatch.setattr(batch_module, "CHUNK", 4)     # letters are placed a chunk at a time
     out = tmp_path / "out"
     result = run(campaign, shared, out)

@@ -467,9 +467,20 @@ def test_a_whole_committee_kit_email_greets_as_the_letter_does(campaign, data, t
 def test_legislators_parsed_in_two_processes_are_the_same_records(tmp_path, legislators_list):
     """batch --jobs 2 parses the legislators file in two halves at once: the records are those
     of the whole file, and a file whose halves do not stand alone is read whole."""
+    from concurrent.futures import ProcessPoolExecutor
+    from drafter import processes
     from drafter.people.congress import _read_split, read_legislators
     path = SHARED / "data/congress-legislators/legislators-current.yaml"
-    assert _read_split(path) == read_legislators(path)      # really split, and the same
+    pool = ProcessPoolExecutor(1, mp_context=processes.context())
+    try:
+        _test_split(tmp_path, legislators_list, path, pool)
+    finally:
+        pool.shutdown()
+
+
+def _test_split(tmp_path, legislators_list, path, pool):
+    from drafter.people.congress import _read_split, read_legislators
+    assert _read_split(path, pool) == read_legislators(path)      # really split, and the same
     # an anchor in the first half used in the second: the split cannot parse, the whole file can
     members = legislators_list[:6]
     text = yaml.safe_dump(members, sort_keys=False)
@@ -478,7 +489,7 @@ def test_legislators_parsed_in_two_processes_are_the_same_records(tmp_path, legi
     aliased.write_text(text)
     whole = read_legislators(aliased)
     assert len(whole) == 7 and whole[-1] == whole[0]
-    assert _read_split(aliased) is None and read_legislators(aliased, procs=2) == whole
+    assert _read_split(aliased, pool) is None and read_legislators(aliased, pool) == whole
     # a syntax error in the second half keeps its true line number
     lines = yaml.safe_dump(members, sort_keys=False).splitlines()
     bad_line = len(lines) - 2
@@ -488,5 +499,5 @@ def test_legislators_parsed_in_two_processes_are_the_same_records(tmp_path, legi
     with pytest.raises(DataError) as one:
         read_legislators(broken)
     with pytest.raises(DataError) as two:
-        read_legislators(broken, procs=2)
+        read_legislators(broken, pool)
     assert one.value.line == two.value.line == bad_line + 1

@@ -1,29 +1,31 @@
-"""Placing files (output.files.place_many): whole or absent, never over a file that appeared
-meanwhile, permissions as a user expects, no temporary file left behind."""
+"""Placing files (output.files.place_many, write_all): whole or absent, never over a file that
+appeared meanwhile, permissions as a user expects, no temporary file left behind; the same
+with one sync for a chunk (Linux) and one fsync per file (macOS, Windows), with hard links and
+on a file system without them (FAT, exFAT)."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 
 from drafter.output import files
+from drafter.errors import OutputError
+
+from conftest import REPO
 
 
-@pytest.fixture(params=["unnamed", "renameat2", "link"])
-def staged_by(request, monkeypatch):
-    """Where the system has them (Linux), a new file is written as an unnamed file and named
-    once synced; else as a named temporary file, renamed in one step (renameat2) or linked and
-    unlinked. All must behave the same."""
-    if request.param == "unnamed":
-        if not hasattr(os, "O_TMPFILE"):
-            pytest.skip("this system has no unnamed files (O_TMPFILE)")
-        return request.param
-    monkeypatch.setattr(files, "_stage_unnamed", lambda path, data: None)
-    if request.param == "link":
-        monkeypatch.setattr(files, "_NOREPLACE", [None])
-    elif files._renameat2() is None:
-        pytest.skip("this system has no renameat2")
+@pytest.fixture(params=["sync-all", "fsync-each", "no-hard-links"])
+def placing(request, monkeypatch):
+    """Every way a file is placed must behave the same."""
+    monkeypatch.setattr(files, "_SYNC_ALL", request.param == "sync-all" and hasattr(os, "sync"))
+    if request.param == "no-hard-links":
+        def no_link(src, dst, *args, **kwargs):
+            raise OSError(errno.EPERM, "Operation not permitted (no hard links here)")
+        monkeypatch.setattr(os, "link", no_link)
     return request.param
 
 
@@ -31,7 +33,7 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
 
 
-def test_a_chunk_is_placed_whole_with_the_umask_mode(tmp_path, staged_by):
+def test_a_chunk_is_placed_whole_with_the_umask_mode(tmp_path, placing):
     wanted = {tmp_path / f"{i}.docx": bytes([i]) * 1000 for i in range(5)}
     before = open_fds()
     assert files.place_many([(p, d, False) for p, d in wanted.items()]) == [True] * 5
@@ -40,25 +42,39 @@ def test_a_chunk_is_placed_whole_with_the_umask_mode(tmp_path, staged_by):
     os.umask(umask)
     for path, data in wanted.items():
         assert path.read_bytes() == data
-        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+        if os.name != "nt":
+            assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in wanted)
 
 
-def test_a_file_that_appears_meanwhile_is_never_replaced(tmp_path, monkeypatch, staged_by):
+def test_a_file_that_appears_meanwhile_is_never_replaced(tmp_path, monkeypatch, placing):
     """Another run placed the same name between staging and placing: it stays, ours is not placed."""
     theirs, ours = tmp_path / "a.docx", tmp_path / "b.docx"
-    real_syncfs = files._syncfs
+    real_sync = files._sync
 
-    def meanwhile(folder):
+    def meanwhile(paths):
         theirs.write_bytes(b"theirs")
-        return real_syncfs(folder)
-    monkeypatch.setattr(files, "_syncfs", meanwhile)
+        return real_sync(paths)
+    monkeypatch.setattr(files, "_sync", meanwhile)
     assert files.place_many([(theirs, b"ours", False), (ours, b"ours", False)]) == [False, True]
     assert theirs.read_bytes() == b"theirs" and ours.read_bytes() == b"ours"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b.docx"]     # no temporary file
 
 
-def test_a_replaced_file_keeps_its_mode(tmp_path, staged_by):
+def test_write_all_never_replaces_a_file_that_appeared_meanwhile(tmp_path, monkeypatch, placing):
+    theirs = tmp_path / "b.docx"
+    real_sync = files._sync
+
+    def meanwhile(paths):
+        theirs.write_bytes(b"theirs")
+        return real_sync(paths)
+    monkeypatch.setattr(files, "_sync", meanwhile)
+    with pytest.raises(OutputError, match="already exists"):
+        files.write_all([(tmp_path / "a.docx", b"ours"), (theirs, b"ours")])
+    assert [p.name for p in tmp_path.iterdir()] == ["b.docx"] and theirs.read_bytes() == b"theirs"
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path, placing):
     path = tmp_path / "a.docx"
     path.write_bytes(b"old")
     path.chmod(0o600)
@@ -66,22 +82,28 @@ def test_a_replaced_file_keeps_its_mode(tmp_path, staged_by):
     assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_without_proc_an_unnamed_file_is_written_again_by_name(tmp_path, monkeypatch):
-    if not hasattr(os, "O_TMPFILE"):
-        pytest.skip("this system has no unnamed files (O_TMPFILE)")
-    monkeypatch.setattr(files, "_name_unnamed", lambda fd, path, anchor: False)
-    before = open_fds()
-    assert files.place_many([(tmp_path / "a.docx", b"letter", False)]) == [True]
-    assert (tmp_path / "a.docx").read_bytes() == b"letter"
-    assert open_fds() == before and [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-
-def test_a_killed_run_leaves_no_unnamed_file_behind(tmp_path, monkeypatch):
+def test_a_failure_after_staging_leaves_no_file_behind(tmp_path, monkeypatch, placing):
     """A failure after staging (here: the disk sync) leaves neither a file nor a descriptor."""
-    def failing(folder):
+    def failing(paths):
         raise OSError(5, "Input/output error")
-    monkeypatch.setattr(files, "_syncfs", failing)
+    monkeypatch.setattr(files, "_sync", failing)
     before = open_fds()
-    with pytest.raises(Exception, match="Input/output error"):
+    with pytest.raises(OutputError, match="Input/output error"):
         files.place_many([(tmp_path / f"{i}.docx", b"x" * 100, False) for i in range(3)])
     assert open_fds() == before and list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(tmp_path):
+    """A run killed outright leaves its temporary files; the next run in the folder removes them
+    once that run's process is gone, and never those of a run still writing."""
+    code = ("import os, sys; from pathlib import Path; from drafter.output import files\n"
+            "files._stage(Path(sys.argv[1]) / 'a.docx', b'x', replacing=False)\n"
+            "os._exit(9)\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=REPO)
+    left = list(tmp_path.glob(".drafter-*.part"))
+    assert len(left) == 1
+    files.begin_run()
+    mine = files._stage(tmp_path / "b.docx", b"y", replacing=False)       # a live run's: kept
+    assert files.remove_stray_temps(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(mine)]
+    assert files.remove_stray_temps(tmp_path, own=True) == 1 and not list(tmp_path.iterdir())

@@ -77,38 +77,33 @@ def _three_entries(item):
     return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the log's process forks")
 def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, monkeypatch):
-    """The log's process (log.writer) records each chunk once its files are placed; chunks that
+    """The log's thread (log.writer) records each chunk once its files are placed; chunks that
     arrive while it is busy go in one transaction together, in the order they were sent."""
+    import threading
     from drafter.log import writer
     from drafter.log.store import CampaignLog
-    calls, real = tmp_path / "transactions", CampaignLog.record
+    calls, real, begun = [], CampaignLog.record, threading.Event()
 
-    def record(self, entries):               # runs in the log's process
-        first = not calls.exists()
-        with open(calls, "a") as fh:
-            fh.write(f"{len(entries)}\n")
-        if first:
-            time.sleep(1)                    # a slow first transaction: the other chunks wait
+    def record(self, entries):               # runs on the log's thread
+        calls.append(len(entries))
+        if len(calls) == 1:
+            begun.set()
+            time.sleep(0.5)                  # a slow first transaction: the other chunks wait
         return real(self, entries)
     monkeypatch.setattr(CampaignLog, "record", record)
-    writing = writer.writer(None, str(tmp_path / "log.sqlite"))
-    assert isinstance(writing, writer.LogWriter)
+    writing = writer.LogWriter(None, str(tmp_path / "log.sqlite"))
     try:
-        writing.start(_three_entries)          # sent to the log's process: pickled
+        writing.start(_three_entries)
         writing.ready()
         writing.send(0)
-        deadline = time.monotonic() + 60
-        while not calls.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)                 # until the first transaction has begun
+        assert begun.wait(60)                # until the first transaction has begun
         for item in range(1, 5):
             writing.send(item)
-        for process in writing.finish():
-            process.join()
+        writing.finish()
     finally:
         writing.abandon()
-    assert calls.read_text().split() == ["3", "12"]
+    assert calls == [3, 12]
     with open_log(None, str(tmp_path / "log.sqlite")) as log:
         assert [r.name for r in log.list_letters()] == [f"Person{c} Writer{i}" for c in range(5) for i in range(3)]
 

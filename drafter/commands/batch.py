@@ -23,11 +23,11 @@ import gc
 import datetime as dt
 import hashlib
 import io
-import os
-import queue
 import signal
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -46,7 +46,7 @@ from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import LogEntry
 from drafter.log.letters import constituent_fields, entry
-from drafter.log.writer import writer as log_writer
+from drafter.log.writer import LogWriter
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps
@@ -134,8 +134,14 @@ def person_key(c: Constituent) -> str:
 
 
 def letter_stem(c: Constituent, member: Recipient) -> str:
-    """'pema-example-3f2a9c01-M000133': the key keeps names unique, the rest makes them findable."""
-    return f"{safe_name(c.name).lower()[:60]}-{person_key(c)}-{safe_name(member.id)}"
+    """'pema-example-3f2a9c01-M000133': the key keeps names unique, the rest makes them findable.
+    A member id that is not already a plain upper-case name (bioguide ids are) gets a hash of
+    itself: ids differing only in case, or in what a file name cannot hold, stay distinct where
+    names ignore case (Windows, macOS)."""
+    member_id = safe_name(member.id)
+    if member_id != member.id.upper() or len(member_id) > 40:
+        member_id = f"{member_id[:40]}-{hashlib.sha256(member.id.encode()).hexdigest()[:8]}"
+    return safe_name(f"{safe_name(c.name).lower()[:60]}-{person_key(c)}-{member_id}")
 
 
 def plan(people: Iterable[Constituent], legislators: Legislators,
@@ -225,21 +231,16 @@ class _Maker:
 
 @dataclass
 class _ChunkEntries:
-    """The log entries of the batch's placed chunks (in the log's process, where it has one):
-    it is sent the chunks once they are planned (("chunks", chunks)), then each chunk's
-    (number, records)."""
+    """The log entries of a placed chunk (on the log's thread): each item sent is (jobs, records
+    per letter)."""
     letter: str
     template: str
     out_dir: Path
     formats: tuple[str, ...]
-    chunks: list[list[Job]] | None = None
 
     def __call__(self, item) -> list[LogEntry]:
-        if item[0] == "chunks":
-            self.chunks = item[1]
-            return []
-        i, per_letter = item
-        return self.entries(self.chunks[i], per_letter)
+        jobs, per_letter = item
+        return self.entries(jobs, per_letter)
 
     def entries(self, jobs: list[Job], per_letter: list[list[Record]]) -> list[LogEntry]:
         """The log entries of a placed chunk's letters now whole on disk. A letter already there
@@ -260,72 +261,45 @@ class MadeChunk:
     outs: list[list[tuple[Path, bytes, str]]]
 
 
-def _worker(init: _Maker | tuple, parent: int, inbox, taken, out) -> None:
-    """A helper process, started before the letters are planned: it readies its maker (a forked
-    one inherits the parent's, caches warm; a spawned one loads its own), waits for the run and
-    its chunks (`inbox`; None: no letters for it), then takes the next chunk nobody has taken
-    (`taken`, a shared counter), makes and places it, and sends (its number, its records)
-    through `out`; None when no chunk is left."""
-    processes.as_helper(parent)
-    try:
-        maker = init if isinstance(init, _Maker) else _Maker.load(*init)
-        maker.warm_up()      # forked: the pages it writes are copied now, not while letters are made
-        gc.freeze()
-        work = inbox.get()
-        if work is not None:
-            run, chunks = work
-            files.join_run(run)                      # its temp files are the run's own
-            while (i := _take(taken)) < len(chunks):
-                out.put((i, maker.place(maker.build(chunks[i]))))
-    except BaseException as exc:        # the parent raises it (pickled: a DrafterError keeps its message)
-        out.put(exc if processes.picklable(exc) else OutputError(f"a helper process failed: {exc!r}"))
-    out.put(None)
-    out.close()
-    out.join_thread()
+_helper_maker: _Maker | None = None      # a helper process's own maker
+
+
+def _helper_init(init: "_Maker | tuple") -> None:
+    """A helper readies its maker as soon as it starts, while the batch reads and matches the
+    volunteers: a forked one inherits the batch's (caches warm), a spawned one loads its own."""
+    global _helper_maker
+    processes.as_helper()
+    _helper_maker = init if isinstance(init, _Maker) else _Maker.load(*init)
+    _helper_maker.warm_up()      # forked: the pages it writes are copied now, not while letters are made
+    gc.freeze()
+
+
+def _helper_ready() -> None:
+    """A first task for each helper: submitting it starts the helper."""
+
+
+def _helper_chunk(run: str, chunk: list[Job]) -> list[list[Record]]:
+    """A chunk made and placed by a helper, under the batch's run (its temporary files)."""
+    files.join_run(run)
+    return _helper_maker.place(_helper_maker.build(chunk))
 
 
 class _Helpers:
-    """The n - 1 helpers of `--jobs n`, started as soon as the campaign is loaded: while this
-    process reads and matches the volunteers, a forked helper readies itself (a spawned one
-    loads the campaign), so none is started while letters are made. give() hands them the
-    chunks; close() stops the ones that got none."""
+    """The n - 1 helper processes of `--jobs n` (a ProcessPoolExecutor), started as soon as the
+    campaign is loaded, so that none starts while letters are made."""
 
     def __init__(self, maker: _Maker, load_args: tuple, n: int):
-        context = processes.process_context()
+        context = processes.context()
         init = maker if context.get_start_method() == "fork" else load_args
-        self.taken, self.out, self.inbox = context.Value("i", 0), context.Queue(), context.Queue()
-        self.processes = [context.Process(target=_worker, args=(init, os.getpid(), self.inbox, self.taken, self.out),
-                                          daemon=True) for _ in range(n - 1)]
-        self.given = False
-        for process in self.processes:
-            process.start()
-
-    def give(self, run: str, chunks: list[list[Job]]) -> None:
-        self.given = True
-        for _ in self.processes:
-            self.inbox.put((run, chunks))
+        self.n = n - 1
+        self.pool = ProcessPoolExecutor(self.n, mp_context=context, initializer=_helper_init, initargs=(init,))
+        for _ in range(self.n):
+            self.pool.submit(_helper_ready)
 
     def close(self) -> None:
-        """Stop helpers that were given nothing, or whose run failed; join them."""
-        if not self.given:
-            for _ in self.processes:
-                self.inbox.put(None)
-            for process in self.processes:
-                process.join(10)
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-        for q in (self.inbox, self.out):
-            q.close()
-            q.cancel_join_thread()
-
-
-def _take(taken) -> int:
-    with taken.get_lock():
-        i = taken.value
-        taken.value = i + 1
-    return i
+        """Chunks not begun are dropped; a chunk a helper is making is finished (in well under a
+        second), so that no temporary file is left half-written."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Stop:
@@ -380,97 +354,81 @@ def _long_lived():
 
 
 def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record], writing, done_with: list) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], writing) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
-    interrupted run can still say what it wrote) and to the campaign log, a chunk at a time,
-    once their files are in place: the log never lists a letter that is not on disk.
+    interrupted run can still say what it wrote) and to the campaign log (`writing`), a chunk at
+    a time, once their files are in place: the log never lists a letter that is not on disk.
 
-    `writing` (log.writer, started with the helpers) logs each chunk once it is placed, while
-    the next chunks are made.
-    With n_procs > 1 this process is one of the n_procs that make letters, with the
-    n_procs - 1 `helpers`, and all take chunks from one shared counter (the load balances
-    itself); between its own chunks it takes in the helpers' results. No process sits idle
-    waiting for the others, and each chunk crosses a pipe only as its records. Chunks are
-    recorded and logged in their order, whoever made them: the log and the manifest are the
-    same whatever the number of processes. The processes that end are added to `done_with`
-    for the caller to join: nothing of theirs is needed any more."""
+    With n_procs > 1 this process makes letters too, beside the n_procs - 1 `helpers`: each
+    helper is kept two chunks ahead, this process takes the next chunk itself, and in between
+    takes in what the helpers finished. Chunks are recorded and logged in their order,
+    whoever made them: the log and the manifest are the same whatever the number of processes."""
     run = files.begin_run()
     chunks = _chunks(jobs, n_procs)
-    if writing is not None:
-        writing.send(("chunks", chunks))
 
     def done(i: int, per_letter: list[list[Record]]) -> None:     # one chunk, placed with one sync
         for recs in per_letter:
             records.extend(recs)
         if writing is not None:
-            writing.send((i, per_letter))
+            writing.send((chunks[i], per_letter))
         if progress:
             progress(len(per_letter))
 
     with _Stop() as stop:        # a signal is acted on between chunks, never inside a write
-        if helpers is None or n_procs <= 1 or len(chunks) <= 1:
-            _make_here(chunks, maker, stop, done)
-        else:
-            _make_with_helpers(chunks, maker, helpers, run, stop, done, records, done_with)
-    if writing is not None:         # on a failure run_batch abandons it instead
-        done_with.extend(writing.finish())
+        try:
+            if helpers is None or n_procs <= 1 or len(chunks) <= 1:
+                for i, chunk in enumerate(chunks):
+                    stop.check()
+                    done(i, maker.place(maker.build(chunk)))
+            else:
+                _make_with_helpers(chunks, maker, helpers, run, stop, done, records)
+        except BaseException:
+            remove_stray_temps(maker.out_dir, own=True)
+            raise
+    if writing is not None:
+        writing.finish()
 
 
-def _make_here(chunks: list[list[Job]], maker: _Maker, stop: _Stop, done) -> None:
-    try:
-        for i, chunk in enumerate(chunks):
-            stop.check()
-            done(i, maker.place(maker.build(chunk)))
-    except BaseException:
-        remove_stray_temps(maker.out_dir, own=True)
-        raise
-
-
-def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, team: _Helpers, run: str,
-                       stop: _Stop, done, records: list[Record], done_with: list) -> None:
-    team.give(run, chunks)
-    helpers, taken, out = team.processes, team.taken, team.out
-    running, ready, next_chunk = len(helpers), {}, 0
+def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, helpers: _Helpers, run: str,
+                       stop: _Stop, done, records: list[Record]) -> None:
+    ready: dict[int, list[list[Record]]] = {}
+    given: dict = {}                   # future -> chunk number
+    taken = next_done = 0
 
     def arrived(i: int, per_letter) -> None:
-        nonlocal next_chunk
+        nonlocal next_done
         ready[i] = per_letter
-        while next_chunk in ready:
-            done(next_chunk, ready.pop(next_chunk))
-            next_chunk += 1
+        while next_done in ready:
+            done(next_done, ready.pop(next_done))
+            next_done += 1
 
-    def collect(wait: bool) -> None:
-        """The helpers' results that have arrived (with `wait`, all of them, to the end)."""
-        nonlocal running
-        while running:
+    def collect(finished) -> None:
+        for future in finished:
+            i = given.pop(future)
             try:
-                item = out.get(timeout=0.1) if wait else out.get_nowait()
-            except queue.Empty:
-                if not wait:
-                    return
-                stop.check()
-                if any(h.exitcode not in (None, 0) for h in helpers):
-                    raise OutputError("a helper process stopped unexpectedly (out of memory, or killed)",
-                                      hint="run the same command again: letters already placed are kept")
-                continue
-            if item is None:
-                running -= 1
-            elif isinstance(item, BaseException):
-                raise item
-            else:
-                arrived(*item)
+                arrived(i, future.result())
+            except BrokenProcessPool:
+                raise OutputError("a helper process stopped unexpectedly (out of memory, or killed)",
+                                  hint="run the same command again: letters already placed are kept") from None
 
     try:
-        while (i := _take(taken)) < len(chunks):
+        while taken < len(chunks) or given:
             stop.check()
-            arrived(i, maker.place(maker.build(chunks[i])))
-            collect(wait=False)
-        collect(wait=True)            # every helper has sent all it has: they are ending
-        done_with.extend(helpers)
+            while taken < len(chunks) and len(given) < 2 * helpers.n:
+                given[helpers.pool.submit(_helper_chunk, run, chunks[taken])] = taken
+                taken += 1
+            collect([f for f in given if f.done()])
+            if taken < len(chunks):
+                taken += 1
+                arrived(taken - 1, maker.place(maker.build(chunks[taken - 1])))
+            elif given:
+                collect(wait(given, timeout=0.1, return_when=FIRST_COMPLETED).done)
     except BaseException:
-        team.close()               # killed; the temporary files they leave go next
-        remove_stray_temps(maker.out_dir, own=True)
-        for i in sorted(ready):    # placed, not logged yet: in the manifest; the rerun logs them
+        helpers.close()            # what the helpers were making is placed: in the manifest
+        for future, i in given.items():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                ready[i] = future.result()
+        for i in sorted(ready):    # placed, not logged yet: the rerun logs them
             for recs in ready[i]:
                 records.extend(recs)
         raise
@@ -567,10 +525,10 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     root = Path(root)
     formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     with contextlib.ExitStack() as finally_:
-        # The log opens while the campaign loads: in the log's own process, or on a thread.
-        writing = log_writer(root, log or None) if log is not False else None
+        # The log opens on a thread while the campaign loads.
+        writing = LogWriter(root, log or None) if log is not False else None
         if writing is not None:
-            finally_.callback(writing.abandon)       # after finish(): nothing to do
+            finally_.callback(writing.abandon)       # after finish(): closes the log
         try:
             campaign = load_campaign(root)
             spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
@@ -597,8 +555,8 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
-    if legislators is not None and not isinstance(legislators, Legislators):    # with jobs, parsed in two processes at once
-        legislators = Legislators.load(legislators, procs=min(jobs, 2))
+    if legislators is not None and not isinstance(legislators, Legislators):    # with helpers, half is parsed by one
+        legislators = Legislators.load(legislators, pool=helpers.pool if helpers is not None else None)
     todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
@@ -617,11 +575,9 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
     # manifest, with the date the next run keeps.
     write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
-    done_with: list = []      # helper processes done with their work, reaped at the end
     try:
         with _long_lived():
-            _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records,
-                      writing, done_with)
+            _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records, writing)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:
@@ -635,12 +591,8 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
         if isinstance(exc, DrafterError):
             exc.hint = said
         raise
-    try:
-        manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
-        review_path = write_review(out_dir / REVIEW, review)
-    finally:
-        for process in done_with:     # their exit (unmapping a copy of this process's memory) took
-            process.join()            # place while the manifest was written
+    manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
+    review_path = write_review(out_dir / REVIEW, review)
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,
                        stray_removed=stray, letters=len(todo))

@@ -562,31 +562,31 @@ def _split_halves(data: bytes) -> tuple[bytes, bytes] | None:
     return None if cut < 0 else (data[:cut + 1], data[cut + 1:])
 
 
-def _read_split(path: Path) -> list[dict] | None:
-    """The records parsed in two processes at once, a half each (parsing is most of the time a
-    batch takes before its first letter). None when the file cannot be split safely: an alias
-    to an anchor in the other half, or any error, makes a half fail to parse on its own, and
-    the caller then reads the whole file the usual way (errors keep their true line numbers)."""
-    import multiprocessing
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
+def _read_split(path: Path, pool) -> list[dict] | None:
+    """The records parsed half here, half by `pool` (an Executor: the batch's helpers), at once
+    (parsing is most of the time a batch takes before its first letter). None when the file
+    cannot be split safely: an alias to an anchor in the other half, or any error, makes a half
+    fail to parse on its own, and the caller then reads the whole file the usual way (errors
+    keep their true line numbers)."""
     try:
         halves = _split_halves(read_file(path, max_bytes=MAX_SOURCE, what="legislators-current.yaml"))
     except DrafterError:
         return None
     if halves is None:
         return None
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        second = pool.apply_async(_parse_part, (halves[1],))
-        first = _parse_part(halves[0])
-        second = second.get()
+    second = pool.submit(_parse_part, halves[1])
+    first = _parse_part(halves[0])
+    try:
+        second = second.result()
+    except Exception:      # the helper failed: the whole file is read here
+        return None
     return None if first is None or second is None else first + second
 
 
-def read_legislators(path: str | Path, procs: int = 1) -> list[dict]:
+def read_legislators(path: str | Path, pool=None) -> list[dict]:
     """The records of legislators-current.yaml, each reduced to id, name and current term;
-    with `procs` > 1 parsed in two processes at once where the file allows it."""
-    legislators = _read_split(Path(path)) if procs > 1 else None
+    with `pool` (an Executor) parsed in two processes at once where the file allows it."""
+    legislators = _read_split(Path(path), pool) if pool is not None else None
     if legislators is None:
         legislators = _read_source(path, "legislators-current.yaml", _build_current)
     if legislators is None or not all(

@@ -33,12 +33,21 @@ def _simulate(mode: str) -> None:
         real_cdll_init(self, name, *args, **kwargs)
     ctypes.CDLL.__init__ = cdll_init
 
+    stdlib = {"pathlib", "io", "os", "shutil", "tempfile", "glob", "genericpath", "posixpath", __name__}
+
     def no_proc(path):
+        """drafter's own code finds no /proc (psutil, which stands for Windows' and macOS's own
+        calls, may read it)."""
         try:
             text = os.fsdecode(path) if not isinstance(path, int) else ""
         except TypeError:
             return
-        if text == "/proc" or text.startswith("/proc/"):
+        if not (text == "/proc" or text.startswith("/proc/")):
+            return
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_globals.get("__name__") in stdlib:
+            frame = frame.f_back
+        if frame is not None and str(frame.f_globals.get("__name__")).startswith("drafter"):
             raise FileNotFoundError(2, f"no /proc on {mode} (simulated)", text)
 
     real_open, real_os_open, real_listdir = builtins.open, os.open, os.listdir
@@ -95,6 +104,7 @@ def _simulate(mode: str) -> None:
         for name in ("setitimer", "getitimer", "SIGALRM", "ITIMER_REAL", "alarm"):
             if hasattr(signal, name):
                 delattr(signal, name)
+        import psutil        # stands for Windows' own calls; on Linux it reads /proc and uses resource
         sys.modules["resource"] = None           # import resource: ImportError, as on Windows
 
         real_kill = os.kill
@@ -107,6 +117,7 @@ def _simulate(mode: str) -> None:
         for name in ("fork", "forkserver"):
             mpc._concrete_contexts.pop(name, None)
         mpc.DefaultContext.get_all_start_methods = lambda self: ["spawn"]
+        multiprocessing.get_all_start_methods = lambda: ["spawn"]
     multiprocessing.set_start_method("spawn", force=True)
     if mode == "macos":
         # fork stays in get_all_start_methods(), as on macOS: drafter must decide not to use it.
