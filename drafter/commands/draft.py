@@ -15,7 +15,7 @@ from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log
 from drafter.log.letters import entry
 from drafter.output.files import already_exists, check_target, ensure_dir, remove_stray_temps, write_all
-from drafter.output.names import output_name, target_path
+from drafter.output.names import first_clash, output_name, target_path
 
 
 @dataclass
@@ -60,16 +60,18 @@ def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaig
     composer, letters = compose_letters(campaign, letter, to, mode, clean, SPEC_CHECKS)
     letterhead = load_spec_letterhead(campaign, composer.spec)
     spec = composer.spec
-    names: list[str] = []
-    seen: set[str] = set()
-    for item in letters:
-        name = output_name(spec.output, date=spec.date.isoformat(), template=spec.template, letter=spec.name,
-                           recipient=recipient_label(item))
-        if name in seen:
-            raise DataError(f"two letters would be written to {name}", file=str(spec.path),
-                            hint="put {recipient} in the 'output' pattern")
-        seen.add(name)
-        names.append(name)
+    names = [output_name(spec.output, date=spec.date.isoformat(), template=spec.template, letter=spec.name,
+                         recipient=recipient_label(item)) for item in letters]
+    clash = first_clash(zip(names, map(recipient_label, letters)))
+    if clash:
+        (name, first), (other, second) = clash
+        if name == other:
+            raise DataError(f"two letters would be written to {name} (to {first} and to {second})",
+                            file=str(spec.path), hint="put {recipient} in the 'output' pattern")
+        # Windows' and macOS's disks ignore case: one letter would replace the other there
+        raise DataError(f"two letters would be written to {name} and {other} (to {first} and to {second}), "
+                        "one file on Windows and macOS, which ignore case", file=str(spec.path),
+                        hint="give the recipients ids that differ in more than case")
     paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
     present = [path for per_letter in paths for path in per_letter.values() if check_target(path)]
     if present and not force:

@@ -395,12 +395,26 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         report.skipped.append(f"{SECTION_TITLES[kind].lower()}: no template {TEMPLATES_DIR}/kit-{kind}{TEMPLATE_SUFFIX}")
         return True
 
+    taken: dict[str, tuple[str, str]] = {}
+
+    def named(kind: str, r: Recipient) -> str:
+        """kind-ID.txt; two recipients whose ids make one name, even only without case (as Windows
+        and macOS compare names), are refused: one file would replace the other."""
+        name = safe_name(f"{kind}-{r.id}", ".txt")
+        other, other_id = taken.setdefault(name.casefold(), (name, r.id))
+        if other_id != r.id:
+            where = name if other == name else f"{other} and {name}, one file on Windows and macOS"
+            raise DataError(f"the kit files for {other_id} and {r.id} would be written to {where}",
+                            file=str(spec.path), hint="give the recipients ids that differ in more than case")
+        return name
+
     if not missing("call-script"):
         people = list({r.id: r for r in [*recipients, *callees]}.values())
         for r, item in call_scripts(kr, people, report.skipped):
             report.items.append(item)
-            files[f"call-script-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
-            report.logged.append(("call-script", [r], f"call-script-{safe_name(r.id)}.txt"))
+            name = named("call-script", r)
+            files[name] = (item.text + "\n").encode()
+            report.logged.append(("call-script", [r], name))
         if not callees and not any(i.kind == "call-script" for i in report.items):
             report.skipped.append("call scripts: pass --legislators FILE --state XX to call members of Congress")
     if not missing("email"):
@@ -418,7 +432,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
                                   + "".join(f"; try 'drafter kit {n}'" for n in company_letters(campaign)))
         for r, item in zip(companies, shareholder_questions(kr, companies)):
             report.items.append(item)
-            files[f"shareholder-questions-{safe_name(r.id)}.txt"] = (item.text + "\n").encode()
+            files[named("shareholder-questions", r)] = (item.text + "\n").encode()
     if not missing("factsheet"):
         item, data = factsheet(kr, recipients)
         report.items.append(item)

@@ -7,21 +7,47 @@ import re
 import string
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 from drafter.errors import OutputError
 
+# 120 characters before the suffix ('.docx'): far under the 255 that NTFS, APFS and ext4 allow
+# (and the 143 of an encrypted home folder on Linux), leaving about 130 of Windows' 260-character
+# MAX_PATH for the folder (C:\Users\NAME\Documents\CAMPAIGN\drafts\constituent\ is often 50-90).
 MAX_NAME = 120
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+# Windows' device names, also before an extension ('con.txt') and with superscript digits (which
+# NFKD turns into ASCII digits before this is checked).
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)")
+_SUFFIX = re.compile(r"(\.[A-Za-z0-9]+)?")
 
 
-def safe_name(text: str) -> str:
-    """A file-name piece from data: ASCII letters, digits, '-', '.', '_'; never empty or reserved."""
+def safe_name(text: str, suffix: str = "") -> str:
+    """A file name from data, valid on Windows, macOS and Linux: `text` in ASCII letters, digits
+    and '-', '.', '_' (accents dropped, other characters a '-'), at most MAX_NAME characters, never
+    empty ('letter'), never beginning with '.' or '-' nor ending in '.', never a device name
+    ('x-con', 'x-COM1.txt'), then `suffix` ('.docx', or '' for a piece of a name): a piece stays
+    valid with any suffix after it, and safe_name(safe_name(t)) == safe_name(t)."""
+    if not _SUFFIX.fullmatch(suffix):
+        raise ValueError(f"not a file suffix: {suffix!r}")
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
-    text = re.sub(r"-{2,}", "-", text)[:MAX_NAME].strip("-._")
-    if not text or text.lower() in _RESERVED:
-        text = f"x-{text}" if text else "letter"
-    return text
+    text = re.sub(r"-{2,}", "-", text)[:MAX_NAME].strip("-._")   # a cut can end in '-' or '.'
+    if not text:
+        text = "letter"
+    elif _RESERVED.match(text):
+        text = f"x-{text}"[:MAX_NAME].rstrip("-._")
+    return text + suffix
+
+
+def first_clash(named: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """The first two (file name, what it holds) that would be one file on Windows or macOS, whose
+    disks ignore case by default ('Casper.txt' is 'casper.txt'); None when all are distinct."""
+    seen: dict[str, tuple[str, str]] = {}
+    for item in named:
+        earlier = seen.setdefault(item[0].casefold(), item)
+        if earlier is not item:
+            return earlier, item
+    return None
 
 
 def output_name(pattern: str, **values) -> str:
@@ -48,7 +74,7 @@ def output_name(pattern: str, **values) -> str:
 
 
 def target_path(out_dir: Path, name: str, suffix: str) -> Path:
-    path = (out_dir / f"{name}{suffix}")
+    path = out_dir / safe_name(name, suffix)
     from drafter.output.files import check_target
     check_target(path)
     if path.resolve().parent != out_dir.resolve():

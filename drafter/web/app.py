@@ -229,17 +229,17 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
                                    text="Please ask a staff member; nothing was kept."), 500
         v.clear_letters()
         views = []
-        stem = safe_name(person.name)[:40] or "letter"
+        stem = safe_name(safe_name(person.name)[:40])    # a cut can end in '-'
         for i, item in enumerate(made):
             r = item.member
-            base = f"{stem}-to-{safe_name(address.addressee_line(r)) or r.id}"
-            tokens = {fmt: v.add_file(f"{i}.{fmt}", data, f"{base}.{fmt}", MIMETYPES[fmt])
+            base = f"{stem}-to-{address.addressee_line(r)}"
+            tokens = {fmt: v.add_file(f"{i}.{fmt}", data, safe_name(base, f".{fmt}"), MIMETYPES[fmt])
                       for fmt, data in item.files.items()}
             views.append(LetterView(r.id, address.addressee_line(r), letter_text(item.letter),
                                     r.contact_form, r.website, tokens))
         for name, data in extras.items():
             fmt = name.rsplit(".", 1)[1]
-            v.extras.append((name, v.add_file(name, data, f"{stem}-envelopes.{fmt}", MIMETYPES[fmt])))
+            v.extras.append((name, v.add_file(name, data, safe_name(f"{stem}-envelopes", f".{fmt}"), MIMETYPES[fmt])))
         v.letters = views
         record(person, made)
         return redirect(url_for("letters"), 303)
