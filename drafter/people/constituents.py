@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from drafter.campaign.reading import read_file
 from drafter.errors import DataError, closest
 from drafter.campaign.models import Recipient, Verbatim, from_yaml
 from drafter.people.states import STATE_NAMES
+
+# Said on stderr when nothing configures logging (logging's last-resort handler prints the message).
+log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- states
 
@@ -126,28 +130,100 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """UTF-8 with or without a BOM; anything else is a whole-file error naming the row."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DataError("the file is UTF-16, not UTF-8", file=path, line=1,
-                        hint="save it as 'CSV UTF-8 (comma delimited)'")
+SAVE_AS = "in Excel: File > Save As > CSV UTF-8 (Comma delimited)"
+_WORKBOOKS = {b"PK\x03\x04": "a workbook (.xlsx, .ods or .numbers)",
+              b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)"}
+# A well-formed UTF-8 sequence beside bytes that are not UTF-8: two encodings in one file.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = re.compile(rb"[\x00\x81\x8d\x8f\x90\x9d]")   # and NUL: UTF-16 or not text
+# Three accented letters in a row are a word of another alphabet's code page (Cyrillic, Greek,
+# Hebrew...) read as Windows-1252: 'Москва' in Windows-1251 reads 'Ìîñêâà'.
+_FOREIGN_WORD = re.compile(r"(?:(?![\x00-\x7f])[^\W\d_]){3,}")
+_NON_ASCII_WORD = re.compile(r"[^\s,;\"]*[^\x00-\x7f][^\s,;\"]*")
+
+
+def _row_of(prefix: str) -> int:
+    """The spreadsheet row (records, not lines: a cell may hold line breaks) that `prefix` ends in."""
+    return sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline="")))
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str | None]:
+    """The CSV's text, and a note when it was read as Windows-1252.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 with one (Excel's 'Unicode Text') are
+    read as they are. Other bytes are read as Windows-1252, what Excel's 'CSV (Comma delimited)'
+    writes on Western Windows, only when nothing says otherwise: no UTF-8 elsewhere in the file,
+    no byte Windows-1252 leaves undefined, no NUL, no word that is all accented letters. Since
+    Windows-1252 decodes almost any byte, anything short of that is refused, never guessed.
+    """
+    for magic, what in _WORKBOOKS.items():
+        if data.startswith(magic):
+            raise DataError(f"this is {what}, not a CSV file", file=path, line=1, hint=SAVE_AS)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise DataError("the file is UTF-32", file=path, line=1, hint=SAVE_AS)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            row = _row_of(data[:exc.start].decode("utf-16", errors="replace"))
+            raise DataError(f"row {row} is not UTF-16 though the file starts as UTF-16 ({exc.reason})",
+                            file=path, line=row, hint=SAVE_AS) from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        prefix = data[:exc.start].decode("utf-8-sig")
-        rows = sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline="")))
-        bad = data[exc.start:exc.start + 1]
-        guess = bad.decode("cp1252", errors="replace")
-        raise DataError(f"row {rows} is not UTF-8 (byte 0x{bad.hex()}, {guess!r} in Windows-1252)",
-                        file=path, line=rows, hint="save the file as 'CSV UTF-8'") from None
+        bad_at = exc.start
+
+    def row_at(offset: int) -> int:
+        return _row_of(data[:offset].decode("cp1252", errors="replace"))
+
+    bad_row, bad = row_at(bad_at), data[bad_at:bad_at + 1]
+    guess = bad.decode("cp1252", errors="replace")
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8:
+        other = ("the file starts with a UTF-8 byte-order mark" if utf8.start() == 0 and data.startswith(b"\xef\xbb\xbf")
+                 else f"row {row_at(utf8.start())} is UTF-8 ({data[utf8.start():utf8.end()].decode('utf-8')!r})")
+        raise DataError(f"row {bad_row} is not UTF-8 (byte 0x{bad.hex()}, {guess!r} in Windows-1252) but "
+                        f"{other}: the file mixes two encodings", file=path, line=bad_row,
+                        hint="correct the letters that show wrongly in a spreadsheet, then " + SAVE_AS)
+    undefined = _CP1252_UNDEFINED.search(data)
+    if undefined:
+        row, byte = row_at(undefined.start()), undefined.group()
+        what = "a NUL byte (UTF-16 without a byte-order mark?)" if byte == b"\x00" else f"byte 0x{byte.hex()}"
+        raise DataError(f"row {row} is neither UTF-8 nor Windows-1252: it holds {what}",
+                        file=path, line=row, hint=SAVE_AS)
+    text = data.decode("cp1252")
+    foreign = _FOREIGN_WORD.search(text)
+    if foreign:
+        row = _row_of(text[:foreign.start()])
+        raise DataError(f"row {row} is not UTF-8, and as Windows-1252 it reads {foreign.group()!r}, "
+                        "which is not a word of a Western language", file=path, line=row, hint=SAVE_AS)
+    seen = []         # the first such word of each of the first three rows holding one
+    for row, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        word = _NON_ASCII_WORD.search("\n".join(cells))
+        if word:
+            seen.append(f"row {row} {word.group()[:40]!r}")
+            if len(seen) == 3:
+                break
+    examples = ", ".join(seen)
+    return text, (f"not UTF-8, so read as Windows-1252 (Excel's 'CSV (Comma delimited)'): {examples}; "
+                  f"if any of these is not as typed, save the file again ({SAVE_AS})")
 
 
 def _delimiter(text: str) -> str:
-    """Comma, semicolon or tab: whichever the header line uses most (quoted parts ignored)."""
+    """Comma, semicolon or tab: whichever splits the header row into the most known column names
+    (csv.Sniffer guesses from any character); where none or several tie, the one it holds most."""
     header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+
+    def score(d: str) -> tuple[int, int]:
+        try:
+            cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=d), [])
+        except csv.Error:
+            cells = []
+        return len({_ALIAS_TO_FIELD.get(_header_key(c)) for c in cells} - {None}), header.count(d)
+
+    scores = {d: score(d) for d in (",", ";", "\t")}
+    best = max(scores, key=scores.get)
+    return best if any(scores[best]) else ","
 
 
 def _map_header(header: list[str], path: Path) -> dict[str, int]:
@@ -306,6 +382,12 @@ class _Row:
             return None
 
 
+# Excel's 'CSV (Comma delimited)' writes '?' for each letter outside Windows-1252 ('Łukasz' becomes
+# '?ukasz'): the letter is gone before drafter sees the file, so such a row is not printed.
+_LOST_LETTER = re.compile(r"[^\W\d_]\?|\?[^\W\d_]")
+LOST_LETTER_HINT = "retype it, then " + SAVE_AS
+
+
 def _constituent(row: int, cells: list[str], columns: dict[str, int], header: list[str],
                  delimiter: str) -> tuple[Constituent | None, str | None]:
     """A Constituent, or None and the reason the row cannot be used."""
@@ -325,6 +407,9 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
     zip_ = r.get("zip", parse_zip, required=True)
     district = r.get("district", lambda t: parse_district(t, state))
     note = r.text("note") if r.raw("note") else None
+    for field, value in (("name", name), ("street", street), ("city", city)):
+        if "?" in value and _LOST_LETTER.search(value):
+            r.problems.append(f"{r.where(field)}: {value!r} has a '?' where a letter was ({LOST_LETTER_HINT})")
     if r.problems:
         return None, "; ".join(r.problems)
     return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
@@ -358,10 +443,16 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
     """
     path = Path(path)
     data = read_file(path, max_bytes=MAX_CSV, what="constituents file")
-    text = _decode(data, path)
-    delimiter = _delimiter(text)
     # One huge cell is that row's problem (needs-review.csv), not the file's: no csv field limit.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
+    text, note = _decode(data, path)
+    if note:
+        log.warning("warning: %s: %s", path, note)
+    sep = re.match(r"sep=([,;\t])\r?\n", text)     # Excel's own line naming the separator; it shows no row
+    if sep:
+        delimiter, text = sep.group(1), text[sep.end():]
+    else:
+        delimiter = _delimiter(text)
     records = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), path)
     header = next(records, None)
     if not header or not any(h.strip() for h in header):
