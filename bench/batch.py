@@ -14,6 +14,13 @@ then the whole `drafter batch` (CSV, matching, files written atomically with fsy
 --jobs 1 and --jobs 2, and peak memory (ru_maxrss of a child process) of a batch of 1,000
 letters against one of 10,000 (--big; about a minute). The volunteers are made up; their
 members of Congress come from ../shared/data/congress-legislators.
+
+    python3 bench/batch.py --against REF [--pairs 9] [--paired-only]
+
+also times the whole command line, `python -m drafter batch` with its campaign log, as a user
+runs it, from this tree and from git revision REF (checked out in a temporary worktree), in
+pairs one after the other (the order alternating), with --jobs 1 and 2: the median of the
+paired ratios says whether a change made batches slower.
 """
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ from drafter.people.constituents import Legislators, read_constituents  # noqa: 
 from drafter.people.states import STATE_NAMES  # noqa: E402
 from drafter.formats.outputs import docx_bytes  # noqa: E402
 from drafter.output.files import atomic_write  # noqa: E402
+from drafter import processes  # noqa: E402
 from drafter.compose.letter import AddressBlock  # noqa: E402
 from drafter.formats.docx.package import FIXED_TIME  # noqa: E402
 
@@ -202,7 +210,7 @@ def write_floor(out: Path, n: int, procs: int, size: int = 7_500) -> float:
     if procs == 1:
         _write_files((out, names, size))
     else:
-        with multiprocessing.get_context("fork").Pool(procs) as pool:
+        with processes.context().Pool(procs) as pool:
             pool.map(_write_files, [(out, names[i::procs], size) for i in range(procs)])
     return time.perf_counter() - t
 
@@ -219,6 +227,40 @@ def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
     return kb / 1024
 
 
+def cli_seconds(tree: Path, csv_path: Path, legislators: Path, out: Path, jobs: int) -> float:
+    """Seconds of `python -m drafter batch` run from `tree`, as a new process, with its log."""
+    out.mkdir(parents=True)
+    cmd = [sys.executable, "-m", "drafter", "-C", str(tree), "batch", "constituent", "--constituents",
+           str(csv_path), "--legislators", str(legislators), "-o", str(out / "letters"), "--jobs", str(jobs),
+           "--log", str(out / "log.sqlite")]
+    env = {**__import__("os").environ, "PYTHONPATH": str(tree)}
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=out)
+    return time.perf_counter() - t
+
+
+def paired(ref: str, csv_path: Path, legislators: Path, tmp: Path, pairs: int) -> None:
+    """This tree against `ref`, the whole command line in pairs; median of the ratios."""
+    import statistics
+    old = tmp / "against"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(old), ref], check=True)
+    try:
+        print(f"| whole `drafter batch` CLI, {pairs} pairs | {ref} median s | this tree median s | "
+              "median of paired ratios (this / ref) |")
+        print("|---|---:|---:|---:|")
+        for jobs in (1, 2):
+            times = {"old": [], "new": []}
+            for i in range(pairs):
+                order = (("old", old), ("new", REPO)) if i % 2 == 0 else (("new", REPO), ("old", old))
+                for name, tree in order:
+                    times[name].append(cli_seconds(tree, csv_path, legislators, tmp / f"cli-{name}-{jobs}-{i}", jobs))
+            ratios = [n / o for n, o in zip(times["new"], times["old"])]
+            print(f"| --jobs {jobs} | {statistics.median(times['old']):.2f} | {statistics.median(times['new']):.2f} | "
+                  f"{statistics.median(ratios):.3f} ({min(ratios):.3f} to {max(ratios):.3f}) |")
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)], check=False)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--letters", type=int, default=1000)
@@ -226,6 +268,9 @@ def main() -> int:
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="batch runs per --jobs value (best is shown)")
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--against", metavar="REF", help="also time the whole CLI against this git revision")
+    ap.add_argument("--pairs", type=int, default=9, help="paired runs per --jobs value with --against")
+    ap.add_argument("--paired-only", action="store_true", help="with --against: only the paired runs")
     args = ap.parse_args()
     leg_path = args.shared / "data/congress-legislators/legislators-current.yaml"
     legislators = Legislators.load(leg_path)
@@ -233,6 +278,9 @@ def main() -> int:
         tmp = Path(tmp)
         csv_path = tmp / "people.csv"
         make_csv(csv_path, legislators, args.letters)
+        if args.against and args.paired_only:
+            paired(args.against, csv_path, leg_path, tmp, args.pairs)
+            return 0
         todo = jobs_for(csv_path, legislators)
         maker = _Maker.load(REPO, "constituent", tmp, ("docx",), False)
         values = [fields(maker, job) for job in todo]
@@ -296,6 +344,9 @@ def main() -> int:
                 print(f"\n{sizes[1]:,} vs {sizes[0]:,} letters: {100 * (b / a - 1):+.1f}% (target within 20%)")
             else:
                 print("\n(run with --big for 10,000 letters)")
+        if args.against:
+            print()
+            paired(args.against, csv_path, leg_path, tmp, args.pairs)
     return 0
 
 

@@ -504,10 +504,11 @@ class Legislators:
                 self._districts[m.state].add(m.district)
 
     @classmethod
-    def load(cls, path: str | Path, procs: int = 1) -> "Legislators":
+    def load(cls, path: str | Path, pool=None) -> "Legislators":
+        """The members in legislators-current.yaml; `pool` (an Executor) parses half of it."""
         path = Path(path)
         members = []
-        for i, record in enumerate(read_legislators(path, procs)):
+        for i, record in enumerate(read_legislators(path, pool)):
             try:
                 members.append(recipient_from_legislator(record))
             except (KeyError, TypeError, IndexError, ValueError) as exc:
