@@ -147,7 +147,8 @@ def test_bad_rows_go_to_review_and_the_rest_are_read(tmp_path):
 
 
 def test_not_utf8_names_the_row(tmp_path):
-    data = (HEADER + "A,1 St,X,MA,02451,,,\n" + 'B,2 St,X,MA,02451,,,"multi\nline"\n').encode() \
+    """Mixed: UTF-8 rows, then a Windows-1252 one; a file wholly in Windows-1252 is read."""
+    data = (HEADER + "Zo\u00eb,1 St,X,MA,02451,,,\n" + 'B,2 St,X,MA,02451,,,"multi\nline"\n').encode() \
         + "Jos\u00e9,1 St,X,MA,02451,,,\n".encode("cp1252")
     with pytest.raises(DataError) as err:
         read_constituents(write(tmp_path, data))
@@ -155,9 +156,9 @@ def test_not_utf8_names_the_row(tmp_path):
     assert "'é'" in err.value.message and "CSV UTF-8" in err.value.hint
 
 
-def test_utf16_and_empty_files_are_refused(tmp_path):
+def test_broken_utf16_and_empty_files_are_refused(tmp_path):
     with pytest.raises(DataError, match="UTF-16"):
-        read_constituents(write(tmp_path, HEADER.encode("utf-16")))
+        read_constituents(write(tmp_path, HEADER.encode("utf-16")[:-1]))      # broken UTF-16
     with pytest.raises(DataError, match="empty"):
         read_constituents(write(tmp_path, b""))
 

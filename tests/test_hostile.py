@@ -622,7 +622,8 @@ def test_csv_formula_injection_is_neutralised_in_the_manifest(campaign, shared, 
 
 
 @pytest.mark.parametrize("name, data, words", [
-    ("not_utf8", "Name,Street,City,State,ZIP,District,Note\nJos\xe9,1 Main St,Albany,NY,12207,,\n".encode("latin-1"),
+    ("not_utf8", "Name,Street,City,State,ZIP,District,Note\nZo\xeb,1 Main St,Albany,NY,12207,,\n".encode()
+     + "Jos\xe9,1 Main St,Albany,NY,12207,,\n".encode("latin-1"),
      ["people.csv", "UTF-8"]),
     ("binary", b"\x00\x01\x02PK\x03\x04" * 100, ["people.csv"]),
     ("empty", b"", ["people.csv"]),
@@ -651,11 +652,11 @@ def _full_disk_on_third_file(monkeypatch):
     from drafter.output import files as write
     real_stage, calls = write._stage, []
 
-    def stage(path, data):
+    def stage(path, data, **how):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_stage(path, data)
+        return real_stage(path, data, **how)
 
     monkeypatch.setattr(write, "_stage", stage)
     return write, real_stage
