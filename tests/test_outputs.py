@@ -104,12 +104,14 @@ def test_parallel_conversions_do_not_collide(soffice, tmp_path):
     assert (a / f"{STEM}.pdf").stat().st_size > 10_000 and (b / f"{STEM}.pdf").stat().st_size > 10_000
 
 
-def test_missing_libreoffice_names_the_package(tmp_path):
+def test_missing_libreoffice_names_the_package(tmp_path, monkeypatch):
     empty = tmp_path / "bin"
     empty.mkdir()
     out = tmp_path / "out"
+    # The installers' places are looked for under this (empty) root instead of /.
+    monkeypatch.setattr("drafter.formats.pdf.INSTALL_ROOT", empty)
     res = run("draft", "erc-entity-list", "-o", out, "--format", "pdf", "--format", "docx",
-              env={"PATH": str(empty), "DRAFTER_SOFFICE": ""})
+              env={"PATH": str(empty), "DRAFTER_SOFFICE": "", "HOME": str(empty)})
     assert res.exit_code == 1
     assert "libreoffice-writer" in res.output and "Traceback" not in res.output
     assert not out.exists()   # nothing written, not even the .docx or the folder
