@@ -93,6 +93,17 @@ def test_a_failure_after_staging_leaves_no_file_behind(tmp_path, monkeypatch, pl
     assert open_fds() == before and list(tmp_path.iterdir()) == []
 
 
+def test_a_write_the_disk_refused_later_is_reported(tmp_path, monkeypatch, placing):
+    """A write the system accepted and the disk refused when flushing (a full disk, an I/O
+    error) is reported by fsync, also after one sync() for the chunk, which reports nothing."""
+    def refused(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(files.os, "fsync", refused)
+    with pytest.raises(OutputError, match="the disk is full"):
+        files.place_many([(tmp_path / f"{i}.docx", b"x" * 100, False) for i in range(3)])
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(tmp_path):
     """A run killed outright leaves its temporary files; the next run in the folder removes them
     once that run's process is gone, and never those of a run still writing."""
