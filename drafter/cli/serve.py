@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-import shutil
 import signal
 from pathlib import Path
 
@@ -55,7 +54,11 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
     from drafter.web import create_app
 
     if pdf is None:
-        pdf = bool(os.environ.get("DRAFTER_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice"))
+        from drafter.formats.pdf import find_soffice
+        try:
+            pdf = bool(find_soffice())
+        except DrafterError:
+            pdf = False
     campaign_log = open_log(root(ctx), log_url)
     try:
         app = create_app(root(ctx), letter, legislators, zip_districts, kiosk=kiosk, pdf=pdf,

@@ -18,7 +18,7 @@ from pathlib import Path
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import asks_for
-from drafter.formats.pdf import find_soffice, pdf_bytes
+from drafter.formats.pdf import INSTALL_COMMANDS, find_soffice, pdf_bytes
 from drafter.errors import ConversionError, DataError
 from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
@@ -299,7 +299,7 @@ def count_factsheet_pages(report: KitReport, files: dict[str, bytes]) -> None:
     pages = page_count(files["factsheet.docx"])
     if pages is None:
         report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
-                              "(apt-get install libreoffice-writer)")
+                              f"({'; '.join(INSTALL_COMMANDS)})")
     else:
         item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
 
