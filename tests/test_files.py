@@ -47,6 +47,17 @@ def test_a_chunk_is_placed_whole_with_the_umask_mode(tmp_path, placing):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in wanted)
 
 
+def test_more_files_than_are_held_open_are_placed_whole(tmp_path, placing):
+    """Past KEEP_OPEN files (a draft to every member of Congress) each is closed once written
+    and opened again for its sync: never more descriptors than macOS allows a process."""
+    wanted = [(tmp_path / f"{i:03d}.docx", bytes([i % 256]) * 100) for i in range(files.KEEP_OPEN + 6)]
+    before = open_fds()
+    files.write_all(wanted)
+    assert open_fds() == before
+    assert all(path.read_bytes() == data for path, data in wanted)
+    assert len(list(tmp_path.iterdir())) == len(wanted)
+
+
 def test_a_file_that_appears_meanwhile_is_never_replaced(tmp_path, monkeypatch, placing):
     """Another run placed the same name between staging and placing: it stays, ours is not placed."""
     theirs, ours = tmp_path / "a.docx", tmp_path / "b.docx"
@@ -116,5 +127,5 @@ def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(tmp_path):
     files.begin_run()
     mine = files._stage(tmp_path / "b.docx", b"y", replacing=False)       # a live run's: kept
     assert files.remove_stray_temps(tmp_path) == 1
-    assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(mine)]
+    assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(mine.tmp)]
     assert files.remove_stray_temps(tmp_path, own=True) == 1 and not list(tmp_path.iterdir())
