@@ -77,35 +77,44 @@ def _three_entries(item):
     return [entry(f"Person{item} Writer{i}", sha=f"{item:032x}{i:032x}") for i in range(3)]
 
 
-def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path, monkeypatch):
-    """The log's thread (log.writer) records each chunk once its files are placed; chunks that
-    arrive while it is busy go in one transaction together, in the order they were sent."""
-    import threading
+def test_chunks_waiting_for_the_log_go_in_one_transaction_in_order(tmp_path):
+    """The log's process records each chunk once its files are placed; chunks that arrived
+    while it was busy go in one transaction together, in the order they were sent."""
     from drafter.log import writer
-    from drafter.log.store import CampaignLog
-    calls, real, begun = [], CampaignLog.record, threading.Event()
+    ours, theirs = multiprocessing.Pipe()
+    for item in (1, 2, 3):
+        ours.send(item)
+    entries, ending = writer.gathered(theirs, _three_entries, 0)
+    assert [e.name for e in entries] == [f"Person{c} Writer{i}" for c in range(4) for i in range(3)]
+    assert not ending and not theirs.poll()
+    ours.send(None)
+    entries, ending = writer.gathered(theirs, _three_entries, 4)
+    assert len(entries) == 3 and ending
 
-    def record(self, entries):               # runs on the log's thread
-        calls.append(len(entries))
-        if len(calls) == 1:
-            begun.set()
-            time.sleep(0.5)                  # a slow first transaction: the other chunks wait
-        return real(self, entries)
-    monkeypatch.setattr(CampaignLog, "record", record)
     writing = writer.LogWriter(None, str(tmp_path / "log.sqlite"))
     try:
         writing.start(_three_entries)
         writing.ready()
-        writing.send(0)
-        assert begun.wait(60)                # until the first transaction has begun
-        for item in range(1, 5):
+        for item in range(5):
             writing.send(item)
         writing.finish()
     finally:
         writing.abandon()
-    assert calls == [3, 12]
     with open_log(None, str(tmp_path / "log.sqlite")) as log:
         assert [r.name for r in log.list_letters()] == [f"Person{c} Writer{i}" for c in range(5) for i in range(3)]
+
+
+def test_a_log_that_cannot_open_stops_the_writer_with_its_reason(tmp_path):
+    from drafter.log import writer
+    from drafter.log.entry import LogError
+    writing = writer.LogWriter(None, str(tmp_path / "no such folder" / "log.sqlite"))
+    try:
+        writing.start(_three_entries)
+        with pytest.raises(LogError, match="folder does not exist"):
+            writing.ready()
+    finally:
+        writing.abandon()
+    assert not writing.process.is_alive()
 
 
 def test_schema_is_versioned(tmp_path):

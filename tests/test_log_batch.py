@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -120,19 +121,18 @@ def test_the_log_opens_while_the_campaign_loads_and_its_error_comes_first(campai
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campaign, shared, tmp_path, monkeypatch,
                                                                          jobs):
-    """The log is written on a thread of its own while letters are made. When it fails after
-    the first chunk (the server went away), the batch stops with the reason (exit 1), keeps
-    the letters it placed, and the same command logs them."""
+    """The log is written by a process of its own while letters are made. When it fails after
+    the first chunk (here a trigger refuses the fifth row; in life the server went away), the
+    batch stops with the reason (exit 1), keeps the letters it placed, and the same command
+    logs them."""
     from drafter.commands import batch as batch_module
-    from drafter.log import CampaignLog, LogError
-    real, calls = CampaignLog.record, []
-
-    def record(self, entries):
-        calls.append(len(entries))
-        if len(calls) == 2:
-            raise LogError("the PostgreSQL log failed: server closed the connection unexpectedly")
-        return real(self, entries)
-    monkeypatch.setattr(CampaignLog, "record", record)
+    from drafter.log import open_log
+    with open_log(campaign) as log:
+        path = log.db.where          # created, with its tables
+    db = sqlite3.connect(path)
+    db.execute("CREATE TRIGGER failing BEFORE INSERT ON letters WHEN (SELECT COUNT(*) FROM letters) >= 4 "
+               "BEGIN SELECT RAISE(ABORT, 'the server closed the connection unexpectedly'); END")
+    db.close()
     monkeypatch.setattr(batch_module, "CHUNK", 4)
     people, out = _many_people(tmp_path / "people.csv", 10), tmp_path / "out"      # 30 letters
     result = batch(campaign, shared, people, out, "--jobs", jobs)
@@ -144,7 +144,9 @@ def test_a_log_failing_midway_stops_the_batch_and_the_rerun_logs_the_rest(campai
     assert placed and len(rows) < len(placed)
     for row in rows:                     # what was logged is on disk, as logged
         assert sha(row["paths"][0]) == row["sha256"]
-    monkeypatch.setattr(CampaignLog, "record", real)
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER failing")
+    db.close()
     result = batch(campaign, shared, people, out, "--jobs", jobs)
     assert result.exit_code == 0, result.output
     assert_log_matches_disk(campaign, out, 30)

@@ -121,8 +121,23 @@ def _simulate(mode: str) -> None:
     multiprocessing.set_start_method("spawn", force=True)
     if mode == "macos":
         # fork stays in get_all_start_methods(), as on macOS: drafter must decide not to use it.
-        import drafter.system
-        drafter.system.PLATFORM = "darwin"
+        import importlib.abc
+        import importlib.machinery
+
+        class Darwin(importlib.abc.MetaPathFinder):
+            """drafter.system, once imported (not before: `import drafter` stays cheap), says darwin."""
+            def find_spec(self, name, path, target=None):
+                if name != "drafter.system":
+                    return None
+                spec = importlib.machinery.PathFinder.find_spec(name, path)
+                real_exec = spec.loader.exec_module
+
+                def exec_module(module):
+                    real_exec(module)
+                    module.PLATFORM = "darwin"
+                spec.loader.exec_module = exec_module
+                return spec
+        sys.meta_path.insert(0, Darwin())
 
 
 if _MODE in ("windows", "macos"):
