@@ -90,7 +90,7 @@ def _time_logging() -> dict[str, float]:
             finally:
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
         setattr(owner, name, wrapper)
-    timed(writer.LogWriter, "__init__", "starting its thread")
+    timed(writer.LogWriter, "__init__", "starting its process")
     timed(writer.LogWriter, "ready", "waiting for it to open")
     timed(writer.LogWriter, "send", "handing chunks over")
     timed(writer.LogWriter, "finish", "waiting at the end")

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import CAMPAIGN_FILES, REPO, SHARED, need
 
@@ -164,3 +165,15 @@ def test_import_drafter_is_cheap_and_names_resolve():
 
 def test_readme_is_a_short_front_door():
     assert len((REPO / "README.md").read_text(encoding="utf-8")) < 10_000
+
+
+def test_every_system_runs_the_same_tests():
+    """.github/workflows/ci.yml (real macOS and Windows) runs the tests .ci/run runs under its
+    Windows and macOS simulations: both through tests/simulate/run.py, on Python 3.10 and 3.13."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["test"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"macos-latest", "windows-latest"}
+    assert set(job["strategy"]["matrix"]["python"]) == {"3.10", "3.13"}
+    assert [s["run"] for s in job["steps"] if "run" in s][-1] == 'python tests/simulate/run.py native -m "not slow"'
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python tests/simulate/run.py windows" in ci and "python tests/simulate/run.py macos" in ci
