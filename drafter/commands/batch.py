@@ -414,10 +414,10 @@ def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, helpers: _Helpers
     try:
         while taken < len(chunks) or given:
             stop.check()
+            collect([f for f in given if f.done()])        # first: a finished chunk makes room
             while taken < len(chunks) and len(given) < 2 * helpers.n:
                 given[helpers.pool.submit(_helper_chunk, run, chunks[taken])] = taken
                 taken += 1
-            collect([f for f in given if f.done()])
             if taken < len(chunks):
                 taken += 1
                 arrived(taken - 1, maker.place(maker.build(chunks[taken - 1])))
