@@ -11,8 +11,8 @@ The runs take turns, in a new order each repeat; the best of --repeat is shown, 
 of the runs made side by side (the machine's speed drifts between repeats more than within
 one), for the whole run and for the letter phase (from the moment the letters are planned to the end of the run: every
 letter made, placed and logged, the manifest written). The time the batch's own process spends
-on the log (starting the thread that opens the log, waiting for it to have opened the log,
-handing each chunk to the thread that records it, waiting for it at the end) is timed where it happens; importing psycopg
+on the log (starting the process that opens the log, waiting for it to have opened the log,
+handing each chunk to that process, waiting for it at the end) is timed where it happens; importing psycopg
 alone is timed apart. First it times placing 1,000 letter-sized
 files one fsync each (atomic_write) against a chunk's worth with one sync each (place_many,
 what batch does); last, recording a chunk of 64 letters into an empty log and into one that
@@ -76,7 +76,7 @@ def placing(folder: Path, chunked: bool, n: int = 1000, size: int = 7_500) -> fl
 
 def _time_logging() -> dict[str, float]:
     """Time the batch's main thread spends on the log, measured where it happens (the entries
-    are built and recorded on the log's own thread, log.writer, while letters are made)."""
+    are built and recorded by the log's own process, log.writer, while letters are made)."""
     from drafter.log import writer
     spent: dict[str, float] = {}
 
@@ -229,7 +229,7 @@ def main() -> int:
             code = "import time; t = time.perf_counter(); import psycopg; print(time.perf_counter() - t)"
             took = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                             check=True).stdout) for _ in range(args.repeat))
-            print(f"\nimporting psycopg alone: {took:.3f} s (on the log's opening thread, while the batch loads)")
+            print(f"\nimporting psycopg alone: {took:.3f} s (in the log's process, while the batch loads)")
     return 0
 
 

@@ -231,7 +231,7 @@ class _Maker:
 
 @dataclass
 class _ChunkEntries:
-    """The log entries of a placed chunk (on the log's thread): each item sent is (jobs, records
+    """The log entries of a placed chunk (in the log's process): each item sent is (jobs, records
     per letter)."""
     letter: str
     template: str
@@ -525,7 +525,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     root = Path(root)
     formats = check_formats(formats, BATCH_FORMATS, "format {!r} is not available in a batch")
     with contextlib.ExitStack() as finally_:
-        # The log opens on a thread while the campaign loads.
+        # The log's process opens the log while the campaign loads.
         writing = LogWriter(root, log or None) if log is not False else None
         if writing is not None:
             finally_.callback(writing.abandon)       # after finish(): closes the log
