@@ -472,3 +472,41 @@ def test_merged_styles_name_east_asian_and_complex_script_fonts(defaults, expect
     fonts = root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}rFonts")
     assert {etree.QName(k).localname: v for k, v in fonts.attrib.items()} == expect
     assert root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")[0] is fonts
+
+
+# Fields and media a header or footer may carry -----------------------------------------------
+
+VIDEO = ('<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext '
+         'uri="{C809E66F-F1BF-436E-b5F7-EEA9579F0CBA}"><wp15:webVideoPr xmlns:wp15="http://schemas.microsoft.com/'
+         'office/word/2012/wordprocessingDrawing" embeddedHtml="&lt;iframe src=&quot;http://198.51.100.7/v'
+         '&quot;&gt;&lt;/iframe&gt;" h="315" w="560"/></a:ext></a:extLst>')
+VML = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="s1" style="width:20pt;height:20pt">'
+       '<v:imagedata xmlns:o="urn:schemas-microsoft-com:office:office" r:id="rId1" '
+       f'o:href="{SPY}" src="{SPY}" o:althref="{UNC}" o:title=""/></v:shape></w:pict></w:r>')
+ACTIVE_FIELDS = (field(" FILENAME ", r"\p ", result="letterhead.docx")
+                 + '<w:fldSimple w:instr=" username "><w:r><w:t>Tenzin</w:t></w:r></w:fldSimple>'
+                 + field(' FILLIN "Your name?" ', result="Signed")
+                 + '<w:fldSimple w:instr=" MACROBUTTON Shell.Run calc.exe "/>'
+                 + field(' PRINT "%!PS-Adobe erasepage showpage" ', result="")
+                 + field(' DATE \\@ "MMMM d, yyyy" ', result="March 1, 2026"))
+
+
+def test_only_layout_fields_stay_and_online_video_and_vml_sources_go(tmp_path):
+    """FILENAME, USERNAME, FILLIN, MACROBUTTON and PRINT become the text they showed; DATE and PAGE
+    stay fields; an online video on the logo and the file names of a VML picture are not copied."""
+    evil = mutate(tmp_path, {
+        "word/header1.xml": lambda x: in_header(ACTIVE_FIELDS + VML)(x).replace(
+            b'<pic:cNvPr id="0" name="logo.png"/>', f'<pic:cNvPr id="0" name="logo.png">{VIDEO}</pic:cNvPr>'.encode()),
+        "word/footer1.xml": in_footer(field(" USER", "NAME ", result="Tenzin")),
+    })
+    parts = draft_parts(evil, tmp_path)
+    header, footer = parts["word/header1.xml"], parts["word/footer1.xml"]
+    for word in ("FILENAME", "USERNAME", "FILLIN", "MACROBUTTON", "PRINT", "Shell.Run", "erasepage"):
+        assert word not in (header + footer).upper().replace("DATE", ""), word
+    for shown in ("letterhead.docx", "Tenzin", "Signed", "March 1, 2026"):
+        assert shown in header, shown
+    assert header.count("<w:instrText") == 1 and 'DATE \\@ "MMMM d, yyyy"' in header
+    assert footer.count("Tenzin") == 1 and 'w:instr=" PAGE "' in footer and "fldChar" not in footer
+    assert "webVideoPr" not in header and "iframe" not in header
+    assert "<v:imagedata" in header and 'r:id="rId1"' in header.split("<v:imagedata")[1]
+    assert not [n for n, text in parts.items() if "198.51.100.7" in text]

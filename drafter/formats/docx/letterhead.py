@@ -12,7 +12,9 @@ settings, custom XML, people and comments never are. Revision ids (rsid) are str
 Fields are read the way Word reads them: names in any case, instructions reassembled from every
 instrText run of a field (nested fields too). Links in a header or footer (external hyperlink
 relationships, HYPERLINK fields) are dropped and their text kept, since a draft links only to
-its cited sources. Image names become "Picture N" and alt text that looks like a path is cleared.
+its cited sources. Only layout fields (page numbers, dates, style references) stay; any other
+field is replaced by the text it showed. Online video on an image and the file names of VML
+pictures are dropped. Image names become "Picture N" and alt text that looks like a path is cleared.
 """
 from __future__ import annotations
 
@@ -61,6 +63,11 @@ _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(" + "|".join(FORBIDDEN_ELEMENTS
 # Field names (upper case; Word ignores case) that fetch or run something when fields update.
 FETCHING_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
                    "DATABASE", "AUTOTEXTLIST", "EMBED"}
+# Fields a header or footer keeps: page layout only. Any other field (FILENAME, USERNAME, FILLIN,
+# MACROBUTTON, PRINT...) would show the opener's details, prompt or act, so only its result is kept.
+LAYOUT_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "DATE", "TIME", "STYLEREF"}
+# Attributes of VML pictures that name a file or address to load (o:href, o:althref, src).
+_VML_SOURCES = {"href", "althref", "src"}
 # A remote address in a field instruction: a URL, file:, or a UNC path (\\host\share, //host/share),
 # with backslashes single or doubled as field strings write them.
 _REMOTE = re.compile(r'[a-z][a-z0-9+.-]*://|\bfile:|\\\\+[^\\\s"]+\\|(?:^|[\s"])//[^/\s"]+/', re.I)
@@ -495,6 +502,8 @@ def _copy_part(pkg: _Package, source: str, name: str, media: dict[str, str], lh:
             refuse(path, f"{source} has a {rel['type']} relationship, which drafter does not copy")
     root = pkg.xml(source)
     _drop_links(root, dropped, path, source)
+    _layout_fields_only(root)
+    _no_remote_media(root)
     _neutral_image_names(root)
     if rels:
         from drafter.formats.docx.oxml import relationships
@@ -513,8 +522,9 @@ def _unwrap(el) -> None:
 
 
 def _drop_links(root, dropped: set[str], path: Path, source: str) -> None:
-    """Unwrap hyperlinks to the dropped relationships and HYPERLINK fields, keeping their text;
-    drop image click/hover links. Anything else still naming a dropped relationship is refused."""
+    """Unwrap hyperlinks to the dropped relationships, keeping their text (HYPERLINK fields go with
+    all but layout fields); drop image click/hover links. Anything else still naming a dropped
+    relationship is refused."""
     for el in list(root.iter(etree.Element)):
         if not dropped.intersection(_rel_refs(el)):
             continue
@@ -523,13 +533,34 @@ def _drop_links(root, dropped: set[str], path: Path, source: str) -> None:
             _unwrap(el)
         elif local in ("hlinkClick", "hlinkHover"):
             el.getparent().remove(el)
-    for fld in _fields(root):
-        if fld.keyword == "HYPERLINK" and fld.marks[0].getparent() is not None:
-            _remove_code(fld)
     for el in root.iter(etree.Element):
         if dropped.intersection(_rel_refs(el)):
             refuse(path, f"{source} uses an outside link in a {etree.QName(el).localname} element, "
                          "which drafter cannot drop")
+
+
+def _layout_fields_only(root) -> None:
+    """Keep layout fields; any other field (or one with fields nested in its code) becomes the
+    text it showed, with no field left to update, prompt or run."""
+    for fld in _fields(root):
+        simple_or_whole = etree.QName(fld.marks[0]).localname in ("fldSimple", "fldChar")
+        if fld.keyword in LAYOUT_FIELDS and not fld.children and simple_or_whole:
+            continue
+        if fld.marks[0].getparent() is not None:
+            _remove_code(fld)
+
+
+def _no_remote_media(root) -> None:
+    """Drop online video on images (wp15:webVideoPr, in its a:ext) and the source names of VML
+    pictures; their internal images (r:id) stay."""
+    for el in list(root.iter(etree.Element)):
+        local = etree.QName(el).localname
+        if local == "webVideoPr" and el.getparent() is not None:
+            holder = el.getparent() if etree.QName(el.getparent()).localname == "ext" else el
+            holder.getparent().remove(holder)
+        elif (etree.QName(el).namespace or "").startswith("urn:schemas-microsoft-com:"):
+            for key in [k for k in el.attrib if etree.QName(k).localname in _VML_SOURCES]:
+                del el.attrib[key]
 
 
 def _rel_refs(el) -> list[str]:
