@@ -11,6 +11,8 @@ import re
 
 # What the schemas accept: YYYY-MM-DD, YYYY-MM or YYYY.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# A letter's date: a full date only; a year alone would print as its January 1 without a word.
+FULL_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 _DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 

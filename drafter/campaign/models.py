@@ -205,7 +205,8 @@ class LetterSpec:
     summary: str | None = yaml_field(     # one paragraph for the volunteers' page (drafter serve)
         {**TEXT, "description": "One paragraph about the campaign, shown on the volunteers' page of 'drafter serve'."},
         None)
-    date: dt.date = yaml_field({"anyOf": [DATE, {"const": "today"}],
+    date: dt.date = yaml_field({"anyOf": [{"type": "string", "pattern": dates.FULL_DATE_PATTERN},
+                                          {"const": "today"}],
                                 "description": "The letter's date: YYYY-MM-DD, or 'today' (the day it is drafted)."},
                                read=lambda value: dates.letter_date(value))   # looked up when read: "today" is that day
     to: tuple = yaml_field(     # ids (str) and queries (dict), in the spec's order

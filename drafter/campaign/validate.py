@@ -7,7 +7,7 @@ from functools import lru_cache
 import jsonschema
 
 from drafter.errors import DataError, did_you_mean
-from drafter.campaign.dates import DATE_PATTERN, iso
+from drafter.campaign.dates import FULL_DATE_PATTERN, iso
 from drafter.campaign.schemas import SCHEMAS, SOURCE
 from drafter.campaign.yamlsrc import Located
 
@@ -203,7 +203,7 @@ def _message(error, doc: Located) -> tuple[str, str | None]:
     where = _where(path)
     hint = None
     if _is_date_choice(error):
-        return f"{where}: {error.instance!r} is not a date", "write YYYY-MM-DD, YYYY-MM, YYYY or 'today'"
+        return f"{where}: {error.instance!r} is not a date", "write a full date YYYY-MM-DD or 'today'"
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         known = list(error.schema.get("properties", {}))
@@ -283,9 +283,9 @@ def invalid_items(doc: Located, kind: str) -> set[tuple]:
 
 
 def _is_date_choice(error) -> bool:
-    """A date that may also be a keyword (a letter's `date: today`)."""
+    """A full date that may also be a keyword (a letter's `date: today`)."""
     return error.validator == "anyOf" and any(
-        isinstance(sub, dict) and sub.get("pattern") == DATE_PATTERN for sub in error.validator_value)
+        isinstance(sub, dict) and sub.get("pattern") == FULL_DATE_PATTERN for sub in error.validator_value)
 
 
 def validate(doc: Located, kind: str) -> list[DataError]:
