@@ -13,6 +13,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import (Flask, abort, g, redirect, render_template, request, send_file, session,
@@ -34,7 +35,7 @@ MAX_REQUEST = 64 * 1024          # bytes: the whole form is far smaller; anythin
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}
+MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Settings:
     requests_per_address: int = 3000     # per minute: an event of 50 behind one address gets through
     sessions_per_address: int = 600      # new sessions per address per 10 minutes
     idle_seconds: float = 2 * 3600       # a session's files go after this long unused (kiosk: 15 min)
+    pdf_wait_seconds: float = 60         # a volunteer waits this long for PDFs, then gets their letters without
+    staff_idle_seconds: float = 1800     # a staff sign-in ends after this long unused (kiosk: 5 min)
+    cookie_seconds: float = 12 * 3600    # a cookie older than this is refused (a new page gets a new one)
 
 
 @dataclass
@@ -69,11 +73,12 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         zip_districts = ZipDistricts.load(zip_districts)
     settings = settings or Settings(kiosk=kiosk)
     settings.kiosk = kiosk or settings.kiosk
-    if settings.kiosk and settings.idle_seconds > 900:
-        settings.idle_seconds = 900
+    if settings.kiosk:
+        settings.idle_seconds = min(settings.idle_seconds, 900)
+        settings.staff_idle_seconds = min(settings.staff_idle_seconds, 300)
     settings.staff_token = staff_token or settings.staff_token or secrets.token_urlsafe(18)
-    maker = LetterMaker(root, letter, legislators, zip_districts, pdf=pdf)
-    volunteers = Volunteers(storage, idle_seconds=settings.idle_seconds)
+    maker = LetterMaker(root, letter, legislators, zip_districts, pdf=pdf, pdf_wait=settings.pdf_wait_seconds)
+    volunteers = Volunteers(storage, idle_seconds=settings.idle_seconds, cookie_seconds=settings.cookie_seconds)
     per_session = RateLimit(settings.letters_per_session, 600)
     per_address = RateLimit(settings.requests_per_address, 60)
     new_sessions = RateLimit(settings.sessions_per_address, 600)
@@ -83,9 +88,14 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     app = Flask(__name__)
     app.config.update(SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_REQUEST,
                       MAX_FORM_MEMORY_SIZE=MAX_REQUEST, SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="drafter")
+                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="drafter",
+                      # Flask refuses a cookie signed longer ago than this, so the server need
+                      # remember which pre-session cookies started a session only as long.
+                      PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.cookie_seconds))
+    from drafter.web.staff import register
+    staff_sessions = register(app, settings, campaign_log, log_lock)
     app.extensions["drafter"] = {"settings": settings, "volunteers": volunteers, "maker": maker,
-                                 "log": campaign_log, "log_lock": log_lock}
+                                 "log": campaign_log, "log_lock": log_lock, "staff": staff_sessions}
     spec = maker.spec
     campaign = {"title": spec.subject or spec.title or "Write to your members of Congress",
                 "summary": spec.summary}
@@ -97,6 +107,11 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         g.started = time.perf_counter()
         if not per_address.allow(request.remote_addr or "-"):
             abort(429)
+        if volunteers.ended(session.get("csrf")):
+            # A page of a session that has ended, or its pre-session cookie replayed: it starts
+            # nothing (a replay while it lasts joins it); the next page gets a new token.
+            session.pop("csrf")
+            session.pop("sid", None)
         if request.method == "POST":
             sent = request.form.get("csrf_token", "")
             if not session.get("csrf") or not hmac.compare_digest(sent, session["csrf"]):
@@ -158,7 +173,9 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             abort(429)
         if settings.kiosk:
             volunteers.end_all()
-        v = volunteers.new()
+        v = volunteers.new(session["csrf"])
+        if v is None:
+            abort(400, "csrf")
         session["sid"] = v.sid
         return v
 
@@ -174,7 +191,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             # One shared computer: the form shown is the next volunteer's, so nobody before
             # them stays reachable (their files go from the disk too).
             volunteers.end_all()
-            session.clear()         # a staff sign-in on the kiosk goes too
+            staff_sessions.end(session.get("staff"))     # a staff sign-in on the kiosk goes too
+            session.clear()
         notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
         v = None if settings.kiosk else current()
         # Back from the district choice: the form as the volunteer filled it.
@@ -222,7 +240,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             return form_page(values, {"zip": "We could not find your members of Congress from this "
                                               f"address ({m.review.reason}). Please ask a staff member."}, 422)
         try:
-            made, extras = maker.make(person, m.members)
+            made, extras, pdf_failed = maker.make(person, m.members)
         except DrafterError as exc:
             log.error("letters failed: %s", type(exc).__name__)
             return render_template("error.html", title="Your letters could not be made",
@@ -241,6 +259,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             fmt = name.rsplit(".", 1)[1]
             v.extras.append((name, v.add_file(name, data, safe_name(f"{stem}-envelopes", f".{fmt}"), MIMETYPES[fmt])))
         v.letters = views
+        v.pdf_failed = pdf_failed
         record(person, made)
         return redirect(url_for("letters"), 303)
 
@@ -259,7 +278,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         v = current()
         if v is None or not v.letters:
             return redirect(url_for("index"), 303)
-        return render_template("letters.html", letters=v.letters, extras=v.extras)
+        return render_template("letters.html", letters=v.letters, extras=v.extras, pdf_failed=v.pdf_failed)
 
     @app.get("/letters/print")
     def print_view():
@@ -280,9 +299,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     @app.post("/finish")
     def finish():
         volunteers.end(session.get("sid"))
+        staff_sessions.end(session.get("staff"))         # a copy of this cookie opens nothing
         session.clear()
         return redirect(url_for("index", done=1), 303)
 
-    from drafter.web.staff import register
-    register(app, settings, campaign_log, log_lock)
     return app

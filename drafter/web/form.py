@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from drafter.people.constituents import Constituent, Legislators, ZipDistricts, seat_label
+from drafter.people.constituents import Constituent, Legislators, ZipDistricts, clean_text, seat_label
 from drafter.people.states import STATE_NAMES
 
 
@@ -48,8 +48,9 @@ def states(legislators: Legislators) -> list[tuple[str, str]]:
 
 
 def clean(name: str, text: str) -> str:
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", text or ""))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # As a CSV cell is cleaned for `drafter batch` (unbalanced bidi controls too), so the same
+    # words make the same letter.
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", clean_text(text or "")))
     if name == "message":
         return text.strip()
     return " ".join(text.split())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -15,11 +16,14 @@ from drafter.campaign.models import Recipient
 from drafter.compose.composer import Composer
 from drafter.compose.constituent import constituent_letter, constituent_spec, signature
 from drafter.compose.letter import Letter
+from drafter.errors import ConversionError, DrafterError
 from drafter.formats.docx.envelope import envelopes_docx
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import render_outputs
 from drafter.people import address
 from drafter.people.constituents import Constituent, Legislators, ZipDistricts
+
+log = logging.getLogger("drafter.web")
 
 
 @dataclass
@@ -43,7 +47,9 @@ class PdfQueue:
         self._pending: list[dict] = []
         self._thread: threading.Thread | None = None
 
-    def convert(self, docs: dict[str, bytes]) -> dict[str, bytes]:
+    def convert(self, docs: dict[str, bytes], wait: float) -> dict[str, bytes]:
+        """The PDFs, or ConversionError if they are not made within `wait` seconds: a hung
+        LibreOffice holds its queue (until its own timeout ends it), never a volunteer."""
         job = {"docs": docs, "done": threading.Event(), "pdfs": None, "error": None}
         with self._cond:
             if self._thread is None:
@@ -51,7 +57,8 @@ class PdfQueue:
                 self._thread.start()
             self._pending.append(job)
             self._cond.notify()
-        job["done"].wait()
+        if not job["done"].wait(wait):
+            raise ConversionError(f"LibreOffice did not make the PDFs within {wait:.0f} s")
         if job["error"] is not None:
             raise job["error"]
         return job["pdfs"]
@@ -82,13 +89,13 @@ class LetterMaker:
     """Loads the campaign once; each server thread gets its own Composer (they hold caches)."""
 
     def __init__(self, root, letter, legislators: Legislators, zips: ZipDistricts,
-                 pdf: bool = False):
+                 pdf: bool = False, pdf_wait: float = 60):
         self.campaign = load_campaign(root)
         self.spec = constituent_spec(self.campaign, letter)
         self.letter_arg = letter
         self.legislators, self.zips = legislators, zips
         self.letterhead = load_spec_letterhead(self.campaign, self.spec)
-        self.pdf = pdf
+        self.pdf, self.pdf_wait = pdf, pdf_wait
         self._local = threading.local()
         self._pdfs = PdfQueue() if pdf else None
         self.composer()      # a broken template fails at start-up, not in front of a volunteer
@@ -103,18 +110,25 @@ class LetterMaker:
             c = self._local.composer = Composer(self.campaign, spec)
         return c
 
-    def make(self, person: Constituent, members: tuple[Recipient, ...]) -> tuple[list[Made], dict[str, bytes]]:
-        """The letters, and the extras: envelopes (docx, and pdf), all letters in one PDF."""
+    def make(self, person: Constituent, members: tuple[Recipient, ...]) -> tuple[list[Made], dict[str, bytes], bool]:
+        """The letters, the extras (envelopes: docx, and pdf), and whether PDFs were wanted but
+        failed: the Word and text letters are the volunteer's whatever LibreOffice does."""
         letters = [constituent_letter(self.composer(), person, m) for m in members]
         files = render_outputs(letters, ("docx", "txt"), clean=True, letterhead=self.letterhead)
         envelopes = envelopes_docx([(signature(person), tuple(address.inside_address(m))) for m in members],
                                    person.name, dt.date.today())
         extras = {"envelopes.docx": envelopes}
+        pdf_failed = False
         if self._pdfs is not None:
             docs = {str(i): f["docx"] for i, f in enumerate(files)}
             docs["envelopes"] = envelopes
-            pdfs = self._pdfs.convert(docs)
-            for i, f in enumerate(files):
-                f["pdf"] = pdfs[str(i)]
-            extras["envelopes.pdf"] = pdfs["envelopes"]
-        return [Made(m, lt, f) for m, lt, f in zip(members, letters, files)], extras
+            try:
+                pdfs = self._pdfs.convert(docs, self.pdf_wait)
+            except DrafterError as exc:
+                log.error("PDFs failed: %s", exc)      # LibreOffice's words, never the volunteer's
+                pdf_failed = True
+            else:
+                for i, f in enumerate(files):
+                    f["pdf"] = pdfs[str(i)]
+                extras["envelopes.pdf"] = pdfs["envelopes"]
+        return [Made(m, lt, f) for m, lt, f in zip(members, letters, files)], extras, pdf_failed

@@ -1,13 +1,17 @@
 """/staff: the event's totals, the letters, the log's two exports and marking letters sent.
 
-Behind the token printed when the server starts (or $DRAFTER_STAFF_TOKEN); a staff member
-signs in once per browser session.
+Behind the token printed when the server starts (or $DRAFTER_STAFF_TOKEN). A sign-in is kept
+on the server (StaffSessions), the cookie holding only its random id: signing out, Finish, the
+kiosk's form and an idle expiry end it, and a copy of the cookie with it.
 """
 from __future__ import annotations
 
 import hmac
 import io
+import secrets
 import tempfile
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -20,11 +24,48 @@ EXPORTS = {"letters.csv": "export_letters_csv", "constituents.csv": "export_cons
 SHOWN = 500          # the latest letters on the page; the export has them all
 
 
-def register(app, settings, campaign_log, log_lock) -> None:
+class StaffSessions:
+    """Staff sign-ins of the running server: random id -> when last used."""
+
+    def __init__(self, idle_seconds: float):
+        self.idle = idle_seconds
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def new(self) -> str:
+        sid = secrets.token_urlsafe(24)
+        with self._lock:
+            now = time.monotonic()
+            for old in [s for s, seen in self._seen.items() if now - seen > self.idle]:
+                del self._seen[old]
+            self._seen[sid] = now
+        return sid
+
+    def valid(self, sid) -> bool:
+        """Whether `sid` is signed in; using it keeps it so."""
+        if not isinstance(sid, str):
+            return False
+        with self._lock:
+            now = time.monotonic()
+            seen = self._seen.get(sid)
+            if seen is None or now - seen > self.idle:
+                self._seen.pop(sid, None)
+                return False
+            self._seen[sid] = now
+            return True
+
+    def end(self, sid) -> None:
+        if isinstance(sid, str):
+            with self._lock:
+                self._seen.pop(sid, None)
+
+
+def register(app, settings, campaign_log, log_lock) -> StaffSessions:
     attempts = RateLimit(20, 600)      # sign-in attempts per address: a token is not guessed
+    sessions = StaffSessions(settings.staff_idle_seconds)
 
     def signed_in() -> bool:
-        return bool(session.get("staff"))
+        return sessions.valid(session.get("staff"))
 
     @app.get("/staff")
     def staff():
@@ -46,8 +87,14 @@ def register(app, settings, campaign_log, log_lock) -> None:
             abort(429)
         if not hmac.compare_digest(request.form.get("token", "").strip().encode(), settings.staff_token.encode()):
             return render_template("staff_login.html", error="That is not the staff token."), 403
-        session["staff"] = True
+        sessions.end(session.get("staff"))
+        session["staff"] = sessions.new()
         return redirect(url_for("staff"), 303)
+
+    @app.post("/staff/logout")
+    def staff_logout():
+        sessions.end(session.pop("staff", None))
+        return redirect(url_for("index" if settings.kiosk else "staff"), 303)
 
     @app.post("/staff/mark")
     def staff_mark():
@@ -78,3 +125,5 @@ def register(app, settings, campaign_log, log_lock) -> None:
                 getattr(campaign_log, EXPORTS[name])(path)
             data = path.read_bytes()
         return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name=name)
+
+    return sessions

@@ -27,11 +27,13 @@ class File:
 class Volunteer:
     sid: str
     folder: Path
+    origin: str = ""                     # the pre-session cookie's token that started it
     started: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
     pending: dict | None = None          # the form, while the volunteer chooses a district
     letters: list = field(default_factory=list)   # LetterView for the letters page
     extras: list = field(default_factory=list)    # (label, token): envelopes, all letters as PDF
+    pdf_failed: bool = False                        # the letters page says so
     files: dict[str, File] = field(default_factory=dict)
     submits: deque = field(default_factory=deque)   # times of letter requests (rate limit)
     requests: deque = field(default_factory=deque)
@@ -54,25 +56,47 @@ class Volunteers:
     """All sessions of the running server, in memory; each has a 0700 folder under `base`."""
 
     def __init__(self, base: Path | None = None, idle_seconds: float = 2 * 3600,
-                 max_sessions: int = 5000):
+                 max_sessions: int = 5000, cookie_seconds: float = 12 * 3600):
         self.base = Path(tempfile.mkdtemp(prefix="drafter-serve-", dir=base))
         self.base.chmod(0o700)
         self.idle = idle_seconds
         self.max = max_sessions
+        self.cookie_seconds = cookie_seconds
         self._all: dict[str, Volunteer] = {}
+        # Pre-session tokens that started a session -> (its id, when it ended or None), kept as
+        # long as a cookie carrying them is accepted: a replayed cookie starts nothing new.
+        self._origins: dict[str, tuple[str, float | None]] = {}
         self._lock = threading.Lock()
 
-    def new(self) -> Volunteer:
-        sid = secrets.token_urlsafe(24)
-        folder = Path(tempfile.mkdtemp(prefix="v-", dir=self.base))
-        v = Volunteer(sid, folder)
+    def new(self, origin: str) -> Volunteer | None:
+        """A session started by the cookie whose pre-session token is `origin`; that cookie's
+        session again if it already started one, or None once that session has ended."""
         with self._lock:
+            if origin in self._origins:
+                sid, _ = self._origins[origin]
+                v = self._all.get(sid)
+                if v is not None:
+                    v.seen = time.monotonic()
+                return v
             self._expire_locked()
             if len(self._all) >= self.max:       # never unbounded: the oldest idle one goes
                 oldest = min(self._all.values(), key=lambda x: x.seen)
                 self._drop_locked(oldest.sid)
-            self._all[sid] = v
+            v = Volunteer(secrets.token_urlsafe(24), Path(tempfile.mkdtemp(prefix="v-", dir=self.base)), origin)
+            self._all[v.sid] = v
+            self._origins[origin] = (v.sid, None)
         return v
+
+    def ended(self, origin: str | None) -> bool:
+        """Whether the pre-session token `origin` started a session that has since ended."""
+        with self._lock:
+            if origin not in self._origins:
+                return False
+            sid, ended = self._origins[origin]
+            v = self._all.get(sid)
+            if ended is None and v is not None and time.monotonic() - v.seen > self.idle:
+                self._drop_locked(sid)
+            return sid not in self._all
 
     def get(self, sid: str | None) -> Volunteer | None:
         if not sid:
@@ -108,11 +132,15 @@ class Volunteers:
         now = time.monotonic()
         for sid in [s for s, v in self._all.items() if now - v.seen > self.idle]:
             self._drop_locked(sid)
+        for origin in [o for o, (_, ended) in self._origins.items()
+                       if ended is not None and now - ended > self.cookie_seconds]:
+            del self._origins[origin]
 
     def _drop_locked(self, sid: str | None) -> None:
         v = self._all.pop(sid, None) if sid else None
         if v is not None:
             shutil.rmtree(v.folder, ignore_errors=True)
+            self._origins[v.origin] = (v.sid, time.monotonic())
 
 
 class RateLimit:

@@ -1,0 +1,201 @@
+"""drafter serve as an attacker or a careless event meets it (issue 25): staff sign-ins kept on
+the server, replayed cookies, downloads' headers, bidirectional controls, a failing
+LibreOffice. Through Flask's test client, as tests/test_serve.py."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import REPO
+from drafter.web import Settings, create_app
+from test_serve import PEMA, Volunteer, count, data  # noqa: F401  (data: the module's fixture)
+
+TOKEN = "staff-secret"
+
+
+@pytest.fixture()
+def served(data, tmp_path):  # noqa: F811
+    """A fresh app with its own log, for tests that count sessions or sign-ins."""
+    from drafter.log import open_log
+    log = open_log(tmp_path, tmp_path / "log.sqlite")
+    made = []
+
+    def make(**kw):
+        app = create_app(REPO, "constituent", *data, campaign_log=log, staff_token=TOKEN,
+                         storage=tmp_path, **kw)
+        made.append(app)
+        return app
+    yield make, log
+    for app in made:
+        app.extensions["drafter"]["volunteers"].close()
+    log.close()
+
+
+def cookie(v: Volunteer) -> str:
+    return v.client.get_cookie("drafter").value
+
+
+def browser_with(app, value: str) -> Volunteer:
+    """Another browser holding a copy of a cookie."""
+    other = Volunteer(app)
+    other.client.set_cookie("drafter", value)
+    return other
+
+
+def staff_member(app) -> Volunteer:
+    staff = Volunteer(app)
+    assert staff.post("/staff/login", {"token": TOKEN}).status_code == 303
+    assert "By office" in staff.get("/staff").get_data(as_text=True)
+    return staff
+
+
+def locked_out(v: Volunteer) -> bool:
+    page = v.get("/staff").get_data(as_text=True)
+    return ("Staff token" in page and "Export" not in page
+            and v.get("/staff/export/constituents.csv").status_code == 403
+            and v.get("/staff/export/letters.csv").status_code == 403)
+
+
+# ---- staff sign-ins ------------------------------------------------------------------------
+
+def test_staff_cookie_copied_before_finish_opens_neither_staff_page_nor_exports(served):
+    make, _ = served
+    app = make()
+    Volunteer(app).letters()
+    staff = staff_member(app)
+    copy = browser_with(app, cookie(staff))
+    assert copy.get("/staff/export/constituents.csv").status_code == 200     # the copy works...
+    assert staff.post("/finish", {}).status_code == 303
+    assert locked_out(copy)                                                  # ...until Finish
+    assert locked_out(staff)
+
+
+def test_staff_sign_out_ends_the_sign_in_and_every_copy_of_its_cookie(served):
+    make, _ = served
+    app = make()
+    staff = staff_member(app)
+    page = staff.get("/staff").get_data(as_text=True)
+    assert 'action="/staff/logout"' in page and "Sign out" in page
+    copy = browser_with(app, cookie(staff))
+    assert staff.post("/staff/logout", {}).status_code == 303
+    assert locked_out(staff) and locked_out(copy)
+
+
+def test_staff_sign_in_expires_when_unused(served):
+    make, _ = served
+    app = make(settings=Settings(staff_idle_seconds=0.5))
+    staff = staff_member(app)
+    time.sleep(0.3)
+    assert "By office" in staff.get("/staff").get_data(as_text=True)        # use keeps it
+    time.sleep(0.7)
+    assert locked_out(staff)
+
+
+def test_kiosk_staff_page_returns_to_the_form_and_a_copied_staff_cookie_dies_with_it(served):
+    make, _ = served
+    app = make(kiosk=True)
+    staff = staff_member(app)
+    assert app.extensions["drafter"]["settings"].staff_idle_seconds <= 300
+    page = staff.get("/staff").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="300;url=/">' in page
+    copy = browser_with(app, cookie(staff))
+    staff.get("/")                                   # the form comes back on the kiosk
+    assert locked_out(copy) and locked_out(staff)
+    staff = staff_member(app)
+    assert staff.post("/staff/logout", {}).headers["Location"].endswith("/")
+
+
+def test_staff_token_is_typed_into_a_password_field(served):
+    make, _ = served
+    page = Volunteer(make()).get("/staff").get_data(as_text=True)
+    assert '<input type="password" id="token" name="token"' in page
+
+
+# ---- replayed cookies ----------------------------------------------------------------------
+
+def test_a_replayed_pre_session_cookie_starts_one_session_and_the_letter_limit_holds(served):
+    make, log = served
+    app = make()
+    attacker = Volunteer(app)
+    attacker.get("/")
+    before_session = cookie(attacker)
+    made = 0
+    for i in range(15):          # each letter its own words: the log keeps one of each letter
+        attacker.client.set_cookie("drafter", before_session)
+        r = attacker.post("/", {**PEMA, "message": f"{PEMA['message']} ({i})"})
+        made += r.status_code == 303
+    limit = Settings().letters_per_session
+    assert made == limit and count(log) == 3 * limit
+    # Once that session has ended, the old cookie starts nothing, and says the page expired.
+    assert attacker.post("/finish", {}).status_code == 303
+    attacker.client.set_cookie("drafter", before_session)
+    r = attacker.post("/", {**PEMA, "message": "once more"})
+    assert r.status_code == 400 and "This page has expired" in r.get_data(as_text=True)
+    assert count(log) == 3 * limit
+    # The browser itself goes on: the form, opened again, carries a new token.
+    attacker.get("/")
+    assert attacker.post("/", PEMA).status_code == 303
+
+
+# ---- downloads and the volunteer's words ---------------------------------------------------
+
+def test_text_downloads_name_their_charset_once(served):
+    make, _ = served
+    v = Volunteer(make())
+    _, links = v.letters()
+    types = [v.get(link).headers["Content-Type"] for link in links]
+    assert "text/plain; charset=utf-8" in types
+    assert all(t.count("charset") <= 1 for t in types)
+
+
+RLO, PDF_, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
+
+
+def test_unbalanced_bidi_controls_typed_in_the_form_reach_no_letter_page_or_log(served):
+    make, log = served
+    v = Volunteer(make())
+    person = {**PEMA, "name": f"Pema {RLO}Example", "city": f"Waltham{PDI}",
+              "message": f"Please act.{RLO}\nOur families: {LRI}בני משפחה{PDI} here."}
+    page, links = v.letters(person)
+    texts = [r.get_data(as_text=True) for r in map(v.get, links) if r.mimetype == "text/plain"]
+    rows = log.list_letters()
+    for text in [page, *texts, *(r.entry.name + r.entry.city for r in rows)]:
+        assert RLO not in text and PDF_ not in text
+        assert PDI not in text.split("בני משפחה")[0]       # only the closing of the pair
+    assert "Pema Example" in page and all(r.entry.name == "Pema Example" for r in rows)
+    assert f"{LRI}בני משפחה{PDI}" in texts[0]            # a balanced pair stays
+
+
+# ---- LibreOffice failing or hanging --------------------------------------------------------
+
+def _soffice(tmp_path, monkeypatch, script: str):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\n" + script)
+    fake.chmod(0o755)
+    monkeypatch.setenv("DRAFTER_SOFFICE", str(fake))
+
+
+def _letters_without_pdfs(v: Volunteer) -> None:
+    page, links = v.letters()
+    assert "PDF versions could not be made" in page and "Download PDF" not in page
+    kinds = {v.get(link).mimetype for link in links}
+    assert kinds == {"text/plain", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    assert page.count('class="letter-card"') == 3
+
+
+def test_a_failing_libreoffice_still_gives_the_volunteer_word_and_text_letters(served, tmp_path, monkeypatch):
+    make, log = served
+    _soffice(tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 1\n")
+    _letters_without_pdfs(Volunteer(make(pdf=True)))
+    assert count(log) == 3
+
+
+def test_a_hanging_libreoffice_never_holds_the_volunteer(served, tmp_path, monkeypatch):
+    make, _ = served
+    _soffice(tmp_path, monkeypatch, "sleep 30 &\nwait\n")
+    app = make(pdf=True, settings=Settings(pdf_wait_seconds=1))
+    started = time.monotonic()
+    _letters_without_pdfs(Volunteer(app))
+    _letters_without_pdfs(Volunteer(app))          # the next one too, behind the hung one
+    assert time.monotonic() - started < 20
