@@ -33,3 +33,21 @@ def test_a_letter_date_must_be_a_full_date_or_today(campaign, tmp_path, date):
            "company-ceo.yaml:3", "write a full date YYYY-MM-DD or 'today'")
     assert not out.exists()
     failed(run(campaign, "check"), "company-ceo.yaml:3", "write a full date YYYY-MM-DD or 'today'")
+
+
+# A YAML file of millions of tiny items --------------------------------------------------------
+
+@pytest.mark.parametrize("anchor", ["", "anchored: &a 1\n"])
+def test_millions_of_tiny_yaml_items_are_refused_fast(campaign, tmp_path, anchor):
+    """3,000,000 items in 6 MB (under the 64 MiB limit) took half a minute and gigabytes, or ended
+    in a MemoryError; with an anchor anywhere, the whole node tree was composed first."""
+    import time
+    path = campaign / "evidence.yaml"
+    text = path.read_text() + anchor
+    line = text.count("\n") + 1
+    path.write_text(text + "padding: [" + ",".join(["1"] * 3_000_000) + "]\n")
+    assert path.stat().st_size > 6_000_000
+    start = time.monotonic()
+    failed(run(campaign, "draft", "company-ceo", "-o", tmp_path / "out"),
+           f"evidence.yaml:{line}:", "more than 500,000 values")
+    assert time.monotonic() - start < 15

@@ -22,7 +22,9 @@ try:
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
-MAX_NODES = 5_000_000          # values a document expands to, aliases included
+# Values a document holds or expands to (aliases included): ten times the largest real campaign
+# file; millions of tiny items ("[1,1,...]") would take minutes and gigabytes under MAX_BYTES.
+MAX_NODES = 500_000
 MAX_BYTES = 64 * 1024 * 1024   # a campaign file larger than this is a mistake
 
 @dataclass
@@ -111,6 +113,27 @@ class _Builder:
             raise self._fail(node, f"cannot read value {node.value!r}: {exc}") from None
 
 
+def _too_many(path: Path, mark) -> DataError:
+    return DataError(f"the document holds more than {MAX_NODES:,} values", file=str(path),
+                     line=mark.line + 1, column=mark.column + 1,
+                     hint="keep only the entries the campaign uses; a file this large is generated or "
+                          "pasted data by mistake")
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _count_rest(loader, count: int, path: Path) -> None:
+    """Count the stream's remaining values before its node tree is composed: a huge document
+    with an anchor somewhere is refused without building millions of nodes."""
+    while not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                raise _too_many(path, event.start_mark)
+
+
 class _NeedsNodes(Exception):
     """The document uses anchors, aliases, merge keys or tagged collections: build from nodes."""
 
@@ -160,7 +183,7 @@ class _EventBuilder:
         """The value that starts with `event` (already taken from the parser)."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise self._fail(event.start_mark, f"the document expands to more than {MAX_NODES:,} values")
+            raise _too_many(self.path, event.start_mark)
         if depth > 500:
             raise self._fail(event.start_mark, "nesting is too deep")
         kind = type(event)
@@ -255,7 +278,7 @@ def _parse(text: str, path: Path) -> Located:
         found, data = builder.document()
         return Located(path, data, builder.positions if found else {})
     except _NeedsNodes:
-        pass
+        _count_rest(loader, builder.count, path)
     finally:
         loader.dispose()
     return _parse_nodes(text, path)
