@@ -381,11 +381,11 @@ def test_staff_page_needs_the_token_and_shows_exports_and_marks(server, tmp_path
 
 # ---- the command ------------------------------------------------------------------------------
 
-def _serve(campaign: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, list[str]]:
+def _serve(campaign: Path, tmp_path: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, list[str]]:
     cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "serve", "constituent",
            "--legislators", str(LEGISLATORS), "--zip-districts", str(ZIPS), "--port", "0",
            "--no-pdf", "--log", str(tmp_path / "log.sqlite"), *extra]
-    env = {**os.environ, "TMPDIR": str(tmp_path)}       # where the volunteers' folders go
+    env = {**os.environ, "TMPDIR": str(tmp_path), **(env or {})}    # TMPDIR: where the volunteers' folders go
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines = [proc.stdout.readline() for _ in range(4)]
     return proc, lines

@@ -199,3 +199,74 @@ def test_a_hanging_libreoffice_never_holds_the_volunteer(served, tmp_path, monke
     _letters_without_pdfs(Volunteer(app))
     _letters_without_pdfs(Volunteer(app))          # the next one too, behind the hung one
     assert time.monotonic() - started < 20
+
+
+# ---- the server, over real HTTP ------------------------------------------------------------
+
+def _start(campaign, tmp_path, *extra, env=None):
+    """`drafter serve` running (--no-pdf unless `extra` says --pdf); its host:port."""
+    import re
+
+    from test_serve import _serve
+    proc, lines = _serve(campaign, tmp_path, *extra, env=env)
+    return proc, re.search(r"http://(\S+)/", lines[0]).group(1)
+
+
+def test_slow_clients_holding_many_connections_leave_the_form_answering(campaign, tmp_path):
+    import socket
+    import urllib.request
+    proc, where = _start(campaign, tmp_path)
+    host, port = where.rsplit(":", 1)
+    slow = []
+    try:
+        for _ in range(150):       # each sends a header line, then waits (a "slowloris")
+            s = socket.create_connection((host, int(port)), timeout=10)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        time.sleep(0.5)
+        page = urllib.request.urlopen(f"http://{where}/", timeout=15).read().decode()
+        assert '<label for="name">Full name</label>' in page
+    finally:
+        for s in slow:
+            s.close()
+        proc.terminate()
+        proc.communicate(timeout=60)
+
+
+def test_stopping_the_server_ends_a_hung_libreoffice(campaign, tmp_path):
+    import http.cookiejar
+    import re
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    import psutil
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 47.25 &\nwait\n")
+    fake.chmod(0o755)
+    proc, where = _start(campaign, tmp_path, "--pdf", env={"DRAFTER_SOFFICE": str(fake)})
+
+    def hung():
+        return [p for p in psutil.process_iter(["cmdline"]) if "47.25" in (p.info["cmdline"] or [])]
+    try:
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = browser.open(f"http://{where}/", timeout=30).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**PEMA, "csrf_token": token}).encode()
+
+        def submit():
+            try:
+                browser.open(f"http://{where}/", body, timeout=120).read()
+            except OSError:          # the server stopped under it
+                pass
+        threading.Thread(target=submit, daemon=True).start()
+        deadline = time.monotonic() + 30
+        while not hung() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert hung()                                  # LibreOffice (a hung stand-in) runs
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    assert "files were removed" in err
+    time.sleep(0.5)
+    assert hung() == []

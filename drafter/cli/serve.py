@@ -52,6 +52,7 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
     import waitress
     from drafter.log import open_log
     from drafter.web import create_app
+    from drafter.web.limits import server_options
 
     if pdf is None:
         from drafter.formats.pdf import find_soffice
@@ -68,7 +69,7 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
         try:
             server = waitress.create_server(app, host=host, port=port, threads=workers,
                                             max_request_body_size=1024 * 1024, ident="drafter",
-                                            clear_untrusted_proxy_headers=True)
+                                            clear_untrusted_proxy_headers=True, **server_options())
         except OSError as exc:
             app.extensions["drafter"]["volunteers"].close()
             raise DrafterError(f"cannot listen on {host} port {port}: {exc.strerror or exc}",
