@@ -448,29 +448,6 @@ def test_ctrl_c_on_one_run_leaves_another_runs_temp_files(campaign, shared, tmp_
         other.wait()
 
 
-@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling", "link_out"])
-def test_special_files_named_like_a_letter_are_refused(campaign, shared, tmp_path, kind):
-    """A FIFO would hang the run, /dev/zero never ends, a dangling link stopped it halfway."""
-    out = tmp_path / "out"
-    assert run(campaign, shared, out).exit_code == 0
-    target = named(out, 5, "H001096")
-    target.unlink()
-    outside = tmp_path / "outside.docx"
-    {"fifo": lambda: os.mkfifo(target), "dev_zero": lambda: target.symlink_to("/dev/zero"),
-     "dangling": lambda: target.symlink_to(tmp_path / "gone"),
-     "link_out": lambda: target.symlink_to(outside)}[kind]()
-    proc = subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
-                           "--constituents", str(REPO / "examples/constituents.csv"),
-                           "--legislators", str(shared / LEGISLATORS), "--zip-districts", str(shared / ZIPS),
-                           "-o", str(out)], env=dict(os.environ, PYTHONPATH=str(REPO)),
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("error: ") and str(target) in proc.stderr
-    assert "not a letter" in proc.stderr
-    assert not outside.exists() and len(manifest(out)) == 14
-    assert not list(out.glob(".drafter-*"))
-
-
 def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, monkeypatch):
     import errno
     from drafter.commands import batch as batch_module

@@ -51,3 +51,50 @@ def test_millions_of_tiny_yaml_items_are_refused_fast(campaign, tmp_path, anchor
     failed(run(campaign, "draft", "company-ceo", "-o", tmp_path / "out"),
            f"evidence.yaml:{line}:", "more than 500,000 values")
     assert time.monotonic() - start < 15
+
+
+# A FIFO or link at one letter's path in a batch folder ----------------------------------------
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "dangling", "link_out"])
+def test_a_special_file_at_one_letters_path_is_that_letters_conflict(campaign, shared, tmp_path, kind):
+    """A FIFO stopped the whole batch (and opening it would hang); /dev/zero never ends, a link
+    writes elsewhere. Now it is that letter's conflict, never opened, and the rest is written."""
+    import csv
+    import os
+    import subprocess
+    import sys
+    if kind == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    repo = Path(__file__).resolve().parent.parent
+    out = tmp_path / "out"
+
+    def batch():
+        return subprocess.run([sys.executable, "-m", "drafter", "-C", str(campaign), "batch", "constituent",
+                               "--constituents", str(repo / "examples/constituents.csv"), "--legislators",
+                               str(shared / "data/congress-legislators/legislators-current.yaml"),
+                               "--zip-districts", str(shared / "data/zip-districts/zccd.csv"), "-o", str(out)],
+                              env=dict(os.environ, PYTHONPATH=str(repo)), capture_output=True, text=True,
+                              timeout=120)
+
+    def manifest():
+        with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    assert batch().returncode == 0
+    letters = sorted(r["file"] for r in manifest() if r["file"])
+    target = out / letters[3]
+    for path in out.iterdir():
+        path.unlink()
+    outside = tmp_path / "outside.docx"
+    {"fifo": lambda: os.mkfifo(target), "dev_zero": lambda: target.symlink_to("/dev/zero"),
+     "dangling": lambda: target.symlink_to(tmp_path / "gone"),
+     "link_out": lambda: target.symlink_to(outside)}[kind]()
+    proc = batch()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"conflict: {target}" in proc.stderr and "1 existing letter(s)" in proc.stderr
+    rows = manifest()
+    assert [r["status"] for r in rows if r["file"] == target.name] == ["conflict"]
+    assert sorted(r["file"] for r in rows if r["status"] == "written") == [n for n in letters if n != target.name]
+    assert all((out / n).is_file() and not (out / n).is_symlink() for n in letters if n != target.name)
+    assert target.is_symlink() or kind == "fifo" and not target.is_file()
+    assert not outside.exists() and not list(out.glob(".drafter-*"))

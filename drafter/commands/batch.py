@@ -23,6 +23,7 @@ import gc
 import datetime as dt
 import hashlib
 import io
+import os
 import signal
 import threading
 import time
@@ -483,11 +484,29 @@ def _load(kind, value):
     return value if isinstance(value, kind) or value is None else kind.load(value)
 
 
-def _refuse_special_targets(out_dir: Path, jobs: list[Job], formats: tuple[str, ...]) -> None:
-    """A link, FIFO or device named like one of the letters stops the batch before it starts."""
+def _not_regular(path: Path) -> bool:
+    """Whether a link, FIFO, device, socket or folder is at `path`: looked at, never opened (a
+    FIFO would block)."""
+    try:
+        return files.special_kind(os.lstat(path).st_mode) is not None
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return files.check_target(path)      # raises its "cannot look at" error
+
+
+def _special_targets(out_dir: Path, jobs: list[Job], formats: tuple[str, ...]) -> tuple[list[Job], list[Record]]:
+    """The letters to make, and conflicts: a letter with a link, FIFO or device named like one of
+    its files is neither read nor written through, like any other file in its way; the others go on."""
+    todo, conflicts = [], []
     for job in jobs:
-        for fmt in formats:
-            files.check_target(out_dir / (job.stem + SUFFIX[fmt]))
+        paths = [out_dir / (job.stem + SUFFIX[fmt]) for fmt in formats]
+        if any(_not_regular(path) for path in paths):
+            conflicts += [Record(job.constituent.row, job.constituent.name, job.member.id, path.name, "", CONFLICT)
+                          for path in paths]
+        else:
+            todo.append(job)
+    return todo, conflicts
 
 
 def _pending(jobs: list[Job], formats: tuple[str, ...], records: list[Record]) -> list[Record]:
@@ -564,17 +583,16 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     if writing is not None:
         writing.ready()          # the log is open: nothing is written before
     ensure_dir(out_dir)
-    _refuse_special_targets(out_dir, todo, formats)
+    todo, records = _special_targets(out_dir, todo, formats)
     files.check_target(out_dir / MANIFEST)
     files.check_target(out_dir / REVIEW)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
-    records: list[Record] = []
     reviewed = [Record(r.row, r.name, "", "", "", NEEDS_REVIEW) for r in review]
     # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
     # manifest, with the date the next run keeps.
-    write_manifest(out_dir / MANIFEST, reviewed + _pending(todo, formats, []), spec.date)
+    write_manifest(out_dir / MANIFEST, records + reviewed + _pending(todo, formats, []), spec.date)
     try:
         with _long_lived():
             _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records, writing)
