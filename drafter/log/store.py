@@ -398,3 +398,19 @@ def _write_csv(path: Path, columns, rows, force: bool) -> None:
     out.writerow(columns)
     out.writerows([cell(v) for v in row] for row in rows)
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=force)
+
+
+# ----------------------------------------------------------------- the staff page (drafter serve)
+# Only what the page shows is read, by the database: with 200,000 letters, loading every row
+# into Python took seconds, under the lock the volunteers' letters wait on.
+
+def latest_letters(log: CampaignLog, limit: int) -> list[LoggedLetter]:
+    """The last `limit` rows logged, newest first."""
+    return [_letter_of(r) for r in log.db.execute(_SELECT + f" ORDER BY l.id DESC LIMIT {int(limit)}").fetchall()]
+
+
+def rows_by_hour(log: CampaignLog) -> list[tuple[str, int]]:
+    """(YYYY-MM-DDTHH, rows logged in that hour, UTC), by hour."""
+    rows = log.db.execute("SELECT SUBSTR(created, 1, 13), COUNT(*) FROM letters "
+                          "GROUP BY SUBSTR(created, 1, 13) ORDER BY 1").fetchall()
+    return [(hour, int(n)) for hour, n in rows]
