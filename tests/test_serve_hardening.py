@@ -270,3 +270,31 @@ def test_stopping_the_server_ends_a_hung_libreoffice(campaign, tmp_path):
     assert "files were removed" in err
     time.sleep(0.5)
     assert hung() == []
+
+
+# ---- the staff page with a big log ---------------------------------------------------------
+
+def test_staff_page_of_a_big_log_reads_aggregates_and_one_page_of_rows(served):
+    import re
+    import tracemalloc
+
+    from drafter.log import LogEntry
+    make, log = served
+    app = make()
+    n = 20_000
+    log.record([LogEntry(command="serve", letter="constituent", template="t", recipient_ids=("M000133",),
+                         office="Senator Markey", formats=("txt",), paths=(f"serve:{i}.txt",), sha256=f"{i:064x}",
+                         kind="constituent", name=f"Volunteer {i}", state="MA",
+                         created=f"2026-12-06T{10 + i // 10_000:02d}:00:00Z") for i in range(n)])
+    staff = staff_member(app)
+    tracemalloc.start()
+    try:
+        page = staff.get("/staff").get_data(as_text=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert f"(the latest 500 of {n})" in page
+    names = re.findall(r"<td>(Volunteer \d+)</td>", page)
+    assert len(names) == 500 and names[0] == f"Volunteer {n - 1}" and names[-1] == f"Volunteer {n - 500}"
+    assert "<td>2026-12-06 10:00</td><td>10000</td>" in page and "<td>2026-12-06 11:00</td><td>10000</td>" in page
+    assert peak < 8 * 2**20, f"{peak / 2**20:.0f} MB read for one page"     # every row: ~40 MB

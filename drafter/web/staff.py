@@ -12,12 +12,12 @@ import secrets
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 from flask import abort, redirect, render_template, request, send_file, session, url_for
 
 from drafter.errors import DrafterError
+from drafter.log.store import latest_letters, rows_by_hour
 from drafter.web.volunteers import RateLimit
 
 EXPORTS = {"letters.csv": "export_letters_csv", "constituents.csv": "export_constituents_csv"}
@@ -75,10 +75,11 @@ def register(app, settings, campaign_log, log_lock) -> StaffSessions:
             return render_template("staff.html", log=False)
         with log_lock:
             offices, totals = campaign_log.stats(by="recipient")
-            letters = campaign_log.list_letters()
-        hours = sorted(Counter(x.entry.created[:13].replace("T", " ") + ":00" for x in letters).items())
+            by_hour = rows_by_hour(campaign_log)
+            letters = latest_letters(campaign_log, SHOWN)
+        hours = [(hour.replace("T", " ") + ":00", n) for hour, n in by_hour]
         return render_template("staff.html", log=True, offices=offices, totals=totals, hours=hours,
-                               letters=list(reversed(letters))[:SHOWN], count=len(letters),
+                               letters=letters, count=sum(n for _, n in by_hour),
                                marked=request.args.get("marked"))
 
     @app.post("/staff/login")
