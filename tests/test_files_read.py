@@ -23,7 +23,7 @@ def failed(result, *words):
 
 # A letter's date ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("date", ["2026", "2026-03", '"2026-03"'])
+@pytest.mark.parametrize("date", ["2026", "2026-03", '"2026-03"'], ids=["year", "year-month", "quoted"])
 def test_a_letter_date_must_be_a_full_date_or_today(campaign, tmp_path, date):
     """`date: 2026` printed "January 1, 2026" without a word; now draft and check both refuse it."""
     spec = campaign / "letters" / "company-ceo.yaml"
@@ -37,7 +37,7 @@ def test_a_letter_date_must_be_a_full_date_or_today(campaign, tmp_path, date):
 
 # A YAML file of millions of tiny items --------------------------------------------------------
 
-@pytest.mark.parametrize("anchor", ["", "anchored: &a 1\n"])
+@pytest.mark.parametrize("anchor", ["", "anchored: &a 1\n"], ids=["plain", "anchored"])
 def test_millions_of_tiny_yaml_items_are_refused_fast(campaign, tmp_path, anchor):
     """3,000,000 items in 6 MB (under the 64 MiB limit) took half a minute and gigabytes, or ended
     in a MemoryError; with an anchor anywhere, the whole node tree was composed first."""
