@@ -75,16 +75,34 @@ def drafts(tmp_path_factory):
     return pairs
 
 
-def test_comments_carry_the_letter_date_and_the_organisations_initials(drafts):
+def test_comments_carry_the_letter_date_and_are_drafters_not_the_senders(drafts):
     kinds = set()
     for commented, _clean in drafts:
         attrs = comment_attrs(commented)
         assert attrs and all(a["date"] == f"{LATE}T00:00:00Z" for a in attrs)
-        assert {a["initials"] for a in attrs} == {"CECC"}      # Congressional-Executive Commission on China
+        # a draft emailed as it is must not show the sender doubting its own facts
+        assert {(a["author"], a["initials"]) for a in attrs} == {("drafter review", "DR")}
         with zipfile.ZipFile(commented) as z:
             words = z.read("word/comments.xml").decode()
         kinds |= {k for k in ("Profile '", "Evidence '", "Source '", CONFIRM) if k in html.unescape(words)}
     assert kinds == {"Profile '", "Evidence '", "Source '", CONFIRM}     # every kind of review comment
+
+
+def test_draft_says_how_many_comments_each_file_holds_and_how_to_get_a_copy_to_send(tmp_path):
+    root = late_campaign(tmp_path / "campaign")
+    res = CliRunner().invoke(main, ["-C", str(root), "draft", "erc-entity-list", "--each", "-o", str(tmp_path / "o"),
+                                    "--format", "docx", "--format", "txt"])
+    assert res.exit_code == 0, res.output
+    said = dict(re.findall(r"note: (\S+\.docx) holds (\d+) review comments? for its editor .*--clean writes a copy "
+                           r"to send", res.stderr))
+    files = sorted((tmp_path / "o").glob("*.docx"))
+    assert len(files) == 3 and set(said) == {f.name for f in files}
+    for f in files:
+        assert int(said[f.name]) == len(comment_attrs(f)) > 0
+    assert [line for line in res.stdout.splitlines()] == [str(p) for p in sorted((tmp_path / "o").iterdir(),
+                                                                                  key=lambda p: res.stdout.index(p.name))]
+    res = CliRunner().invoke(main, ["-C", str(root), "draft", "erc-entity-list", "-o", str(tmp_path / "k"), "--clean"])
+    assert res.exit_code == 0 and "review comment" not in res.output
 
 
 @pytest.mark.slow

@@ -39,3 +39,8 @@ def draft(ctx, letter, out_dir, to, each, joint, formats, wrap, clean, force, lo
                 click.echo(f"warning: {block.comment}", err=True)
         for path in d.paths:
             click.echo(str(path))
+        comments = 0 if clean else d.letter.review_comments()
+        docx = [p for p in d.paths if p.suffix == ".docx"]
+        if comments and docx:
+            click.echo(f"note: {docx[0].name} holds {comments} review comment{'s' if comments > 1 else ''} "
+                       "for its editor (in Word: Review > Comments); --clean writes a copy to send", err=True)

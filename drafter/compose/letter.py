@@ -73,6 +73,11 @@ class Letter:
     addressee_ids: tuple[str, ...] = ()
     subject: str | None = None       # printed "Re: ..." above the salutation
 
+    def review_comments(self) -> int:
+        """How many review comments its Word draft holds (none with --clean)."""
+        return (sum(1 for a in self.addresses if a.comment) + sum(1 for b in self.body if b.comment)
+                + sum(1 for b in self.body for i in b.inlines if isinstance(i, NoteRef) and i.comment))
+
 
 @dataclass(frozen=True)
 class FactSheet:

@@ -7,7 +7,6 @@ paragraph carries a named style, so an editor restyles a whole campaign in Word 
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
@@ -67,15 +66,9 @@ def _lines_paragraph(lines, style: str, **kw) -> str:
     return oxml.paragraph(oxml.run("\n".join(lines)), style, **kw)
 
 
-_MINOR_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to"}
-
-
-def initials(name: str) -> str:
-    """An organisation's initials, as Word shows them beside a comment:
-    "Congressional-Executive Commission on China" -> "CECC"."""
-    words = [w for w in re.split(r"[\s\-\u2010-\u2014/]+", name) if w[:1].isalpha()]
-    major = [w for w in words if w.lower() not in _MINOR_WORDS] or words
-    return "".join(w[0] for w in major).upper()[:9] or "D"
+# Review comments are notes from drafter to the editor, never the sender's own words: a draft
+# emailed as it is must not show the sending organisation doubting its own facts.
+REVIEWER, REVIEWER_INITIALS = "drafter review", "DR"
 
 
 class _Comments:
@@ -83,8 +76,8 @@ class _Comments:
     (7.4) mixes up a footnote and a comment that share an id, showing notes under the wrong
     sentences or empty, and its PDF with them."""
 
-    def __init__(self, author: str, date, first_id: int = 0):
-        self.author, self.initials, self.date = author, initials(author), date
+    def __init__(self, date, first_id: int = 0):
+        self.date = date
         self.first_id = first_id
         self.items: list[tuple[int, str, str, str]] = []
 
@@ -92,7 +85,7 @@ class _Comments:
         if not text:
             return runs_xml
         cid = self.first_id + len(self.items)
-        self.items.append((cid, self.author, self.initials, text))
+        self.items.append((cid, REVIEWER, REVIEWER_INITIALS, text))
         return oxml.comment_range(cid, runs_xml)
 
 
@@ -222,7 +215,7 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
         overrides.update(letterhead.content_types)
         styles = letterhead.styles
     # Comment ids follow the footnote ids (1..n), never sharing one with a note.
-    comments = _Comments(letter.author, letter.date, len(letter.notes) + 1) if with_comments and not sheet else None
+    comments = _Comments(letter.date, len(letter.notes) + 1) if with_comments and not sheet else None
     lists: list[str] = []
     if sheet:
         document = factsheet_document_xml(letter, rels, lists, sect)
