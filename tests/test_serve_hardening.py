@@ -298,3 +298,63 @@ def test_staff_page_of_a_big_log_reads_aggregates_and_one_page_of_rows(served):
     assert len(names) == 500 and names[0] == f"Volunteer {n - 1}" and names[-1] == f"Volunteer {n - 500}"
     assert "<td>2026-12-06 10:00</td><td>10000</td>" in page and "<td>2026-12-06 11:00</td><td>10000</td>" in page
     assert peak < 8 * 2**20, f"{peak / 2**20:.0f} MB read for one page"     # every row: ~40 MB
+
+
+# ---- random Unicode in every field ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fuzz_app(data, tmp_path_factory):  # noqa: F811
+    from drafter.log import open_log
+    tmp = tmp_path_factory.mktemp("fuzz")
+    log = open_log(tmp, tmp / "log.sqlite")
+    app = create_app(REPO, "constituent", *data, campaign_log=log, storage=tmp)
+    yield app, log
+    app.extensions["drafter"]["volunteers"].close()
+    log.close()
+
+
+def _field(name):
+    """Random text, or the valid value; mostly valid where a check refuses most text (state, ZIP,
+    email), and never blank in what a letter prints, so that letters get made."""
+    from hypothesis import strategies as st
+    from test_fuzz import TEXT
+    if name in ("state", "zip", "email"):
+        return st.one_of(st.just(PEMA[name]), st.just(PEMA[name]), st.just(PEMA[name]), TEXT)
+    return st.one_of(st.just(PEMA[name]), TEXT.map(lambda s: s + " x"))
+
+
+@pytest.mark.slow
+def test_random_unicode_in_every_field_never_breaks_the_page_or_loses_a_letter(fuzz_app):
+    import itertools
+    import urllib.parse
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    app, log = fuzz_app
+    runs = itertools.count()
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.fixed_dictionaries({k: _field(k) for k in PEMA}))
+    def one(person):
+        before = count(log)
+        v = Volunteer(app)
+        v.get("/")
+        # As bytes on the wire: a lone surrogate goes as the invalid UTF-8 an attacker can send.
+        # Each run its own words: the log keeps one row per distinct letter, and examples repeat.
+        person = {**person, "message": f"{person['message']} #{next(runs)}"}
+        body = urllib.parse.urlencode({**{k: x.encode("utf-8", "surrogatepass") for k, x in person.items()},
+                                       "csrf_token": v.token})
+        r = v.client.post("/", data=body, content_type="application/x-www-form-urlencoded")
+        assert r.status_code in (200, 303, 422), r.status_code     # 200: the district choice
+        if r.status_code == 303:
+            page = v.get("/letters")
+            assert page.status_code == 200
+            assert count(log) - before == page.get_data(as_text=True).count('class="letter-card"') > 0
+            for row in log.list_letters()[before:]:
+                for value in (row.entry.name, row.entry.street, row.entry.city, row.entry.message):
+                    if set(value) & bidi:          # only balanced pairs reach the log
+                        from drafter.people.constituents import balanced_bidi
+                        assert all(balanced_bidi(line) == line for line in value.split("\n"))
+        else:
+            assert count(log) == before
+    one()
