@@ -464,6 +464,37 @@ def test_family_name_first():
     assert (addressee_line(amb), salutation(amb)) == ("His Excellency Nguyen Van An", "Dear Ambassador An:")
 
 
+def test_names_without_a_family_name_are_greeted_whole():
+    """Most Tibetans have no surname: "Penpa Tsering" is two given names (PRODUCT.md, "Names
+    without a family name"): never "Dear Mr. Tsering:"."""
+    penpa = rec("Penpa Tsering", "official", "penpa", family_name="none", courtesy="Mr.",
+                title="Sikyong, Central Tibetan Administration")
+    assert salutation(penpa) == "Dear Mr. Penpa Tsering:"
+    assert salutation(rec("Penpa Tsering", "official", courtesy="Mr.")) == "Dear Mr. Tsering:"   # without the field
+    sikyong = rec("Penpa Tsering", "official", family_name="none", salutation_name="Sikyong Penpa Tsering")
+    assert salutation(sikyong) == "Dear Sikyong Penpa Tsering:"
+    ceo = rec("Tenzin Dolma", "ceo", family_name="none", courtesy="Ms.", title="Chief Executive Officer",
+              organization="A Company")
+    assert salutation(ceo) == "Dear Ms. Tenzin Dolma:"
+
+
+def test_family_name_in_a_profile_is_none_or_refused(campaign):
+    from click.testing import CliRunner
+    from drafter.cli import main
+    path = campaign / "recipients.yaml"
+    text = path.read_text(encoding="utf-8")
+    head = "recipients:\n"
+    profile = ("  penpa:\n    name: Penpa Tsering\n    role: other\n    courtesy: Mr.\n"
+               "    family_name: {}\n    address: [\"Dharamsala\", \"India\"]\n\n")
+    path.write_text(text.replace(head, head + profile.format("Tsering"), 1), encoding="utf-8")
+    res = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert res.exit_code == 1 and "recipients.yaml:" in res.output and "family_name" in res.output, res.output
+    assert "Traceback" not in res.output
+    path.write_text(text.replace(head, head + profile.format("none"), 1), encoding="utf-8")
+    res = CliRunner().invoke(main, ["-C", str(campaign), "recipients", "list"])
+    assert res.exit_code == 0, res.output
+
+
 def test_ambassador_profile_says_foreign_or_us():
     us = rec("A B", "ambassador", foreign=False, title="Ambassador")
     assert addressee_line(us) == "The Honorable A B"

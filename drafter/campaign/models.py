@@ -150,6 +150,9 @@ class Recipient:
     family_name_first: bool = yaml_field(   # "Xie Feng": greeted as Ambassador Xie
         {"type": "boolean", "description": "The name is written family name first "
                                            "('Xie Feng': 'Dear Ambassador Xie:')."}, False)
+    family_name: str | None = yaml_field(   # "Penpa Tsering": two given names, no surname
+        {"enum": ["none"], "description": "'none' where the person has no family name, as most Tibetans: "
+                                          "greeted by the whole name ('Dear Mr. Penpa Tsering:')."}, None)
     given: str | None = yaml_field({**TEXT, "description": "Given name, when 'name' alone is ambiguous."}, None)
     surname: str | None = yaml_field(TEXT, None)
     suffix: str | None = yaml_field({**TEXT, "description": "Jr., III, ..."}, None)

@@ -156,6 +156,9 @@ def nickname(r: Recipient) -> str | None:
 def _name(r: Recipient) -> Name:
     if not r.name or not r.name.strip():
         raise _missing(r, "name", "the full name as written in the address")
+    if r.family_name == "none":      # greeted by the whole name: "Dear Mr. Penpa Tsering:"
+        formal = parse_name(r.name, suffix=r.suffix).formal
+        return Name(formal, formal)
     return parse_name(r.name, r.given, r.surname, r.suffix, r.family_name_first)
 
 
