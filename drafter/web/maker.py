@@ -46,18 +46,23 @@ class PdfQueue:
         self._cond = threading.Condition()
         self._pending: list[dict] = []
         self._thread: threading.Thread | None = None
+        self._stuck = False      # a volunteer gave up waiting on the run under way
 
     def convert(self, docs: dict[str, bytes], wait: float) -> dict[str, bytes]:
         """The PDFs, or ConversionError if they are not made within `wait` seconds: a hung
         LibreOffice holds its queue (until its own timeout ends it), never a volunteer."""
         job = {"docs": docs, "done": threading.Event(), "pdfs": None, "error": None}
         with self._cond:
+            if self._stuck:      # nobody else waits on it, nor holds a server thread meanwhile
+                raise ConversionError("LibreOffice is still busy with an earlier run")
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="drafter-pdf", daemon=True)
                 self._thread.start()
             self._pending.append(job)
             self._cond.notify()
         if not job["done"].wait(wait):
+            with self._cond:
+                self._stuck = True
             raise ConversionError(f"LibreOffice did not make the PDFs within {wait:.0f} s")
         if job["error"] is not None:
             raise job["error"]
@@ -81,6 +86,8 @@ class PdfQueue:
             except Exception as exc:       # each waiting volunteer gets the error, not a hang
                 for job in jobs:
                     job["error"] = exc
+            with self._cond:
+                self._stuck = False
             for job in jobs:
                 job["done"].set()
 
