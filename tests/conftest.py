@@ -44,6 +44,30 @@ def need(condition: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+LOG_TESTS = ("test_log", "test_log_batch")   # where the log goes is what they test, in tmp folders
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_log(tmp_path_factory):
+    """Every test logs into a temporary file (DRAFTER_LOG, inherited by the processes tests
+    start), never into the example campaign's own log in the repository: module fixtures too."""
+    before = os.environ.get("DRAFTER_LOG")
+    os.environ["DRAFTER_LOG"] = str(tmp_path_factory.mktemp("log") / "drafter-log.sqlite")
+    yield
+    if before is None:
+        os.environ.pop("DRAFTER_LOG", None)
+    else:
+        os.environ["DRAFTER_LOG"] = before
+
+
+@pytest.fixture(autouse=True)
+def _log_in_a_copied_campaign(request, monkeypatch):
+    """Tests on a `campaign` copy, and those of where the log goes, keep the log in their
+    temporary campaign folder, as a user without DRAFTER_LOG has it."""
+    if "campaign" in request.fixturenames or request.module.__name__ in LOG_TESTS:
+        monkeypatch.delenv("DRAFTER_LOG", raising=False)
+
+
 @pytest.fixture
 def shared() -> Path:
     need(SHARED.is_dir(), f"{SHARED} (the shared data folder)")

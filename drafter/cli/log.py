@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -147,6 +148,12 @@ def forget(ctx, constituent, before, log_url):
     if bool(constituent) == bool(before):
         raise click.UsageError("give one of --constituent EMAIL_OR_NAME and --before DATE")
     with _open(ctx, log_url) as log:
+        kept = log.namesakes(constituent) if constituent else []
         n = log.forget(constituent=constituent, before=before.date() if before else None)
     click.echo(f"removed {n} letter(s) from {log.where}"
                + ("; a tombstone (a salted hash, no name) keeps them out of later merges" if constituent else ""))
+    if kept:
+        click.echo(f"kept {len(kept)} letter(s) with the same name and no email (ids "
+                   f"{', '.join(str(r.id) for r in kept)}); if they are this person's, forget them with:")
+        for name in dict.fromkeys(r.name for r in kept):
+            click.echo(f"  drafter log forget --constituent {shlex.quote(name)}")

@@ -7,8 +7,10 @@ never wait for a writer, and a busy timeout so that several drafter processes ca
 PostgreSQL (psycopg 3) is imported only when a postgresql:// URL is given."""
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 from drafter.log.entry import LogError
@@ -46,8 +48,9 @@ class Backend:
         except LogError:
             pass
 
-    def purge(self, tables: tuple[str, ...]) -> None:
-        """Deleted rows' bytes gone from the database files."""
+    def purge(self, tables: tuple[str, ...], again: str) -> None:
+        """Deleted rows' bytes gone from the database files, else LogError saying what remains;
+        `again` is the command that finishes the job."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -58,14 +61,23 @@ class SQLite(Backend):
     kind = "sqlite"
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
 
-    def __init__(self, path: Path, timeout: float, create: bool = True):
+    def __init__(self, path: Path, timeout: float, create: bool = True, readonly: bool = False):
         self.path = Path(path)
         self.where = str(path)
-        if not create and not self.path.is_file():
-            raise LogError("no such log file", file=self.where)
+        if not create or readonly:
+            try:
+                mode = os.stat(self.path).st_mode
+            except OSError:
+                raise LogError("no such log file", file=self.where) from None
+            if not stat.S_ISREG(mode):     # a FIFO would block the open
+                raise LogError("not a log file (a folder, pipe or device)", file=self.where,
+                               hint="give the path of a drafter-log.sqlite file")
         if not self.path.parent.is_dir():
             raise LogError("the log's folder does not exist", file=self.where,
                            hint="create the folder, or give another path with --log")
+        if readonly:
+            self._open_readonly(timeout)
+            return
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                         check_same_thread=False)
@@ -80,6 +92,22 @@ class SQLite(Backend):
         if mode.lower() != "wal":
             raise LogError(f"the log cannot use write-ahead logging (journal mode {mode})", file=self.where,
                            hint="keep the log on a local disk; on a shared drive use --log postgresql://...")
+
+    def _open_readonly(self, timeout: float) -> None:
+        """Another log, to merge: opened so that nothing can write to it (no migration, no trigger,
+        no journal change). On read-only media a WAL log without its -shm file opens only as
+        immutable, which nobody writes to there anyway."""
+        uri = self.path.absolute().as_uri()      # file:///..., '?' and '#' in the name escaped
+        for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                self.conn = sqlite3.connect(uri + flags, uri=True, timeout=timeout, isolation_level=None,
+                                            check_same_thread=False)
+                self.conn.execute("PRAGMA query_only = ON")
+                self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return
+            except sqlite3.Error as exc:
+                error = exc
+        raise self._error(error)
 
     def _error(self, exc: Exception) -> LogError:
         text = str(exc)
@@ -109,9 +137,14 @@ class SQLite(Backend):
     def begin(self):
         self.execute("BEGIN IMMEDIATE")    # take the write lock now: no deadlock on upgrade
 
-    def purge(self, tables):
+    def purge(self, tables, again):
         self.execute("VACUUM")
-        self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _, _ = self.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:       # a reader's snapshot still needs the old pages: they stay in the -wal file
+            raise LogError(f"the rows are deleted, but their bytes remain in {self.where}-wal: another program "
+                           "is reading the log", file=self.where,
+                           hint=f"close the programs using the log (drafter serve, a database browser), "
+                                f"then run {again} again to finish")
 
     def close(self):
         self.conn.close()
@@ -125,7 +158,7 @@ class Postgres(Backend):
     kind = "postgresql"
     serial = "BIGSERIAL PRIMARY KEY"
 
-    def __init__(self, url: str, timeout: float):
+    def __init__(self, url: str, timeout: float, readonly: bool = False):
         self.where = _hide_password(url)
         try:
             import psycopg     # only here: a plain `drafter draft` never imports it
@@ -140,6 +173,8 @@ class Postgres(Backend):
             # plan for it: made while a batch's first chunks were the whole table, a lookup of
             # a chunk's ids scans every row ever logged. Planned each time, it uses the index.
             self.conn.execute("SET plan_cache_mode = force_custom_plan")
+            if readonly:
+                self.conn.execute("SET default_transaction_read_only = on")
         except psycopg.Error as exc:
             raise LogError(f"cannot reach the PostgreSQL log: {_first_line(exc)}", file=self.where,
                            hint="check that the server is running and the URL is right") from None
@@ -185,9 +220,24 @@ class Postgres(Backend):
         # round trip for both statements (no parameters: the simple query protocol).
         self.execute("BEGIN; SELECT pg_advisory_xact_lock(7715)")
 
-    def purge(self, tables):
-        for table in tables:
-            self.execute(f"VACUUM FULL {table}")
+    def purge(self, tables, again):
+        # VACUUM by a role that does not own a table skips it with a WARNING and succeeds
+        skipped = []
+
+        def heard(diag):
+            if diag.severity_nonlocalized == "WARNING":
+                skipped.append(diag.message_primary)
+        self.conn.add_notice_handler(heard)
+        try:
+            for table in tables:
+                self.execute(f"VACUUM FULL {table}")
+        finally:
+            self.conn.remove_notice_handler(heard)
+        if skipped:
+            raise LogError("the rows are deleted, but their bytes remain in the PostgreSQL table files: "
+                           + "; ".join(skipped), file=self.where,
+                           hint=f"run {again} again as the role that owns the log's tables (or have it run "
+                                f"VACUUM FULL {', '.join(tables)})")
 
     def close(self):
         self.conn.close()
@@ -201,7 +251,7 @@ def is_url(target: str) -> bool:
     return bool(re.match(r"(?i)postgres(ql)?://", target))
 
 
-def connect(target: str, timeout: float, create: bool = True) -> Backend:
+def connect(target: str, timeout: float, create: bool = True, readonly: bool = False) -> Backend:
     if is_url(target):
-        return Postgres(target, timeout)
-    return SQLite(Path(target), timeout, create)
+        return Postgres(target, timeout, readonly)
+    return SQLite(Path(target), timeout, create, readonly)

@@ -24,12 +24,31 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def normal(text: str | None) -> str:
-    """A name or email as compared: NFKC, case-folded, single spaces."""
+# Default-ignorable characters that are not format characters (category Cf, which holds the
+# soft hyphen, zero-width space and joiners): a copy-paste leaves them in a name unseen.
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+                       + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def _folded(text: str | None, visible: bool) -> str:
     text = text or ""
-    if not text.isascii():          # NFKC leaves ASCII as it is
+    if not text.isascii():          # NFKC leaves ASCII as it is, and ASCII has nothing invisible
         text = unicodedata.normalize("NFKC", text)
+        if visible:
+            text = "".join(c for c in text if c not in _IGNORABLE and unicodedata.category(c) != "Cf")
     return " ".join(text.casefold().split())
+
+
+def normal(text: str | None) -> str:
+    """A name or email as compared: NFKC, invisible characters removed, case-folded, single spaces."""
+    return _folded(text, True)
+
+
+def forms(text: str | None) -> tuple[str, ...]:
+    """normal(text), and the form drafter compared before it removed invisible characters when
+    that differs: a tombstone made then holds that one."""
+    new, old = normal(text), _folded(text, False)
+    return (new,) if new == old else (new, old)
 
 
 @dataclass(frozen=True)
@@ -61,8 +80,9 @@ class LogEntry:
     @cached_property
     def key(self) -> str:
         """Which letter this is, whatever its content: versions of a letter share the key."""
-        person = (self.kind, normal(self.name), normal(self.street), normal(self.city), self.state,
-                  self.zip, normal(self.email))
+        # compared as before invisible characters were removed: a letter keeps its ids in every log
+        person = (self.kind, *(_folded(getattr(self, f), False) for f in ("name", "street", "city")), self.state,
+                  self.zip, _folded(self.email, False))
         return _digest(["key", self.command, self.letter, list(self.recipient_ids), list(person)])
 
     @cached_property

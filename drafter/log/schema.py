@@ -6,10 +6,18 @@ from __future__ import annotations
 import secrets
 
 from drafter.log.backend import Backend
-from drafter.log.entry import LogError, utc_now
+from drafter.log.entry import LogError, normal, utc_now
 
-# {serial} is the only word that differs between SQLite and PostgreSQL.
-MIGRATIONS: list[list[str]] = [
+
+def _renormalise(db: Backend) -> None:
+    """The compared names and emails again, as normal() now makes them (invisible characters out)."""
+    rows = db.execute("SELECT id, name, email, name_norm, email_norm FROM letters").fetchall()
+    db.executemany("UPDATE letters SET name_norm = ?, email_norm = ? WHERE id = ?",
+                   [(normal(n), normal(e), i) for i, n, e, nn, en in rows if (normal(n), normal(e)) != (nn, en)])
+
+
+# A step is SQL or a function of the backend. {serial} is the only word that differs between SQLite and PostgreSQL.
+MIGRATIONS: list[list] = [
     [   # 1: the first log
         "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE letters (
@@ -40,6 +48,9 @@ MIGRATIONS: list[list[str]] = [
         "DROP INDEX letters_name",
         "DROP INDEX letters_email",
     ],
+    [   # 3: names and emails compared without invisible characters (a function: Python's Unicode)
+        _renormalise,
+    ],
 ]
 LATEST = len(MIGRATIONS)
 
@@ -56,7 +67,10 @@ def migrate(db: Backend) -> int:
                            file=db.where, hint="upgrade drafter (pip install -U drafter) to use this log")
         for version in range(found + 1, LATEST + 1):
             for statement in MIGRATIONS[version - 1]:
-                db.execute(statement.format(serial=db.serial))
+                if callable(statement):
+                    statement(db)
+                else:
+                    db.execute(statement.format(serial=db.serial))
             if version == 1:
                 db.execute("INSERT INTO meta (name, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
                 db.execute("INSERT INTO meta (name, value) VALUES ('created', ?)", (utc_now(),))

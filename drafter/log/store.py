@@ -12,16 +12,14 @@ from typing import Callable, Iterable
 
 from drafter.log.backend import Backend
 from drafter.log.entry import (DRAFTED, PERSON_FIELDS, STATUSES, LogEntry, LoggedLetter,
-                               LogError, json_strings, normal, utc_now)
+                               LogError, forms, json_strings, normal, utc_now)
+from drafter.log.other import COLUMNS as _COLUMNS, last_day, read as read_other
 from drafter.log.schema import migrate
 from drafter.output.files import atomic_write
 from drafter.output.sheets import cell
 
 STATS_BY = ("recipient", "letter", "state", "day", "status")
 _RANK = {s: i for i, s in enumerate(STATUSES)}
-_COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
-            "kind", *PERSON_FIELDS, "name_norm", "email_norm", "formats", "paths", "sha256",
-            "status", "status_on", "note", "status_changed")
 _SELECT = ("SELECT l.id, l." + ", l.".join(_COLUMNS) +
            ", (SELECT COUNT(*) FROM letters b WHERE b.letter_key = l.letter_key AND (b.created < l.created"
            " OR (b.created = l.created AND b.uid <= l.uid))) FROM letters l")
@@ -116,6 +114,7 @@ class CampaignLog:
 
     def close(self) -> None:
         if self._db is not None:
+            self._where = self._db.where       # still named in messages after closing
             self._db.close()
             self._db = None
 
@@ -284,20 +283,11 @@ class CampaignLog:
 
     # ----------------------------------------------------------------- merge
 
-    def _dump(self) -> tuple[list[tuple], list[tuple], str | None]:
-        rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM letters ORDER BY id").fetchall()
-        stones = self.db.execute("SELECT salt, digest, created FROM tombstones").fetchall()
-        return [tuple(r) for r in rows], [tuple(s) for s in stones], self._meta("forgotten_before")
-
-    def merge(self, other: "CampaignLog | str | Path") -> dict:
+    def merge(self, other: "CampaignLog | str | Path", timeout: float = 10.0) -> dict:
         """Bring another log's letters in: new ones are added, known ones keep the furthest
-        status; nothing comes back that either log has forgotten. Merging again adds nothing."""
-        if isinstance(other, CampaignLog):
-            rows, stones, before = other._dump()
-        else:
-            from drafter.log import open_log
-            with open_log(None, str(other), create=False) as log:
-                rows, stones, before = log._dump()
+        status; nothing comes back that either log has forgotten. Merging again adds nothing.
+        The other log is only read, and refused whole if any of it is not as drafter writes it."""
+        rows, stones, before = read_other(other.where if isinstance(other, CampaignLog) else str(other), timeout)
         report = {"added": 0, "updated": 0, "forgotten": 0}
 
         def work():
@@ -310,7 +300,7 @@ class CampaignLog:
             dead = self._tombstones()
             col = {c: i for i, c in enumerate(_COLUMNS)}
             keep = [r for r in rows if not (cutoff and r[col["created"]] < cutoff)
-                    and not _buried(dead, r[col["name_norm"]], r[col["email_norm"]])]
+                    and not _buried(dead, r[col["name"]], r[col["email"]])]
             known = {}
             for part in _chunks([r[0] for r in keep]):
                 match, values = self.db.in_list("uid", part)
@@ -331,7 +321,7 @@ class CampaignLog:
                     report["updated"] += 1
         self._transaction(work)
         if report["forgotten"]:
-            self.db.purge(_TABLES)
+            self.db.purge(_TABLES, "'drafter log forget --before 1970-01-01'")
         return report
 
     # ----------------------------------------------------------------- forget
@@ -351,28 +341,41 @@ class CampaignLog:
     def _apply_tombstones(self, cutoff: str | None) -> int:
         """Delete the rows of everyone tombstoned, and everything before the cutoff."""
         dead = self._tombstones()
-        doomed = [int(i) for i, n, e, c in self.db.execute("SELECT id, name_norm, email_norm, created FROM letters")
+        doomed = [int(i) for i, n, e, c in self.db.execute("SELECT id, name, email, created FROM letters")
                   if _buried(dead, n, e) or (cutoff and c < cutoff)]
         self._delete(doomed)
         return len(doomed)
 
+    def namesakes(self, email: str) -> list[LoggedLetter]:
+        """Letters without an email whose writer has the name of a letter from `email`: perhaps
+        the same person, which only they can confirm (forget --constituent NAME)."""
+        who = normal(email)
+        if "@" not in who:
+            return []
+        names = {n for (n,) in self.db.execute("SELECT name_norm FROM letters WHERE email_norm = ?", (who,)) if n}
+        return [r for r in self.list_letters() if not r.email and normal(r.name) in names] if names else []
+
     def forget(self, constituent: str | None = None, before: str | dt.date | None = None) -> int:
-        """Remove a person's letters (by name or email, any case) or every letter logged before a
-        date, bytes included; leave a tombstone (a salted hash) so that a merge cannot bring the
-        person back. Return the number of rows removed."""
+        """Remove a person's letters or every letter logged before a date, bytes included; leave a
+        tombstone (a salted hash) so that a merge cannot bring the person back. By email: that
+        email's letters only. By name: that name's letters and those of the emails they hold.
+        Return the number of rows removed."""
         if not constituent and not before:
             raise LogError("forget whom?", hint="give --constituent EMAIL_OR_NAME or --before DATE")
         who = normal(constituent) if constituent else ""
         if constituent is not None and not who:
             raise LogError("--constituent is empty", hint="give the person's name or email")
         cutoff = _date(before, "--before") if before else None
+        if cutoff and dt.date.fromisoformat(cutoff) > last_day():
+            raise LogError(f"--before {cutoff} is in the future: it would forget every letter, and every "
+                           "letter of each log this one is merged into", hint="give a date in the past")
 
         def work():
             if who:
                 names = {who}
-                for n, e in self.db.execute("SELECT name_norm, email_norm FROM letters WHERE name_norm = ? "
-                                            "OR email_norm = ?", (who, who)).fetchall():
-                    names.update(x for x in (n, e) if x)
+                if "@" not in who:      # a name: the emails its letters hold go too
+                    names.update(e for (e,) in self.db.execute("SELECT email_norm FROM letters WHERE name_norm = ?",
+                                                               (who,)) if e)
                 now = utc_now()
                 self.db.executemany("INSERT INTO tombstones (salt, digest, created) VALUES (?, ?, ?) "
                                     "ON CONFLICT (salt, digest) DO NOTHING",
@@ -382,12 +385,16 @@ class CampaignLog:
                 self._set_meta("forgotten_before", max(cutoff, old or cutoff))
             return self._apply_tombstones(cutoff)
         removed = self._transaction(work)
-        self.db.purge(_TABLES)
+        self.db.purge(_TABLES, "'drafter log forget'")
         return removed
 
 
-def _buried(dead: dict[str, set[str]], name_norm: str, email_norm: str) -> bool:
-    return any(_digest(salt, x) in digests for salt, digests in dead.items() for x in (name_norm, email_norm) if x)
+def _buried(dead: dict[str, set[str]], name: str, email: str) -> bool:
+    """Whether a tombstone holds the name or email, in either form drafter has compared them."""
+    if not dead:
+        return False
+    return any(_digest(salt, x) in digests for salt, digests in dead.items()
+               for x in (*forms(name), *forms(email)) if x)
 
 
 def _write_csv(path: Path, columns, rows, force: bool) -> None:

@@ -339,6 +339,16 @@ def clean_text(text: str) -> str:
     return text
 
 
+# The spreadsheet escape drafter.output.sheets.cell writes (drafter's own exports, fed back to a
+# batch): an apostrophe before what a spreadsheet would read as a formula. Spreadsheets hide it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescaped(cell: str) -> str:
+    """A cell without cell()'s leading apostrophe."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START + ("'",)) else cell
+
+
 def _one_line(text: str | None) -> str:
     """A cell typed on several lines ('12 Main St\nApt 4') as one address line."""
     return ", ".join(" ".join(part.split()) for part in (text or "").splitlines() if part.strip())
@@ -359,7 +369,7 @@ class _Row:
         i = self.columns.get(field)
         if i == -1:   # name from first + last
             return " ".join(p for p in (self.raw("first_name"), self.raw("last_name")) if p)
-        return clean_text(self.cells[i]) if i is not None and i < len(self.cells) else ""
+        return clean_text(unescaped(self.cells[i])) if i is not None and i < len(self.cells) else ""
 
     def where(self, field: str) -> str:
         i = self.columns.get(field)
