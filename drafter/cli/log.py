@@ -130,7 +130,8 @@ def export(ctx, file, constituents, force, log_url):
 @click.pass_context
 def merge(ctx, other, log_url):
     """Bring in another log (an event laptop's drafter-log.sqlite, or a postgresql:// URL).
-    Merging the same log again adds nothing; people forgotten in either log stay forgotten."""
+    Merging the same log again adds nothing; people forgotten in either log stay forgotten.
+    The other log is only read, and refused whole if any of it is not as drafter writes it."""
     with _open(ctx, log_url) as log:
         report = log.merge(other)
     click.echo(f"added {report['added']}, updated {report['updated']} status(es), "
@@ -138,8 +139,9 @@ def merge(ctx, other, log_url):
 
 
 @log_group.command()
-@click.option("--constituent", metavar="EMAIL_OR_NAME", help="Everything about this person (name or email, any case).")
-@click.option("--before", type=_date, metavar="DATE", help="Every letter logged before DATE.")
+@click.option("--constituent", metavar="EMAIL_OR_NAME",
+              help="By email: that email's letters. By name: that name's letters and their emails'.")
+@click.option("--before", type=_date, metavar="DATE", help="Every letter logged before DATE (in the past).")
 @log_option
 @click.pass_context
 def forget(ctx, constituent, before, log_url):
