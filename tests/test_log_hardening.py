@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import REPO
 from drafter.cli import main
@@ -117,6 +118,7 @@ def test_merge_never_changes_the_other_file(tmp_path, monkeypatch):
      ["view endless"]),
     ("ALTER TABLE letters RENAME TO old_letters", ["no table letters"]),
     ("UPDATE letters SET status = 'lost'", ["unknown status 'lost'"]),
+    ("UPDATE letters SET kind = 'robot'", ["unknown kind 'robot'"]),
     ("UPDATE letters SET recipients = '[\"M000133\"'", ["recipients is not a JSON list of strings"]),
     ("UPDATE letters SET recipients = '[1]'", ["recipients is not a JSON list of strings"]),
     ("UPDATE letters SET created = 'yesterday'", ["created 'yesterday' is not a date"]),
@@ -287,3 +289,58 @@ def test_tests_never_write_into_the_example_campaigns_log(tmp_path):
     assert result.exit_code == 0, result.output
     assert state() == before
     assert Path(os.environ["DRAFTER_LOG"]).is_file() and REPO not in Path(os.environ["DRAFTER_LOG"]).parents
+
+
+# ---- fuzzing a merged log ---------------------------------------------------------------------
+
+_VALUES = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=True), st.text(max_size=40), st.binary(max_size=20),
+                    st.sampled_from(["drafted", "sent", "answered", "[]", "[\"x\"]", "2026-03-02",
+                                     "2999-01-01T00:00:00Z", "2020-01-01T00:00:00.000000Z", "{}", "null"]))
+_COLUMN = st.sampled_from(["uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
+                           "kind", "name", "street", "email", "name_norm", "email_norm", "formats", "paths",
+                           "sha256", "status", "status_on", "note", "status_changed"])
+_DDL = st.sampled_from([
+    "ALTER TABLE letters DROP COLUMN note", "ALTER TABLE letters ADD COLUMN extra TEXT",
+    "DROP TABLE tombstones", "CREATE TABLE tombstones2 (x)", "DELETE FROM schema_version",
+    "CREATE TRIGGER t AFTER UPDATE ON meta BEGIN SELECT 1; END", "CREATE VIEW v AS SELECT 1",
+    "CREATE INDEX extra_index ON letters (name)", "DELETE FROM meta"])
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.tuples(_COLUMN, _VALUES, st.sampled_from([1, 2])), max_size=4),
+       ddl=st.lists(_DDL, max_size=2), stones=st.lists(st.tuples(_VALUES, _VALUES, _VALUES), max_size=2),
+       before=st.one_of(st.none(), _VALUES))
+def test_a_fuzzed_merged_log_never_tracebacks_or_loses_a_row(tmp_path_factory, cells, ddl, stones, before):
+    folder = tmp_path_factory.mktemp("fuzz")
+    ours = logged(folder / "ours.sqlite", entry("Pema Example"), entry("Dolma Placeholder"))
+    theirs = logged(folder / "theirs.sqlite", entry("Tenzin Sample"), entry("Karma Testcase", member="W000817"))
+    db = sqlite3.connect(theirs)
+    for statement in ddl:
+        try:
+            db.execute(statement)
+        except sqlite3.Error:
+            pass
+    for column, value, row_id in cells:
+        try:
+            db.execute(f"UPDATE letters SET {column} = ? WHERE id = ?", (value, row_id))
+        except sqlite3.Error:
+            pass
+    for stone in stones:
+        try:
+            db.execute("INSERT INTO tombstones VALUES (?, ?, ?)", stone)
+        except sqlite3.Error:
+            pass
+    if before is not None:
+        try:
+            db.execute("INSERT INTO meta (name, value) VALUES ('forgotten_before', ?)", (before,))
+        except sqlite3.Error:
+            pass
+    db.commit()
+    db.close()
+    content = hashlib.sha256(theirs.read_bytes()).hexdigest()
+    result = CliRunner().invoke(main, ["log", "merge", str(theirs), "--log", str(ours)])
+    assert result.exit_code in (0, 1) and isinstance(result.exception, (SystemExit, type(None))), result.output
+    assert "Traceback" not in result.output
+    assert {"Pema Example", "Dolma Placeholder"} <= set(names(ours))      # none of ours lost
+    assert hashlib.sha256(theirs.read_bytes()).hexdigest() == content

@@ -88,6 +88,8 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
             bad(f"{name} is not text")
     if values["status"] not in STATUSES:
         bad(f"unknown status {values['status']!r} (drafter writes {', '.join(STATUSES)})")
+    if values["kind"] not in ("signer", "constituent"):
+        bad(f"unknown kind {values['kind']!r} (drafter writes signer, constituent)")
     created = _when(values["created"])
     if created is None:
         bad(f"created {values['created']!r} is not a date and time")
