@@ -352,8 +352,10 @@ class CampaignLog:
         who = normal(email)
         if "@" not in who:
             return []
-        names = {n for (n,) in self.db.execute("SELECT name_norm FROM letters WHERE email_norm = ?", (who,)) if n}
-        return [r for r in self.list_letters() if not r.email and normal(r.name) in names] if names else []
+        ids = [int(i) for (i,) in self.db.execute(
+            "SELECT id FROM letters WHERE email_norm = '' AND name_norm IN "
+            "(SELECT name_norm FROM letters WHERE email_norm = ? AND name_norm <> '')", (who,))]
+        return self.list_letters(ids=ids) if ids else []
 
     def forget(self, constituent: str | None = None, before: str | dt.date | None = None) -> int:
         """Remove a person's letters or every letter logged before a date, bytes included; leave a
