@@ -251,6 +251,27 @@ def test_cli_import_and_list(tmp_path, data):
     assert runner.invoke(main, ["-C", str(tmp_path), "recipients", "list", "--role", "senatr"]).exit_code == 2
 
 
+def test_import_one_member_by_id_and_the_options_say_how_they_combine(tmp_path, data):
+    runner = CliRunner()
+    base = ["-C", str(tmp_path), "recipients", "import-congress", str(data / "legislators-current.yaml")]
+    result = runner.invoke(main, base + ["--id", "M001176", "--id", "w000779"])
+    assert result.exit_code == 0, result.output
+    assert "selected: members bioguide id M001176 or W000779" in result.output
+    assert "added 2, updated 0" in result.output
+    listed = runner.invoke(main, ["-C", str(tmp_path), "recipients", "list"]).output.splitlines()[1:]
+    assert sorted(line.split()[0] for line in listed) == ["M001176", "W000779"]
+
+    both = base + ["--committees", str(data / "committee-membership-current.yaml"), "--state", "OR",
+                   "--committee", "SSFR"]
+    result = runner.invoke(main, both)
+    assert result.exit_code == 0, result.output
+    assert "selected: members from OR, and on committee SSFR (all must hold)" in result.output
+
+    result = runner.invoke(main, base + ["--id", "M00117"])
+    assert result.exit_code == 1 and "no member with bioguide id 'M00117'" in result.output
+    assert "legislators-current.yaml" in result.output and "Traceback" not in result.output
+
+
 def test_reduced_reading_gives_the_same_profiles_as_a_full_parse(data, legislators_list):
     from drafter.people.congress import profile_of, read_legislators
     reduced = read_legislators(data / "legislators-current.yaml")

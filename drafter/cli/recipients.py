@@ -25,12 +25,15 @@ def recipients():
 @click.option("--committee", "committee_ids", multiple=True, metavar="ID",
               help="Only members of this committee or its subcommittees (thomas_id, e.g. SSFR).")
 @click.option("--state", "states", multiple=True, metavar="XX", help="Only members from this state.")
+@click.option("--id", "ids", multiple=True, metavar="BIOGUIDE", help="Only this member (bioguide id, e.g. M001176).")
 @click.pass_context
-def import_congress_cmd(ctx, legislators, membership, committee_ids, states):
-    """Add or refresh members of Congress from congress-legislators' LEGISLATORS file."""
+def import_congress_cmd(ctx, legislators, membership, committee_ids, states, ids):
+    """Add or refresh members of Congress from congress-legislators' LEGISLATORS file.
+
+    Each option can be repeated (any of its values); options given together must all hold."""
     path = root(ctx) / RECIPIENTS_FILE
     started = time.perf_counter()
-    report = import_congress(path, legislators, membership, committee_ids, states)
+    report = import_congress(path, legislators, membership, committee_ids, states, ids=ids)
     for line in report.lines():
         click.echo(line)
     for written in report.written:

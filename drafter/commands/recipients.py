@@ -30,12 +30,12 @@ def list_recipients(root: str | Path, roles=(), states=()) -> list[Recipient]:
 
 def import_congress(recipients_path: str | Path, legislators_path: str | Path,
                     committees_path: str | Path | None = None, committee_ids=(), states=(),
-                    today: dt.date | None = None) -> CongressImportReport:
+                    today: dt.date | None = None, ids=()) -> CongressImportReport:
     """Add or refresh current members of Congress as profiles in recipients.yaml (see
     `people.congress` for the merge). Writes recipients.yaml and the import record beside it,
     both atomically, and only when the result validates.
     """
-    report, texts = plan_import(recipients_path, legislators_path, committees_path, committee_ids, states, today)
+    report, texts = plan_import(recipients_path, legislators_path, committees_path, committee_ids, states, today, ids)
     report.path.parent.mkdir(parents=True, exist_ok=True)
     for path, text in texts.items():
         replace_text(path, text)

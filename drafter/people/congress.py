@@ -83,9 +83,11 @@ class CongressImportReport:
     left_office: list[tuple[str, str]] = field(default_factory=list)    # (id, name)
     skipped: list[str] = field(default_factory=list)                    # source values the schema refuses
     written: list[Path] = field(default_factory=list)
+    selection: str = ""          # which members were asked for, when not all
 
     def lines(self) -> list[str]:
-        out = [f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+        out = [f"selected: {self.selection}"] if self.selection else []
+        out += [f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
                f"kept hand edits {len(self.kept)}, left office {len(self.left_office)}"]
         out += [f"  kept: hand edit {rid}.{key} (import has {json.dumps(value, ensure_ascii=False)})"
                 for rid, key, value in self.kept]
@@ -494,14 +496,22 @@ def _read_campaign_file(path: Path) -> tuple[str, Located]:
 
 # ---- the import ---------------------------------------------------------------------------
 
-def _select(legislators: list, committee_ids, states, memberships, all_committees, source) -> list:
+def _select(legislators: list, committee_ids, states, bioguides, memberships, all_committees, source,
+            legislators_path) -> list:
     wanted = tuple(committee_ids)
     for cid in wanted:
         if cid not in all_committees:
             raise DataError(f"no committee {cid!r} in the membership file", file=str(source),
                             hint=did_you_mean(cid, sorted(all_committees)) or "use a thomas_id such as SSFR or HSFA")
+    known = {m["id"]["bioguide"] for m in legislators}
+    for rid in bioguides:
+        if rid not in known:
+            raise DataError(f"no member with bioguide id {rid!r} in the legislators file", file=str(legislators_path),
+                            hint=did_you_mean(rid, sorted(known)) or "bioguide ids look like M001176 (bioguide.congress.gov)")
     keep = []
     for member in legislators:
+        if bioguides and member["id"]["bioguide"] not in bioguides:
+            continue
         if states and member["terms"][-1].get("state") not in states:
             continue
         if wanted:
@@ -511,6 +521,13 @@ def _select(legislators: list, committee_ids, states, memberships, all_committee
                 continue
         keep.append(member)
     return keep
+
+
+def _selection(ids, states, committee_ids) -> str:
+    """What the options asked for, said plainly: they combine as AND, each option's values as OR."""
+    parts = [f"{what} {' or '.join(sorted(values))}" for what, values in
+             (("bioguide id", ids), ("from", states), ("on committee", set(committee_ids))) if values]
+    return "members " + ", and ".join(parts) + (" (all must hold)" if len(parts) > 1 else "") if parts else ""
 
 
 def _sort_key(profile: dict):
@@ -599,18 +616,20 @@ def read_legislators(path: str | Path, pool=None) -> list[dict]:
 
 def plan_import(recipients_path: str | Path, legislators_path: str | Path,
                 committees_path: str | Path | None = None, committee_ids=(), states=(),
-                today: dt.date | None = None) -> tuple[CongressImportReport, dict[Path, str]]:
+                today: dt.date | None = None, ids=()) -> tuple[CongressImportReport, dict[Path, str]]:
     """The import's report and the new text of each file it changes (recipients.yaml, then
     the import record beside it), computed and validated but not written: the command
     (commands/recipients.py `import_congress`) writes them.
 
     `committees_path` is committee-membership-current.yaml (committees-current.yaml beside it
-    supplies committee names). `committee_ids` and `states` narrow which members are imported;
+    supplies committee names). `committee_ids`, `states` and `ids` (bioguide ids) narrow which
+    members are imported: a member must match each that is given (any of its values);
     departures are judged against the whole legislators file.
     """
     recipients_path, legislators_path = Path(recipients_path), Path(legislators_path)
     today = today or dt.date.today()
     states = {s.upper() for s in states}
+    ids = {i.strip().upper() for i in ids}
     for s in sorted(states):
         if s not in STATE_NAMES:
             raise DataError(f"{s!r} is not a state code",
@@ -626,10 +645,11 @@ def plan_import(recipients_path: str | Path, legislators_path: str | Path,
     existing = campaign.recipients
     bpath = base_path(recipients_path)
     base = _read_base(bpath)
-    report = CongressImportReport(recipients_path)
+    report = CongressImportReport(recipients_path, selection=_selection(ids, states, committee_ids))
 
     added = []
-    for member in _select(legislators, committee_ids, states, memberships, all_committees, committees_path):
+    for member in _select(legislators, committee_ids, states, ids, memberships, all_committees, committees_path,
+                          legislators_path):
         rid = member["id"]["bioguide"]
         new = _drop_invalid(rid, profile_of(member, memberships.get(rid)), report.skipped)
         if rid not in existing:
