@@ -37,10 +37,9 @@ def draft(ctx, letter, out_dir, to, each, joint, formats, wrap, clean, force, lo
         for block in d.letter.addresses:
             if block.comment:
                 click.echo(f"warning: {block.comment}", err=True)
+        comments = 0 if clean else d.letter.review_comments()
         for path in d.paths:
             click.echo(str(path))
-        comments = 0 if clean else d.letter.review_comments()
-        docx = [p for p in d.paths if p.suffix == ".docx"]
-        if comments and docx:
-            click.echo(f"note: {docx[0].name} holds {comments} review comment{'s' if comments > 1 else ''} "
-                       "for its editor (in Word: Review > Comments); --clean writes a copy to send", err=True)
+            if comments and path.suffix == ".docx":     # on stderr: stdout stays a list of paths
+                click.echo(f"  {comments} review comment{'s' if comments > 1 else ''} for its editor; "
+                           "--clean writes a copy to send", err=True)
