@@ -92,6 +92,8 @@ def test_a_special_file_at_one_letters_path_is_that_letters_conflict(campaign, s
     proc = batch()
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert f"conflict: {target}" in proc.stderr and "1 existing letter(s)" in proc.stderr
+    assert "drafter neither reads nor writes through it" in proc.stderr and "differs from this letter" not in proc.stderr
+    assert "--force never writes through them" in proc.stderr
     rows = manifest()
     assert [r["status"] for r in rows if r["file"] == target.name] == ["conflict"]
     assert sorted(r["file"] for r in rows if r["status"] == "written") == [n for n in letters if n != target.name]

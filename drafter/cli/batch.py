@@ -10,6 +10,7 @@ from drafter.cli import main, root
 from drafter.cli.options import log_option
 from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, BatchInterrupted, run_batch
 from drafter.errors import OutputError
+from drafter.output import files
 
 _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own message, exit 1
 
@@ -65,9 +66,20 @@ def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, 
             click.echo(str(report.out_dir / r.file))
     click.echo(str(report.manifest))
     click.echo(str(report.review_path))
+    special = 0
     for r in report.conflicts:
-        click.echo(f"conflict: {report.out_dir / r.file} differs from this letter; not overwritten", err=True)
+        path = report.out_dir / r.file
+        try:
+            said = ("differs from this letter; not overwritten" if files.check_target(path)
+                    else "not written: another of this letter's files is in the way")
+        except OutputError as exc:      # a link, pipe or device: --force does not write through it
+            special += 1
+            said = exc.message
+        click.echo(f"conflict: {path} {said}", err=True)
     click.echo(report.summary(), err=True)
     if report.conflicts:
+        hint = "check them, then use --force to replace them"
+        if special:
+            hint = "move the links, pipes or devices out of the folder (--force never writes through them); " + hint
         raise OutputError(f"{len(report.conflicts)} existing letter(s) differ and were not overwritten",
-                          file=str(report.out_dir), hint="check them, then use --force to replace them")
+                          file=str(report.out_dir), hint=hint)
