@@ -87,6 +87,9 @@ def shell(command: str, cwd: Path, status: int = 0) -> tuple[list[str], int]:
     (for `echo $?`)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="120", TERM="dumb")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # as a reader runs them: the log in the (copied, temporary) campaign folder, one per page,
+    # not the tests' shared DRAFTER_LOG that other pages' sessions also write
+    env.pop("DRAFTER_LOG", None)
     done = subprocess.run(["bash", "-c", f"(exit {status}); {command}"], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
     return done.stdout.splitlines(), done.returncode
