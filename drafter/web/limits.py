@@ -2,8 +2,6 @@
 Wi-Fi cannot take them all, and idle ones closed soon (docs/staff.md, "Slow networks")."""
 from __future__ import annotations
 
-import sys
-
 CONNECTIONS = 1000       # open at once (waitress's default, 100, was taken by 100 slow clients)
 IDLE_SECONDS = 30        # a connection with no request under way and silent this long is closed
 SPARE = 200              # descriptors kept for the log, LibreOffice and the volunteers' files
@@ -11,11 +9,12 @@ SPARE = 200              # descriptors kept for the log, LibreOffice and the vol
 
 def server_options() -> dict:
     """waitress.create_server's limits; raises this process's open-file limit to hold them."""
-    limit = CONNECTIONS
-    if sys.platform == "win32":
-        limit = 400      # select() there watches at most 512 sockets
-    else:
+    try:
         import resource
+    except ImportError:  # Windows: no open-file limit to raise; select() watches at most 512 sockets
+        limit = 400
+    else:
+        limit = CONNECTIONS
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         want = CONNECTIONS + SPARE
         if soft != resource.RLIM_INFINITY and soft < want:
@@ -27,6 +26,7 @@ def server_options() -> dict:
                 pass
         if soft != resource.RLIM_INFINITY:
             limit = max(100, min(CONNECTIONS, soft - SPARE))
-    # poll() where there is one: select() cannot watch a descriptor numbered over 1023.
+    # poll() where there is one (waitress falls back to select() without it): select() cannot
+    # watch a descriptor numbered over 1023.
     return {"connection_limit": limit, "channel_timeout": IDLE_SECONDS, "cleanup_interval": 10,
             "asyncore_use_poll": True}
