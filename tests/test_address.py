@@ -469,7 +469,8 @@ def test_names_without_a_family_name_are_greeted_whole():
     without a family name"): never "Dear Mr. Tsering:"."""
     penpa = rec("Penpa Tsering", "official", "penpa", family_name="none", courtesy="Mr.",
                 title="Sikyong, Central Tibetan Administration")
-    assert salutation(penpa) == "Dear Mr. Penpa Tsering:"
+    assert salutation(penpa) == "Dear Sikyong Penpa Tsering:"    # the title word, then the whole name
+    assert salutation(dataclasses.replace(penpa, title=None)) == "Dear Mr. Penpa Tsering:"
     assert salutation(rec("Penpa Tsering", "official", courtesy="Mr.")) == "Dear Mr. Tsering:"   # without the field
     sikyong = rec("Penpa Tsering", "official", family_name="none", salutation_name="Sikyong Penpa Tsering")
     assert salutation(sikyong) == "Dear Sikyong Penpa Tsering:"

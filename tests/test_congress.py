@@ -439,12 +439,61 @@ def test_a_letter_to_the_whole_committee_is_addressed_to_its_chair_and_ranking_m
     text = docx_text(docx)
     assert text.count("The Honorable") == 2
     head = text[text.index("The Honorable"):text.index("We write")].split("\n")
+    # The committee's office, not the members' own (483 Russell, 506 Hart): the committee data
+    # gives no office for Senate committees, so the Senate's address.
     assert [line for line in head if line] == [
         "The Honorable James E. Risch", "Chairman, Committee on Foreign Relations", "United States Senate",
-        "483 Russell Senate Office Building", "Washington, DC 20510",
+        "Washington, DC 20510",
         "The Honorable Jeanne Shaheen", "Ranking Member, Committee on Foreign Relations", "United States Senate",
-        "506 Hart Senate Office Building", "Washington, DC 20510",
+        "Washington, DC 20510",
         "Dear Chairman Risch, Ranking Member Shaheen, and Members of the Committee:"]
+
+
+def _house_committee_letter(campaign, data, extra=""):
+    import_congress(campaign / "recipients.yaml", data / "legislators-current.yaml",
+                    data / "committee-membership-current.yaml", committee_ids=["HSFA"], today=TODAY)
+    (campaign / "letters" / "templates" / "hsfa.md.j2").write_text("We write about {{ snippet('dna-scale') }}\n")
+    (campaign / "letters" / "hsfa.yaml").write_text(
+        "template: hsfa\ndate: 2026-06-20\nto: {membership: HSFA}\nfrom: [smith]\n" + extra)
+
+
+def test_a_house_committee_letter_goes_to_the_committee_office_from_the_committee_data(campaign, data, tmp_path):
+    """"2170 RHOB; Washington, DC 20515-6128" in committees-current.yaml: the chair's and ranking
+    member's blocks both give the committee's office; a spec's `committee_address:` overrides it."""
+    _house_committee_letter(campaign, data, "committee: HSFA\n")
+    people, _, _ = build_people(load_yaml(campaign / "recipients.yaml"))
+    chair = next(r for r in people.values() if any(c.get("title") == "Chair" and c["id"] == "HSFA"
+                                                   for c in r.committees))
+    entry = next(c for c in chair.committees if c["id"] == "HSFA")
+    assert entry["address"] == ["2170 Rayburn House Office Building", "Washington, DC 20515-6128"]
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "hsfa", "--clean", "--format", "txt",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = next(out.glob("*.txt")).read_text()
+    assert text.count("2170 Rayburn House Office Building\nWashington, DC 20515-6128") == 2, text
+    assert "and Members of the Committee:" in text
+    spec = campaign / "letters" / "hsfa.yaml"
+    spec.write_text(spec.read_text() + 'committee_address: ["2170 Rayburn House Office Building", '
+                                       '"Washington, DC 20515"]\n')
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "hsfa", "--clean", "--format", "txt",
+                                       "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert next(out.glob("*.txt")).read_text().count("Building\nWashington, DC 20515\n") == 2
+
+
+def test_a_whole_committee_letter_without_committee_is_a_check_error(campaign, data, tmp_path):
+    """Without `committee:` it came out as one inside address per member, over pages, with the
+    chair wherever the file put him: check says which field fixes it, and draft refuses."""
+    _house_committee_letter(campaign, data)
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert result.exit_code == 1
+    [line] = [ln for ln in result.output.splitlines() if "hsfa.yaml" in ln]
+    assert "hsfa.yaml:3:1: error: letter 'hsfa' goes to the whole committee HSFA" in line
+    assert "add `committee: HSFA`" in line
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "hsfa", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "add `committee: HSFA`" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_a_whole_committee_letter_is_named_after_its_chair_and_ranking_member(campaign, data, tmp_path):

@@ -135,7 +135,9 @@ class Recipient:
     memberships: tuple[str, ...] = yaml_field({"type": "array", "items": {"type": "string"}}, (), read=tuple)
     committees: tuple[dict, ...] = yaml_field(
         {"type": "array", "items": {"type": "object", "required": ["id"], "additionalProperties": False,
-                                    "properties": {"id": TEXT, "name": TEXT, "title": TEXT}}},
+                                    "properties": {"id": TEXT, "name": TEXT, "title": TEXT,
+                                                   "address": {**LINES, "description": "The committee's office, "
+                                                               "where a letter to it as chair or ranking member goes."}}}},
         (), read=lambda value: tuple(dict(c) for c in value))
     as_of: dt.date | None = yaml_field(DATE, None, read=parse_date)
     former: bool = yaml_field({"type": "boolean"}, False)
@@ -229,6 +231,9 @@ class LetterSpec:
     committee: str | None = yaml_field(     # a letter about this committee's work: chairs addressed as such
         {**TEXT, "description": "A committee id (e.g. SSFR): its chair and ranking member are "
                                 "addressed by that title."}, None)
+    committee_address: tuple[str, ...] = yaml_field(   # the committee's office, overriding the committee data's
+        {**LINES, "description": "The committee's office (street, city) for a letter with `committee:`, "
+                                 "where the committee data gives none or another."}, (), read=tuple)
     output: str = yaml_field(TEXT, "{date}-{template}-{recipient}")
     closing: str = yaml_field(TEXT, "Sincerely,")
     salutation: str | None = yaml_field(    # replaces the derived "Dear ...:" line

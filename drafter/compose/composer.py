@@ -91,10 +91,12 @@ class Composer:
             raise self.no_asks(recipients, self.renderer.path)
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
         committee = self.spec.committee
+        if committee is None and len(recipients) > 2:
+            self._whole_committee(recipients)
         try:
             addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation)
             blocks = tuple(
-                AddressBlock(tuple(address.inside_address(r, committee=committee)),
+                AddressBlock(tuple(address.inside_address(r, committee, self.spec.committee_address)),
                              profile_comment(r, self.spec.date, self.spec.stale_after_days) if comments else None)
                 for r in addressed)
         except DataError as exc:
@@ -155,6 +157,17 @@ class Composer:
             return dataclasses.replace(block, inlines=inlines, comment=ask.confirm if ask else None)
 
         return tuple(review(b) for b in body.blocks)
+
+    def _whole_committee(self, recipients: list[Recipient]) -> None:
+        """A joint letter to a whole committee that does not say so would give every member an
+        inside address and put the chair wherever the list does: refused, naming the field."""
+        cid = address.whole_committee(recipients)
+        if cid is not None:
+            raise DataError(f"letter {self.spec.name!r} goes to the whole committee {cid} "
+                            f"({len(recipients)} members) but does not name it",
+                            file=str(self.spec.path),
+                            hint=f"add `committee: {cid}` (addressed to its chair and ranking member at the "
+                                 "committee's office, greeting the rest as Members), or `mode: each`")
 
     def _at_profile(self, exc: DataError, recipients: list[Recipient]) -> DataError:
         """The error at the line of the recipients.yaml profile that causes it, as check gives it."""

@@ -67,8 +67,33 @@ _CHAIRS = {"chairman", "chairwoman", "chair", "cochairman", "cochair"}
 _VICE_CHAIRS = {"vice chairman", "vice chairwoman", "vice chair"}
 
 COURTESY = ("Mr.", "Ms.", "Mrs.", "Dr.", "Mx.", "Miss")
+
+# Other offices, read from the start of `title:` ("Under Secretary of State for ..."): the title
+# word of the salutation ("Dear Under Secretary Zeya:"), its plural, and whether the office
+# carries "The Honorable" by default (a Special Coordinator or Envoy may not: the profile says).
+OFFICES: dict[str, tuple[str, bool]] = {
+    "Mayor": ("Mayors", True),
+    "Under Secretary": ("Under Secretaries", True),
+    "Assistant Secretary": ("Assistant Secretaries", True),
+    "Deputy Secretary": ("Deputy Secretaries", True),
+    "Lieutenant Governor": ("Lieutenant Governors", True),
+    "Attorney General": ("Attorneys General", True),
+    "Special Coordinator": ("Special Coordinators", False),
+    "Special Envoy": ("Special Envoys", False),
+    "Special Representative": ("Special Representatives", False),
+    "Sikyong": ("Sikyongs", False),
+}
+SPEAKER = "Speaker"      # "Dear Mr. Speaker:" / "Dear Madam Speaker:": the office, not the name
+_OFFICE_AT_START = re.compile(r"^(?P<office>%s|%s)\b(?!-)" % ("|".join(sorted(OFFICES, key=len, reverse=True)), SPEAKER))
+# Words that name an office in a title; a title that has one but starts with none of OFFICES
+# ("Deputy Assistant Secretary ...", "Commissioner of Food and Drugs") is one drafter cannot
+# greet by itself: check asks for `salutation_name:` or `salutation:` rather than guess.
+_OFFICE_WORD = re.compile(r"\b(?:Secretary|Coordinator|Envoy|Mayor|Speaker|Governor|Minister|Ambassador"
+                          r"|Senator|Representative|Commissioner|Administrator|Attorney General)\b")
+
 PLURALS = {r.word: r.plural for r in ROLE_FORMS.values() if r.word}
 PLURALS.update(dict(COMMITTEE_TITLES.values()))
+PLURALS.update({office: plural for office, (plural, _) in OFFICES.items()})
 # Longest first, so "Ranking Member Cruz" is not read as title "Ranking".
 TITLE_WORDS = sorted([*PLURALS, *COURTESY], key=len, reverse=True)
 # The chamber named in a committee's name ("Senate Committee on Foreign Relations"): left out of
@@ -217,7 +242,27 @@ def _honorific(r: Recipient) -> str:
         return r.honorific.strip()
     if r.role == "ambassador":
         return _ambassador_honorific(r)
+    office = _office(r)
+    if office and not _role(r).honorific and (office == SPEAKER or OFFICES[office][1]):
+        return HONORABLE
     return _role(r).honorific
+
+
+def _office(r: Recipient) -> str | None:
+    """The office `title:` begins with ("Mayor", "Under Secretary", "Speaker"), if one of those."""
+    if r.role == "ceo" or not r.title:
+        return None
+    m = _OFFICE_AT_START.match(" ".join(r.title.split()))
+    return m["office"] if m else None
+
+
+def office_title(r: Recipient) -> bool:
+    """Whether `title:` names a public office (the role's own title word, or another office):
+    under a former official's name it reads as the sitting one."""
+    title = " ".join((r.title or "").split())
+    word = _role(r).word
+    return bool(title) and (bool(_office(r)) or bool(_OFFICE_WORD.search(title))
+                            or bool(word and re.search(rf"\b{re.escape(word)}\b", title)))
 
 
 def committee_line(entry: dict) -> str:
@@ -232,7 +277,8 @@ def committee_line(entry: dict) -> str:
 
 
 def _title(r: Recipient, committee: str | None) -> list[str]:
-    lines = [r.title]
+    # A former official's office title would read as the sitting one: left out (check warns).
+    lines = [None if r.former and office_title(r) else r.title]
     if r.title is None and r.role == "governor":
         if r.state not in STATE_NAMES or r.state == "DC":
             raise _missing(r, "state", "the state (two-letter code) or a `title:`")
@@ -267,18 +313,25 @@ def addressee_line(r: Recipient) -> str:
     return " ".join(filter(None, (_honorific(r), _name(r).formal)))
 
 
-def inside_address(r: Recipient, committee: str | None = None) -> list[str]:
+def inside_address(r: Recipient, committee: str | None = None, committee_address: tuple[str, ...] = ()) -> list[str]:
     """Stacked lines: addressee, title, organization, address; duplicates dropped.
 
-    With `committee`, a chair or ranking member also gets "Chair, <committee name>". A former
-    official has no default organization or address: the profile gives the present ones.
+    With `committee`, a chair or ranking member also gets "Chair, <committee name>", and is
+    written to at the committee's office, not their own: `committee_address` (a letter spec's),
+    else the office the committee entry gives (an import takes it from the committee data),
+    else the chamber's address. A former official has no default organization or address: the
+    profile gives the present ones.
     """
     override = [line for line in map(_line, r.inside_address) if line]
     if override:
         return override
     role = _role(r)
     organization, address = r.organization, r.address
-    if r.former:
+    entry = _committee(r, committee)
+    if entry:
+        organization = role.organization or organization
+        address = tuple(committee_address) or tuple(entry.get("address") or ()) or role.address or address
+    elif r.former:
         organization = _former_lines(r, organization, address)
     else:
         organization, address = organization or role.organization, address or role.address
@@ -297,15 +350,49 @@ def _title_word(r: Recipient) -> str | None:
     """The title a salutation derives from the role or `courtesy:` ("Senator", "Mr."), if any:
     a former official keeps the role's title only where it is kept by courtesy (a Senator)."""
     role = _role(r)
+    office = None if r.former else _office(r)
+    if office and office != SPEAKER:
+        return office
     if role.word and (not r.former or role.keeps_title):
         return role.word
     return r.courtesy
 
 
+def _speaker(r: Recipient) -> tuple[str, str] | bool | None:
+    """("Mr.", "Speaker") or ("Madam", "Speaker") for the Speaker; False when the courtesy
+    title that picks one is missing; None for anyone else."""
+    if r.former or _office(r) != SPEAKER:
+        return None
+    if r.courtesy == "Mr.":
+        return "Mr.", SPEAKER
+    if r.courtesy in ("Ms.", "Mrs.", "Miss"):
+        return "Madam", SPEAKER
+    return False
+
+
+def unclear_office(r: Recipient) -> DataError | None:
+    """An official whose `title:` names an office drafter has no salutation for ("Deputy
+    Assistant Secretary ...", "Commissioner of ..."): asked for rather than guessed."""
+    if r.role not in ("official", "other") or r.former or _line(r.salutation) or _line(r.salutation_name) \
+            or _office(r) or not _OFFICE_WORD.search(" ".join((r.title or "").split())):
+        return None
+    title = _line(r.title)
+    surname, office = _name(r).surname, title[: _OFFICE_WORD.search(title).end()]
+    return DataError(f"recipient {r.id!r}: cannot tell the title word of the salutation from '{title}'",
+                     hint=f"add `salutation_name:` to {r.id} (the title and name, e.g. "
+                          f"'{office} {surname}', or a courtesy title: '{r.courtesy or 'Ms.'} {surname}') "
+                          "or `salutation:`")
+
+
 def full_name_salutation(r: Recipient) -> DataError | None:
     """The problem when this profile would be greeted by the bare full name ("Dear Dana K.
     Whitfield:"), naming the field that fixes it; None when its salutation has a title."""
-    if _line(r.salutation) or _line(r.salutation_name) or _title_word(r):
+    if _line(r.salutation) or _line(r.salutation_name):
+        return None
+    if unclear_office(r) or _speaker(r) is False:
+        return unclear_office(r) or _missing(r, "courtesy", "Mr. or Ms. (for 'Dear Mr. Speaker:' or "
+                                                          "'Dear Madam Speaker:')")
+    if _title_word(r):
         return None
     role = _role(r)
     who = f"a former {role.word}" if r.former and role.word else \
@@ -341,9 +428,13 @@ def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, st
         if word:
             return word, override[len(word):].strip()
     entry = _committee(r, committee)
+    speaker = None if override or entry else _speaker(r)
+    if speaker:
+        return speaker
+    problem = None if entry else full_name_salutation(r)
+    if problem:
+        raise problem
     title = COMMITTEE_TITLES[entry["title"].lower()][0] if entry else _title_word(r)
-    if title is None and not override:
-        raise full_name_salutation(r)
     return title or "", override or _name(r).surname
 
 
@@ -401,6 +492,28 @@ def _leaders(rs: list[Recipient], committee: str) -> list[Recipient]:
     return sorted((r for r in rs if titles.get(r.id) in wanted), key=lambda r: titles[r.id] not in _CHAIRS)
 
 
+def body_word(entry: dict) -> str:
+    """What the members of a committee are members of: "Subcommittee", "Commission" (the CECC,
+    the Helsinki Commission) or "Committee"."""
+    name = str(entry.get("name", ""))
+    if re.search(r"\bSubcommittee\b", name):
+        return "Subcommittee"
+    return "Commission" if re.search(r"\bCommission\b", name) else "Committee"
+
+
+def whole_committee(rs: list[Recipient]) -> str | None:
+    """The committee a joint letter to `rs` seems to go to as a whole, though it names none:
+    three or more recipients, all on one committee that one of them chairs."""
+    if len(rs) < 3:
+        return None
+    for entry in rs[0].committees:
+        cid = entry.get("id")
+        if all(r.is_member(cid) for r in rs) and \
+                any(str(_committee(r, cid).get("title", "")).lower() in _CHAIRS for r in rs if _committee(r, cid)):
+            return cid
+    return None
+
+
 def address_letter(rs: list[Recipient], committee: str | None = None,
                    salutation_text: str | None = None) -> tuple[list[Recipient], str]:
     """Who gets an inside address, and the salutation, for one letter to `rs`.
@@ -415,8 +528,6 @@ def address_letter(rs: list[Recipient], committee: str | None = None,
         leaders = _leaders(rs, committee)
         if leaders and len(leaders) < len(rs):
             addressed = leaders
-            entry = _committee(leaders[0], committee)
-            members = "Subcommittee" if re.search(r"\bSubcommittee\b", str(entry.get("name", ""))) \
-                else "Committee"
+            members = body_word(_committee(leaders[0], committee))
     text = _line(salutation_text) or joint_salutation(addressed, committee, members)
     return addressed, text

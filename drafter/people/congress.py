@@ -40,6 +40,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from drafter.errors import DataError, DrafterError, did_you_mean
+from drafter.people.address import COMMITTEE_TITLES
 from drafter.people.states import STATE_NAMES
 from drafter.campaign.schemas import RECIPIENT
 from drafter.campaign.validate import validate
@@ -117,21 +118,51 @@ def _read_source(path: str | Path, what: str, build=None):
         raise DataError(f"cannot read {what}: {exc}", file=str(path)) from None
 
 
-def _committee_names(committees_path: Path) -> dict[str, str]:
-    """thomas_id -> name, for committees and subcommittees (ids like HSAG15)."""
+# The building codes of committee offices in committees-current.yaml ("2170 RHOB").
+BUILDINGS = {"RHOB": "Rayburn House Office Building", "LHOB": "Longworth House Office Building",
+             "CHOB": "Cannon House Office Building", "FHOB": "Ford House Office Building",
+             "DSOB": "Dirksen Senate Office Building", "RSOB": "Russell Senate Office Building",
+             "HSOB": "Hart Senate Office Building", "SROB": "Russell Senate Office Building",
+             "SDOB": "Dirksen Senate Office Building", "SHOB": "Hart Senate Office Building"}
+_CAPITOL_ROOM = re.compile(r"^(?P<wing>[A-Z]+)-?(?P<number>\d.*)$")
+
+
+def office_lines(text) -> list[str] | None:
+    """A committee's office as address lines: "1301 LHOB; Washington, DC 20515-6001" gives
+    ["1301 Longworth House Office Building", "Washington, DC 20515-6001"]; "H307 CAPITOL" is
+    "H-307, U.S. Capitol". None when there is no office."""
+    parts = [" ".join(p.split()) for p in str(text or "").split(";") if p.strip()]
+    if not parts:
+        return None
+    room, _, building = parts[0].rpartition(" ")
+    if building.upper() == "CAPITOL" and room:
+        m = _CAPITOL_ROOM.match(room)
+        parts[0] = f"{m['wing']}-{m['number']}, U.S. Capitol" if m else f"{room}, U.S. Capitol"
+    elif building.upper() in BUILDINGS and room:
+        parts[0] = f"{room} {BUILDINGS[building.upper()]}"
+    return parts
+
+
+def _committee_names(committees_path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """thomas_id -> name, and thomas_id -> office lines, for committees and subcommittees (ids
+    like HSAG15)."""
     if not committees_path.is_file():
-        return {}
-    names = {}
+        return {}, {}
+    names, offices = {}, {}
     for com in _read_source(committees_path, "committees-current.yaml") or []:
         cid, cname = com.get("thomas_id"), com.get("name")
         if not cid:
             continue
         if cname:
             names[cid] = cname
+        if office_lines(com.get("address")):
+            offices[cid] = office_lines(com.get("address"))
         for sub in com.get("subcommittees") or []:
             if sub.get("thomas_id") and sub.get("name"):
                 names[cid + str(sub["thomas_id"])] = f"Subcommittee on {sub['name']}, {cname}"
-    return names
+            if sub.get("thomas_id") and office_lines(sub.get("address")):
+                offices[cid + str(sub["thomas_id"])] = office_lines(sub.get("address"))
+    return names, offices
 
 
 def _memberships(membership_path: Path) -> tuple[dict[str, list[dict]], set[str]]:
@@ -139,7 +170,7 @@ def _memberships(membership_path: Path) -> tuple[dict[str, list[dict]], set[str]
     data = _read_source(membership_path, "committee-membership-current.yaml") or {}
     if not isinstance(data, dict):
         raise DataError("expected a mapping of committee ids to member lists", file=str(membership_path))
-    names = _committee_names(membership_path.with_name("committees-current.yaml"))
+    names, offices = _committee_names(membership_path.with_name("committees-current.yaml"))
     by_member: dict[str, list[dict]] = {}
     for cid, members in data.items():
         cid = str(cid)
@@ -151,6 +182,9 @@ def _memberships(membership_path: Path) -> tuple[dict[str, list[dict]], set[str]
                 entry["name"] = names[cid]
             if m.get("title"):
                 entry["title"] = str(m["title"])
+                # Its office, for letters to the chair or ranking member as such (address.py).
+                if entry["title"].lower() in COMMITTEE_TITLES and offices.get(cid):
+                    entry["address"] = offices[cid]
             by_member.setdefault(m["bioguide"], []).append(entry)
     return by_member, {str(c) for c in data}
 
