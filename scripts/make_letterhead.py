@@ -6,7 +6,11 @@ the commission's name, a footer with the page number, the page setup, and the le
 styles (a serif face; drafter adds the letter styles it needs). Built by hand so the file is
 the same bytes every time and carries no metadata.
 
-    python3 scripts/make_letterhead.py [OUT.docx]
+    python3 scripts/make_letterhead.py [OUT.docx] [--address LINE]...
+
+`--address` adds the sender's address lines under the name, in the named style "Letterhead
+Address" (drafter reads them as the letter's return address). The example's letterhead is the
+name only: no checked address for the commission is in the project's sources.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import math
 import struct
 import sys
 import zlib
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,7 +57,12 @@ def seal(x: int, y: int) -> tuple[int, int, int, int]:
     return (*(GOLD if r < star else NAVY), 255)
 
 
-def styles_xml() -> str:
+ADDRESS_STYLE = ('<w:style w:type="paragraph" w:styleId="LetterheadAddress"><w:name w:val="Letterhead Address"/>'
+                 '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:pPr><w:jc w:val="center"/></w:pPr>'
+                 '<w:rPr><w:color w:val="1F2A44"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style>')
+
+
+def styles_xml(address: tuple[str, ...] = ()) -> str:
     """The letterhead's own look: Georgia-like serif, navy headings; drafter adds its letter styles."""
     fonts = 'w:ascii="Georgia" w:hAnsi="Georgia" w:eastAsia="SimSun" w:cs="Microsoft Himalaya"'
     return (f'{XML_DECL}<w:styles {WR_ROOT_ATTRS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts {fonts}/>'
@@ -66,6 +76,7 @@ def styles_xml() -> str:
             '<w:uiPriority w:val="99"/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="8" w:space="4" w:color="1F2A44"/>'
             '</w:pBdr><w:tabs><w:tab w:val="left" w:pos="1200"/></w:tabs></w:pPr>'
             '<w:rPr><w:smallCaps/><w:color w:val="1F2A44"/><w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr></w:style>'
+            + (ADDRESS_STYLE if address else '') +
             '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
             '<w:uiPriority w:val="99"/><w:pPr><w:jc w:val="center"/></w:pPr>'
             '<w:rPr><w:color w:val="1F2A44"/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>'
@@ -75,7 +86,7 @@ def styles_xml() -> str:
             '</w:styles>')
 
 
-def header_xml() -> str:
+def header_xml(address: tuple[str, ...] = ()) -> str:
     drawing = (
         '<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
         f'<wp:extent cx="{LOGO_EMU}" cy="{LOGO_EMU}"/><wp:docPr id="1" name="Logo" descr="Commission seal"/>'
@@ -91,7 +102,9 @@ def header_xml() -> str:
             'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
             '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
             f'<w:r><w:rPr><w:position w:val="-14"/></w:rPr>{drawing}</w:r><w:r><w:tab/><w:t>{NAME}</w:t></w:r></w:p>'
-            '</w:hdr>')
+            + "".join(f'<w:p><w:pPr><w:pStyle w:val="LetterheadAddress"/></w:pPr><w:r><w:t>{escape(line)}</w:t></w:r></w:p>'
+                      for line in address)
+            + '</w:hdr>')
 
 
 def footer_xml() -> str:
@@ -110,9 +123,9 @@ def document_xml() -> str:
             'w:footer="576" w:gutter="0"/><w:cols w:space="720"/></w:sectPr></w:body></w:document>')
 
 
-def build() -> dict[str, bytes]:
-    word = {"word/document.xml": document_xml(), "word/styles.xml": styles_xml(),
-            "word/header1.xml": header_xml(), "word/footer1.xml": footer_xml()}
+def build(address: tuple[str, ...] = ()) -> dict[str, bytes]:
+    word = {"word/document.xml": document_xml(), "word/styles.xml": styles_xml(address),
+            "word/header1.xml": header_xml(address), "word/footer1.xml": footer_xml()}
     ct = "application/vnd.openxmlformats-officedocument.wordprocessingml"
     parts = {"[Content_Types].xml": content_types(
                  [*word, "word/media/logo.png"],
@@ -129,9 +142,14 @@ def build() -> dict[str, bytes]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "letterheads" / "cecc-example.docx"
+    args, address = argv[1:], []
+    while "--address" in args:
+        i = args.index("--address")
+        address.append(args[i + 1])
+        del args[i:i + 2]
+    out = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "letterheads" / "cecc-example.docx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(zip_parts(build()))
+    out.write_bytes(zip_parts(build(tuple(address))))
     print(out)
     return 0
 

@@ -225,8 +225,11 @@ class LetterSpec:
         {"oneOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}]},
         (), key="from", read=_listed)
     cc: tuple[str, ...] = yaml_field({"type": "array", "items": {"type": "string"}}, (), read=_tuple)
-    letterhead: Any = yaml_field({"type": ["string", "array"], "description": "A .docx file, or lines of text."},
-                                 None)
+    letterhead: Any = yaml_field(
+        {"anyOf": [TEXT, LINES, {"type": "object", "required": ["name"], "additionalProperties": False,
+                                 "properties": {"name": {"anyOf": [TEXT, LINES]}, "address": LINES}}],
+         "description": "A .docx file, lines of text (the organisation's name), or {name, address}: "
+                        "the name, then the sender's address lines in a smaller style."}, None)
     citation_style: str = yaml_field(TEXT, DEFAULT_STYLE)
     committee: str | None = yaml_field(     # a letter about this committee's work: chairs addressed as such
         {**TEXT, "description": "A committee id (e.g. SSFR): its chair and ranking member are "

@@ -28,6 +28,7 @@ from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.people import address
+from drafter.formats.docx.letterhead import LETTERHEAD_ADDRESS_NAME, load_spec_letterhead
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
 from drafter.campaign.staleness import stale_snippets, stale_sources
@@ -272,7 +273,37 @@ def address_findings(doc: Located, recipients: dict) -> list[Finding]:
             # members who left office): a warning, and drafting such a letter is refused.
             out.append(Finding("warning" if r.former else "error", str(doc.path), line, col,
                                problem.message, problem.hint))
+        elif r.former and r.title and not r.inside_address and address.office_title(r):
+            line, col = doc.where(("recipients", rid, "title"))
+            out.append(Finding("warning", str(doc.path), line, col,
+                               f"recipient {rid!r} is a former official, and `title: {r.title}` would read as the "
+                               "sitting one: it is left out of the inside address",
+                               f"remove `title:` from {rid}, or give their present title"))
     return out
+
+
+def return_address(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+    """A letter that does not say where to reply: no address under the letterhead's name (its
+    `address:`, or a Word letterhead's Letterhead Address lines) and none for its signers."""
+    if spec.to == (CONSTITUENTS,) or any(campaign.signers[s].address for s in spec.signers):
+        return []
+    if isinstance(spec.letterhead, dict) and spec.letterhead.get("address"):
+        return []
+    if isinstance(spec.letterhead, str):
+        try:
+            if load_spec_letterhead(campaign, spec).header_address:
+                return []
+        except DrafterError:
+            return []      # reported at the letterhead's line already
+    key = ("letterhead",) if spec.letterhead is not None else ("from",)
+    line, col = doc.where(key)
+    signer = spec.signers[0] if spec.signers else "the signer"
+    hint = (f"put the address under the name in {spec.letterhead}, in the Word style '{LETTERHEAD_ADDRESS_NAME}'"
+            if isinstance(spec.letterhead, str) else "give the letterhead an address: "
+                                                     "`letterhead: {name: ..., address: [street, city]}`")
+    return [Finding("warning", str(doc.path), line, col,
+                    "the letter has no return address: its letterhead gives none, nor do its signers",
+                    f"{hint}; or add `address:` to signer {signer!r} in {RECIPIENTS_FILE}")]
 
 
 # --- the whole campaign ------------------------------------------------------------------------
@@ -326,6 +357,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         if not spec_errors:
             specs.append((doc, load_letter(campaign, path)))
     findings += _asks_for_nobody(campaign, batch)
+    findings += [f for doc, spec in specs for f in return_address(doc, spec, campaign)]
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
     # fail for the reason already reported.
     if not errors and not any(f.severity == "error" for f in template_findings):

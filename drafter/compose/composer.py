@@ -104,14 +104,15 @@ class Composer:
         if comments:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
-        letterhead = self.spec.letterhead if isinstance(self.spec.letterhead, list) else ()
+        letterhead, sender = letterhead_lines(self.spec.letterhead, self.signers)
         return Letter(
             title=title, author=self.organization, date=self.spec.date,
             date_line=date_line(self.spec.date), letterhead=tuple(letterhead), addresses=blocks,
             salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
             cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
-            addressee_ids=tuple(r.id for r in addressed), subject=self.spec.subject)
+            addressee_ids=tuple(r.id for r in addressed), subject=self.spec.subject,
+            letterhead_address=sender)
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -191,6 +192,21 @@ class Composer:
     def _cc_line(self, entry: str) -> str:
         r = self.campaign.recipients.get(entry)
         return address.addressee_line(r) if r else entry
+
+
+def letterhead_lines(letterhead, signers: list[Signer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the letterhead's name lines, the sender's address lines) from a spec's `letterhead:`
+    (lines, or {name, address}; a .docx file has its own header) and its signers: without an
+    address in the letterhead, the first signer's organisation address."""
+    name, sender = (), ()
+    if isinstance(letterhead, list):
+        name = tuple(letterhead)
+    elif isinstance(letterhead, dict):
+        name = tuple(letterhead["name"] if isinstance(letterhead["name"], list) else [letterhead["name"]])
+        sender = tuple(letterhead.get("address") or ())
+    if not sender:
+        sender = next((s.address for s in signers if s.address), ())
+    return name, tuple(" ".join(line.split()) for line in sender)
 
 
 def asks_for(asks, recipients: list[Recipient]) -> list:

@@ -72,6 +72,9 @@ class Letter:
     # ranking member ("... and Members of the Committee")
     addressee_ids: tuple[str, ...] = ()
     subject: str | None = None       # printed "Re: ..." above the salutation
+    # the sender's address under the letterhead's name (street, city, phone, web), in a smaller
+    # style: the letterhead's own, else the signers' organisation's
+    letterhead_address: tuple[str, ...] = ()
 
     def review_comments(self) -> int:
         """How many review comments its Word draft holds (none with --clean)."""

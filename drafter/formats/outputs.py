@@ -47,7 +47,10 @@ def render_outputs(letters: list[Letter], formats, clean: bool = False, letterhe
         text_item = item
         if letterhead is not None and letterhead.header_lines:
             # The Word header carries the letterhead; the text forms print its words at the top.
-            text_item = dataclasses.replace(item, letterhead=letterhead.header_lines)
+            address = letterhead.header_address or item.letterhead_address
+            text_item = dataclasses.replace(item, letterhead=tuple(x for x in letterhead.header_lines
+                                                                   if x not in letterhead.header_address),
+                                            letterhead_address=address)
         if "txt" in formats:
             files["txt"] = letter_text(text_item, wrap).encode()
         if "md" in formats:

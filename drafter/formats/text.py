@@ -65,8 +65,8 @@ def body_lines(blocks: tuple[Block, ...], render, wrap: int | None, markdown: bo
 def _frame(letter: Letter, escape) -> tuple[list[str], list[str]]:
     """The parts around the body: (head, tail) as paragraphs of text."""
     head = []
-    if letter.letterhead:
-        head.append("\n".join(escape(x) for x in letter.letterhead))
+    if letter.letterhead or letter.letterhead_address:
+        head.append("\n".join(escape(x) for x in (*letter.letterhead, *letter.letterhead_address)))
     head.append(escape(letter.date_line))
     head += ["\n".join(escape(x) for x in block.lines) for block in letter.addresses]
     if letter.subject:

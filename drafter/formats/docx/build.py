@@ -101,16 +101,23 @@ def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
     return oxml.borderless_table(rows, text_width)
 
 
+_RULED = {"Letterhead": "LetterheadRule", "LetterheadAddress": "LetterheadAddressRule"}
+
+
 def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None, lists: list[str],
-                 sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True) -> str:
+                 sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True,
+                 header_address: bool = False) -> str:
     """The body. `comments` None drafts without review comments; `text_letterhead` False when a
-    Word letterhead's header carries the organisation's name instead."""
+    Word letterhead's header carries the organisation's name instead; `header_address` when it
+    carries the sender's address too."""
     wrap = comments.wrap if comments is not None else (lambda _text, xml: xml)
     body: list[str] = []
-    lines = letter.letterhead if text_letterhead else ()
-    for i, line in enumerate(lines):
-        style = "LetterheadRule" if i == len(lines) - 1 else "Letterhead"
-        body.append(oxml.paragraph(oxml.run(line), style))
+    # The name in Letterhead, then the sender's address in Letterhead Address; the rule under
+    # the last line. A Word letterhead's header has the name (and its own address, if any).
+    lines = [(x, "Letterhead") for x in (letter.letterhead if text_letterhead else ())]
+    lines += [(x, "LetterheadAddress") for x in letter.letterhead_address if not header_address]
+    for i, (line, style) in enumerate(lines):
+        body.append(oxml.paragraph(oxml.run(line), _RULED[style] if i == len(lines) - 1 else style))
     body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))
@@ -221,7 +228,8 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
         document = factsheet_document_xml(letter, rels, lists, sect)
     else:
         document = document_xml(letter, rels, comments, lists, sect, text_width,
-                                text_letterhead=letterhead is None)
+                                text_letterhead=letterhead is None,
+                                header_address=bool(letterhead is not None and letterhead.header_address))
     footnotes, note_rels = _footnotes(letter.notes)
     if lists:
         rels.add("numbering", "numbering.xml")

@@ -97,6 +97,7 @@ class Letterhead:
     page: dict[str, dict[str, str]] = field(default_factory=dict)    # pgSz and pgMar attributes
     title_page: bool = False                                          # the file's own w:titlePg
     header_lines: tuple[str, ...] = ()
+    header_address: tuple[str, ...] = ()   # the sender's address among them (LETTERHEAD_ADDRESS paragraphs)
     theme: str | None = None
 
     @property
@@ -395,9 +396,17 @@ def _attrs(el, names: tuple[str, ...], path: Path) -> dict[str, str]:
     return out
 
 
-def _text_lines(root) -> tuple[str, ...]:
+# The named style of the sender's address lines after the organisation's name in a header.
+LETTERHEAD_ADDRESS, LETTERHEAD_ADDRESS_NAME = "LetterheadAddress", "Letterhead Address"
+
+
+def _text_lines(root, style: str | None = None) -> tuple[str, ...]:
+    """The header's lines of text; with `style`, only those of paragraphs in that style."""
     lines = []
     for p in root.iter(W + "p"):
+        pstyle = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and (pstyle is None or pstyle.get(W + "val") != style):
+            continue
         text = "".join(t.text or "" for t in p.iter(W + "t")).strip()
         if text:
             lines.append(" ".join(text.split()))
@@ -483,6 +492,8 @@ def _first_page_only(pkg: _Package, lh: Letterhead, found: dict[tuple[str, str],
         lh.refs.append(("footer", "default", name))
     # Text outputs have one "page": they take the words of the first page's header.
     lh.header_lines = _text_lines(pkg.xml(header)) if header else ()
+    # The address: its own style's lines, else every line after the organisation's name.
+    lh.header_address = (_text_lines(pkg.xml(header), LETTERHEAD_ADDRESS) or lh.header_lines[1:]) if header else ()
 
 
 def _copy_part(pkg: _Package, source: str, name: str, media: dict[str, str], lh: Letterhead) -> bytes:
@@ -646,4 +657,4 @@ def load_spec_letterhead(campaign: Campaign, spec: LetterSpec) -> "Letterhead | 
     return read_letterhead(letterhead_file(campaign.root, spec.letterhead), confined_to(spec.path, campaign))
 
 
-__all__ = ["Letterhead", "read_letterhead", "load_spec_letterhead", "check_spec_letterhead", "letterhead_file", "merge_styles", "check_package", "check_field"]
+__all__ = ["LETTERHEAD_ADDRESS", "LETTERHEAD_ADDRESS_NAME", "Letterhead", "read_letterhead", "load_spec_letterhead", "check_spec_letterhead", "letterhead_file", "merge_styles", "check_package", "check_field"]

@@ -83,6 +83,12 @@ def styles_xml(size: int = 24, extra: tuple[str, ...] = ()) -> str:
         _style(p, "LetterheadRule", "Letterhead Rule", based_on="Letterhead", next_="Date",
                ppr='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
                    + _spacing(0, 480)),
+        # The sender's address after the organisation's name: smaller, plain, its own style.
+        _style(p, "LetterheadAddress", "Letterhead Address", next_="LetterheadAddress", qformat=True,
+               ppr='<w:jc w:val="center"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        _style(p, "LetterheadAddressRule", "Letterhead Address Rule", based_on="LetterheadAddress", next_="Date",
+               ppr='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
+                   + _spacing(0, 480)),
         _style(p, "Date", "Date", next_="InsideAddress", ui=99, qformat=True, ppr=_spacing(0, 480)),
         _style(p, "InsideAddress", "Inside Address", next_="InsideAddress", qformat=True,
                ppr='<w:keepNext/><w:keepLines/>' + _spacing(0, 240)),
