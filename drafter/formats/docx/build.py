@@ -89,11 +89,41 @@ class _Comments:
         return oxml.comment_range(cid, runs_xml)
 
 
+# Advance widths of Times New Roman (thousandths of an em), raised by a sixth for wider serif
+# faces (Georgia, Liberation Serif, Caladea): an estimate of how wide a line of 12-point text is,
+# without the fonts at hand. Characters not listed count as wide as "M".
+_WIDTHS = dict(zip("abcdefghijklmnopqrstuvwxyz",
+                   (444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
+                    333, 389, 278, 500, 500, 722, 500, 500, 444)))
+_WIDTHS.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                   (722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722,
+                    667, 556, 611, 722, 722, 944, 722, 722, 611)))
+_WIDTHS.update({**dict.fromkeys("0123456789", 500), " ": 250, ".": 250, ",": 250, "-": 333, "’": 333,
+                "'": 180, "&": 778, "(": 333, ")": 333})
+CELL_MARGINS = 2 * 108      # a table cell's left and right margins, twips
+
+
+def line_twips(text: str, size_pt: float = 12) -> int:
+    """The estimated width of one line of text, in twips."""
+    return int(sum(_WIDTHS.get(ch, 889) for ch in text) * 7 / 6 * size_pt * 20 / 1000)
+
+
+def fits_side_by_side(sigs: tuple[tuple[str, ...], ...], text_width: int) -> bool:
+    """Whether every line of every block fits half the text width unbroken, as the pairs need
+    ("Congressional-Executive Commission on China" does not: it would wrap before "China")."""
+    room = text_width // 2 - CELL_MARGINS
+    return all(line_twips(line) <= room for sig in sigs for line in sig)
+
+
 def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
-    """One block per signer, side by side in pairs; every row but the last keeps with the next,
-    so the closing (which keeps with the first) and all the blocks share a page."""
+    """One block per signer, side by side in pairs, or stacked where a line would not fit half
+    the width; every block but the last keeps with the next, so the closing (which keeps with the
+    first) and all the blocks share a page."""
     if len(sigs) == 1:
         return _lines_paragraph(sigs[0], "Signature")
+    if not fits_side_by_side(sigs, text_width):
+        return "".join(_lines_paragraph(lines, "Signature", keep_next=i + 1 < len(sigs))
+                       for i, lines in enumerate(sigs))
     last_row = (len(sigs) - 1) // 2
     paras = [_lines_paragraph(lines, "Signature", keep_next=i // 2 < last_row) for i, lines in enumerate(sigs)]
     rows = [paras[i:i + 2] for i in range(0, len(paras), 2)]
