@@ -74,3 +74,55 @@ def test_the_closing_shares_its_page_with_the_body_and_every_signature(soffice, 
         for name in names:
             assert name in after, f"{n} paragraphs: {name}'s signature is not on the closing's page"
     assert {1, 2, 3} <= page_counts      # the body's end crossed at least two page breaks
+
+
+# --- signature blocks never break the organisation's name (issue 26) ---------------------------
+
+def _signature_lines(page: str) -> list[str]:
+    return [ln.strip() for ln in page.split("Sincerely,")[1].splitlines() if ln.strip()]
+
+
+@pytest.mark.slow
+def test_the_example_letters_never_break_the_organisation_in_a_signature_block(soffice, campaign, tmp_path):
+    """"Congressional-Executive Commission on China" does not fit half the width: the blocks are
+    stacked, each line whole, in the Word file (rendered by LibreOffice) and in text; a shorter
+    name still goes side by side."""
+    out = tmp_path / "out"
+    shutil.copytree(REPO / "letterheads", campaign / "letterheads")
+    for spec in ("erc-entity-list", "erc-entity-list-letterhead", "company-ceo"):
+        res = CliRunner().invoke(main, ["-C", str(campaign), "draft", spec, "--clean", "--format", "docx",
+                                        "--format", "txt", "-o", str(out / spec)])
+        assert res.exit_code == 0, res.output
+    docx = sorted(out.glob("*/*.docx"))
+    check_docx(*docx)
+    for pdf, txt in zip(convert_files(docx, tmp_path / "pdf"), sorted(out.glob("*/*.txt"))):
+        [page] = [p for p in pages_of(pdf) if "Sincerely," in p]
+        lines = _signature_lines(page)
+        assert lines.count("Congressional-Executive Commission on China") >= 2, lines
+        assert not any(ln.endswith("Commission on") or ln == "China" for ln in lines), lines
+        text = txt.read_text()
+        assert text.count("\nCongressional-Executive Commission on China\n") >= 2
+
+
+@pytest.mark.slow
+def test_blocks_that_fit_half_the_width_stay_side_by_side(soffice, tmp_path):
+    root = layout_campaign(tmp_path / "campaign", range(1, 2), ["a", "b"])
+    recipients = root / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace(
+        "organization: Congressional-Executive Commission on China}", "organization: International Campaign for Tibet}"))
+    res = CliRunner().invoke(main, ["-C", str(root), "draft", "len01", "--clean", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    [pdf] = convert_files([tmp_path / "out" / "len01.docx"], tmp_path / "pdf")
+    [page] = [p for p in pages_of(pdf) if "Sincerely," in p]
+    lines = _signature_lines(page)
+    assert lines[0].split() == ["Ada", "Signer-One", "Ben", "Signer-Two"], lines
+    assert lines[2].split("  ")[0] == "International Campaign for Tibet" and lines[2].endswith("for Tibet"), lines
+
+
+def test_signature_blocks_are_stacked_only_when_a_line_would_not_fit():
+    from drafter.formats.docx.build import TEXT_WIDTH, fits_side_by_side
+    cecc = ("Christopher H. Smith", "Chair", "Congressional-Executive Commission on China")
+    ict = ("Dana Example", "President", "International Campaign for Tibet")
+    assert not fits_side_by_side((cecc, cecc), TEXT_WIDTH)
+    assert fits_side_by_side((ict, ict), TEXT_WIDTH)
+    assert not fits_side_by_side((("MMMMMMMM WWWWWWW MMM",),) * 2, TEXT_WIDTH)   # capitals are wide
