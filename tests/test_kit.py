@@ -83,13 +83,45 @@ def test_call_scripts_use_the_members_real_phones(kit_dirs, shared):
                                                       or m["terms"][-1].get("district") == 1)}
     scripts = {p.stem.removeprefix("call-script-"): p.read_text() for p in erc.paths
                if p.name.startswith("call-script-")}
-    assert set(scripts) == set(phones) and len(scripts) == 3
+    # Senator Merkley (M001176) signed the letter: he is no one to ask to co-sign it.
+    assert set(scripts) == set(phones) - {"M001176"} and len(scripts) == 2
+    assert "call script for M001176: Senator Merkley signed this letter" in erc.skipped
     for bioguide, text in scripts.items():
         assert phones[bioguide] in text.splitlines()[0]
         assert "staff member who handles" in text
         assert "Co-sign a letter" in text                     # the ask for members, from asks.yaml
         assert spoken_words(text) < 150
         assert "Sources" in text and "citizenlab.ca" in text   # facts keep their sources
+        spoken = text.split("\nSources")[0]
+        # read aloud: no note markers, no abbreviation a listener cannot see spelled out
+        assert not re.search(r"\[\d+\]", spoken) and not re.search(r"\bTAR\b", spoken), spoken
+        assert "police in the Tibet Autonomous Region collected" in spoken
+        assert spoken.count(" to act:") == 1
+
+
+def test_a_call_script_with_two_asks_says_the_lead_in_once(campaign, tmp_path):
+    """Two asks for one member: "I ask Senator Wyden to act:" once, then the asks as a list."""
+    from drafter.commands.kit import abbreviations, signed_by
+    from drafter.campaign.load import load_campaign
+    from drafter.campaign.models import Recipient, Signer
+    asks = campaign / "asks.yaml"
+    asks.write_text(asks.read_text() + """
+  hearing:
+    for: {role: senator}
+    text: >-
+      Hold a hearing on the mass collection of DNA in the TAR.
+""")
+    report = make_kit(campaign, "erc-entity-list", tmp_path / "kit", legislators=SHARED / LEGISLATORS, state="OR")
+    [script] = [p for p in report.paths if p.name.startswith("call-script-")]
+    text = script.read_text().split("\nSources")[0]
+    assert text.count("I ask Senator Wyden to act:") == 1, text
+    assert "1. Co-sign a letter" in text and "2. Hold a hearing on the mass collection of DNA in the Tibet " \
+                                               "Autonomous Region." in text, text
+    assert abbreviations(load_campaign(campaign))["TAR"] == "Tibet Autonomous Region"
+    merkley = Recipient(id="M001176", name="Jeff Merkley", role="senator", given="Jeff", surname="Merkley")
+    assert signed_by(merkley, [Signer(id="m", name="Jeffrey A. Merkley")])
+    assert not signed_by(merkley, [Signer(id="s", name="Christopher H. Smith")])
+    assert not signed_by(merkley, [Signer(id="x", name="Anna Merkley")])
 
 
 def test_email_and_posts_carry_source_links(kit_dirs):

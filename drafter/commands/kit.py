@@ -10,6 +10,7 @@ place); the report's `problems` then make the command exit 1.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.outputs import docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
+from drafter.people.address import parse_name
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
 from drafter.output.names import safe_name
@@ -176,10 +178,15 @@ def _note_text(runs) -> str:
     return "".join(r.text for r in runs)
 
 
-def _footnoted(r: Rendered, prefix: str) -> tuple[str, str]:
-    """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes)."""
-    text = _text(r.blocks, lambda n: f"[{n}]")
-    md = _markdown(r.blocks, lambda n: f"[^{prefix}-{n}]")
+def _footnoted(r: Rendered, prefix: str, marked: bool = True) -> tuple[str, str]:
+    """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes);
+    `marked` False: a script read aloud, with no markers and its sources listed after it."""
+    text = _text(r.blocks, (lambda n: f"[{n}]") if marked else (lambda n: ""))
+    md = _markdown(r.blocks, (lambda n: f"[^{prefix}-{n}]") if marked else (lambda n: ""))
+    if r.notes and not marked:
+        sources = "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
+        return text + "\n\nSources\n\n" + sources, md + "\n\nSources:\n\n" + "\n".join(
+            f"{i}. {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     if r.notes:
         text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
         md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
@@ -191,12 +198,64 @@ def _spoken(blocks) -> str:
     return _text(blocks, lambda n: "")
 
 
+# "Tibet Autonomous Region (TAR)": a name, then its abbreviation in parentheses.
+_DEFINED = re.compile(r"(?P<full>(?:[A-Z][\w’'-]*\s+(?:(?:of|the|and|for|on)\s+)*)+)\((?P<abbr>[A-Z]{2,6})\)")
+
+
+def abbreviations(campaign: Campaign) -> dict[str, str]:
+    """Abbreviations the campaign's own text defines ("Tibet Autonomous Region (TAR)"), from its
+    templates, snippets and asks: {"TAR": "Tibet Autonomous Region"}. A spoken script says the
+    name: a listener cannot see what "TAR" stands for."""
+    texts = [s.text for s in campaign.evidence.snippets.values()] + [a.text for a in campaign.asks.values()]
+    if campaign.templates_dir.is_dir():
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(campaign.templates_dir.glob("*.j2"))]
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _DEFINED.finditer(" ".join(text.split())):
+            words, abbr = m["full"].split(), m["abbr"]
+            for i in range(len(words) - 1, -1, -1):       # the shortest run of words that spells it
+                caps = "".join(ch for ch in " ".join(words[i:]) if ch.isupper())
+                if words[i][0] == abbr[0] and caps == abbr:
+                    found.setdefault(abbr, " ".join(words[i:]))
+                    break
+    return found
+
+
+def spoken_blocks(blocks, names: dict[str, str]) -> tuple[Block, ...]:
+    """Blocks with each abbreviation read in full ("the TAR" -> "the Tibet Autonomous Region"),
+    its definition's parentheses dropped."""
+    if not names:
+        return tuple(blocks)
+    rules = [(re.compile(rf"\s*\({re.escape(a)}\)"), "") for a in names] + \
+            [(re.compile(rf"\b{re.escape(a)}\b"), full) for a, full in names.items()]
+
+    def say(text: str) -> str:
+        for rx, repl in rules:
+            text = rx.sub(lambda m: repl, text)
+        return text
+    return tuple(dataclasses.replace(b, inlines=tuple(dataclasses.replace(x, text=say(x.text)) if isinstance(x, Text)
+                                                      else x for x in b.inlines)) for b in blocks)
+
+
+def signed_by(r: Recipient, signers) -> bool:
+    """Whether a member of Congress to call signed the letter (a call script would ask them to
+    co-sign it): the same surname and first initial ("Jeff Merkley", "Jeffrey A. Merkley")."""
+    surname = parse_name(r.name, r.given, r.surname, r.suffix).surname.casefold()
+    first = (r.given or r.name).strip()[:1].casefold()
+    return any(parse_name(s.name).surname.casefold() == surname and s.name.strip()[:1].casefold() == first
+               for s in signers)
+
+
 # --------------------------------------------------------------------------- the kinds
 
 def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) -> list[tuple[Recipient, KitItem]]:
     """A script per member with a phone number; the others are listed in `skipped` with why."""
     items = []
+    spoken = abbreviations(kr.campaign)
     for r in callees:
+        if signed_by(r, kr.composer.signers):
+            skipped.append(f"call script for {r.id}: {member_name(r)} signed this letter")
+            continue
         if not r.phone:
             skipped.append(f"call script for {r.id}: no phone number in the profile "
                            "(add 'phone:' to recipients.yaml, or use --legislators and --state)")
@@ -206,7 +265,9 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
             continue
         member = member_name(r)
         rendered = kr.render("call-script", [r], kind_extra("call-script", r))
-        text, md = _footnoted(rendered, f"call-{safe_name(r.id)}")
+        # Read aloud: no note markers, abbreviations in full; the sources follow for the caller.
+        rendered = dataclasses.replace(rendered, blocks=spoken_blocks(rendered.blocks, spoken))
+        text, md = _footnoted(rendered, f"call-{safe_name(r.id)}", marked=False)
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
                                  count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
     return items
