@@ -646,3 +646,133 @@ signers:"""))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"recipients.yaml:{line}:3: recipient 'leahy' is a former Senator" in result.output
     assert not (campaign / "out").exists() or not any((campaign / "out").iterdir())
+
+
+# --- other offices, the Speaker, former officials (issue 26) ------------------------------------
+
+CITY_HALL = ("200 North Spring Street", "Los Angeles, CA 90012")
+STATE = ("2201 C Street NW", "Washington, DC 20520")
+
+
+def test_a_mayor_is_the_honorable_and_greeted_as_mayor():
+    bass = rec("Karen Bass", "official", "bass", title="Mayor of Los Angeles", courtesy="Ms.", address=CITY_HALL)
+    assert inside_address(bass)[:2] == ["The Honorable Karen Bass", "Mayor of Los Angeles"]
+    assert salutation(bass) == "Dear Mayor Bass:"                  # not "Dear Ms. Bass:"
+
+
+@pytest.mark.parametrize("title,greeting", [
+    ("Under Secretary of State for Civilian Security, Democracy, and Human Rights", "Dear Under Secretary Zeya:"),
+    ("Assistant Secretary of State for Democracy, Human Rights, and Labor", "Dear Assistant Secretary Zeya:"),
+    ("Special Coordinator for Tibetan Issues", "Dear Special Coordinator Zeya:"),
+    ("Special Envoy for Human Rights", "Dear Special Envoy Zeya:")])
+def test_other_offices_take_their_title_word_from_the_title(title, greeting):
+    r = rec("Uzra Zeya", "official", "zeya", title=title, courtesy="Ms.", address=STATE)
+    assert salutation(r) == greeting
+    # an Under or Assistant Secretary is "The Honorable"; a Special Coordinator only if the profile says
+    assert addressee_line(r).startswith("The Honorable") == ("Secretary" in title)
+    assert joint_salutation([r, dataclasses.replace(r, id="z2", name="Jane Roe")]) == \
+        f"Dear {greeting.split(' Zeya')[0].removeprefix('Dear ')}s Zeya and Roe:".replace("Secretarys", "Secretaries")
+
+
+def test_the_speaker_is_greeted_by_the_office():
+    johnson = rec("Mike Johnson", "representative", "johnson", title="Speaker of the House", courtesy="Mr.")
+    pelosi = rec("Nancy Pelosi", "representative", "pelosi", title="Speaker of the House", courtesy="Ms.")
+    assert salutation(johnson) == "Dear Mr. Speaker:" and salutation(pelosi) == "Dear Madam Speaker:"
+    assert inside_address(johnson)[:3] == ["The Honorable Mike Johnson", "Speaker of the House",
+                                           "United States House of Representatives"]
+    assert joint_salutation([johnson, SMITH]) == "Dear Mr. Speaker and Representative Smith:"
+    with pytest.raises(DataError) as e:
+        salutation(dataclasses.replace(johnson, courtesy=None))
+    assert "add `courtesy:` to johnson" in e.value.hint
+
+
+def test_a_title_word_drafter_cannot_tell_is_asked_for_not_guessed():
+    r = rec("Robert Roe", "official", "roe", title="Deputy Assistant Secretary of State for Tibet",
+            courtesy="Mr.", address=STATE)
+    with pytest.raises(DataError) as e:
+        salutation(r)
+    assert "cannot tell the title word" in e.value.message
+    assert "`salutation_name:` to roe" in e.value.hint and "'Deputy Assistant Secretary Roe'" in e.value.hint
+    assert "`salutation:`" in e.value.hint
+    assert salutation(dataclasses.replace(r, salutation_name="Deputy Assistant Secretary Roe")) == \
+        "Dear Deputy Assistant Secretary Roe:"
+    assert salutation(dataclasses.replace(r, salutation_name="Mr. Roe")) == "Dear Mr. Roe:"
+    # a title with no office in it is greeted by the courtesy title, as before
+    assert salutation(dataclasses.replace(r, title="Executive Director")) == "Dear Mr. Roe:"
+
+
+def test_sikyong_with_a_name_without_a_family_name():
+    penpa = rec("Penpa Tsering", "official", "penpa", family_name="none", title="Sikyong",
+                organization="Central Tibetan Administration", address=("Gangchen Kyishong", "Dharamsala, India"))
+    assert salutation(penpa) == "Dear Sikyong Penpa Tsering:"
+    assert inside_address(penpa)[0] == "Penpa Tsering"      # no "The Honorable" unless the profile says
+
+
+def test_a_former_official_loses_the_office_line_but_keeps_a_present_title():
+    blinken = rec("Antony J. Blinken", "secretary", "blinken", former=True, courtesy="Mr.",
+                  title="Secretary of State", organization="Example Institute", address=("1 Example Road", "X"))
+    assert inside_address(blinken) == ["The Honorable Antony J. Blinken", "Example Institute", "1 Example Road", "X"]
+    assert salutation(blinken) == "Dear Mr. Blinken:"
+    fellow = dataclasses.replace(blinken, title="Distinguished Fellow")
+    assert inside_address(fellow)[1] == "Distinguished Fellow"
+    bass = rec("Karen Bass", "official", former=True, courtesy="Ms.", title="Mayor of Los Angeles", address=("x",))
+    assert (inside_address(bass), salutation(bass)) == (["The Honorable Karen Bass", "x"], "Dear Ms. Bass:")
+    leahy = rec("Patrick J. Leahy", "senator", "leahy", former=True, title="United States Senator",
+                organization="United States Senate", address=LEAHY_HOME)
+    assert inside_address(leahy) == ["The Honorable Patrick J. Leahy", *LEAHY_HOME]
+    assert salutation(leahy) == "Dear Senator Leahy:"
+
+
+def test_check_warns_of_a_former_official_with_an_office_title(campaign):
+    from click.testing import CliRunner
+    from drafter.cli import main
+    path = campaign / "recipients.yaml"
+    path.write_text(path.read_text().replace("    memberships: [end-user-review-committee, visa-restrictions",
+                                             "    former: true\n    courtesy: Mr.\n"
+                                             "    memberships: [end-user-review-committee, visa-restrictions"))
+    line = path.read_text().splitlines().index("    title: Secretary of State") + 1
+    result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert (f"recipients.yaml:{line}:5: warning: recipient 'blinken' is a former official, and `title: "
+            "Secretary of State` would read as the sitting one") in result.output, result.output
+    assert "remove `title:` from blinken" in result.output
+
+
+# --- committees: the committee's office, commissions --------------------------------------------
+
+HELSINKI = {"id": "JCSE", "name": "Commission on Security and Cooperation in Europe"}
+
+
+def test_a_commission_is_greeted_as_one():
+    from drafter.people.address import address_letter
+    chair = rec("Joe Wilson", "representative", "wilson", committees=({**HELSINKI, "title": "Chairman"},))
+    cochair = rec("Roger F. Wicker", "senator", "wicker", committees=({**HELSINKI, "title": "Cochairman"},))
+    ranking = rec("Steve Cohen", "representative", "cohen", committees=({**HELSINKI, "title": "Ranking Member"},))
+    member = rec("Jane Roe", "senator", "roe", committees=(HELSINKI,))
+    addressed, greeting = address_letter([member, ranking, cochair, chair], "JCSE")
+    assert greeting == ("Dear Cochairman Wicker, Chairman Wilson, Ranking Member Cohen, "
+                        "and Members of the Commission:")
+    assert inside_address(chair, "JCSE") == ["The Honorable Joe Wilson",
+                                             "Chairman, Commission on Security and Cooperation in Europe",
+                                             "United States House of Representatives", "Washington, DC 20515"]
+
+
+def test_a_chair_is_written_to_at_the_committee_office():
+    office = ("2170 Rayburn House Office Building", "Washington, DC 20515-6128")
+    own = ("2182 Rayburn House Office Building", "Washington, DC 20515")
+    chair = rec("Brian J. Mast", "representative", "mast", address=own, organization="United States House of Representatives",
+                committees=({"id": "HSFA", "name": "House Committee on Foreign Affairs", "title": "Chair",
+                             "address": list(office)},))
+    assert inside_address(chair, "HSFA")[3:] == list(office)
+    assert inside_address(chair)[-2:] == list(own)                 # a letter not about the committee
+    assert inside_address(chair, "HSFA", ("H-1 U.S. Capitol", "Washington, DC 20515"))[3:] == \
+        ["H-1 U.S. Capitol", "Washington, DC 20515"]                  # the spec's committee_address
+
+
+def test_whole_committee_without_the_field_is_recognised():
+    from drafter.people.address import whole_committee
+    cmte = ({"id": "commerce", "name": "Committee on Commerce"},)
+    member = rec("Amy Klobuchar", "senator", "klobuchar", committees=cmte)
+    other = rec("Jane Roe", "senator", "roe", committees=cmte)
+    assert whole_committee([CANTWELL, CRUZ, member, other]) == "commerce"
+    assert whole_committee([CANTWELL, CRUZ]) is None                    # two: a letter to them
+    assert whole_committee([member, other, MERKLEY]) is None

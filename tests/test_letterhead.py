@@ -510,3 +510,76 @@ def test_only_layout_fields_stay_and_online_video_and_vml_sources_go(tmp_path):
     assert "webVideoPr" not in header and "iframe" not in header
     assert "<v:imagedata" in header and 'r:id="rId1"' in header.split("<v:imagedata")[1]
     assert not [n for n, text in parts.items() if "198.51.100.7" in text]
+
+
+# --- the sender's address (issue 26) -------------------------------------------------------------
+
+ADDRESS = ["1 Example Street NW", "Washington, DC 20000", "example.org"]   # a test address, no one's
+
+
+def _warnings(campaign: Path, spec: str) -> list[str]:
+    output = CliRunner().invoke(main, ["-C", str(campaign), "check"]).output
+    return [ln for ln in output.splitlines() if f"/{spec}.yaml:" in ln and "return address" in ln]
+
+
+def test_a_yaml_letterhead_carries_the_address_in_its_own_smaller_style(campaign, tmp_path):
+    from conftest import docx_text
+    spec = campaign / "letters" / "erc-entity-list.yaml"
+    assert _warnings(campaign, "erc-entity-list") == [
+        f"{spec}:7:1: warning: the letter has no return address: its letterhead gives none, nor do its signers "
+        "(give the letterhead an address: `letterhead: {name: ..., address: [street, city]}`; or add `address:` "
+        "to signer 'smith' in recipients.yaml)"]
+    spec.write_text(spec.read_text().replace(
+        'letterhead: ["Congressional-Executive Commission on China"]',
+        'letterhead:\n  name: Congressional-Executive Commission on China\n  address: ["%s"]' % '", "'.join(ADDRESS)))
+    assert _warnings(campaign, "erc-entity-list") == []
+    res = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "--clean", "--format", "docx",
+                                    "--format", "txt", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    docx = tmp_path / "out" / f"{STEM}.docx"
+    check_docx(docx)
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    styles = re.findall(r'<w:pStyle w:val="(Letterhead\w*)"/>', xml)
+    assert styles == ["Letterhead", "LetterheadAddress", "LetterheadAddress", "LetterheadAddressRule"]
+    style_xml = zipfile.ZipFile(docx).read("word/styles.xml").decode()
+    assert '<w:name w:val="Letterhead Address"/>' in style_xml
+    text = (tmp_path / "out" / f"{STEM}.txt").read_text()
+    assert text.startswith("Congressional-Executive Commission on China\n" + "\n".join(ADDRESS) + "\n\n")
+    assert "1 Example Street NW" in docx_text(docx)
+
+
+def test_the_signers_address_is_the_return_address_without_one_in_the_letterhead(campaign, tmp_path):
+    path = campaign / "recipients.yaml"
+    path.write_text(path.read_text().replace(
+        "  smith:\n    name: Christopher H. Smith\n",
+        "  smith:\n    name: Christopher H. Smith\n    address: [\"%s\", \"%s\"]\n" % tuple(ADDRESS[:2]), 1))
+    assert _warnings(campaign, "erc-entity-list") == []
+    res = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list", "--clean", "--format", "txt",
+                                    "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / f"{STEM}.txt").read_text().startswith(
+        "Congressional-Executive Commission on China\n1 Example Street NW\nWashington, DC 20000\n\n")
+
+
+def test_a_word_letterhead_carries_the_address_in_the_letterhead_address_style(campaign, tmp_path):
+    """scripts/make_letterhead.py --address: lines under the name in "Letterhead Address"; check
+    reads them as the return address, and the text forms print them after the name."""
+    (campaign / "letterheads").mkdir()
+    out = campaign / "letterheads" / "cecc-example.docx"
+    assert _warnings(campaign, "erc-entity-list-letterhead") == []     # the letterhead is missing: its own error
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_letterhead.py"), str(out)], check=True,
+                   capture_output=True)
+    [warning] = _warnings(campaign, "erc-entity-list-letterhead")
+    assert "in the Word style 'Letterhead Address'" in warning and "letterheads/cecc-example.docx" in warning
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_letterhead.py"), str(out),
+                    *[a for line in ADDRESS for a in ("--address", line)]], check=True, capture_output=True)
+    assert read_letterhead(out).header_address == tuple(ADDRESS)
+    assert _warnings(campaign, "erc-entity-list-letterhead") == []
+    res = CliRunner().invoke(main, ["-C", str(campaign), "draft", "erc-entity-list-letterhead", "--clean",
+                                    "--format", "docx", "--format", "txt", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    check_docx(tmp_path / "out" / f"{STEM}.docx")
+    header = zipfile.ZipFile(tmp_path / "out" / f"{STEM}.docx").read("word/header1.xml").decode()
+    assert header.count('<w:pStyle w:val="LetterheadAddress"/>') == 3
+    assert (tmp_path / "out" / f"{STEM}.txt").read_text().startswith(
+        "Congressional-Executive Commission on China\n" + "\n".join(ADDRESS) + "\n\n")

@@ -427,6 +427,8 @@ def salutation_name(r: Recipient, committee: str | None = None) -> tuple[str, st
         word = next((w for w in TITLE_WORDS if override.startswith(w + " ")), None)
         if word:
             return word, override[len(word):].strip()
+        if _OFFICE_WORD.search(override):      # "Deputy Assistant Secretary Roe": a title of its own
+            return "", override
     entry = _committee(r, committee)
     speaker = None if override or entry else _speaker(r)
     if speaker:
