@@ -54,7 +54,7 @@ recipients:
     organization: U.S. Department of Commerce
     address: ["1401 Constitution Avenue NW", "Washington, DC 20230"]
 signers:
-  smith: {name: Christopher H. Smith, title: Chair}
+  smith: {name: Christopher H. Smith, title: Chair, address: ["1 Example Street", "Washington, DC 20000"]}
 """
 
 LETTER = """\
