@@ -488,7 +488,7 @@ def test_a_whole_committee_letter_without_committee_is_a_check_error(campaign, d
     _house_committee_letter(campaign, data)
     result = CliRunner().invoke(main, ["-C", str(campaign), "check"])
     assert result.exit_code == 1
-    [line] = [ln for ln in result.output.splitlines() if "hsfa.yaml" in ln]
+    [line] = [ln for ln in result.output.splitlines() if "hsfa.yaml" in ln and ": error:" in ln]
     assert "hsfa.yaml:3:1: error: letter 'hsfa' goes to the whole committee HSFA" in line
     assert "add `committee: HSFA`" in line
     result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "hsfa", "-o", str(tmp_path / "out")])
