@@ -259,11 +259,13 @@ def test_a_draft_has_one_footnote_for_adjacent_citations_and_curly_quotes_throug
     body, notes = docx_text(docx), docx_text(docx, "word/footnotes.xml")
     assert "The Commission’s “asks” rest on law." in body and "“We’re also concerned" in body
     assert "'" not in body and '"' not in body
-    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License Requirements That Apply to "
-            "Entities Acting Contrary to the National Security or Foreign Policy Interests of the United States, "
+    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License requirements that apply to "
+            "entities acting contrary to the national security or foreign policy interests of the United States, "
             "15 C.F.R. § 744.11 (2023).") in notes
-    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Remarks at Freedom Awards.”" not in notes
-    assert "Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, May 9, 2023)" in notes
+    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Blinken at Freedom House.”" not in notes
+    # the transcript's own title, in Chicago's speech form
+    assert ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony” "
+            "(speech, Washington, DC, May 9, 2023), U.S. Department of State.") in notes
 
 
 def test_a_merged_note_keeps_the_review_comments_of_each_snippet(campaign, tmp_path):

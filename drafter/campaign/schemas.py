@@ -60,7 +60,7 @@ _source_props.update({"type": {"enum": CSL_TYPES}, "URL": _url, "title": _text,
 # drafter's own: fields not seen in a primary copy. An unconfirmed title is a description, never
 # quoted as the work's own; other fields become a review comment where the source is cited.
 _source_props["unconfirmed"] = {
-    "type": "array", "uniqueItems": True, "minItems": 1,
+    "type": "array", "minItems": 1,
     "items": {"enum": sorted(set(CSL_STRING_FIELDS + CSL_NAME_FIELDS + CSL_DATE_FIELDS) - {"note"})},
     "description": "Fields not confirmed against a primary copy: [title] makes the notes describe the "
                    "work (no quotation marks, no italics, no C.F.R. heading)."}
