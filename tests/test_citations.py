@@ -80,8 +80,8 @@ LAWS = {
                "author": [{"literal": "Congressional-Executive Commission on China"}],
                "recipient": [{"family": "Casper", "given": "Marc N."}], "issued": dt.date(2022, 12, 15),
                "URL": "https://example.org/letter.pdf"},
-    "speech": {"type": "speech", "title": "Remarks at Freedom House's Annual Freedom Awards",
-               "author": [{"family": "Blinken", "given": "Antony J."}], "event-place": "Washington, DC",
+    "speech": {"type": "speech", "title": "Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony",
+               "title-short": "Blinken at Freedom House", "author": [{"family": "Blinken", "given": "Antony J."}], "event-place": "Washington, DC",
                "issued": dt.date(2023, 5, 9), "URL": "https://example.org/remarks"},
     "press": {"type": "webpage", "genre": "Press Statement", "title": "Visa Restrictions on PRC Officials",
               "publisher": "U.S. Department of State", "issued": dt.date(2023, 8, 22),
@@ -116,8 +116,9 @@ FIRST_AND_SHORT = {
              "Additions to the Entity List, 88 Fed. Reg. 38080."),
     "letter": ("Congressional-Executive Commission on China to Marc N. Casper, December 15, 2022, "
                "https://example.org/letter.pdf.", "Congressional-Executive Commission on China to Casper."),
-    "speech": ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, Washington, DC, "
-               "May 9, 2023), https://example.org/remarks.", "Blinken, “Remarks at Freedom House’s.”"),
+    "speech": ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony” "
+               "(speech, Washington, DC, May 9, 2023), https://example.org/remarks.",
+               "Blinken, “Blinken at Freedom House.”"),
     "press": ("U.S. Department of State, “Visa Restrictions on PRC Officials,” press statement, August 22, 2023, "
               "https://example.org/press.", "U.S. Department of State, “Visa Restrictions on PRC.”"),
     "report": ("Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (Toronto: The "
@@ -310,8 +311,9 @@ def test_letters_without_a_recipient_and_speeches_at_an_event():
     assert text(first) == ("Congressional-Executive Commission on China, “Letter to Casper,” letter, "
                            "December 15, 2022, https://example.org/letter.pdf.")
     assert text(short) == "Congressional-Executive Commission on China, “Letter to Casper.”"
-    assert text(talk) == ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (keynote address, "
-                          "Annual Freedom Awards, Washington, DC, May 9, 2023), https://example.org/remarks.")
+    assert text(talk) == ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards "
+                          "Ceremony” (keynote address, Annual Freedom Awards, Washington, DC, May 9, 2023), "
+                          "https://example.org/remarks.")
 
 
 def test_the_policy_docs_show_the_notes_drafter_gives():
@@ -369,7 +371,7 @@ def test_an_unconfirmed_title_is_never_quoted_or_italic_whatever_the_kind():
     assert not any(r.italic for r in rep) and "(Toronto: The Citizen Lab, 2022)" in text(rep)
     assert text(rep).startswith("Emile Dirks, Report on DNA collection in the region (Toronto")
     assert text(speech).startswith("Antony J. Blinken, Remarks on Tibet (speech, ")
-    assert "“Remarks at Freedom House’s Annual Freedom Awards”" in text(ok)
+    assert "“Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony”" in text(ok)
 
 
 def test_an_unconfirmed_field_other_than_the_title_is_a_review_comment(campaign, tmp_path):
