@@ -30,7 +30,7 @@ sources:
   hrw-2022:
     type: webpage
     title: "China: New Evidence of Mass DNA Collection in Tibet"
-    author: [{literal: Human Rights Watch}]
+    URL: https://www.hrw.org/news/2022/09/05/china-new-evidence-mass-dna-collection-tibet
     issued: 2022-09-05
 snippets:
   dna-scale:
@@ -167,7 +167,7 @@ def test_unknown_field_gets_did_you_mean(tmp_path):
 
 
 def test_one_bad_entry_does_not_hide_the_others(tmp_path):
-    text = EVIDENCE.replace("URL: https://", "URL: ftp://").replace("source: hrw-2022", "source: hrw")
+    text = EVIDENCE.replace("URL: https://citizenlab", "URL: ftp://citizenlab").replace("source: hrw-2022", "source: hrw")
     found = errors(check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY))
     assert [f.line for f in found] == [7, 22]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 
 from drafter.campaign.load import _csl_item
 from drafter.compose.citations import Citer, CiteItem
+from drafter.cli import main
 from drafter.errors import DataError
 from drafter.campaign.models import Evidence, Source
 
@@ -78,8 +80,8 @@ LAWS = {
                "author": [{"literal": "Congressional-Executive Commission on China"}],
                "recipient": [{"family": "Casper", "given": "Marc N."}], "issued": dt.date(2022, 12, 15),
                "URL": "https://example.org/letter.pdf"},
-    "speech": {"type": "speech", "title": "Remarks at Freedom House's Annual Freedom Awards",
-               "author": [{"family": "Blinken", "given": "Antony J."}], "event-place": "Washington, DC",
+    "speech": {"type": "speech", "title": "Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony",
+               "title-short": "Blinken at Freedom House", "author": [{"family": "Blinken", "given": "Antony J."}], "event-place": "Washington, DC",
                "issued": dt.date(2023, 5, 9), "URL": "https://example.org/remarks"},
     "press": {"type": "webpage", "genre": "Press Statement", "title": "Visa Restrictions on PRC Officials",
               "publisher": "U.S. Department of State", "issued": dt.date(2023, 8, 22),
@@ -87,6 +89,17 @@ LAWS = {
     "report": {"type": "report", "title": "Mass DNA Collection in the Tibet Autonomous Region from 2016–2022",
                "author": [{"family": "Dirks", "given": "Emile"}], "publisher": "The Citizen Lab",
                "publisher-place": "Toronto", "issued": dt.date(2022, 9, 13), "URL": "https://example.org/r"},
+    "supp": {"type": "regulation", "title": "Supplement No. 5 to part 744", "unconfirmed": ["title"],
+             "container-title": "Code of Federal Regulations", "volume": "15", "part-number": "744",
+             "supplement-number": "5", "issued": 2023},
+    "omnibus": {"type": "legislation", "title": "Tibetan Policy and Support Act of 2020", "number": "116-260",
+                "division": "FF", "section": "title III", "container-title": "Statutes at Large",
+                "volume": "134", "page": "1182", "issued": 2020},
+    "described": {"type": "webpage", "genre": "press statement", "unconfirmed": ["title"],
+                  "title": "Visa restrictions on PRC officials involved in the forcible assimilation of Tibetan "
+                           "children in boarding schools",
+                  "author": [{"family": "Blinken", "given": "Antony J."}], "publisher": "U.S. Department of State",
+                  "issued": dt.date(2023, 8, 22)},
     "news": {"type": "article-newspaper", "title": "Thermo Fisher Stops Selling DNA Kits in Tibet",
              "author": [{"family": "Doe", "given": "Jane"}], "container-title": "Axios",
              "issued": dt.date(2024, 1, 5), "URL": "https://example.org/n"},
@@ -103,12 +116,20 @@ FIRST_AND_SHORT = {
              "Additions to the Entity List, 88 Fed. Reg. 38080."),
     "letter": ("Congressional-Executive Commission on China to Marc N. Casper, December 15, 2022, "
                "https://example.org/letter.pdf.", "Congressional-Executive Commission on China to Casper."),
-    "speech": ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, Washington, DC, "
-               "May 9, 2023), https://example.org/remarks.", "Blinken, “Remarks at Freedom House’s.”"),
+    "speech": ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony” "
+               "(speech, Washington, DC, May 9, 2023), https://example.org/remarks.",
+               "Blinken, “Blinken at Freedom House.”"),
     "press": ("U.S. Department of State, “Visa Restrictions on PRC Officials,” press statement, August 22, 2023, "
               "https://example.org/press.", "U.S. Department of State, “Visa Restrictions on PRC.”"),
     "report": ("Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (Toronto: The "
                "Citizen Lab, 2022), https://example.org/r.", "Dirks, Mass DNA Collection."),
+    "supp": ("15 C.F.R. pt. 744, supp. no. 5 (2023).", "15 C.F.R. pt. 744, supp. no. 5."),
+    "omnibus": ("Tibetan Policy and Support Act of 2020, Pub. L. No. 116-260, div. FF, tit. III, 134 Stat. 1182 "
+                "(2020).", "Tibetan Policy and Support Act of 2020."),
+    # the agency, not the Secretary who issued it; a title marked unconfirmed is not quoted
+    "described": ("U.S. Department of State, Visa restrictions on PRC officials involved in the forcible "
+                  "assimilation of Tibetan children in boarding schools, press statement, August 22, 2023.",
+                  "U.S. Department of State, Visa restrictions on PRC."),
     "news": ("Jane Doe, “Thermo Fisher Stops Selling DNA Kits in Tibet,” Axios, January 5, 2024, "
              "https://example.org/n.", "Doe, “Thermo Fisher Stops Selling.”"),
 }
@@ -259,11 +280,13 @@ def test_a_draft_has_one_footnote_for_adjacent_citations_and_curly_quotes_throug
     body, notes = docx_text(docx), docx_text(docx, "word/footnotes.xml")
     assert "The Commission’s “asks” rest on law." in body and "“We’re also concerned" in body
     assert "'" not in body and '"' not in body
-    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License Requirements That Apply to "
-            "Entities Acting Contrary to the National Security or Foreign Policy Interests of the United States, "
+    assert ("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); License requirements that apply to "
+            "entities acting contrary to the national security or foreign policy interests of the United States, "
             "15 C.F.R. § 744.11 (2023).") in notes
-    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Remarks at Freedom Awards.”" not in notes
-    assert "Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (speech, May 9, 2023)" in notes
+    assert "Exec. Order No. 13818.\n" in notes and "Blinken, “Blinken at Freedom House.”" not in notes
+    # the transcript's own title, in Chicago's speech form
+    assert ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony” "
+            "(speech, Washington, DC, May 9, 2023), U.S. Department of State.") in notes
 
 
 def test_a_merged_note_keeps_the_review_comments_of_each_snippet(campaign, tmp_path):
@@ -288,8 +311,9 @@ def test_letters_without_a_recipient_and_speeches_at_an_event():
     assert text(first) == ("Congressional-Executive Commission on China, “Letter to Casper,” letter, "
                            "December 15, 2022, https://example.org/letter.pdf.")
     assert text(short) == "Congressional-Executive Commission on China, “Letter to Casper.”"
-    assert text(talk) == ("Antony J. Blinken, “Remarks at Freedom House’s Annual Freedom Awards” (keynote address, "
-                          "Annual Freedom Awards, Washington, DC, May 9, 2023), https://example.org/remarks.")
+    assert text(talk) == ("Antony J. Blinken, “Secretary Antony J. Blinken at Freedom House 2023 Annual Awards "
+                          "Ceremony” (keynote address, Annual Freedom Awards, Washington, DC, May 9, 2023), "
+                          "https://example.org/remarks.")
 
 
 def test_the_policy_docs_show_the_notes_drafter_gives():
@@ -299,7 +323,7 @@ def test_the_policy_docs_show_the_notes_drafter_gives():
     doc = (REPO / "docs" / "policy.md").read_text()
     section = doc[doc.index("## Citing laws and government documents"):doc.index("## Forms of address")]
     examples = re.findall(r"```yaml\n(.*?)```\n\n> (.*?)\\\n> Later: (.*?)\n", section, re.S)
-    assert len(examples) == 9
+    assert len(examples) == 11
     for block, first, later in examples:
         [(sid, raw)] = yaml.safe_load(block).items()
         full, short = citer(**{sid: raw}).notes([(CiteItem(sid),), (CiteItem(sid),)])
@@ -312,3 +336,54 @@ def test_a_code_section_typed_into_the_title_is_cited_in_form():
     old, usc, again = c.notes([(CiteItem("old"),), (CiteItem("usc"),), (CiteItem("old"),)])
     assert text(old) == "License requirements that apply to entities, 15 C.F.R. § 744.11."
     assert (text(usc), text(again)) == ("19 U.S.C. § 1307 (2018).", "15 C.F.R. § 744.11.")
+
+
+def test_parts_of_acts_and_orders_print_and_a_supplement_typed_into_the_title_is_read():
+    """division:, section: on a law or an order used to be accepted and silently dropped."""
+    law = dict(LAWS["omnibus"], section="title III, section 301")
+    bare = dict(LAWS["omnibus"], division="Division FF", section="301")
+    eo = dict(LAWS["eo"], section="1(a)")
+    typed = {"type": "regulation", "title": "15 CFR Part 744, Supplement No. 5", "issued": 2023}
+    headed = {"type": "regulation", "title": "15 C.F.R. pt. 744, supp. no. 5, Procedures", "issued": 2023}
+    part = {"type": "regulation", "title": "Control Policy", "container-title": "CFR", "volume": "15",
+            "part-number": "744", "issued": 2023}
+    c = citer(law=law, bare=bare, eo=eo, typed=typed, headed=headed, part=part)
+    notes = [text(n) for n in c.notes([(CiteItem(k),) for k in ("law", "bare", "eo", "typed", "headed", "part")])]
+    assert notes == [
+        "Tibetan Policy and Support Act of 2020, Pub. L. No. 116-260, div. FF, tit. III, § 301, 134 Stat. 1182 (2020).",
+        "Tibetan Policy and Support Act of 2020, Pub. L. No. 116-260, div. FF, § 301, 134 Stat. 1182 (2020).",
+        "Exec. Order No. 13818, § 1(a), 82 Fed. Reg. 60839 (Dec. 26, 2017).",
+        "15 C.F.R. pt. 744, supp. no. 5 (2023).",            # no heading given: cited by number
+        "Procedures, 15 C.F.R. pt. 744, supp. no. 5 (2023).",
+        "Control Policy, 15 C.F.R. pt. 744 (2023)."]
+
+
+def test_an_unconfirmed_title_is_never_quoted_or_italic_whatever_the_kind():
+    c = citer(web={"type": "webpage", "title": "Statement on children in boarding schools", "unconfirmed": ["title"],
+                   "author": [{"literal": "Group"}], "issued": dt.date(2022, 1, 2)},
+              rep=dict(LAWS["report"], unconfirmed=["title"], title="Report on DNA collection in the region"),
+              speech=dict(LAWS["speech"], unconfirmed=["title"], title="Remarks on Tibet"),
+              ok=LAWS["speech"])
+    web, rep, speech, again, ok = c.notes([(CiteItem("web"),), (CiteItem("rep"),), (CiteItem("speech"),),
+                                          (CiteItem("web"),), (CiteItem("ok"),)])
+    assert text(web) == "Group, Statement on children in boarding schools, January 2, 2022."   # as written, not title-cased
+    assert text(again) == "Group, Statement on children."
+    assert not any(r.italic for r in rep) and "(Toronto: The Citizen Lab, 2022)" in text(rep)
+    assert text(rep).startswith("Emile Dirks, Report on DNA collection in the region (Toronto")
+    assert text(speech).startswith("Antony J. Blinken, Remarks on Tibet (speech, ")
+    assert "“Secretary Antony J. Blinken at Freedom House 2023 Annual Awards Ceremony”" in text(ok)
+
+
+def test_an_unconfirmed_field_other_than_the_title_is_a_review_comment(campaign, tmp_path):
+    from conftest import docx_text
+    evidence = campaign / "evidence.yaml"
+    evidence.write_text(evidence.read_text().replace("    issued: 2024-01                # the day is not confirmed",
+                                                     "    issued: 2024-01\n    unconfirmed: [issued]"))
+    out = tmp_path / "out"
+    template = campaign / "letters/templates/company-ceo.md.j2"
+    template.write_text(template.read_text() + "\n{{ snippet('thermofisher-decision') }}\n")
+    result = CliRunner().invoke(main, ["-C", str(campaign), "draft", "company-ceo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [docx] = out.glob("*.docx")
+    assert ("Source 'thermofisher-halt-2024': issued not confirmed against a primary copy; confirm before sending."
+            in docx_text(docx, "word/comments.xml"))

@@ -83,7 +83,7 @@ def test_asks_follow_each_recipients_authority(campaign, tmp_path):
     assert "Entity List through the End-User Review Committee" in commerce
     assert "Global Magnitsky" not in commerce
     assert "Global Magnitsky" in treasury
-    assert "Restrict the visas" in state and "Restrict the visas" not in commerce
+    assert "Impose visa restrictions" in state and "Impose visa restrictions" not in commerce
     out2 = tmp_path / "joint"
     assert run(campaign, "draft", "erc-entity-list", "-o", str(out2)).exit_code == 0
     joint = docx_text(drafts(out2)[0])

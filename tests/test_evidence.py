@@ -11,7 +11,15 @@ from drafter.cli import main
 from drafter.compose.composer import compose_letters
 from drafter.campaign.staleness import stale_snippets, stale_sources
 from drafter.campaign.yamlsrc import parse_yaml
-from test_check import EVIDENCE, RECIPIENTS, make_campaign
+from test_check import EVIDENCE as CHECKED, RECIPIENTS, make_campaign as make_checked
+
+# check's campaign with its Human Rights Watch page named by its author, not its link
+EVIDENCE = CHECKED.replace("    URL: https://www.hrw.org/news/2022/09/05/china-new-evidence-mass-dna-collection-tibet\n",
+                           "    author: [{literal: Human Rights Watch}]\n")
+
+
+def make_campaign(root, evidence=EVIDENCE, **files):
+    return make_checked(root, evidence=evidence, **files)
 
 NOTE = ("[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (2022), "
         "https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/.")

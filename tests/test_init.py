@@ -18,7 +18,7 @@ def test_init_gives_a_campaign_that_checks_and_drafts(tmp_path, shared):
     drafted = CliRunner().invoke(main, ["-C", str(folder), "draft", "example"])
     assert drafted.exit_code == 0, drafted.output
     [path] = (folder / "drafts").glob("*.docx")
-    assert "3 footnotes" in docx_check(shared, path)
+    assert "4 footnotes" in docx_check(shared, path)
     schema = CliRunner().invoke(main, ["schema", "evidence"]).output
     assert (folder / "evidence.schema.json").read_text() == schema
 

@@ -130,7 +130,7 @@ def test_email_and_posts_carry_source_links(kit_dirs):
     assert email.startswith("Subject: ")
     assert "Dear Secretaries Raimondo, Yellen, and Blinken:" in email
     assert spoken_words(email.split("\n\n", 1)[1]) < 200
-    assert "[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (The Citizen Lab" in email
+    assert "[1] Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region from 2016–2022 (Toronto: The Citizen Lab" in email
     posts = [i for i in erc.items if i.kind == "social"]
     assert len(posts) >= 4
     for post in posts:
@@ -147,16 +147,18 @@ def without_factsheet(campaign):
 
 
 def test_email_lists_each_source_as_the_letter_notes_it(campaign, tmp_path):
-    """Not by its raw title: an executive order reads as the letter's Chicago note does."""
+    """Not by its raw title: a press statement whose title is unconfirmed is described, as the
+    letter's Chicago note describes it."""
     without_factsheet(campaign)
     template = campaign / "letters/templates/kit-email.md.j2"
     cite = '{{ snippet("dna-no-opt-out") }}'
-    template.write_text(template.read_text().replace(cite, cite + ' {{ snippet("glomag-authority") }}'))
+    template.write_text(template.read_text().replace(cite, cite + ' {{ snippet("visa-steps") }}'))
     result = run("-C", campaign, "kit", "erc-entity-list", "-o", tmp_path / "kit")
     assert result.exit_code == 0, result.stderr
     email = (tmp_path / "kit/email.txt").read_text()
     sources = dict(re.findall(r"^\[(\d+)\] (.+)$", email.split("\nSources:\n")[1], flags=re.M))
-    assert sources["3"] == "Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017)."
+    assert sources["3"] == ("U.S. Department of State, Visa restrictions on PRC officials involved in the forcible "
+                            "assimilation of Tibetan children in boarding schools, press statement, August 22, 2023.")
     assert sources["1"].startswith("Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region")
     assert sources["1"].endswith(", https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/.")
     # the very notes the letter prints, first citation of each source
@@ -165,9 +167,9 @@ def test_email_lists_each_source_as_the_letter_notes_it(campaign, tmp_path):
     notes = re.findall(r"^\d+\.\s+(.+)$", letter.read_text().split("\nSources\n")[1], flags=re.M)
     assert len(sources) == 3 and set(sources.values()) <= set(notes)
     md = (tmp_path / "kit/kit.md").read_text()
-    assert "- \\[3\\] Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017).\n" in md
+    assert "- \\[3\\] U.S. Department of State, Visa restrictions on PRC officials involved in" in md
     assert ("- \\[1\\] Emile Dirks, *Mass DNA Collection in the Tibet Autonomous Region from 2016–2022* "
-            "(The Citizen Lab") in md
+            "(Toronto: The Citizen Lab") in md
     assert "<https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/>." in md
 
 
@@ -265,10 +267,18 @@ def test_email_overshoot_names_the_words_over(lean, tmp_path):
 def test_fact_without_a_link_in_a_post_is_reported(lean, tmp_path):
     campaign = lean
     template = campaign / "letters/templates/kit-social.md.j2"
-    template.write_text(template.read_text() + '\n{{ snippet("visa-precedent") }}\n')
+    text = template.read_text()
+    template.write_text(text + '\n{{ snippet("visa-steps") }}\n')
+    message = "a social post cites source 'state-visa-2023', which has no URL to link"
+    # check reports it first, once, at the template's line, as an error
+    checked = run("-C", campaign, "check")
+    assert checked.exit_code == 1
+    line = text.count("\n") + 2
+    assert [m for m in checked.stdout.splitlines() if message in m] == [
+        f"{template}:{line}:12: error: {message} (give the source a URL in evidence.yaml, or post another fact)"]
     result = run("-C", campaign, "kit", "erc-entity-list", "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert "source 'state-visa-2023' has no URL" in result.stderr
+    assert message in result.stderr
 
 
 # --------------------------------------------------------------------------- command line

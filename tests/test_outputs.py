@@ -135,7 +135,7 @@ def test_txt_has_no_markup(texts):
     assert "Washington, DC 20230\n\nThe Honorable Janet L. Yellen" in txt
     assert "Sincerely,\n\nChristopher H. Smith\nChair\n" in txt
     # No width by default: each paragraph is one line (for web forms).
-    assert any(line.startswith("The scale of this program") and line.endswith("investigation.[3]")
+    assert any(line.startswith("Between June 2016 and July 2022") and line.endswith("investigation.[3]")
                for line in txt.splitlines())
 
 

@@ -30,7 +30,7 @@ CSL_STRING_FIELDS = [
     "event-place", "event-title", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword",
     "language", "license", "medium", "note", "number", "number-of-pages", "number-of-volumes",
     "original-publisher", "original-publisher-place", "original-title", "page", "page-first",
-    "part-title", "PMCID", "PMID", "publisher", "publisher-place", "references", "section",
+    "part-number", "part-title", "supplement-number", "PMCID", "PMID", "publisher", "publisher-place", "references", "section",
     "source", "status", "title", "title-short", "URL", "version", "volume", "volume-title",
     "year-suffix", "division", "shortTitle", "journalAbbreviation",
 ]
@@ -57,6 +57,13 @@ _source_props.update({f: {"type": "array", "items": _name, "minItems": 1} for f 
 _source_props.update({f: _date for f in CSL_DATE_FIELDS})
 _source_props.update({"type": {"enum": CSL_TYPES}, "URL": _url, "title": _text,
                       "id": {"type": "string"}})
+# drafter's own: fields not seen in a primary copy. An unconfirmed title is a description, never
+# quoted as the work's own; other fields become a review comment where the source is cited.
+_source_props["unconfirmed"] = {
+    "type": "array", "minItems": 1,
+    "items": {"enum": sorted(set(CSL_STRING_FIELDS + CSL_NAME_FIELDS + CSL_DATE_FIELDS) - {"note"})},
+    "description": "Fields not confirmed against a primary copy: [title] makes the notes describe the "
+                   "work (no quotation marks, no italics, no C.F.R. heading)."}
 
 SOURCE = {"type": "object", "required": ["type", "title"], "additionalProperties": False,
           "properties": _source_props,

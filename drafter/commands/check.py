@@ -21,6 +21,8 @@ from jinja2 import nodes
 
 from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign,
                                    check_letter_doc, collect_campaign, load_letter)
+from drafter.compose import chicago
+from drafter.compose.kit import UNLINKED_HINT, unlinked_source_message
 from drafter.compose.trial import trial_letters
 from drafter.people.samples import CONGRESS_ROLES
 from drafter.campaign.query import matches
@@ -341,6 +343,8 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
 
     findings += _notes(campaign)
     findings += _repeated_snippets(calls)
+    if ev_doc is not None:
+        findings += source_links(campaign, ev_doc, calls, constants)
     specs, batch = [], False
     for path in sorted((root / LETTERS_DIR).glob("*.yaml")):
         try:
@@ -364,7 +368,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         citers: dict = {}
         for doc, spec in specs:
             findings += _rendered(doc, spec, campaign, citers)
-    return _sorted(findings)
+    return _sorted(_placed_once(findings))
 
 
 # --- rendering every letter, batch letter and kit template ------------------------------------
@@ -470,3 +474,40 @@ def _repeated_snippets(calls: list[EvidenceCall]) -> list[Finding]:
                                    "a letter states a snippet once; the second place prints only its citation"))
             seen.add((call.file, nid))
     return out
+
+
+# --- links: cited sources without a URL ---------------------------------------------------------
+
+def source_links(campaign: Campaign, doc: Located, calls: list[EvidenceCall], constants: set[str]) -> list[Finding]:
+    """A cited source without a URL, once, as a warning at its line (a note shows a link wherever
+    there is one; laws and regulations are cited by their official reporter and need none); and a
+    social post citing one, which `kit` refuses, as an error at the template's call."""
+    ev = campaign.evidence
+    ask_snippets = {nid for a in campaign.asks.values() for nid in a.evidence}
+    _, cited = used_evidence(ev, calls, constants, ask_snippets)
+    out = []
+    for sid in (s for s in ev.sources if s in cited and not ev.sources[s].url):
+        if chicago.kind(ev.sources[sid].csl) in chicago.LEGAL:
+            continue
+        line, col = doc.where(("sources", sid))
+        out.append(Finding("warning", str(doc.path), line, col, f"source {sid!r} is cited but has no URL",
+                           "add its URL, so that notes link to it"))
+    social = campaign.template_path("kit-social")
+    for call in (c for c in calls if c.file == social):
+        if call.function == "cite":
+            sids = call.ids
+        elif call.function == "snippet":
+            sids = [s for nid in call.ids if nid in ev.snippets for s in ev.snippets[nid].sources]
+        else:
+            sids = [] if call.dynamic else [s for n in ev.select(call.options.get("tag"), call.options.get("source"))
+                                            for s in n.sources]
+        out += [Finding("error", str(call.file), call.line, call.column, unlinked_source_message(s), UNLINKED_HINT)
+                for s in dict.fromkeys(sids) if s in ev.sources and not ev.sources[s].url]
+    return out
+
+
+def _placed_once(findings: list[Finding]) -> list[Finding]:
+    """A problem found both in a template's calls (with its line) and by rendering (without one)
+    is reported once, at its line."""
+    placed = {(f.file, f.message) for f in findings if f.line is not None}
+    return [f for f in findings if f.line is not None or (f.file, f.message) not in placed]

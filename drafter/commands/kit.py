@@ -25,7 +25,8 @@ from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.outputs import docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
-from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
+from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, Rendered, kind_extra, member_name,
+                                 shape_error, unlinked_source_message, unlinked_sources)
 from drafter.people.address import parse_name
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
@@ -314,10 +315,9 @@ def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
         text = _plain(block.inlines, links)
         md = _md(block.inlines, lambda n: "".join(f" <{sources[s].url}>" for s in r.sources[n - 1]
                                                    if sources[s].url))
-        unlinked = [s for x in block.inlines if isinstance(x, NoteRef)
-                    for s in r.sources[x.number - 1] if not sources[s].url]
-        problems = [f"source {s!r} has no URL to link (give it one in evidence.yaml, or use another fact)"
-                    for s in dict.fromkeys(unlinked)]
+        unlinked = unlinked_sources(r.sources, [x.number for x in block.inlines if isinstance(x, NoteRef)],
+                                    kr.campaign.evidence)
+        problems = [f"{unlinked_source_message(s)} ({UNLINKED_HINT})" for s in unlinked]
         items.append(KitItem("social", f"social post {i}", text, md, r.template, post_length(text),
                              "characters", POST_LIMIT, problems))
     if shape_error("social", r):

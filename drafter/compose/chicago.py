@@ -5,12 +5,18 @@ citeproc-py with the CSL Chicago style prints "Pub. L. Nos.", "15 CFR 744.11, He
 forms here follow ../design/PRODUCT.md ("Citing laws and government documents"):
 
     public law       Uyghur Forced Labor Prevention Act, Pub. L. No. 117-78, 135 Stat. 1525 (2021).
+                     A part of an act: Title, Pub. L. No. 116-260, div. FF, tit. III, 134 Stat. 1182 (2020).
     U.S. Code        19 U.S.C. § 1307 (2018).
     regulation       Heading, 15 C.F.R. § 744.11 (2023).      Title, 88 Fed. Reg. 1 (Jan. 3, 2023).
+                     15 C.F.R. pt. 744, supp. no. 5 (2023).   (a part or a supplement of a part)
     executive order  Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017).
     letter           Sender to Recipient, Month D, YYYY, URL.
     speech           Speaker, "Title" (speech, Place, Month D, YYYY), URL.
     press statement  Agency, "Title," press statement, Month D, YYYY, URL.
+
+A title the source marks unconfirmed (`unconfirmed: [title]`) is never quoted or italicized as
+the work's own: it stands as a description, in roman (Chicago's form for an untitled work), and
+a C.F.R. heading is left out, the provision cited by number alone.
 
 Output is the same small HTML citeproc-py gives (<i> for italics; quotation marks before the
 period, which the caller moves inside in US style).
@@ -58,6 +64,9 @@ def short_title(title: str) -> str:
 
 # "15 CFR 744.11, Heading" or "19 U.S.C. § 1307": a code section written into the title.
 _CODE_IN_TITLE = re.compile(r"^\s*(\d+)\s+(C\.?F\.?R\.?|U\.?S\.?C\.?)\s*(?:§+\s*)?(\d[\w.\-]*)\s*(?:,\s*(.+))?$", re.I)
+# "15 C.F.R. pt. 744, supp. no. 5" (or "15 CFR Part 744, Supplement No. 5, Heading").
+_PART_IN_TITLE = re.compile(r"^\s*(\d+)\s+C\.?F\.?R\.?\s+(?:pt\.|part)\s*(\d+)"
+                            r"(?:\s*,\s*supp(?:\.|lement)\s*(?:no\.\s*)?(\d+))?\s*(?:,\s*(.+))?$", re.I)
 
 
 def with_short_title(csl: dict) -> dict:
@@ -70,12 +79,24 @@ def with_short_title(csl: dict) -> dict:
         code = "C.F.R." if m.group(2).upper().startswith("C") else "U.S.C."
         item.update({"container-title": code, "volume": m.group(1), "section": m.group(3),
                      "title": m.group(4) or item["title"]})
+    m = _PART_IN_TITLE.match(str(item.get("title", "")))
+    if m and item.get("type") in ("legislation", "regulation") and not item.get("container-title"):
+        item.update({"container-title": "C.F.R.", "volume": m.group(1), "part-number": m.group(2),
+                     "title": m.group(4) or item["title"]})
+        item.update({"supplement-number": m.group(3)} if m.group(3) else {})
+        if not m.group(4):     # no heading in the title: cite it by number
+            item["unconfirmed"] = [*(item.get("unconfirmed") or ()), "title"]
     if not item.get("title-short") and kind(item) not in LEGAL:  # a law keeps its popular name
         if item.get("shortTitle"):
             item["title-short"] = item["shortTitle"]
         elif item.get("title") and short_title(item["title"]) != item["title"]:
             item["title-short"] = short_title(item["title"])
     return item
+
+
+def described(item: dict) -> bool:
+    """Whether the item's title is a description, not the work's own (marked unconfirmed)."""
+    return "title" in (item.get("unconfirmed") or ())
 
 
 def _code(item: dict) -> str | None:
@@ -162,6 +183,39 @@ def _section(item: dict) -> str:
     return re.sub(r"^\s*§+\s*", "", str(item.get("section", ""))).strip()
 
 
+# A part of an act or order as the Bluebook abbreviates it: "div. FF", "tit. III", "§ 301".
+_PART_WORDS = [(re.compile(r"^\s*div(?:ision|\.)?\s+", re.I), "div. "),
+               (re.compile(r"^\s*tit(?:le|\.)?\s+", re.I), "tit. "),
+               (re.compile(r"^\s*(?:sec(?:tion|\.)?|§+)\s*", re.I), "§ ")]
+
+
+def _part_of_act(item: dict) -> str:
+    """The division and section fields of an act or order, "div. FF, tit. III": a division is
+    "div. X", a section given as a number "§ 301", and a piece that names its unit ("title III",
+    "section 5") is abbreviated."""
+    pieces = []
+    for key, unit in (("division", "div. "), ("section", "§ ")):
+        for piece in (" ".join(p.split()) for p in str(item.get(key, "")).split(",")):
+            if not piece:
+                continue
+            named = next((pattern for pattern, _ in _PART_WORDS if pattern.match(piece)), None)
+            if named is not None:
+                piece = named.sub(dict(_PART_WORDS)[named], piece, count=1)
+            elif key == "division" or piece[0].isdigit():
+                piece = unit + piece
+            pieces.append(piece)
+    return ", ".join(_t(p) for p in pieces)
+
+
+def _cfr_cite(item: dict) -> str:
+    """"15 C.F.R. § 744.11", or a part or its supplement: "15 C.F.R. pt. 744, supp. no. 5"."""
+    title = item.get("volume", "")
+    part, supp = str(item.get("part-number", "")).strip(), str(item.get("supplement-number", "")).strip()
+    if _section(item) or not part:
+        return _t(f"{title} C.F.R. § {_section(item)}".strip())
+    return _t(f"{title} C.F.R. pt. {part}" + (f", supp. no. {supp}" if supp else "")).strip()
+
+
 def _pinpoint(locator: str | None, label: str) -> str:
     if not locator:
         return ""
@@ -201,21 +255,22 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
     short = str(item.get("title-short") or title)
     pin = _pinpoint(locator, label)
     url = item.get("URL", "")
+    # A described title (unconfirmed) is never quoted as the work's own.
+    quote = (lambda text, comma=False: _t(text) + ("," if comma else "")) if described(item) else _q
     if k == "public-law":
         number = _PUB_L.sub("", str(item.get("number", ""))).strip()
         if not first:
             return _t(short) + pin
         stat = f"{item['volume']} Stat. {_first_page(item)}".strip() if item.get("volume") else ""
-        cite = _join(_t(title), f"Pub. L. No. {_t(number)}" if number else "", _t(stat))
+        cite = _join(_t(title), f"Pub. L. No. {_t(number)}" if number else "", _part_of_act(item), _t(stat))
         return f"{cite}{pin} ({_year(item)})" if _year(item) else cite + pin
     if k in ("code", "cfr"):
-        abbr = "U.S.C." if k == "code" else "C.F.R."
-        cite = _t(f"{item.get('volume', '')} {abbr} § {_section(item)}".strip())
+        cite = _cfr_cite(item) if k == "cfr" else _t(f"{item.get('volume', '')} U.S.C. § {_section(item)}".strip())
         if locator and locator.startswith("("):   # a subsection: 15 C.F.R. § 744.11(b)
             cite, pin = cite + _t(locator), ""
         if not first:
             return cite + pin
-        head = "" if k == "code" else _t(title)
+        head = "" if k == "code" or described(item) else _t(title)   # an unconfirmed heading is left out
         return _join(head, cite) + pin + (f" ({_year(item)})" if _year(item) else "")
     if k == "fed-reg":
         cite = _t(f"{item.get('volume', '')} Fed. Reg. {_first_page(item)}".strip())
@@ -227,9 +282,9 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
         number = str(item.get("number") or (m.group(1) if m and m.group(1) else "")).replace(",", "")
         cite = f"Exec. Order No. {_t(number)}"
         if not first:
-            return cite + pin
+            return _join(cite, _part_of_act(item)) + pin
         reg = _t(f"{item['volume']} Fed. Reg. {_first_page(item)}".strip()) if item.get("volume") else ""
-        return _join(cite, reg) + pin + (f" ({legal_date(item)})" if legal_date(item) else "")
+        return _join(cite, _part_of_act(item), reg) + pin + (f" ({legal_date(item)})" if legal_date(item) else "")
     if k == "letter":
         sender = names(item.get("author"), short=not first) or _t(item.get("publisher", ""))
         recipient = names(item.get("recipient"), short=not first)
@@ -237,23 +292,24 @@ def _note(item: dict, first: bool, locator: str | None, label: str) -> str:
             who = f"{_t(sender)} to {_t(recipient)}"
             return who + pin if not first else _join(who, long_date(item)) + pin + (f", {_t(url)}" if url else "")
         if not first:  # no recipient given: the letter is named by its title
-            return _join(_t(sender), _q(short)) + pin
-        return _join(_t(sender), _q(title, comma=True) + " letter", long_date(item)) + pin + (f", {_t(url)}" if url else "")
+            return _join(_t(sender), quote(short)) + pin
+        return _join(_t(sender), quote(title, comma=True) + " letter", long_date(item)) + pin + (f", {_t(url)}" if url else "")
     if k == "speech":
         speaker = _t(names(item.get("author"), short=not first) or item.get("publisher", ""))
         if not first:
-            return _join(speaker, _q(short)) + pin
+            return _join(speaker, quote(short)) + pin
         genre = _genre(item.get("genre") or "speech")
         event = item.get("event-title") or item.get("event") or ""
         place = item.get("event-place") or item.get("publisher-place") or ""
         paren = _join(_t(genre), _t(event), _t(place), long_date(item))
-        return _join(f"{speaker}, {_q(title)} ({paren})", _t(item.get("publisher", ""))) + pin \
+        return _join(f"{speaker}, {quote(title)} ({paren})", _t(item.get("publisher", ""))) + pin \
             + (f", {_t(url)}" if url else "")
     if k == "press":
-        agency = _t(names(item.get("author"), short=not first) or item.get("publisher", ""))
+        # The issuing agency, even where a person (the Secretary) is the statement's author.
+        agency = _t(item.get("publisher") or names(item.get("author"), short=not first))
         if not first:
-            return _join(agency, _q(short)) + pin
+            return _join(agency, quote(short)) + pin
         genre = _genre(item.get("genre"))
-        return _join(agency, _q(title, comma=True) + " " + _t(genre), long_date(item)) + pin \
+        return _join(agency, quote(title, comma=True) + " " + _t(genre), long_date(item)) + pin \
             + (f", {_t(url)}" if url else "")
     raise ValueError(f"no Chicago form for {item.get('type')!r}")

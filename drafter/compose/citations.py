@@ -18,6 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -172,6 +173,16 @@ def _link_urls(runs: list[Text], urls: list[str]) -> list[Text]:
     return out
 
 
+def _unquoted_title(html: str, item: dict) -> str:
+    """A citeproc note with a described (unconfirmed) title in roman, neither italic nor quoted,
+    and in the case it was written in (a description is not title-cased)."""
+    for title in dict.fromkeys(escape(str(item.get(k, "")), quote=False) for k in ("title", "title-short")):
+        if title:
+            html = re.sub(f"<i>{re.escape(title)}</i>|“{re.escape(title)}([,.]?)”",
+                          lambda m: title + (m.group(1) or ""), html, flags=re.I)
+    return html
+
+
 class Citer:
     """Formats the footnotes of one evidence library in one style."""
 
@@ -239,6 +250,8 @@ class Citer:
                         parts.append(str(bib.cite(citations[n, k], problems.append)))
                     else:  # an author-date style: the note holds the full reference
                         parts.append(self._entry_html(c.source))
+                    if (n, k) in citations and chicago.described(self._items[c.source]):
+                        parts[-1] = _unquoted_title(parts[-1], self._items[c.source])
                     seen.add(c.source)
                 html = "; ".join(p.rstrip().removesuffix(".") for p in parts[:-1]) + ("; " if len(parts) > 1 else "")
                 html += parts[-1]

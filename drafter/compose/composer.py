@@ -149,6 +149,10 @@ class Composer:
                          ] if c.source in sources else []
                 note = ev.sources[c.source].note
                 msgs += [f"Note on source '{c.source}': {note}"] if note else []
+                # an unconfirmed title is already described, not quoted; other fields are printed
+                fields = [f for f in ev.sources[c.source].csl.get("unconfirmed") or () if f != "title"]
+                msgs += [f"Source '{c.source}': {', '.join(fields)} not confirmed against a primary copy; "
+                         "confirm before sending."] if fields else []
             return " ".join(dict.fromkeys(msgs)) or None
 
         def review(block):

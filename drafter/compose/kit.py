@@ -41,6 +41,20 @@ def shape_error(kind: str, r: Rendered) -> TemplateError | None:
     return None
 
 
+UNLINKED_HINT = "give the source a URL in evidence.yaml, or post another fact"
+
+
+def unlinked_source_message(source_id: str) -> str:
+    """What `kit` refuses and `check` reports first: a social post's citation becomes its source's
+    link, so a source with no URL cannot be cited in one."""
+    return f"a social post cites source {source_id!r}, which has no URL to link"
+
+
+def unlinked_sources(sources: list[tuple[str, ...]], notes: list[int], evidence) -> list[str]:
+    """The sources without a URL that the given notes (1-based numbers) cite, each once."""
+    return list(dict.fromkeys(s for n in notes for s in sources[n - 1] if not evidence.sources[s].url))
+
+
 def member_name(r: Recipient) -> str:
     """How a caller names the member: "Senator Merkley" (or the full name)."""
     title, name = address.salutation_name(r)

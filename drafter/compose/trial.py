@@ -12,8 +12,9 @@ from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.citations import Citer
 from drafter.compose.composer import Composer, asks_for
 from drafter.compose.constituent import constituent_letter
-from drafter.compose.kit import KINDS, KitRenderer, kind_extra, shape_error
-from drafter.errors import DrafterError
+from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, kind_extra, shape_error,
+                                 unlinked_source_message, unlinked_sources)
+from drafter.errors import DataError, DrafterError
 from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
 from drafter.people.select import group_letters, select_recipients
 
@@ -86,3 +87,7 @@ def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], calle
             rendered = trial.attempt(kr.render, kind, recipients)
             if rendered is not None and shape_error(kind, rendered):
                 trial.errors.append(shape_error(kind, rendered))
+            if rendered is not None and kind == "social":
+                trial.errors += [DataError(unlinked_source_message(s), file=str(rendered.template), hint=UNLINKED_HINT)
+                                 for s in unlinked_sources(rendered.sources, range(1, len(rendered.sources) + 1),
+                                                           kr.campaign.evidence)]
