@@ -121,6 +121,17 @@ def test_members_of_congress_count_when_a_batch_letter_reaches_them(example):
     assert f.file.endswith("asks.yaml") and "ask 'cosponsor' is for nobody" in f.message
 
 
+def test_a_profile_with_errors_holds_back_only_the_letters_that_name_it(example):
+    """A misspelt field in the company's profile is one error, not an ask for nobody; the
+    letters to the Secretaries, which do not name that profile, are still rendered and checked."""
+    edit(example / "recipients.yaml", "    memberships: [dna-kit-seller]", "    membrships: [dna-kit-seller]")
+    append(example / TEMPLATES / "erc-entity-list.md.j2", "\n{{ none_such | upper }}\n")
+    found = [(Path(f.file).name, f.message) for f in errors(example)]
+    assert found == [("recipients.yaml", "unknown field 'membrships' in recipients.casper"),
+                     ("erc-entity-list.md.j2", found[1][1])], found
+    assert "none_such" in found[1][1]
+
+
 def test_a_letter_that_asks_nothing_is_an_error(example):
     asks = example / "asks.yaml"
     for old in ("{membership: end-user-review-committee}", "{membership: global-magnitsky}",

@@ -262,30 +262,33 @@ def resolve_letter_path(campaign_root: Path, letter: str) -> Path:
 
 def check_letter_doc(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck] = ()) -> list[DataError]:
     """Schema and cross-reference errors of a letter spec: whatever `drafter draft` would refuse
-    in the spec itself (with `checks`, drafter.commands.SPEC_CHECKS) is reported here, at its line."""
+    in the spec itself (with `checks`, drafter.commands.SPEC_CHECKS) is reported here, at its line.
+    A field with a schema error is not checked further; the others are."""
     errors = validate(doc, "letter")
-    if errors:
+    if not isinstance(doc.data, dict):
         return errors
-    data = doc.data
-    template = data["template"]
-    refused = refusal(campaign.template_path(template), campaign.root)
+    bad = invalid_fields(doc, "letter", ()) if errors else set()
+    data = {k: v for k, v in doc.data.items() if k not in bad}
+    template = data.get("template")
+    refused = template is not None and refusal(campaign.template_path(template), campaign.root)
     if refused:
         errors.append(doc.error(("template",), f"template refused: {refused}",
                                 "keep templates as plain files inside the campaign folder"))
-    elif not campaign.template_path(template).is_file():
+    elif template is not None and not campaign.template_path(template).is_file():
         errors.append(doc.error(("template",), f"no template {template!r} in {TEMPLATES_DIR}/",
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
-    errors += _check_settings(doc, campaign, checks)
-    if data["to"] == CONSTITUENTS:
+    errors += _check_settings(doc, campaign, checks, data)
+    if data.get("to") == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
                                     "remove 'from' (or name recipients in 'to' for 'drafter draft')"))
         return sorted(errors, key=_by_line)
-    errors += _check_to(doc, campaign)
-    signers = data["from"] if isinstance(data["from"], list) else [data["from"]]
-    for i, sid in enumerate(signers):
-        key = ("from", i) if isinstance(data["from"], list) else ("from",)
+    if "to" in data:
+        errors += _check_to(doc, campaign)
+    signers = data.get("from", [])
+    for i, sid in enumerate(signers if isinstance(signers, list) else [signers]):
+        key = ("from", i) if isinstance(signers, list) else ("from",)
         if sid not in campaign.signers and not campaign.invalid.has("signers", sid):
             errors.append(doc.error(key, f"unknown signer {sid!r}",
                                     did_you_mean(sid, campaign.signers) or f"add it under 'signers:' in {RECIPIENTS_FILE}"))
@@ -354,10 +357,10 @@ def _at(doc: Located, key: str, exc: DrafterError) -> DataError:
     return doc.error((key,), f"{exc.message} (in {exc.file})" if exc.file else exc.message, exc.hint)
 
 
-def _check_settings(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck]) -> list[DataError]:
-    """Each setting checked as the stage that uses it will read it, reported at its line; files
-    it names must stay where the spec must (`confined_to`)."""
-    data, errors = doc.data, []
+def _check_settings(doc: Located, campaign: Campaign, checks: Sequence[SpecCheck], data: dict) -> list[DataError]:
+    """Each setting (of `data`, the spec's valid fields) checked as the stage that uses it will
+    read it, reported at its line; files it names must stay where the spec must (`confined_to`)."""
+    errors = []
     inside = confined_to(doc.path, campaign)
     for key, check in checks:
         if key in data:
