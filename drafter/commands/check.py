@@ -21,7 +21,10 @@ from jinja2 import nodes
 
 from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign, Invalid,
                                    check_letter_doc, collect_campaign, load_letter, might_match)
+from drafter.compose.composer import asks_for
 from drafter.compose.trial import trial_letters
+from drafter.output.names import kit_file_name, output_name, recipient_label, refuse_clash
+from drafter.people.select import group_letters, select_recipients
 from drafter.people.samples import CONGRESS_ROLES
 from drafter.campaign.query import matches
 from drafter.commands import SPEC_CHECKS
@@ -346,6 +349,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         for doc, spec in specs:
             if not _waits_for_profiles(spec, campaign):
                 findings += _rendered(doc, spec, campaign, citers)
+                findings += _file_clashes(doc, spec, campaign)
     return _sorted(findings)
 
 
@@ -372,6 +376,39 @@ def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Find
         if exc.file is None or (exc.file == str(doc.path) and exc.line is None):
             exc.file, exc.line, exc.column = str(doc.path), line, col
         out.append(Finding.of(exc))
+    return out
+
+
+def _file_clashes(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+    """Two letters `draft` would write to one file (an 'output' pattern without {recipient}, ids
+    that differ only in case), or two kit files `kit` would: both refuse, at the spec's `to:`."""
+    if spec.to == (CONSTITUENTS,):
+        return []
+    try:
+        recipients = select_recipients(campaign.recipients, spec.to, campaign.groups)
+    except DrafterError:
+        return []               # rendering has reported it
+    letters = []
+    for group in group_letters(recipients, spec.mode):
+        try:
+            addressed = tuple(r.id for r in address.address_letter(group, spec.committee, spec.salutation)[0])
+        except DrafterError:
+            addressed = ()
+        label = recipient_label(addressed, tuple(r.id for r in group))
+        letters.append((output_name(spec.output, date=spec.date.isoformat(), template=spec.template,
+                                    letter=spec.name, recipient=label), label))
+    asks = campaign.asks.values()
+    kit = [(kit_file_name(kind, r.id), r.id) for kind, people in (
+        ("call-script", [r for r in recipients if r.phone and asks_for(asks, [r])]),
+        ("shareholder-questions", [r for r in recipients if r.role == "ceo"]))
+        if campaign.template_path(f"kit-{kind}").is_file() for r in people]
+    line, col = doc.where(("to",))
+    out = []
+    for named, what in ((letters, "letters"), (kit, "kit files")):
+        try:
+            refuse_clash(named, what, str(doc.path))
+        except DataError as exc:
+            out.append(Finding("error", str(doc.path), line, col, exc.message, exc.hint))
     return out
 
 

@@ -27,7 +27,7 @@ from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
-from drafter.output.names import safe_name
+from drafter.output.names import kit_file_name, refuse_clash, safe_name
 from drafter.log import open_log
 from drafter.log.letters import entry
 
@@ -395,18 +395,14 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         report.skipped.append(f"{SECTION_TITLES[kind].lower()}: no template {TEMPLATES_DIR}/kit-{kind}{TEMPLATE_SUFFIX}")
         return True
 
-    taken: dict[str, tuple[str, str]] = {}
+    names: list[tuple[str, str]] = []
 
     def named(kind: str, r: Recipient) -> str:
         """kind-ID.txt; two recipients whose ids make one name, even only without case (as Windows
         and macOS compare names), are refused: one file would replace the other."""
-        name = safe_name(f"{kind}-{r.id}", ".txt")
-        other, other_id = taken.setdefault(name.casefold(), (name, r.id))
-        if other_id != r.id:
-            where = name if other == name else f"{other} and {name}, one file on Windows and macOS"
-            raise DataError(f"the kit files for {other_id} and {r.id} would be written to {where}",
-                            file=str(spec.path), hint="give the recipients ids that differ in more than case")
-        return name
+        names.append((kit_file_name(kind, r.id), r.id))
+        refuse_clash(names, "kit files", str(spec.path))
+        return names[-1][0]
 
     if not missing("call-script"):
         people = list({r.id: r for r in [*recipients, *callees]}.values())
