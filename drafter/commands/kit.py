@@ -24,6 +24,7 @@ from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.outputs import docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
+from drafter.compose.typography import curl
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
@@ -434,7 +435,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         report.items.append(item)
         files["factsheet.docx"] = data
         report.logged.append(("factsheet", recipients, "factsheet.docx"))
-    title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"
+    title = curl(spec.kit.get("title") or f"Action kit: {spec.title or spec.name}")
     files["kit.md"] = kit_markdown(title, report.items).encode()
     return report, files
 
