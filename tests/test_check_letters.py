@@ -269,6 +269,23 @@ def test_check_agrees_with_kit(example, tmp_path, name, old, new):
     assert bool(found) == bool(refused), ([str(f) for f in found], refused)
 
 
+def test_kit_lengths_are_check_errors_measured_as_kit_measures_them(example, tmp_path):
+    """An email or a social post over its limit makes kit exit 1: check reports it first, at the
+    template, with the same count."""
+    from drafter.commands.kit import make_kit
+    (example / TEMPLATES / "kit-factsheet.md.j2").unlink()    # its page count needs LibreOffice
+    edit(example / TEMPLATES / "kit-email.md.j2", "Thank you for your attention to this.",
+         "Thank you for your attention to this. " + "We ask again. " * 30)
+    append(example / TEMPLATES / "kit-social.md.j2", "\n" + "Tibet matters. " * 25 + "{{ tags }}\n")
+    found = sorted((f for f in errors(example) if "erc-entity-list'" in f.message), key=lambda f: f.file)
+    assert [(Path(f.file).name, f.line) for f in found] == [("kit-email.md.j2", None), ("kit-social.md.j2", None)]
+    report = make_kit(example, "erc-entity-list", tmp_path / "kit", log=False)
+    for finding, problem in zip(found, report.problems):
+        measured = re.search(r"\d+ (words|characters), \d+ over the \d+ limit", problem).group()
+        assert measured in finding.message, (finding.message, problem)
+    assert len(report.problems) == 2
+
+
 BATCH_MUTATIONS = [
     ("{{ constituent.nme }}", True),
     ("{{ recipient.state }} {{ constituent.state_name }}", False),

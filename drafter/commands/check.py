@@ -22,7 +22,9 @@ from jinja2 import nodes
 from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign, Invalid,
                                    check_letter_doc, collect_campaign, load_letter, might_match)
 from drafter.compose.composer import asks_for
+from drafter.compose.kit import member_name
 from drafter.compose.trial import trial_letters
+from drafter.formats.kittext import overshoots
 from drafter.output.names import kit_file_name, output_name, recipient_label, refuse_clash
 from drafter.people.select import group_letters, select_recipients
 from drafter.people.samples import CONGRESS_ROLES
@@ -34,7 +36,6 @@ from drafter.people import address
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
 from drafter.campaign.staleness import stale_snippets, stale_sources
-from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FUNCTIONS = ("snippet", "cite", "snippets")
@@ -372,10 +373,27 @@ def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Find
     error without a place of its own (a letter asking nothing) is put at the spec's `to:`."""
     out = []
     line, col = doc.where(("to",))
-    for exc in trial_letters(campaign, spec, citers):
+    kit_items: list = []
+    for exc in trial_letters(campaign, spec, citers, kit_items):
         if exc.file is None or (exc.file == str(doc.path) and exc.line is None):
             exc.file, exc.line, exc.column = str(doc.path), line, col
         out.append(Finding.of(exc))
+    return out + _kit_lengths(spec, campaign, kit_items)
+
+
+def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
+    """Kit items over their limit, measured as `drafter kit` measures them (which then exits 1),
+    at their template: the email and a call script in words, each social post in characters.
+    (The fact sheet's one page needs LibreOffice to lay it out: kit alone counts it.)"""
+    urls = {sid: s.url for sid, s in campaign.evidence.sources.items()}
+    out = []
+    for kind, people, rendered in kit_items:
+        for number, measure, limit, unit in overshoots(kind, rendered.blocks, rendered.sources, urls):
+            label = {"email": "the email", "social": f"social post {number}",
+                     "call-script": f"the call script for {member_name(people[0])}"}[kind]
+            out.append(Finding("error", str(rendered.template), None, None,
+                               f"{label} of letter {spec.name!r}: {measure} {unit}, {measure - limit} over "
+                               f"the {limit} limit", "shorten it: 'drafter kit' measures it the same way"))
     return out
 
 

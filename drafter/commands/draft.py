@@ -9,7 +9,6 @@ from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
-from drafter.errors import DataError
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log

@@ -11,7 +11,6 @@ place); the report's `problems` then make the command exit 1.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from drafter.errors import ConversionError, DataError
 from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.outputs import docx_bytes
+from drafter.formats.kittext import (POST_LIMIT, WORD_LIMITS, blocks_text, count_words, plain_text, post_length,
+                                     post_text, spoken)
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.typography import curl
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
@@ -31,63 +32,6 @@ from drafter.output.files import ensure_dir, write_all
 from drafter.output.names import kit_file_name, refuse_clash, safe_name
 from drafter.log import open_log
 from drafter.log.letters import entry
-
-WORD_LIMITS = {"call-script": 150, "email": 200}
-POST_LIMIT = 280
-
-
-# --------------------------------------------------------------------------- measuring
-
-_WORD = re.compile(r"\S*\w\S*")
-
-
-def count_words(text: str) -> int:
-    """Spoken/read words: whitespace-separated tokens with a letter or digit ("919,282" is one)."""
-    return len(_WORD.findall(text))
-
-
-# X's weighted length (twitter-text configuration v3): code points in these ranges weigh 1,
-# everything else (CJK, most emoji) 2; a URL weighs 23 whatever its length; an emoji sequence 2.
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-URL_WEIGHT = 23
-# URLs with a scheme, or bare domains ("example.org/path") — twitter-text links both. It knows
-# the list of top-level domains; any alphabetic one is taken here, which can only over-count.
-_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"]+|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-                  r"[a-z]{2,}\b(?:/[^\s<>\"]*)?")
-_URL_TRAILING = ".,;:!?'\"”’)"
-_EMOJI_BASE = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
-_EMOJI = re.compile(f"[\U0001f1e6-\U0001f1ff]{{2}}|[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*"
-                    f"(?:\u200d[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*)*")
-
-
-def _url_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for m in _URL.finditer(text):
-        url = m.group()
-        while url and url[-1] in _URL_TRAILING and not (url[-1] == ")" and url.count("(") >= url.count(")")):
-            url = url[:-1]
-        spans.append((m.start(), m.start() + len(url)))
-    return spans
-
-
-def post_length(text: str) -> int:
-    """A post's length counted the way X counts it (twitter-text v3 weighting)."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    spans = {s: (e, URL_WEIGHT) for s, e in _url_spans(text)}
-    for m in _EMOJI.finditer(text):
-        if not any(s <= m.start() < e for s, (e, _) in spans.items()):
-            spans[m.start()] = (m.end(), 2)
-    total, i = 0, 0
-    while i < len(text):
-        if i in spans:
-            i, weight = spans[i]
-            total += weight
-            continue
-        cp = ord(text[i])
-        total += 1 if any(a <= cp <= b for a, b in _LIGHT) else 2
-        i += 1
-    return total
-
 
 # --------------------------------------------------------------------------- the report
 
@@ -140,18 +84,6 @@ class KitReport:
 
 # Inline renderers. `note` turns a note number into what stands in its place.
 
-def _plain(inlines, note) -> str:
-    out = []
-    for item in inlines:
-        if isinstance(item, NoteRef):
-            out.append(note(item.number))
-        elif item.link and item.link != item.text:
-            out.append(f"{item.text} ({item.link})")
-        else:
-            out.append(item.text)
-    return "".join(out)
-
-
 _MD_NOTE = re.compile(r"(?<!\\)\[\^(\d+)\]")
 
 
@@ -165,10 +97,6 @@ def _strong_headings(blocks) -> tuple[Block, ...]:
                                      for x in b.inlines)) if b.kind == "heading" else b for b in blocks)
 
 
-def _text(blocks, note) -> str:
-    return "\n\n".join(body_lines(blocks, lambda inl: _plain(inl, note), None))
-
-
 def _markdown(blocks, note) -> str:
     return "\n\n".join(body_lines(_strong_headings(blocks), lambda inl: _md(inl, note), None, markdown=True))
 
@@ -179,17 +107,12 @@ def _note_text(runs) -> str:
 
 def _footnoted(r: Rendered, prefix: str) -> tuple[str, str]:
     """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes)."""
-    text = _text(r.blocks, lambda n: f"[{n}]")
+    text = blocks_text(r.blocks, lambda n: f"[{n}]")
     md = _markdown(r.blocks, lambda n: f"[^{prefix}-{n}]")
     if r.notes:
         text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
         md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     return text, md
-
-
-def _spoken(blocks) -> str:
-    """The words a caller says or a reader reads: the text without citations."""
-    return _text(blocks, lambda n: "")
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -209,7 +132,7 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
         rendered = kr.render("call-script", [r], kind_extra("call-script", r))
         text, md = _footnoted(rendered, f"call-{safe_name(r.id)}")
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
-                                 count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
+                                 count_words(spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
     return items
 
 
@@ -219,7 +142,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     r = kr.render("email", recipients)
     if shape_error("email", r):
         raise shape_error("email", r)
-    subject = _plain(r.blocks[0].inlines, lambda n: "")
+    subject = plain_text(r.blocks[0].inlines, lambda n: "")
     body = r.blocks[1:]
     numbers: dict[str, int] = {}
     for sids in r.sources:
@@ -229,7 +152,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     def mark(n: int) -> str:
         return ", ".join(str(numbers[s]) for s in r.sources[n - 1])
 
-    text = f"Subject: {subject}\n\n" + _text(body, lambda n: f" [{mark(n)}]")
+    text = f"Subject: {subject}\n\n" + blocks_text(body, lambda n: f" [{mark(n)}]")
     md = f"**Subject:** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
     if numbers:
         # each source's full note, as the letter's first citation of it reads (URL included)
@@ -237,7 +160,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
         text += "\n\nSources:\n" + "\n".join(f"[{i}] {_note_text(notes[s])}" for s, i in numbers.items())
         md += "\n\nSources:\n\n" + "\n".join(f"- \\[{i}\\] {markdown_inlines(notes[s])}"
                                                 for s, i in numbers.items())
-    return KitItem("email", "email", text, md, r.template, count_words(_spoken(body)), "words",
+    return KitItem("email", "email", text, md, r.template, count_words(spoken(body)), "words",
                    WORD_LIMITS["email"])
 
 
@@ -245,13 +168,10 @@ def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
     """One post per paragraph (or list item) of the template; each citation becomes its link."""
     r = kr.render("social", recipients)
     sources = kr.campaign.evidence.sources
-
-    def links(n: int) -> str:
-        return "".join(f" {sources[s].url}" for s in r.sources[n - 1] if sources[s].url)
-
+    urls = {sid: source.url for sid, source in sources.items()}
     items = []
     for i, block in enumerate(r.blocks, 1):
-        text = _plain(block.inlines, links)
+        text = post_text(block.inlines, r.sources, urls)
         md = _md(block.inlines, lambda n: "".join(f" <{sources[s].url}>" for s in r.sources[n - 1]
                                                    if sources[s].url))
         unlinked = [s for x in block.inlines if isinstance(x, NoteRef)
@@ -309,7 +229,7 @@ def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, by
     r = kr.render("factsheet", recipients)
     if shape_error("factsheet", r):
         raise shape_error("factsheet", r)
-    title = _plain(r.blocks[0].inlines, lambda n: "")
+    title = plain_text(r.blocks[0].inlines, lambda n: "")
     text, md = _footnoted(r, "fs")
     sheet = FactSheet(title, kr.composer.organization, kr.spec.date, tuple(r.blocks),
                       tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
