@@ -260,11 +260,13 @@ KIT_MUTATIONS = [
 
 @pytest.mark.slow      # one draft, kit or batch per mutation: a long run
 @pytest.mark.parametrize("name, old, new", KIT_MUTATIONS)
-def test_check_agrees_with_kit(example, tmp_path, name, old, new):
+def test_check_agrees_with_kit(example, tmp_path, shared, name, old, new):
     (example / TEMPLATES / "kit-factsheet.md.j2").unlink()    # its page count needs LibreOffice
     edit(example / TEMPLATES / name, old, new)
     found = errors(example)
     kits = [run("-C", example, "kit", spec, "-o", tmp_path / spec) for spec in ("erc-entity-list", "company-ceo")]
+    kits.append(run("-C", example, "kit", "constituent", "-o", tmp_path / "constituent", "--legislators",
+                    shared / "data/congress-legislators/legislators-current.yaml", "--state", "OR"))
     refused = [k.output for k in kits if k.exit_code != 0 and "error:" in k.output]
     assert bool(found) == bool(refused), ([str(f) for f in found], refused)
 

@@ -343,7 +343,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     findings += _asks_for_nobody(campaign, batch)
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
     # fail for the reason already reported. A letter waits, too, for the profiles it names.
-    failed = {f.file for f in findings if f.severity == "error"}
+    failed = {e.file for e in errors}
     if not {str(d.path) for k, d in campaign.docs.items() if k != "recipients"} & failed \
             and not {"evidence", "asks"} & campaign.broken and not any(f.severity == "error" for f in template_findings):
         citers: dict = {}
