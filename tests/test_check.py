@@ -172,6 +172,105 @@ def test_one_bad_entry_does_not_hide_the_others(tmp_path):
     assert [f.line for f in found] == [7, 22]
 
 
+def test_an_impossible_date_does_not_hide_the_rest_of_the_file(tmp_path):
+    """YAML cannot even read 2023-02-30; the file's other mistakes are still reported, each at
+    its line, and the evidence with no errors is still checked (its unused warnings)."""
+    text = (EVIDENCE.replace("    verified: 2023-10-20\n  dna-localities", "    verified: 2023-02-30\n  dna-localities")
+            .replace("type: webpage", "type: web-page").replace("URL: https://", "URL: ftp://"))
+    found = check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)
+    assert [(f.line, f.message) for f in errors(found)] == [
+        (7, "sources.citizenlab-2022.URL: 'ftp://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/' "
+            "is not a web address"),
+        (10, "sources.hrw-2022.type: 'web-page' is not allowed"),
+        (19, "cannot read value '2023-02-30': day is out of range for month"),
+    ]
+    assert errors(found)[2].hint == "write a real date, YYYY-MM-DD"
+    # the snippets with errors are not "unknown" where the template names them
+    assert not [f for f in found if f.file.endswith(".j2")]
+
+
+def test_an_impossible_date_in_a_letter_spec_and_its_other_mistakes(tmp_path):
+    root = make_campaign(tmp_path, letter=LETTER.replace("2023-10-23", "2023-02-29").replace("[smith]", "[smiht]"))
+    assert [(f.line, f.message) for f in errors(check_campaign(root, today=TODAY))] == [
+        (2, "cannot read value '2023-02-29': day is out of range for month"),
+        (4, "unknown signer 'smiht'")]
+
+
+def test_a_value_yaml_cannot_read_is_still_refused_where_nothing_validates():
+    with pytest.raises(yamlsrc.DataError, match="cannot read value '2023-02-30'"):
+        yamlsrc.parse_yaml("a: 2023-02-30\n", "t.yaml")
+    doc = yamlsrc.parse_yaml("a: 2023-02-30\nb: [1, !!int x]\n", "t.yaml", strict=False)
+    assert doc.data == {"a": "2023-02-30", "b": [1, "x"]}
+    assert {p: e.line for p, e in doc.unreadable.items()} == {("a",): 1, ("b", 1): 2}
+
+
+def test_a_snippet_with_errors_is_reported_at_its_line_not_as_unknown(tmp_path):
+    text = EVIDENCE.replace("    tags: [dna, scale]\n", "    tags: [dna, scale]\n    locator: [12]\n")
+    root = make_campaign(tmp_path, evidence=text)
+    (root / "asks.yaml").write_text("asks:\n  entity-list:\n    text: Add them to the Entity List.\n"
+                                    "    for: {role: secretary}\n    evidence: [dna-scale]\n")
+    found = errors(check_campaign(root, today=TODAY))
+    assert [(Path(f.file).name, f.line, f.message) for f in found] == [
+        ("evidence.yaml", 19, "snippets.dna-scale.locator: expected string or integer, found list")]
+
+
+def test_a_source_with_errors_is_not_unknown_and_its_snippets_still_cite_it(tmp_path):
+    text = EVIDENCE.replace("issued: 2022-09-05", "issued: 5 September 2022")
+    found = check_campaign(make_campaign(tmp_path, evidence=text), today=TODAY)
+    assert [(f.line, f.message) for f in errors(found)] == [
+        (13, "sources.hrw-2022.issued: '5 September 2022' is not a date")]
+    assert not [f for f in warnings(found) if "not cited" in f.message]
+
+
+PROFILES = RECIPIENTS.replace("signers:", """\
+  wyden:
+    name: Ron Wyden
+    role: senator
+    state: OR
+    membrships: [sfc]
+    address: ["221 Dirksen Senate Office Building", "Washington, DC 20510"]
+signers:""")
+ASKS = """\
+asks:
+  export-controls:
+    text: Add them to the Entity List.
+    for: {role: secretary}
+    evidence: [dna-scale]
+  hearing:
+    text: Hold a hearing.
+    for: {membership: sfc}
+    evidence: [dna-localities]
+"""
+
+
+def test_a_typo_in_one_profile_gives_no_errors_elsewhere(tmp_path):
+    """The profile's misspelt field is the one error: asks for its committee, letters naming it
+    or a query it would match, and the other profiles are checked as usual."""
+    letter = LETTER.replace("to: [raimondo]", "to: [raimondo, wyden, {role: senator, state: OR}]")
+    root = make_campaign(tmp_path, recipients=PROFILES, letter=letter)
+    (root / "asks.yaml").write_text(ASKS)
+    found = errors(check_campaign(root, today=TODAY))
+    assert [(Path(f.file).name, f.line, f.message, f.hint) for f in found] == [
+        ("recipients.yaml", 12, "unknown field 'membrships' in recipients.wyden", "did you mean 'memberships'?")]
+
+
+def test_a_profile_with_errors_still_lets_real_mistakes_through(tmp_path):
+    """Only what the profile with errors might be is spared: a query on a field it validly
+    has (its role) is still for nobody; one on its bad state is not."""
+    root = make_campaign(tmp_path, recipients=PROFILES.replace("state: OR", "state: O"),
+                         letter=LETTER.replace("to: [raimondo]", "to: [raimondo, {state: WA}, {role: representative}]")
+                         .replace("[smith]", "[smyth]"))
+    (root / "asks.yaml").write_text(ASKS.replace("{membership: sfc}", "{membership: sfc, role: ceo}"))
+    found = errors(check_campaign(root, today=TODAY))
+    assert [(Path(f.file).name, f.line, f.message) for f in found] == [
+        ("recipients.yaml", 11, "recipients.wyden.state: 'O' does not have the expected form"),
+        ("recipients.yaml", 12, "unknown field 'membrships' in recipients.wyden"),
+        ("body.yaml", 3, "no recipient matches this query"),
+        ("body.yaml", 4, "unknown signer 'smyth'"),
+        ("asks.yaml", 8, "ask 'hearing' is for nobody: no recipient matches {membership: sfc, role: ceo}"),
+    ]
+
+
 def test_unused_snippets_and_sources_are_warnings(tmp_path):
     template = 'We write. {{ snippet("dna-scale") }}\n'
     root = make_campaign(tmp_path, template=template)

@@ -121,6 +121,17 @@ def test_members_of_congress_count_when_a_batch_letter_reaches_them(example):
     assert f.file.endswith("asks.yaml") and "ask 'cosponsor' is for nobody" in f.message
 
 
+def test_a_profile_with_errors_holds_back_only_the_letters_that_name_it(example):
+    """A misspelt field in the company's profile is one error, not an ask for nobody; the
+    letters to the Secretaries, which do not name that profile, are still rendered and checked."""
+    edit(example / "recipients.yaml", "    memberships: [dna-kit-seller]", "    membrships: [dna-kit-seller]")
+    append(example / TEMPLATES / "erc-entity-list.md.j2", "\n{{ none_such | upper }}\n")
+    found = [(Path(f.file).name, f.message) for f in errors(example)]
+    assert found == [("recipients.yaml", "unknown field 'membrships' in recipients.casper"),
+                     ("erc-entity-list.md.j2", found[1][1])], found
+    assert "none_such" in found[1][1]
+
+
 def test_a_letter_that_asks_nothing_is_an_error(example):
     asks = example / "asks.yaml"
     for old in ("{membership: end-user-review-committee}", "{membership: global-magnitsky}",
@@ -249,13 +260,32 @@ KIT_MUTATIONS = [
 
 @pytest.mark.slow      # one draft, kit or batch per mutation: a long run
 @pytest.mark.parametrize("name, old, new", KIT_MUTATIONS)
-def test_check_agrees_with_kit(example, tmp_path, name, old, new):
+def test_check_agrees_with_kit(example, tmp_path, shared, name, old, new):
     (example / TEMPLATES / "kit-factsheet.md.j2").unlink()    # its page count needs LibreOffice
     edit(example / TEMPLATES / name, old, new)
     found = errors(example)
     kits = [run("-C", example, "kit", spec, "-o", tmp_path / spec) for spec in ("erc-entity-list", "company-ceo")]
+    kits.append(run("-C", example, "kit", "constituent", "-o", tmp_path / "constituent", "--legislators",
+                    shared / "data/congress-legislators/legislators-current.yaml", "--state", "OR"))
     refused = [k.output for k in kits if k.exit_code != 0 and "error:" in k.output]
     assert bool(found) == bool(refused), ([str(f) for f in found], refused)
+
+
+def test_kit_lengths_are_check_errors_measured_as_kit_measures_them(example, tmp_path):
+    """An email or a social post over its limit makes kit exit 1: check reports it first, at the
+    template, with the same count."""
+    from drafter.commands.kit import make_kit
+    (example / TEMPLATES / "kit-factsheet.md.j2").unlink()    # its page count needs LibreOffice
+    edit(example / TEMPLATES / "kit-email.md.j2", "Thank you for your attention to this.",
+         "Thank you for your attention to this. " + "We ask again. " * 30)
+    append(example / TEMPLATES / "kit-social.md.j2", "\n" + "Tibet matters. " * 25 + "{{ tags }}\n")
+    found = sorted((f for f in errors(example) if "erc-entity-list'" in f.message), key=lambda f: f.file)
+    assert [(Path(f.file).name, f.line) for f in found] == [("kit-email.md.j2", None), ("kit-social.md.j2", None)]
+    report = make_kit(example, "erc-entity-list", tmp_path / "kit", log=False)
+    for finding, problem in zip(found, report.problems):
+        measured = re.search(r"\d+ (words|characters), \d+ over the \d+ limit", problem).group()
+        assert measured in finding.message, (finding.message, problem)
+    assert len(report.problems) == 2
 
 
 BATCH_MUTATIONS = [

@@ -221,13 +221,23 @@ def test_markers_with_no_text_between_make_one_note(tmp_path):
     assert text(notes[0]).startswith("Exec. Order No. 13818, 82 Fed. Reg. 60839 (Dec. 26, 2017); Jane Doe, ")
 
 
-def test_campaign_text_gets_typographic_quotes_but_data_values_are_verbatim(tmp_path):
+def test_campaign_text_gets_typographic_quotes_but_a_volunteers_words_are_verbatim(tmp_path):
+    """A value of the campaign's own (a profile's name, a string typed in an expression) is
+    curled like the template around it; the volunteer's words (Verbatim) never are."""
+    from drafter.campaign.models import Verbatim
     rendered = body(tmp_path, "The Commission's \"view\": {{ snippet('s') }}\n\n> {{ note }}\n\n"
-                    "'{{ name }}' wrote it.\n", {"eo": LAWS["eo"]},
-                    {"s": "Police can't say \"no.\""}, note="I'm \"worried\" -- it's 'real'",
+                    "'{{ name }}' wrote it. {{ \"People's\" }} {{ 'the \"Act\"' }}\n", {"eo": LAWS["eo"]},
+                    {"s": "Police can't say \"no.\""}, note=Verbatim("I'm \"worried\" -- it's 'real'"),
                     name="O'Brien")
     assert plain(rendered.blocks) == ("The Commission’s “view”: Police can’t say “no.”[1]\n"
-                                      "I'm \"worried\" -- it's 'real'\n‘O'Brien’ wrote it.")
+                                      "I'm \"worried\" -- it's 'real'\n‘O’Brien’ wrote it. People’s the “Act”")
+
+
+def test_urls_addresses_and_code_in_a_value_keep_their_quotes(tmp_path):
+    rendered = body(tmp_path, "{{ v }}\n", {"eo": LAWS["eo"]},
+                    v="Write to o'brien@example.org or @o'brien, see https://example.org/it's and `it's`, it's")
+    assert plain(rendered.blocks) == ("Write to o'brien@example.org or @o'brien, see https://example.org/it's "
+                                      "and `it's`, it’s")
 
 
 def test_an_empty_value_on_its_own_line_still_ends_a_paragraph(tmp_path):
@@ -241,7 +251,7 @@ def test_an_empty_value_on_its_own_line_still_ends_a_paragraph(tmp_path):
 def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared, tmp_path):
     from test_batch import run as run_batch, write_people
     people = write_people(tmp_path / "people.csv", [
-        ["Pema Example", "12 Main Street", "Waltham", "MA", "02451", "",
+        ["Pema O'Example", "12 King's Road", "Waltham", "MA", "02451", "",
          "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"]])   # private-use marks too
     out = tmp_path / "out"
     result = run_batch(campaign, shared, out, "--format", "docx", "--format", "txt", people=people)
@@ -250,7 +260,9 @@ def test_a_volunteers_words_are_never_altered_in_batch_letters(campaign, shared,
         letter = txt.read_text()
         words = "I'm a \"volunteer\" -- my family's\ue004 in Lhasa.\ue005"   # exactly as typed
         assert words in letter
-        assert "’" in letter and "'" not in letter.replace(words, "")
+        assert "Pema O'Example" in letter and "12 King's Road" in letter      # name and street too
+        rest = letter.replace(words, "").replace("Pema O'Example", "").replace("12 King's Road", "")
+        assert "’" in letter and "'" not in rest
 
 
 def test_pinpoints_in_legal_notes():

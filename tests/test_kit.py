@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from drafter.cli import main
-from drafter.commands.kit import count_words, make_kit, post_length
+from drafter.commands.kit import make_kit
+from drafter.formats.kittext import count_words, post_length
 
 from conftest import REPO, SHARED, docx_check, docx_text, need, pdf_text
 

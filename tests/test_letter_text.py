@@ -138,3 +138,27 @@ def test_lowerfirst(before, after):
     tagged = Markup(f"{TAG_OPEN}ask:x{TAG_CLOSE}{before}")
     result = lowerfirst(tagged)
     assert isinstance(result, Markup) and result == Markup(f"{TAG_OPEN}ask:x{TAG_CLOSE}{after}")
+
+
+def test_the_campaigns_own_text_prints_curly_quotes_wherever_it_is_typed(campaign, tmp_path):
+    """Straight quotes typed in recipients.yaml (organisation, address), the spec (subject,
+    signers) and a template expression print curly, like the template text beside them; a URL
+    or email address in such a value does not (issue 26)."""
+    recipients = campaign / "recipients.yaml"
+    text = recipients.read_text(encoding="utf-8")
+    text = text.replace("organization: U.S. Department of Commerce",
+                        "organization: U.S. Department of Commerce (the \"Department\")", 1)
+    text = text.replace('"1401 Constitution Avenue NW"', "\"O'Neill Building, 1401 Constitution Avenue NW\"", 1)
+    text = text.replace("organization: Congressional-Executive Commission on China",
+                        "organization: People's Commission", 1)
+    recipients.write_text(text, encoding="utf-8")
+    spec = campaign / "letters" / "erc-entity-list.yaml"
+    spec.write_text(spec.read_text() + "subject: The \"TAR\" and Tibet's people\n")
+    template = campaign / "letters" / "templates" / "erc-entity-list.md.j2"
+    template.write_text(template.read_text() + "\n{{ \"People's\" }} view: {{ 'see https://example.org/it\\'s' }}\n")
+    [letter] = draft(campaign, tmp_path / "out", "erc-entity-list", "--format", "txt").values()
+    out = letter.read_text(encoding="utf-8")
+    for curly in ("U.S. Department of Commerce (the “Department”)", "O’Neill Building", "Re: The “TAR” and Tibet’s people",
+                  "People’s view: see https://example.org/it's"):
+        assert curly in out, curly
+    assert "People’s Commission" in out and "People's" not in out.replace("it's", "")

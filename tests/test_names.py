@@ -18,6 +18,7 @@ from conftest import REPO
 from drafter.campaign.models import Recipient
 from drafter.cli import main
 from drafter.commands.batch import letter_stem, person_key
+from drafter.commands.check import check_campaign
 from drafter.commands.kit import make_kit
 from drafter.errors import DataError
 from drafter.output.names import MAX_NAME, first_clash, output_name, safe_name
@@ -183,10 +184,32 @@ def test_kit_refuses_two_files_one_without_case(campaign, tmp_path):
     add_casper_twin(campaign, "Casper")
     (campaign / "letters/templates/kit-factsheet.md.j2").unlink()     # no LibreOffice needed
     out = tmp_path / "kit"
-    with pytest.raises(DataError, match=r"for casper and Casper would be written to \S+-casper\.txt and "
-                                        r"\S+-Casper\.txt, one file on Windows and macOS"):
+    with pytest.raises(DataError, match=r"two kit files would be written to \S+-casper\.txt and "
+                                        r"\S+-Casper\.txt \(for casper and for Casper\), one file on Windows and macOS"):
         make_kit(campaign, "company-ceo", out, log=False)
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("twin", ["Casper", "casper."])
+def test_check_reports_the_clashes_draft_and_kit_refuse(campaign, twin):
+    """What draft and kit refuse above, check has reported first, at the spec's `to:`."""
+    add_casper_twin(campaign, twin)
+    spec = campaign / "letters/company-ceo.yaml"
+    line = next(i for i, text in enumerate(spec.read_text().splitlines(), 1) if text.startswith("to:"))
+    found = [f for f in check_campaign(campaign) if f.severity == "error" and f.file == str(spec)]
+    assert [f.line for f in found] == [line] * 2, [str(f) for f in found]
+    assert found[0].message.startswith("two letters would be written to 2022-12-15-company-ceo-casper")
+    assert found[1].message.startswith("two kit files would be written to shareholder-questions-casper.txt")
+    assert f"for {twin}" in found[1].message
+
+
+def test_check_reports_an_output_pattern_that_names_every_letter_alike(campaign):
+    spec = campaign / "letters/erc-entity-list.yaml"
+    spec.write_text(spec.read_text().replace("mode: joint", "mode: each").replace("-{recipient}", ""))
+    found = [f for f in check_campaign(campaign) if f.severity == "error" and f.file == str(spec)]
+    assert [(f.file, f.message.split(" (")[0], f.hint) for f in found] == [
+        (str(spec), "two letters would be written to 2023-10-23-erc-entity-list",
+         "put {recipient} in the 'output' pattern")]
 
 
 # --------------------------------------------------------------------------- a batch end to end

@@ -275,10 +275,21 @@ def invalid_items(doc: Located, kind: str) -> set[tuple]:
     """Paths of the entries with schema errors, two levels deep (("snippets", "dna-scale"), ...)."""
     if doc.data is None:
         return set()
-    out = set()
+    out = {path[:2] for path in doc.unreadable}
     for top in _schema_errors(doc, kind):
         path = tuple(top.absolute_path)
         out.add(path[:2])
+    return out
+
+
+def invalid_fields(doc: Located, kind: str, item: tuple) -> set:
+    """The fields of one entry (("recipients", "raimondo")) that have errors; None among them
+    for an error about the entry as a whole (a missing or unknown field)."""
+    out = set()
+    paths = list(doc.unreadable) + [tuple(e.absolute_path) for e in _schema_errors(doc, kind)]
+    for path in paths:
+        if path[:len(item)] == item:
+            out.add(path[len(item)] if len(path) > len(item) else None)
     return out
 
 
@@ -292,8 +303,10 @@ def validate(doc: Located, kind: str) -> list[DataError]:
     """All schema errors in `doc`, sorted by line."""
     if doc.data is None:
         return [DataError("the file is empty", file=str(doc.path), line=1)]
-    out = []
+    out = list(doc.unreadable.values())
     for top in _schema_errors(doc, kind):
+        if any(tuple(top.absolute_path)[:len(p)] == p for p in doc.unreadable):
+            continue   # the value's text, kept in its place, says nothing more
         keep_whole = (top.validator == "oneOf" and isinstance(top.instance, dict) and "text" in top.instance) \
             or _is_date_choice(top)
         errors = [top] if keep_whole else _leaf_errors(top)

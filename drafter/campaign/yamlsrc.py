@@ -7,6 +7,7 @@ and record the line and column of every key and item for error messages.
 from __future__ import annotations
 
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ class Located:
     path: Path
     data: Any
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    # Values that could not be read (an impossible date, a bad !!tag), by path: each holds its
+    # text meanwhile, so the rest of the file is still checked (validate reports these first).
+    unreadable: dict[tuple, DataError] = field(default_factory=dict)
 
     def where(self, keypath: tuple) -> tuple[int | None, int | None]:
         """Line and column of `keypath`, or of its nearest ancestor that has one."""
@@ -51,6 +55,7 @@ class _Builder:
         self.loader = loader
         self.path = path
         self.positions: dict[tuple, tuple[int, int]] = {}
+        self.unreadable: dict[tuple, DataError] = {}
 
     def _fail(self, node, message, hint=None):
         return DataError(message, file=str(self.path), line=node.start_mark.line + 1,
@@ -107,10 +112,21 @@ class _Builder:
             return [self.build(item, keypath + (i,), seen) for i, item in enumerate(node.value)]
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise self._fail(node, f"cannot read value: {exc.problem}") from None
-        except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
-            raise self._fail(node, f"cannot read value {node.value!r}: {exc}") from None
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            error = self._fail(node, *_unreadable(node.value, exc))
+            if keypath and keypath[-1] == "<key>":
+                raise error from None
+            self.unreadable[keypath] = error
+            return node.value
+
+
+def _unreadable(text: str, exc: Exception) -> tuple[str, str | None]:
+    """Message and hint for a scalar YAML cannot construct."""
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return f"cannot read value: {exc.problem}", None
+    # e.g. an impossible date such as 2023-02-30
+    hint = "write a real date, YYYY-MM-DD" if re.match(r"\d{4}-\d", text) else None
+    return f"cannot read value {text!r}: {exc}", hint
 
 
 def _too_many(path: Path, mark) -> DataError:
@@ -153,11 +169,14 @@ class _EventBuilder:
         self.positions: dict[tuple, tuple[int, int]] = {}
         self.count = 0
         self.resolved: dict[str, str] = {}
+        self.unreadable: dict[tuple, DataError] = {}
 
     def _fail(self, mark, message, hint=None):
         return DataError(message, file=str(self.path), line=mark.line + 1, column=mark.column + 1, hint=hint)
 
-    def _scalar(self, event):
+    def _scalar(self, event, keypath=None):
+        """The scalar's value; one that cannot be read is kept as its text and recorded at
+        `keypath` (a key, keypath None, cannot be kept)."""
         tag = event.tag
         if tag is None or tag == "!":
             if event.implicit[0]:
@@ -174,10 +193,12 @@ class _EventBuilder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise self._fail(event.start_mark, f"cannot read value: {exc.problem}") from None
-        except ValueError as exc:  # e.g. an impossible date such as 2023-02-30
-            raise self._fail(event.start_mark, f"cannot read value {event.value!r}: {exc}") from None
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            error = self._fail(event.start_mark, *_unreadable(event.value, exc))
+            if keypath is None:
+                raise error from None
+            self.unreadable[keypath] = error
+            return event.value
 
     def value(self, event, keypath, depth=0):
         """The value that starts with `event` (already taken from the parser)."""
@@ -194,7 +215,7 @@ class _EventBuilder:
             mark = event.start_mark
             positions[keypath] = (mark.line + 1, mark.column + 1)
         if kind is yaml.ScalarEvent:
-            return self._scalar(event)
+            return self._scalar(event, keypath)
         if event.tag not in (None, "!"):
             raise _NeedsNodes
         get_event = self.loader.get_event
@@ -266,7 +287,7 @@ def _parse_nodes(text: str, path: Path) -> Located:
         builder = _Builder(loader, path)
         builder.check_size(node)
         data = builder.build(node)
-        return Located(path, data, builder.positions)
+        return Located(path, data, builder.positions, builder.unreadable)
     finally:
         loader.dispose()
 
@@ -276,7 +297,7 @@ def _parse(text: str, path: Path) -> Located:
     try:
         builder = _EventBuilder(loader, path)
         found, data = builder.document()
-        return Located(path, data, builder.positions if found else {})
+        return Located(path, data, builder.positions if found else {}, builder.unreadable)
     except _NeedsNodes:
         _count_rest(loader, builder.count, path)
     finally:
@@ -284,9 +305,16 @@ def _parse(text: str, path: Path) -> Located:
     return _parse_nodes(text, path)
 
 
-def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
-    """Parse YAML text into a Located value, raising DataError with file and line."""
-    path = Path(path)
+def parse_yaml(text: str | bytes, path: str | Path = "<string>", strict: bool = True) -> Located:
+    """Parse YAML text into a Located value, raising DataError with file and line. Not `strict`:
+    a value that cannot be read is left in `unreadable` for `validate` to report with the rest."""
+    doc = _parse_text(text, Path(path))
+    if strict and doc.unreadable:
+        raise min(doc.unreadable.values(), key=lambda e: (e.line or 0, e.column or 0))
+    return doc
+
+
+def _parse_text(text: str | bytes, path: Path) -> Located:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise DataError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=str(path))
@@ -322,11 +350,12 @@ def parse_yaml(text: str | bytes, path: str | Path = "<string>") -> Located:
         raise DataError(f"YAML error: {exc}", file=str(path)) from None
 
 
-def load_yaml(path: str | Path, inside: str | Path | None = None) -> Located:
+def load_yaml(path: str | Path, inside: str | Path | None = None, strict: bool = True) -> Located:
     """Read and parse a YAML file (reading.read_file: a regular file, inside the campaign folder
-    `inside` if given, refused by its size before it is read); problems are DataErrors."""
+    `inside` if given, refused by its size before it is read); problems are DataErrors, and
+    `strict` as for parse_yaml."""
     path = Path(path)
-    return parse_yaml(read_file(path, inside=inside, max_bytes=MAX_BYTES, what="file"), path)
+    return parse_yaml(read_file(path, inside=inside, max_bytes=MAX_BYTES, what="file"), path, strict)
 
 
 def round_trip(indent: int = 2, block_seq_indent: int = 2, aliases: bool = True):

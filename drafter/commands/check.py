@@ -19,11 +19,15 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign,
-                                   check_letter_doc, collect_campaign, load_letter)
+from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign, Invalid,
+                                   check_letter_doc, collect_campaign, load_letter, might_match)
 from drafter.compose import chicago
-from drafter.compose.kit import UNLINKED_HINT, unlinked_source_message
+from drafter.compose.composer import asks_for
+from drafter.compose.kit import UNLINKED_HINT, member_name, unlinked_source_message
 from drafter.compose.trial import trial_letters
+from drafter.formats.kittext import overshoots
+from drafter.output.names import kit_file_name, output_name, recipient_label, refuse_clash
+from drafter.people.select import group_letters, select_recipients
 from drafter.people.samples import CONGRESS_ROLES
 from drafter.campaign.query import matches
 from drafter.commands import SPEC_CHECKS
@@ -34,7 +38,6 @@ from drafter.formats.docx.letterhead import LETTERHEAD_ADDRESS_NAME, load_spec_l
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
 from drafter.campaign.staleness import stale_snippets, stale_sources
-from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import Located, load_yaml
 
 EVIDENCE_FUNCTIONS = ("snippet", "cite", "snippets")
@@ -142,7 +145,9 @@ def template_calls(path: Path, source: str, env: jinja2.Environment) -> tuple[li
     return calls, constants
 
 
-def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str]) -> list[Finding]:
+def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str], invalid: Invalid = Invalid()) -> list[Finding]:
+    """What is wrong with one call; evidence that exists with errors of its own (`invalid`) is
+    reported at its line in evidence.yaml, not again here as unknown."""
     def error(message, hint=None):
         return Finding("error", str(call.file), call.line, call.column, message, hint)
 
@@ -151,19 +156,19 @@ def _call_findings(call: EvidenceCall, evidence: Evidence, tags: set[str]) -> li
     out = []
     if call.function == "snippet":
         out += [error(f"unknown snippet {nid!r}", did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}")
-                for nid in call.ids if nid not in evidence.snippets]
+                for nid in call.ids if nid not in evidence.snippets and not invalid.has("snippets", nid)]
     elif call.function == "cite":
         if not call.ids and not call.dynamic:
             out.append(error("cite() needs at least one source id"))
         out += [error(f"unknown source {sid!r}", did_you_mean(sid, evidence.sources) or f"add it to {EVIDENCE_FILE}")
-                for sid in call.ids if sid not in evidence.sources]
-    elif not call.dynamic:  # snippets(tag=..., source=...)
+                for sid in call.ids if sid not in evidence.sources and not invalid.has("sources", sid)]
+    elif not call.dynamic and not invalid.any("snippets"):  # snippets(tag=..., source=...)
         tag, source = call.options.get("tag"), call.options.get("source")
         if tag is not None and tag not in tags:
             out.append(error(f"no snippet has tag {tag!r}", did_you_mean(tag, tags) or "check the tags in evidence.yaml"))
-        elif source is not None and source not in evidence.sources:
+        elif source is not None and source not in evidence.sources and not invalid.has("sources", source):
             out.append(error(f"unknown source {source!r}", did_you_mean(source, evidence.sources)))
-        elif source is not None and not evidence.select(tag, source):
+        elif source is not None and source in evidence.sources and not evidence.select(tag, source):
             out.append(error(f"no snippet cites {source!r}" + (f" with tag {tag!r}" if tag else "")))
     return out
 
@@ -202,7 +207,7 @@ def _templates(campaign: Campaign) -> tuple[list[Finding], list[EvidenceCall], s
         constants |= consts
     tags = {t for s in campaign.evidence.snippets.values() for t in s.tags}
     for call in calls:
-        findings += _call_findings(call, campaign.evidence, tags)
+        findings += _call_findings(call, campaign.evidence, tags, campaign.invalid)
     return findings, calls, constants
 
 
@@ -230,8 +235,23 @@ def used_evidence(evidence: Evidence, calls: list[EvidenceCall], constants: set[
     return snippets, sources
 
 
-def _unused(doc: Located, evidence: Evidence, used: tuple[set[str], set[str]]) -> list[Finding]:
+def _cited_by_invalid(campaign: Campaign) -> set[str]:
+    """Source ids named by snippets left out for their errors: used, once those are fixed."""
+    doc = campaign.docs["evidence"]
+    raw = doc.data.get("snippets") if isinstance(doc.data, dict) else None
+    out = set()
+    for nid in campaign.invalid.ids.get("snippets", ()):
+        entry = raw[nid] if isinstance(raw[nid], dict) else {}
+        for value in (entry.get("source"), *(entry.get("sources") or [] if isinstance(entry.get("sources"), list) else [])):
+            if isinstance(value, str):
+                out.add(value)
+    return out
+
+
+def _unused(doc: Located, evidence: Evidence, used: tuple[set[str], set[str]], cited: set[str] = frozenset()) -> list[Finding]:
+    """Warnings for evidence nothing uses; `cited`: sources also named by snippets with errors."""
     snippets, sources = used
+    sources = sources | set(cited)
     out = []
     for nid in evidence.snippets:
         if nid not in snippets:
@@ -329,18 +349,15 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     findings = [Finding.of(e) for e in errors]
     ev_doc = campaign.docs.get("evidence")
     rdoc = campaign.docs.get("recipients")
-    if rdoc is not None and not any(e.file == str(rdoc.path) for e in errors):
+    if rdoc is not None:
         findings += address_findings(rdoc, campaign.recipients)
     template_findings, calls, constants = _templates(campaign)
+    findings += template_findings
     if ev_doc is not None:
-        findings += template_findings
         ask_snippets = {nid for a in campaign.asks.values() for nid in a.evidence}
-        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, ask_snippets))
+        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, ask_snippets),
+                            _cited_by_invalid(campaign))
         findings += _stale(ev_doc, campaign.evidence, today)
-    else:
-        findings += [f for f in template_findings if f.message.startswith("template syntax")
-                     or f.message.endswith("not read")]
-
     findings += _notes(campaign)
     findings += _repeated_snippets(calls)
     if ev_doc is not None:
@@ -348,14 +365,11 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     specs, batch = [], False
     for path in sorted((root / LETTERS_DIR).glob("*.yaml")):
         try:
-            doc = load_yaml(path, inside=root)
+            doc = load_yaml(path, inside=root, strict=False)
         except DataError as exc:
             findings.append(Finding.of(exc))
             continue
         batch = batch or (isinstance(doc.data, dict) and doc.data.get("to") == CONSTITUENTS)
-        if "recipients" in campaign.broken:
-            findings += [Finding.of(e) for e in validate(doc, "letter")]
-            continue
         spec_errors = check_letter_doc(doc, campaign, SPEC_CHECKS)
         findings += [Finding.of(e) for e in spec_errors]
         if not spec_errors:
@@ -363,12 +377,28 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     findings += _asks_for_nobody(campaign, batch)
     findings += [f for doc, spec in specs for f in return_address(doc, spec, campaign)]
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
-    # fail for the reason already reported.
-    if not errors and not any(f.severity == "error" for f in template_findings):
+    # fail for the reason already reported. A letter waits, too, for the profiles it names.
+    failed = {e.file for e in errors}
+    if not {str(d.path) for k, d in campaign.docs.items() if k != "recipients"} & failed \
+            and not {"evidence", "asks"} & campaign.broken and not any(f.severity == "error" for f in template_findings):
         citers: dict = {}
         for doc, spec in specs:
-            findings += _rendered(doc, spec, campaign, citers)
+            if not _waits_for_profiles(spec, campaign):
+                findings += _rendered(doc, spec, campaign, citers)
+                findings += _file_clashes(doc, spec, campaign)
     return _sorted(_placed_once(findings))
+
+
+def _waits_for_profiles(spec, campaign: Campaign) -> bool:
+    """Whether the spec names a profile or signer left out for its errors (or might: a query
+    such a profile could match), so that rendering it now would report that error again."""
+    invalid = campaign.invalid
+    if "recipients" in invalid.whole or any(invalid.has("signers", s) for s in spec.signers):
+        return True
+    if spec.to == (CONSTITUENTS,):
+        return invalid.any("recipients")       # its sample members come from the profiles
+    return any(might_match(campaign, e) if isinstance(e, dict)
+               else invalid.has("recipients", e) or invalid.has("groups", e) for e in spec.to)
 
 
 # --- rendering every letter, batch letter and kit template ------------------------------------
@@ -378,10 +408,60 @@ def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Find
     error without a place of its own (a letter asking nothing) is put at the spec's `to:`."""
     out = []
     line, col = doc.where(("to",))
-    for exc in trial_letters(campaign, spec, citers):
+    kit_items: list = []
+    for exc in trial_letters(campaign, spec, citers, kit_items):
         if exc.file is None or (exc.file == str(doc.path) and exc.line is None):
             exc.file, exc.line, exc.column = str(doc.path), line, col
         out.append(Finding.of(exc))
+    return out + _kit_lengths(spec, campaign, kit_items)
+
+
+def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
+    """Kit items over their limit, measured as `drafter kit` measures them (which then exits 1),
+    at their template: the email and a call script in words, each social post in characters.
+    (The fact sheet's one page needs LibreOffice to lay it out: kit alone counts it.)"""
+    urls = {sid: s.url for sid, s in campaign.evidence.sources.items()}
+    out = []
+    for kind, people, rendered in kit_items:
+        for number, measure, limit, unit in overshoots(kind, rendered.blocks, rendered.sources, urls):
+            label = {"email": "the email", "social": f"social post {number}",
+                     "call-script": f"the call script for {member_name(people[0])}"}[kind]
+            out.append(Finding("error", str(rendered.template), None, None,
+                               f"{label} of letter {spec.name!r}: {measure} {unit}, {measure - limit} over "
+                               f"the {limit} limit", "shorten it: 'drafter kit' measures it the same way"))
+    return out
+
+
+def _file_clashes(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+    """Two letters `draft` would write to one file (an 'output' pattern without {recipient}, ids
+    that differ only in case), or two kit files `kit` would: both refuse, at the spec's `to:`."""
+    if spec.to == (CONSTITUENTS,):
+        return []
+    try:
+        recipients = select_recipients(campaign.recipients, spec.to, campaign.groups)
+    except DrafterError:
+        return []               # rendering has reported it
+    letters = []
+    for group in group_letters(recipients, spec.mode):
+        try:
+            addressed = tuple(r.id for r in address.address_letter(group, spec.committee, spec.salutation)[0])
+        except DrafterError:
+            addressed = ()
+        label = recipient_label(addressed, tuple(r.id for r in group))
+        letters.append((output_name(spec.output, date=spec.date.isoformat(), template=spec.template,
+                                    letter=spec.name, recipient=label), label))
+    asks = campaign.asks.values()
+    kit = [(kit_file_name(kind, r.id), r.id) for kind, people in (
+        ("call-script", [r for r in recipients if r.phone and asks_for(asks, [r])]),
+        ("shareholder-questions", [r for r in recipients if r.role == "ceo"]))
+        if campaign.template_path(f"kit-{kind}").is_file() for r in people]
+    line, col = doc.where(("to",))
+    out = []
+    for named, what in ((letters, "letters"), (kit, "kit files")):
+        try:
+            refuse_clash(named, what, str(doc.path))
+        except DataError as exc:
+            out.append(Finding("error", str(doc.path), line, col, exc.message, exc.hint))
     return out
 
 
@@ -411,7 +491,8 @@ def _asks_for_nobody(campaign: Campaign, batch: bool) -> list[Finding]:
     out = []
     for ask in campaign.asks.values():
         dead = [i for i, q in enumerate(ask.applies)
-                if not any(matches(r, q) for r in people) and not (batch and _could_be_member_of_congress(q))]
+                if not any(matches(r, q) for r in people) and not (batch and _could_be_member_of_congress(q))
+                and not might_match(campaign, q)]
         if len(dead) < len(ask.applies):
             continue
         raw_for = (doc.data["asks"][ask.id] or {}).get("for")

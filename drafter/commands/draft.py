@@ -9,13 +9,12 @@ from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
-from drafter.errors import DataError
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log
 from drafter.log.letters import entry
 from drafter.output.files import already_exists, check_target, ensure_dir, remove_stray_temps, write_all
-from drafter.output.names import first_clash, output_name, target_path
+from drafter.output.names import output_name, recipient_label, refuse_clash, target_path
 
 
 @dataclass
@@ -25,13 +24,8 @@ class Draft:
     paths: list[Path] = field(default_factory=list)   # every file written, in FORMATS order
 
 
-def recipient_label(letter: Letter) -> str:
-    """A draft's {recipient}: the ids of those addressed ("raimondo-yellen-blinken", "a-and-21-others");
-    a whole-committee letter is named after its chair and ranking member, "-and-members" telling
-    it from a letter to those two alone."""
-    ids = letter.addressee_ids or letter.recipient_ids
-    label = "-".join(ids) if len(ids) <= 3 else f"{ids[0]}-and-{len(ids) - 1}-others"
-    return label + "-and-members" if len(ids) < len(letter.recipient_ids) else label
+def letter_label(letter: Letter) -> str:
+    return recipient_label(letter.addressee_ids, letter.recipient_ids)
 
 
 def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
@@ -61,17 +55,8 @@ def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaig
     letterhead = load_spec_letterhead(campaign, composer.spec)
     spec = composer.spec
     names = [output_name(spec.output, date=spec.date.isoformat(), template=spec.template, letter=spec.name,
-                         recipient=recipient_label(item)) for item in letters]
-    clash = first_clash(zip(names, map(recipient_label, letters)))
-    if clash:
-        (name, first), (other, second) = clash
-        if name == other:
-            raise DataError(f"two letters would be written to {name} (to {first} and to {second})",
-                            file=str(spec.path), hint="put {recipient} in the 'output' pattern")
-        # Windows' and macOS's disks ignore case: one letter would replace the other there
-        raise DataError(f"two letters would be written to {name} and {other} (to {first} and to {second}), "
-                        "one file on Windows and macOS, which ignore case", file=str(spec.path),
-                        hint="give the recipients ids that differ in more than case")
+                         recipient=letter_label(item)) for item in letters]
+    refuse_clash(zip(names, map(letter_label, letters)), "letters", str(spec.path))
     paths = [{f: target_path(out_dir, name, SUFFIX[f]) for f in formats} for name in names]
     present = [path for per_letter in paths for path in per_letter.values() if check_target(path)]
     if present and not force:

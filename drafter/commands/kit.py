@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,72 +23,18 @@ from drafter.errors import ConversionError, DataError
 from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.formats.outputs import docx_bytes
+from drafter.formats.kittext import (POST_LIMIT, WORD_LIMITS, blocks_text, count_words, plain_text, post_length,
+                                     post_text, spoken)
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
+from drafter.compose.typography import curl
 from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, Rendered, kind_extra, member_name,
                                  shape_error, unlinked_source_message, unlinked_sources)
 from drafter.people.address import parse_name
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
-from drafter.output.names import safe_name
+from drafter.output.names import kit_file_name, refuse_clash, safe_name
 from drafter.log import open_log
 from drafter.log.letters import entry
-
-WORD_LIMITS = {"call-script": 150, "email": 200}
-POST_LIMIT = 280
-
-
-# --------------------------------------------------------------------------- measuring
-
-_WORD = re.compile(r"\S*\w\S*")
-
-
-def count_words(text: str) -> int:
-    """Spoken/read words: whitespace-separated tokens with a letter or digit ("919,282" is one)."""
-    return len(_WORD.findall(text))
-
-
-# X's weighted length (twitter-text configuration v3): code points in these ranges weigh 1,
-# everything else (CJK, most emoji) 2; a URL weighs 23 whatever its length; an emoji sequence 2.
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-URL_WEIGHT = 23
-# URLs with a scheme, or bare domains ("example.org/path") — twitter-text links both. It knows
-# the list of top-level domains; any alphabetic one is taken here, which can only over-count.
-_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"]+|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-                  r"[a-z]{2,}\b(?:/[^\s<>\"]*)?")
-_URL_TRAILING = ".,;:!?'\"”’)"
-_EMOJI_BASE = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
-_EMOJI = re.compile(f"[\U0001f1e6-\U0001f1ff]{{2}}|[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*"
-                    f"(?:\u200d[{_EMOJI_BASE}][\ufe0f\U0001f3fb-\U0001f3ff]*)*")
-
-
-def _url_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for m in _URL.finditer(text):
-        url = m.group()
-        while url and url[-1] in _URL_TRAILING and not (url[-1] == ")" and url.count("(") >= url.count(")")):
-            url = url[:-1]
-        spans.append((m.start(), m.start() + len(url)))
-    return spans
-
-
-def post_length(text: str) -> int:
-    """A post's length counted the way X counts it (twitter-text v3 weighting)."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    spans = {s: (e, URL_WEIGHT) for s, e in _url_spans(text)}
-    for m in _EMOJI.finditer(text):
-        if not any(s <= m.start() < e for s, (e, _) in spans.items()):
-            spans[m.start()] = (m.end(), 2)
-    total, i = 0, 0
-    while i < len(text):
-        if i in spans:
-            i, weight = spans[i]
-            total += weight
-            continue
-        cp = ord(text[i])
-        total += 1 if any(a <= cp <= b for a, b in _LIGHT) else 2
-        i += 1
-    return total
-
 
 # --------------------------------------------------------------------------- the report
 
@@ -142,18 +87,6 @@ class KitReport:
 
 # Inline renderers. `note` turns a note number into what stands in its place.
 
-def _plain(inlines, note) -> str:
-    out = []
-    for item in inlines:
-        if isinstance(item, NoteRef):
-            out.append(note(item.number))
-        elif item.link and item.link != item.text:
-            out.append(f"{item.text} ({item.link})")
-        else:
-            out.append(item.text)
-    return "".join(out)
-
-
 _MD_NOTE = re.compile(r"(?<!\\)\[\^(\d+)\]")
 
 
@@ -167,10 +100,6 @@ def _strong_headings(blocks) -> tuple[Block, ...]:
                                      for x in b.inlines)) if b.kind == "heading" else b for b in blocks)
 
 
-def _text(blocks, note) -> str:
-    return "\n\n".join(body_lines(blocks, lambda inl: _plain(inl, note), None))
-
-
 def _markdown(blocks, note) -> str:
     return "\n\n".join(body_lines(_strong_headings(blocks), lambda inl: _md(inl, note), None, markdown=True))
 
@@ -182,7 +111,7 @@ def _note_text(runs) -> str:
 def _footnoted(r: Rendered, prefix: str, marked: bool = True) -> tuple[str, str]:
     """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes);
     `marked` False: a script read aloud, with no markers and its sources listed after it."""
-    text = _text(r.blocks, (lambda n: f"[{n}]") if marked else (lambda n: ""))
+    text = blocks_text(r.blocks, (lambda n: f"[{n}]") if marked else (lambda n: ""))
     md = _markdown(r.blocks, (lambda n: f"[^{prefix}-{n}]") if marked else (lambda n: ""))
     if r.notes and not marked:
         sources = "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
@@ -192,11 +121,6 @@ def _footnoted(r: Rendered, prefix: str, marked: bool = True) -> tuple[str, str]
         text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
         md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     return text, md
-
-
-def _spoken(blocks) -> str:
-    """The words a caller says or a reader reads: the text without citations."""
-    return _text(blocks, lambda n: "")
 
 
 # "Tibet Autonomous Region (TAR)": a name, then its abbreviation in parentheses.
@@ -252,7 +176,7 @@ def signed_by(r: Recipient, signers) -> bool:
 def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) -> list[tuple[Recipient, KitItem]]:
     """A script per member with a phone number; the others are listed in `skipped` with why."""
     items = []
-    spoken = abbreviations(kr.campaign)
+    names = abbreviations(kr.campaign)
     for r in callees:
         if signed_by(r, kr.composer.signers):
             skipped.append(f"call script for {r.id}: {member_name(r)} signed this letter")
@@ -267,10 +191,10 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
         member = member_name(r)
         rendered = kr.render("call-script", [r], kind_extra("call-script", r))
         # Read aloud: no note markers, abbreviations in full; the sources follow for the caller.
-        rendered = dataclasses.replace(rendered, blocks=spoken_blocks(rendered.blocks, spoken))
+        rendered = dataclasses.replace(rendered, blocks=spoken_blocks(rendered.blocks, names))
         text, md = _footnoted(rendered, f"call-{safe_name(r.id)}", marked=False)
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
-                                 count_words(_spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
+                                 count_words(spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
     return items
 
 
@@ -280,7 +204,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     r = kr.render("email", recipients)
     if shape_error("email", r):
         raise shape_error("email", r)
-    subject = _plain(r.blocks[0].inlines, lambda n: "")
+    subject = plain_text(r.blocks[0].inlines, lambda n: "")
     body = r.blocks[1:]
     numbers: dict[str, int] = {}
     for sids in r.sources:
@@ -290,7 +214,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     def mark(n: int) -> str:
         return ", ".join(str(numbers[s]) for s in r.sources[n - 1])
 
-    text = f"Subject: {subject}\n\n" + _text(body, lambda n: f" [{mark(n)}]")
+    text = f"Subject: {subject}\n\n" + blocks_text(body, lambda n: f" [{mark(n)}]")
     md = f"**Subject:** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
     if numbers:
         # each source's full note, as the letter's first citation of it reads (URL included)
@@ -298,7 +222,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
         text += "\n\nSources:\n" + "\n".join(f"[{i}] {_note_text(notes[s])}" for s, i in numbers.items())
         md += "\n\nSources:\n\n" + "\n".join(f"- \\[{i}\\] {markdown_inlines(notes[s])}"
                                                 for s, i in numbers.items())
-    return KitItem("email", "email", text, md, r.template, count_words(_spoken(body)), "words",
+    return KitItem("email", "email", text, md, r.template, count_words(spoken(body)), "words",
                    WORD_LIMITS["email"])
 
 
@@ -306,13 +230,10 @@ def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
     """One post per paragraph (or list item) of the template; each citation becomes its link."""
     r = kr.render("social", recipients)
     sources = kr.campaign.evidence.sources
-
-    def links(n: int) -> str:
-        return "".join(f" {sources[s].url}" for s in r.sources[n - 1] if sources[s].url)
-
+    urls = {sid: source.url for sid, source in sources.items()}
     items = []
     for i, block in enumerate(r.blocks, 1):
-        text = _plain(block.inlines, links)
+        text = post_text(block.inlines, r.sources, urls)
         md = _md(block.inlines, lambda n: "".join(f" <{sources[s].url}>" for s in r.sources[n - 1]
                                                    if sources[s].url))
         unlinked = unlinked_sources(r.sources, [x.number for x in block.inlines if isinstance(x, NoteRef)],
@@ -369,7 +290,7 @@ def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, by
     r = kr.render("factsheet", recipients)
     if shape_error("factsheet", r):
         raise shape_error("factsheet", r)
-    title = _plain(r.blocks[0].inlines, lambda n: "")
+    title = plain_text(r.blocks[0].inlines, lambda n: "")
     text, md = _footnoted(r, "fs")
     sheet = FactSheet(title, kr.composer.organization, kr.spec.date, tuple(r.blocks),
                       tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
@@ -456,18 +377,14 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         report.skipped.append(f"{SECTION_TITLES[kind].lower()}: no template {TEMPLATES_DIR}/kit-{kind}{TEMPLATE_SUFFIX}")
         return True
 
-    taken: dict[str, tuple[str, str]] = {}
+    names: list[tuple[str, str]] = []
 
     def named(kind: str, r: Recipient) -> str:
         """kind-ID.txt; two recipients whose ids make one name, even only without case (as Windows
         and macOS compare names), are refused: one file would replace the other."""
-        name = safe_name(f"{kind}-{r.id}", ".txt")
-        other, other_id = taken.setdefault(name.casefold(), (name, r.id))
-        if other_id != r.id:
-            where = name if other == name else f"{other} and {name}, one file on Windows and macOS"
-            raise DataError(f"the kit files for {other_id} and {r.id} would be written to {where}",
-                            file=str(spec.path), hint="give the recipients ids that differ in more than case")
-        return name
+        names.append((kit_file_name(kind, r.id), r.id))
+        refuse_clash(names, "kit files", str(spec.path))
+        return names[-1][0]
 
     if not missing("call-script"):
         people = list({r.id: r for r in [*recipients, *callees]}.values())
@@ -499,7 +416,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
         report.items.append(item)
         files["factsheet.docx"] = data
         report.logged.append(("factsheet", recipients, "factsheet.docx"))
-    title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"
+    title = curl(spec.kit.get("title") or f"Action kit: {spec.title or spec.name}")
     files["kit.md"] = kit_markdown(title, report.items).encode()
     return report, files
 

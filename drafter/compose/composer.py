@@ -17,6 +17,7 @@ from drafter.compose.citations import Citer
 from drafter.compose.letter import AddressBlock, Letter, Note, NoteRef
 from drafter.campaign.models import LetterSpec, Recipient, Signer
 from drafter.compose.render import BodyRenderer
+from drafter.compose.typography import curl
 from drafter.errors import DataError
 from drafter.campaign.query import matches
 from drafter.people.select import group_letters, select_recipients
@@ -29,7 +30,7 @@ def date_line(d: dt.date) -> str:
 
 
 def signature_lines(s: Signer) -> tuple[str, ...]:
-    return tuple(x for x in (s.name, s.title, s.organization) if x)
+    return tuple(curl(x) for x in (s.name, s.title, s.organization) if x)
 
 
 def stale_note(r: Recipient, letter_date: dt.date, limit_days: int) -> str | None:
@@ -62,8 +63,8 @@ class Composer:
         if self.citer is None:
             self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
         self.signers = [self.campaign.signers[s] for s in self.spec.signers]
-        self.organization = next((s.organization for s in self.signers if s.organization),
-                                 self.signers[0].name if self.signers else "")
+        self.organization = curl(next((s.organization for s in self.signers if s.organization),
+                                      self.signers[0].name if self.signers else ""))
 
     def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
         def addressed(**query) -> bool:
@@ -105,14 +106,17 @@ class Composer:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
         title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
         letterhead, sender = letterhead_lines(self.spec.letterhead, self.signers)
+        # The campaign's own text outside the body (recipients.yaml, the spec) gets the body's
+        # curly quotes; a constituent's signature (`signatures`) is the volunteer's, as typed.
+        blocks = tuple(dataclasses.replace(b, lines=tuple(map(curl, b.lines))) for b in blocks)
         return Letter(
-            title=title, author=self.organization, date=self.spec.date,
-            date_line=date_line(self.spec.date), letterhead=tuple(letterhead), addresses=blocks,
-            salutation=salutation, body=body.blocks, notes=notes, closing=self.spec.closing,
+            title=curl(title), author=self.organization, date=self.spec.date,
+            date_line=date_line(self.spec.date), letterhead=tuple(map(curl, letterhead)), addresses=blocks,
+            salutation=curl(salutation), body=body.blocks, notes=notes, closing=curl(self.spec.closing),
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
-            cc=tuple(self._cc_line(c) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
-            addressee_ids=tuple(r.id for r in addressed), subject=self.spec.subject,
-            letterhead_address=sender)
+            cc=tuple(curl(self._cc_line(c)) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
+            addressee_ids=tuple(r.id for r in addressed), subject=curl(self.spec.subject) if self.spec.subject else None,
+            letterhead_address=tuple(map(curl, sender)))
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:

@@ -29,7 +29,7 @@ from drafter.errors import DrafterError, TemplateError, did_you_mean
 from drafter.compose.letter import Block, NoteRef, Text
 from drafter.campaign.models import Evidence, Verbatim
 from drafter.compose.sandbox import SafeEnvironment, render_bounded
-from drafter.compose.typography import VERBATIM_CLOSE, VERBATIM_OPEN, smart_quotes
+from drafter.compose.typography import VERBATIM_CLOSE, VERBATIM_OPEN, curl, smart_quotes
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 # A tag naming where a paragraph's text came from ("ask:entity-list"), so later steps can
@@ -252,7 +252,9 @@ def _finalize(value):
         return str(value)
     if value is None:
         raise TemplateError("a template expression gave no value (None)")
-    text = md_escape(value)
+    # The campaign's own text (a profile's title, "People's" typed in an expression) gets curly
+    # quotes here, like the template around it; a volunteer's words are Verbatim, above.
+    text = md_escape(curl(str(value)))
     # Marks around an empty value would make its blank line non-blank, gluing two paragraphs.
     return VERBATIM_OPEN + text + VERBATIM_CLOSE if text.strip() else text
 

@@ -41,9 +41,11 @@ class _Trial:
             return None
 
 
-def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = None) -> list[DrafterError]:
+def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = None,
+                  kit_items: list | None = None) -> list[DrafterError]:
     """What drafting the spec's letters (or batching them) and its kit would refuse. `citers`
-    keeps one citation formatter per style across the specs of a campaign."""
+    keeps one citation formatter per style across the specs of a campaign; `kit_items`, if
+    given, receives each kit template rendered, (kind, recipients, Rendered), for measuring."""
     trial = _Trial()
     citers = {} if citers is None else citers
     if spec.citation_style not in citers:
@@ -66,25 +68,35 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
             else group_letters(recipients, "joint")
         for group in groups:
             trial.attempt(composer.compose, group)
-    trial_kit(trial, KitRenderer(campaign, spec, composer), recipients, callees)
+    trial_kit(trial, KitRenderer(campaign, spec, composer), recipients, callees, kit_items)
     return trial.errors
 
 
-def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], callees: list[Recipient]) -> None:
-    """Every kit template, rendered as `drafter kit` renders it (lengths are kit's to measure)."""
+def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], callees: list[Recipient],
+              kit_items: list | None = None) -> None:
+    """Every kit template, rendered as `drafter kit` renders it (its lengths measured by check
+    from `kit_items`)."""
     asks = kr.campaign.asks.values()
+    kit_items = [] if kit_items is None else kit_items
+
+    def render(kind, people, extra=None):
+        rendered = trial.attempt(kr.render, kind, people, extra)
+        if rendered is not None:
+            kit_items.append((kind, people, rendered))
+        return rendered
+
     for kind in KINDS:
         if not kr.has(kind):
             continue
         if kind == "call-script":
             people = {r.id: r for r in [*recipients, *callees] if r.phone and asks_for(asks, [r])}
             for r in representatives(list(people.values()), asks):
-                trial.attempt(kr.render, kind, [r], kind_extra(kind, r))
+                render(kind, [r], kind_extra(kind, r))
         elif kind == "shareholder-questions":
             for r in [r for r in recipients if r.role == "ceo"][:1]:
-                trial.attempt(kr.render, kind, [r], kind_extra(kind, r))
+                render(kind, [r], kind_extra(kind, r))
         else:
-            rendered = trial.attempt(kr.render, kind, recipients)
+            rendered = render(kind, recipients)
             if rendered is not None and shape_error(kind, rendered):
                 trial.errors.append(shape_error(kind, rendered))
             if rendered is not None and kind == "social":

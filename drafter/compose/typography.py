@@ -1,9 +1,10 @@
 """Typographic quotation marks and apostrophes for the campaign's own text.
 
 Straight quotes typed in templates, snippets and source titles become ’ “ ” (and ‘ ’), so the
-body and the notes match the curly quotes CSL styles print. Text in a verbatim span (between
-VERBATIM_OPEN and VERBATIM_CLOSE) is left exactly as written but still read as context: a
-volunteer's own words are never altered.
+body and the notes match the curly quotes CSL styles print; so do those typed in the campaign's
+data (a profile's title, a spec's subject, a string in a template expression: `curl`). Text in a
+verbatim span (between VERBATIM_OPEN and VERBATIM_CLOSE) is left exactly as written but still
+read as context: a volunteer's own words are never altered, nor are URLs and email addresses.
 """
 from __future__ import annotations
 
@@ -71,3 +72,19 @@ def smart_runs(runs):
         out.append(run)
         before = run.text or before
     return out
+
+
+# Left as typed inside the campaign's data: links, email addresses and handles, and code in
+# backticks (in a value a backtick is code, not a BibTeX quote).
+_AS_TYPED = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+|\S*@\S+|`[^`]*`?")
+_NO_MARKS = str.maketrans("", "", VERBATIM_OPEN + VERBATIM_CLOSE)
+
+
+def curl(text: str) -> str:
+    """A value of the campaign's own (a profile's title or organisation, a spec's subject or
+    signer, a string in a template expression) with typographic quotes, as the template text
+    around it gets them; URLs, email addresses and handles as typed."""
+    if "'" not in text and '"' not in text:
+        return text
+    marked = _AS_TYPED.sub(lambda m: VERBATIM_OPEN + m.group() + VERBATIM_CLOSE, text.translate(_NO_MARKS))
+    return smart_quotes(marked).translate(_NO_MARKS)

@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-from drafter.errors import OutputError
+from drafter.errors import DataError, OutputError
 
 # 120 characters before the suffix ('.docx'): far under the 255 that NTFS, APFS and ext4 allow
 # (and the 143 of an encrypted home folder on Linux), leaving about 130 of Windows' 260-character
@@ -48,6 +48,41 @@ def first_clash(named: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], tupl
         if earlier is not item:
             return earlier, item
     return None
+
+
+def recipient_label(addressee_ids: tuple[str, ...], recipient_ids: tuple[str, ...]) -> str:
+    """A draft's {recipient}: the ids of those addressed ("raimondo-yellen-blinken", "a-and-21-others");
+    a whole-committee letter is named after its chair and ranking member, "-and-members" telling
+    it from a letter to those two alone."""
+    ids = addressee_ids or recipient_ids
+    label = "-".join(ids) if len(ids) <= 3 else f"{ids[0]}-and-{len(ids) - 1}-others"
+    return label + "-and-members" if len(ids) < len(recipient_ids) else label
+
+
+# How to tell two files apart by name (refuse_clash): letters by the 'output' pattern, kit files by id.
+_CLASH_HINTS = {"letters": "put {recipient} in the 'output' pattern",
+                "kit files": "give the recipients ids that differ in more than punctuation"}
+
+
+def refuse_clash(named: Iterable[tuple[str, str]], what: str, file: str | None) -> None:
+    """The DataError draft and kit refuse with (and check reports) when two of their files
+    ("letters", "kit files"), given as (file name, whom it is for), would be one."""
+    hint = _CLASH_HINTS[what]
+    clash = first_clash(named)
+    if not clash:
+        return
+    (name, first), (other, second) = clash
+    if name == other:
+        raise DataError(f"two {what} would be written to {name} (for {first} and for {second})", file=file, hint=hint)
+    # Windows' and macOS's disks ignore case: one file would replace the other there
+    raise DataError(f"two {what} would be written to {name} and {other} (for {first} and for {second}), "
+                    "one file on Windows and macOS, which ignore case", file=file,
+                    hint="give the recipients ids that differ in more than case")
+
+
+def kit_file_name(kind: str, recipient_id: str) -> str:
+    """A kit file made for one recipient (a call script, shareholder questions): KIND-ID.txt."""
+    return safe_name(f"{kind}-{recipient_id}", ".txt")
 
 
 def output_name(pattern: str, **values) -> str:

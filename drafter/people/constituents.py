@@ -71,9 +71,9 @@ class Constituent:
 
 
 def constituent_context(c: Constituent) -> dict:
-    """What the template sees as `constituent`; every value is escaped when printed, and the
-    note is Verbatim: the volunteer's words exactly, never markup, each line a paragraph."""
-    return {"name": c.name, "street": c.street, "city": c.city, "state": c.state,
+    """What the template sees as `constituent`. What the volunteer typed is Verbatim: printed
+    exactly (no curly quotes, never markup), the note each line a paragraph."""
+    return {"name": Verbatim(c.name), "street": Verbatim(c.street), "city": Verbatim(c.city), "state": c.state,
             "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
             "note": Verbatim(c.note or "")}
 
