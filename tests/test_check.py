@@ -182,9 +182,11 @@ def test_an_impossible_date_does_not_hide_the_rest_of_the_file(tmp_path):
         (7, "sources.citizenlab-2022.URL: 'ftp://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/' "
             "is not a web address"),
         (10, "sources.hrw-2022.type: 'web-page' is not allowed"),
+        (12, "sources.hrw-2022.URL: 'ftp://www.hrw.org/news/2022/09/05/china-new-evidence-mass-dna-collection-tibet' "
+             "is not a web address"),
         (19, "cannot read value '2023-02-30': day is out of range for month"),
     ]
-    assert errors(found)[2].hint == "write a real date, YYYY-MM-DD"
+    assert errors(found)[3].hint == "write a real date, YYYY-MM-DD"
     # the snippets with errors are not "unknown" where the template names them
     assert not [f for f in found if f.file.endswith(".j2")]
 

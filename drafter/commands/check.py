@@ -307,7 +307,8 @@ def address_findings(doc: Located, recipients: dict) -> list[Finding]:
 def return_address(doc: Located, spec, campaign: Campaign) -> list[Finding]:
     """A letter that does not say where to reply: no address under the letterhead's name (its
     `address:`, or a Word letterhead's Letterhead Address lines) and none for its signers."""
-    if spec.to == (CONSTITUENTS,) or any(campaign.signers[s].address for s in spec.signers):
+    # a signer left out for its own errors is reported already: no second finding for it
+    if spec.to == (CONSTITUENTS,) or any(s not in campaign.signers or campaign.signers[s].address for s in spec.signers):
         return []
     if isinstance(spec.letterhead, dict) and spec.letterhead.get("address"):
         return []
