@@ -86,18 +86,21 @@ def test_example_batch_letters_and_review(written):
     letters = {(r["row"], r["member"]) for r in rows if r["status"] == "written"}
     assert letters == {
         ("2", "M000133"), ("2", "W000817"), ("2", "C001101"),      # MA senators; ZIP 02451 -> MA-5
+        ("3", "G000555"), ("3", "S000148"),                         # NY: ZIP 10001 spans two districts,
         ("4", "C001056"), ("4", "C001098"), ("4", "D000399"),      # 'Texas', district TX-37 given
         ("5", "B001261"), ("5", "L000571"), ("5", "H001096"),      # WY: at-large, no lookup needed
         ("6", "B001230"), ("6", "J000293"), ("6", "P000607"),      # WI, ZIP 53703 -> WI-2
         ("7", "N000147")}                                          # DC: the delegate only
-    assert [r for r in rows if r["status"] == "review"] == [
+    assert [r for r in rows if r["status"] == "review"] == [      # so only the House letter waits
         {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review",
          "date": rows[0]["date"]}]
     [ambiguous] = review(out)
     assert ambiguous["row"] == "3" and ambiguous["candidates"] == "NY-10 NY-12"
-    assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 13
+    assert ambiguous["reason"] == ("ZIP 10001 spans NY-10, NY-12; add the district; the House letter is held back, "
+                                   "the Senate letters were made")
+    assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 15
     assert "rows needing review: 1" in result.stderr
-    assert "written 26, skipped (same) 0" in result.stderr
+    assert "written 30, skipped (same) 0" in result.stderr
     printed = result.stdout.splitlines()
     assert str(named(out, 2, "C001101")) in printed and str(out / "manifest.csv") in printed
 
@@ -181,7 +184,7 @@ def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
     assert result.exit_code == 0, result.output
     status = {r["file"]: r["status"] for r in manifest(out) if r["file"]}
     assert {f for f, s in status.items() if s == "written"} == set(gone)
-    assert sum(s == "skipped-same" for s in status.values()) == 24
+    assert sum(s == "skipped-same" for s in status.values()) == 28
     assert not list(out.glob(".drafter-*"))
     assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == before
     assert [line for line in result.stdout.splitlines() if line.endswith((".docx", ".txt"))] == \
@@ -213,7 +216,7 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(campaign, shared, tmp_path):
         result = run(campaign, shared, out, "--jobs", jobs, "--format", "docx", "--format", "md")
         assert result.exit_code == 0, result.output
     files = sorted(p.name for p in one.iterdir())
-    assert files == sorted(p.name for p in two.iterdir()) and len(files) == 28
+    assert files == sorted(p.name for p in two.iterdir()) and len(files) == 33    # 15 letters, 3 CSVs
     for name in files:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
@@ -468,9 +471,9 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     result = run(campaign, shared, out)
     assert result.exit_code == 1
     assert "the disk is full" in result.output and "nothing was written" not in result.output
-    assert "4 file(s) written" in result.output and "9 not written" in result.output
+    assert "4 file(s) written" in result.output and "11 not written" in result.output
     status = [r["status"] for r in manifest(out)]
-    assert status.count("written") == 4 and status.count("pending") == 9
+    assert status.count("written") == 4 and status.count("pending") == 11
     assert not list(out.glob(".drafter-*"))                              # the failed chunk's temp files
     monkeypatch.undo()
     assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes

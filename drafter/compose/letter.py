@@ -72,6 +72,9 @@ class Letter:
     # ranking member ("... and Members of the Committee")
     addressee_ids: tuple[str, ...] = ()
     subject: str | None = None       # printed "Re: ..." above the salutation
+    # the evidence its notes cite (ids, in order): for a batch's report of evidence due for re-checking
+    snippets: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     def review_comments(self) -> int:
         """How many review comments its Word draft holds (none with --clean)."""
