@@ -37,14 +37,15 @@ from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
 from drafter.compose.similarity import THRESHOLD, encode, fingerprint, letter_parts, nearest
-from drafter.compose.constituent import constituent_letter, constituent_spec as compose_constituent_spec
+from drafter.compose.constituent import (constituent_letter, constituent_spec as compose_constituent_spec,
+                                         stale_refused)
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                                          read_constituents)
 from drafter.people.samples import SAMPLE_CONSTITUENT, SAMPLE_MEMBERS
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
 from drafter import processes
-from drafter.errors import DataError, DrafterError, OutputError
+from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import LogEntry
 from drafter.log.letters import constituent_fields, entry, office
@@ -243,7 +244,7 @@ class _Maker:
             letter = self.letter(job)
             stale = self.composer.stale_evidence(letter)
             if stale and self.composer.spec.stale == "refuse":
-                raise stale_refused(self.composer, {stale[0]: [job]})
+                raise stale_refused(self.composer, dict.fromkeys(stale, _which(job)))
             outs.append([(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
                          for fmt, data in self.render(job, letter).items()])
             about.append((fingerprint(letter_parts(letter)), stale))
@@ -559,16 +560,6 @@ def by_office(rows: list[tuple[Record, Record | None, float]], members: dict[str
     return sorted(named, key=lambda x: (-x[2], -x[1], x[0]))
 
 
-def stale_refused(composer: Composer, found: dict[tuple[str, str], list[Job]]) -> DataError:
-    """The error of a batch whose spec sets `stale: refuse`, naming each stale item once."""
-    said = "; ".join(f"{kind} {item!r} ({composer.stale_reason(kind, item)}), in the letter from row "
-                     f"{jobs[0].constituent.row} to {jobs[0].member.id}" for (kind, item), jobs in found.items())
-    return DataError(f"the letters cite evidence due for re-checking, and the spec sets 'stale: refuse': {said}",
-                     file=str(composer.spec.path),
-                     hint="compare each with its source and update 'verified' (a snippet) or 'accessed' (a source) "
-                          "in evidence.yaml, or set 'stale: warn'; no letter was written")
-
-
 def refuse_stale(maker: "_Maker", todo: list[Job]) -> None:
     """With `stale: refuse`, before any letter is written: the letter to each member (whose
     asks and role decide the evidence cited) from the first volunteer writing to them, composed
@@ -576,15 +567,19 @@ def refuse_stale(maker: "_Maker", todo: list[Job]) -> None:
     composer = maker.composer
     if composer.spec.stale != "refuse" or not composer.has_stale():
         return
-    found: dict[tuple[str, str], list[Job]] = {}
+    found: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
     for job in todo:
         if job.member.id not in seen:
             seen.add(job.member.id)
             for item in composer.stale_evidence(maker.letter(job)):
-                found.setdefault(item, []).append(job)
+                found.setdefault(item, _which(job))
     if found:
         raise stale_refused(composer, found)
+
+
+def _which(job: Job) -> str:
+    return f"the letter from row {job.constituent.row} to {job.member.id}"
 
 
 def stale_tally(composer: Composer, letters: list[tuple[Record, "Placed"]]) -> list[tuple[str, str, int, str]]:

@@ -165,10 +165,38 @@ class _Parts(dict):
 _parts = _Parts()
 
 
+_probes: list[bytes] = []
+
+
+def _densified(values: list[int]) -> list[int]:
+    """Each empty bin takes the value of the first non-empty bin in its own fixed random order
+    of bins (Shrivastava's optimal densification): two letters' copies agree as often as the
+    bins they copy, so an estimate stays unbiased for short letters."""
+    if not _probes:
+        _probes.extend(hashlib.blake2b(b"drafter-bin-%d" % i, digest_size=64).digest() for i in range(BINS))
+    filled = list(values)
+    i = values.index(_EMPTY)
+    while True:
+        for probe in _probes[i]:
+            v = values[probe % BINS]
+            if v != _EMPTY:
+                break
+        else:            # 64 probes all empty (a very short letter): the next non-empty bin
+            step = 1
+            while values[(i + step) % BINS] == _EMPTY:
+                step += 1
+            v = values[(i + step) % BINS]
+        filled[i] = v
+        try:
+            i = values.index(_EMPTY, i + 1)
+        except ValueError:
+            return filled
+
+
 def fingerprint(text: str | list[str]) -> bytes:
     """A letter's one-permutation MinHash (of its text, or of letter_parts): for each of 128
     bins, 16 bits of the smallest hash of the shingles falling in it (an empty bin borrows from
-    the next one, rotated: Shrivastava and Li's densification). b"" for fewer than five words."""
+    a bin chosen at random: _densified). b"" for fewer than five words."""
     texts = text.split("\n") if isinstance(text, str) else [p for part in text for p in part.split("\n")]
     ids: list[int] = []
     hashes: list[int] = []
@@ -187,18 +215,7 @@ def fingerprint(text: str | list[str]) -> bytes:
     smallest = _smallest(hashes)
     values = list(map(smallest.get, _BIN_KEYS, repeat(_EMPTY)))
     if len(smallest) < BINS:
-        filled = list(values)
-        i = values.index(_EMPTY)
-        while True:                   # only original values are borrowed
-            step = 1
-            while values[(i + step) % BINS] == _EMPTY:
-                step += 1
-            filled[i] = values[(i + step) % BINS] + step * 0x9E3779B1
-            try:
-                i = values.index(_EMPTY, i + 1)
-            except ValueError:
-                break
-        values = filled
+        values = _densified(values)
     out = array("H", map(and_, values, repeat(0xFFFF)))
     if sys.byteorder == "big":
         out.byteswap()             # stored little-endian on every system
