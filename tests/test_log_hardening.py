@@ -123,6 +123,8 @@ def test_merge_never_changes_the_other_file(tmp_path, monkeypatch):
     ("UPDATE letters SET created = 'yesterday'", ["created 'yesterday' is not a date"]),
     ("UPDATE letters SET status_on = 'soon'", ["status_on 'soon' is not a date"]),
     ("UPDATE letters SET name = X'00ff'", ["name is not text"]),
+    ("UPDATE letters SET fingerprint = 'not base64 at all'", ["fingerprint is not one drafter makes"]),
+    ("UPDATE letters SET fingerprint = X'00ff'", ["fingerprint is not text"]),
     ("UPDATE schema_version SET version = 99", ["schema version 99"]),
     ("INSERT INTO meta (name, value) VALUES ('forgotten_before', 'never')", ["'never' is not a date"]),
     ("INSERT INTO tombstones VALUES ('s', 'not a digest', 'x')", ["tombstone"]),
