@@ -289,13 +289,11 @@ def _nearest_in(fingerprints: Sequence[bytes], members: list[int], result: list)
         return
     packed = {i: int.from_bytes(fingerprints[i], "little") for i in distinct}
     width = 2 * BAND
-    buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-    for i in distinct:
-        fp = fingerprints[i]
-        for band, table in enumerate(buckets):
-            table.setdefault(fp[band * width:(band + 1) * width], []).append(i)
     where: dict[int, list[tuple[int, list[int]]]] = {}   # letter -> (its position, bucket) per shared band
-    for table in buckets:
+    for band in range(BANDS):        # one band's table at a time: a batch's end stays small
+        table: dict[bytes, list[int]] = {}
+        for i in distinct:
+            table.setdefault(fingerprints[i][band * width:(band + 1) * width], []).append(i)
         for bucket in table.values():
             if len(bucket) > 1:
                 for pos, i in enumerate(bucket):
