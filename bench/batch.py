@@ -15,6 +15,12 @@ then the whole `drafter batch` (CSV, matching, files written atomically with fsy
 letters against one of 10,000 (--big; about a minute). The volunteers are made up; their
 members of Congress come from ../shared/data/congress-legislators.
 
+    python3 bench/batch.py --similarity [--letters 10000]
+
+times the similarity report of a batch of --letters letters (default here 10,000) against the
+batch itself (--jobs 1, no log): each letter's fingerprint (made as the letter is), the search for
+each letter's nearest to the same office, and similarity.csv; the goal is under 10% of the batch.
+
     python3 bench/batch.py --against REF [--pairs 9] [--paired-only]
 
 also times the whole command line, `python -m drafter batch` with its campaign log, as a user
@@ -227,6 +233,38 @@ def child_peak(csv_path: Path, legislators: Path, out: Path) -> float:
     return kb / 1024
 
 
+def similarity_cost(csv_path: Path, legislators: Path, tmp: Path) -> None:
+    """The similarity report's share of a batch: fingerprints, nearest search, similarity.csv."""
+    from drafter.commands.batch import Placed, Record, by_office, similarity_rows, write_similarity
+    from drafter.compose.similarity import fingerprint, letter_parts
+    t = time.perf_counter()
+    report = run_batch(REPO, "constituent", csv_path, legislators, out_dir=tmp / "sim-batch", jobs=1, log=False)
+    whole = time.perf_counter() - t
+    legs = Legislators.load(legislators)
+    todo = jobs_for(csv_path, legs)
+    maker = _Maker.load(REPO, "constituent", tmp, ("docx",), False)
+    letters = [maker.letter(job) for job in todo]
+    t = time.perf_counter()
+    fps = [fingerprint(letter_parts(letter)) for letter in letters]
+    t_fp = time.perf_counter() - t
+    placed = [(Record(j.constituent.row, j.constituent.name, j.member.id, j.stem + ".docx", "", "written"),
+               Placed([], fp)) for j, fp in zip(todo, fps)]
+    t = time.perf_counter()
+    rows = similarity_rows(placed)
+    offices = by_office(rows, {j.member.id: j.member for j in todo})
+    t_search = time.perf_counter() - t
+    t = time.perf_counter()
+    write_similarity(tmp / "similarity.csv", rows)
+    t_csv = time.perf_counter() - t
+    cost = t_fp + t_search + t_csv
+    above = sum(a for _, _, a in offices)
+    print(f"similarity report for {len(todo):,} letters to {len(offices)} offices ({above:,} above 0.5): "
+          f"fingerprints {t_fp:.2f} s ({1e6 * t_fp / len(todo):.0f} us/letter), nearest search {t_search:.2f} s, "
+          f"similarity.csv {t_csv:.2f} s; total {cost:.2f} s = {100 * cost / whole:.1f}% of the batch's "
+          f"{whole:.1f} s (--jobs 1, no log; goal under 10%)")
+    assert report.letters == len(todo)
+
+
 def cli_seconds(tree: Path, csv_path: Path, legislators: Path, out: Path, jobs: int) -> float:
     """Seconds of `python -m drafter batch` run from `tree`, as a new process, with its log."""
     out.mkdir(parents=True)
@@ -271,13 +309,20 @@ def main() -> int:
     ap.add_argument("--against", metavar="REF", help="also time the whole CLI against this git revision")
     ap.add_argument("--pairs", type=int, default=9, help="paired runs per --jobs value with --against")
     ap.add_argument("--paired-only", action="store_true", help="with --against: only the paired runs")
+    ap.add_argument("--similarity", action="store_true",
+                    help="only the similarity report's cost against the batch (default 10,000 letters)")
     args = ap.parse_args()
+    if args.similarity and "--letters" not in sys.argv:
+        args.letters = 10_000
     leg_path = args.shared / "data/congress-legislators/legislators-current.yaml"
     legislators = Legislators.load(leg_path)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         csv_path = tmp / "people.csv"
         make_csv(csv_path, legislators, args.letters)
+        if args.similarity:
+            similarity_cost(csv_path, leg_path, tmp)
+            return 0
         if args.against and args.paired_only:
             paired(args.against, csv_path, leg_path, tmp, args.pairs)
             return 0

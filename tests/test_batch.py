@@ -6,8 +6,10 @@ driven end to end through the command line.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -86,18 +88,21 @@ def test_example_batch_letters_and_review(written):
     letters = {(r["row"], r["member"]) for r in rows if r["status"] == "written"}
     assert letters == {
         ("2", "M000133"), ("2", "W000817"), ("2", "C001101"),      # MA senators; ZIP 02451 -> MA-5
+        ("3", "G000555"), ("3", "S000148"),                         # NY: ZIP 10001 spans two districts,
         ("4", "C001056"), ("4", "C001098"), ("4", "D000399"),      # 'Texas', district TX-37 given
         ("5", "B001261"), ("5", "L000571"), ("5", "H001096"),      # WY: at-large, no lookup needed
         ("6", "B001230"), ("6", "J000293"), ("6", "P000607"),      # WI, ZIP 53703 -> WI-2
         ("7", "N000147")}                                          # DC: the delegate only
-    assert [r for r in rows if r["status"] == "review"] == [
+    assert [r for r in rows if r["status"] == "review"] == [      # so only the House letter waits
         {"row": "3", "constituent": "Tenzin Sample", "member": "", "file": "", "sha256": "", "status": "review",
          "date": rows[0]["date"]}]
     [ambiguous] = review(out)
     assert ambiguous["row"] == "3" and ambiguous["candidates"] == "NY-10 NY-12"
-    assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 13
+    assert ambiguous["reason"] == ("ZIP 10001 spans NY-10, NY-12; add the district; the House letter is held back, "
+                                   "the Senate letters were made")
+    assert len(list(out.glob("*.docx"))) == len(list(out.glob("*.txt"))) == 15
     assert "rows needing review: 1" in result.stderr
-    assert "written 26, skipped (same) 0" in result.stderr
+    assert "written 30, skipped (same) 0" in result.stderr
     printed = result.stdout.splitlines()
     assert str(named(out, 2, "C001101")) in printed and str(out / "manifest.csv") in printed
 
@@ -181,7 +186,7 @@ def test_rerun_skips_and_resumes_after_deletions_and_stray_temp_files(example):
     assert result.exit_code == 0, result.output
     status = {r["file"]: r["status"] for r in manifest(out) if r["file"]}
     assert {f for f, s in status.items() if s == "written"} == set(gone)
-    assert sum(s == "skipped-same" for s in status.values()) == 24
+    assert sum(s == "skipped-same" for s in status.values()) == 28
     assert not list(out.glob(".drafter-*"))
     assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == before
     assert [line for line in result.stdout.splitlines() if line.endswith((".docx", ".txt"))] == \
@@ -213,7 +218,7 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(campaign, shared, tmp_path):
         result = run(campaign, shared, out, "--jobs", jobs, "--format", "docx", "--format", "md")
         assert result.exit_code == 0, result.output
     files = sorted(p.name for p in one.iterdir())
-    assert files == sorted(p.name for p in two.iterdir()) and len(files) == 28
+    assert files == sorted(p.name for p in two.iterdir()) and len(files) == 33    # 15 letters, 3 CSVs
     for name in files:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
@@ -468,9 +473,9 @@ def test_a_full_disk_midway_says_what_was_written(campaign, shared, tmp_path, mo
     result = run(campaign, shared, out)
     assert result.exit_code == 1
     assert "the disk is full" in result.output and "nothing was written" not in result.output
-    assert "4 file(s) written" in result.output and "9 not written" in result.output
+    assert "4 file(s) written" in result.output and "11 not written" in result.output
     status = [r["status"] for r in manifest(out)]
-    assert status.count("written") == 4 and status.count("pending") == 9
+    assert status.count("written") == 4 and status.count("pending") == 11
     assert not list(out.glob(".drafter-*"))                              # the failed chunk's temp files
     monkeypatch.undo()
     assert run(campaign, shared, out).exit_code == 0                    # the rerun finishes
@@ -550,3 +555,136 @@ def test_helpers_started_early_stop_when_the_plan_fails_or_is_small(campaign, sh
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "small").glob("*.docx"))) == 3
     assert multiprocessing.active_children() == []
+
+
+# ---- how alike the letters read, committees' asks, stale evidence -----------------------------------
+
+def similarity_csv(out: Path) -> list[dict]:
+    with open(out / "similarity.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_similarity_csv_has_every_letter_and_a_lone_letter_has_no_figure(written):
+    _, _, out, result = written
+    rows = similarity_csv(out)
+    assert list(rows[0]) == ["row", "constituent", "member", "file", "similarity", "similar_row",
+                             "similar_constituent", "similar_file"]
+    docx = {r["file"] for r in manifest(out) if r["file"].endswith(".docx")}
+    assert {r["file"] for r in rows} == docx                  # one row per letter, by its first format
+    # each volunteer writes to their own members: no two letters go to one office here
+    assert all(r["similarity"] == r["similar_row"] == r["similar_file"] == "" for r in rows)
+    assert "similarity: no letter shares more than 50% of its five-word sequences" in result.stderr
+    assert str(out / "similarity.csv") in result.stdout.splitlines()
+
+
+def letter_body(path: Path) -> str:
+    """A .txt letter from its salutation to its closing, without note markers: what the
+    measure reads."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Dear "))
+    end = lines.index("Sincerely,")
+    return re.sub(r"\[\d+\]", "", "\n".join(lines[start:end + 1]))
+
+
+def test_form_letters_to_one_office_are_counted_and_named(campaign, shared, tmp_path):
+    """Three volunteers in one district: two with no words of their own read as one form letter
+    to each of their three offices; the third, who wrote at length, does not. The figures are
+    the exact measure's, within the estimate's error."""
+    from drafter.compose.similarity import similarity
+    import random
+    rnd = random.Random(4)
+    vocabulary = ("my grandmother in Lhasa was asked for a blood sample at her neighbourhood office nobody told "
+                  "why what it was who would keep grew up hearing stories about monastery near house festivals "
+                  "winter since moved Waltham call every Sunday she no longer says anything on phone policeman "
+                  "think of family like ours when decide river school teacher brother sister prayer").split()
+    own = " ".join(rnd.choice(vocabulary) for _ in range(320)) + "."
+    people = write_people(tmp_path / "people.csv", [
+        ["Pema Example", "12 Main Street", "Waltham", "MA", "02451", "", ""],
+        ["Dawa Sample", "3 Elm Street", "Waltham", "MA", "02451", "", ""],
+        ["Lhamo Madeup", "9 Oak Street", "Waltham", "MA", "02451", "", own]])
+    out = tmp_path / "out"
+    result = run(campaign, shared, out, "--format", "docx", "--format", "txt", people=people)
+    assert result.exit_code == 0, result.output
+    rows = {(r["row"], r["member"]): r for r in similarity_csv(out)}
+    assert len(rows) == 9
+    for member in ("M000133", "W000817", "C001101"):
+        pema, dawa, lhamo = rows[("2", member)], rows[("3", member)], rows[("4", member)]
+        assert float(pema["similarity"]) > 0.8 and pema["similar_row"] == "3" and pema["similar_constituent"] == \
+            "Dawa Sample" and pema["similar_file"] == named(out, 3, member).name
+        assert float(dawa["similarity"]) > 0.8 and dawa["similar_row"] == "2"
+        assert float(lhamo["similarity"]) < 0.5
+        for row, other in ((pema, 3), (dawa, 2), (lhamo, int(lhamo["similar_row"]))):
+            exact = similarity(letter_body(out / row["file"].replace(".docx", ".txt")),
+                               letter_body(named(out, other, member, ".txt")))
+            assert abs(float(row["similarity"]) - exact) < 0.1, (row, exact)
+    assert ("similarity: 6 of 9 letters share more than 50% of their five-word sequences with another letter to "
+            f"the same office, to 3 office(s) (see {out / 'similarity.csv'}):") in result.stderr
+    assert "    Katherine M. Clark, United States House of Representatives (C001101): 2 of 3" in result.stderr
+
+
+def test_committee_members_get_the_committees_ask(campaign, shared, tmp_path):
+    """An ask for the members of the Foreign Relations Committee (SSFR): with the committee data
+    Senator Shaheen, who sits on it, gets it; Senator Hassan, who does not, gets only the general ask."""
+    asks = campaign / "asks.yaml"
+    asks.write_text(asks.read_text(encoding="utf-8") + """
+  ssfr-hearing:
+    for: {membership: SSFR}
+    text: >-
+      Hold a hearing of the Foreign Relations Committee on the mass collection of DNA in Tibet.
+""", encoding="utf-8")
+    people = write_people(tmp_path / "people.csv", [["Pema Example", "1 Main Street", "Concord", "NH", "03301", "2", ""]])
+    out = tmp_path / "out"
+    result = run(campaign, shared, out, "--format", "txt", "--committees",
+                 str(shared / "data/congress-legislators/committee-membership-current.yaml"), people=people)
+    assert result.exit_code == 0, result.output
+    hearing = "hold a hearing of the foreign relations committee"
+    shaheen, hassan = (named(out, 2, m, ".txt").read_text(encoding="utf-8").casefold() for m in ("S001181", "H001076"))
+    assert hearing in " ".join(shaheen.split()) and hearing not in " ".join(hassan.split())
+    without = run(campaign, shared, tmp_path / "without", "--format", "txt", people=people)
+    assert without.exit_code == 0, without.output
+    assert hearing not in " ".join(named(tmp_path / "without", 2, "S001181", ".txt").read_text(encoding="utf-8")
+                                   .casefold().split())
+
+
+def test_stale_evidence_is_said_once_per_snippet(written):
+    _, _, _, result = written
+    said = [line for line in result.stderr.splitlines() if line.startswith("    snippet 'dna-scale'")]
+    assert said == ["    snippet 'dna-scale' in 15 letter(s): verified 2023-10-20, "
+                    f"{(dt.date.today() - dt.date(2023, 10, 20)).days} "
+                    "days ago (limit 365 days)"]
+    assert result.stderr.count("snippet 'tibet-least-free'") == 1
+    assert "source 'citizenlab-2022' in 15 letter(s): accessed 2023-10-20" in result.stderr
+
+
+def test_stale_refuse_stops_the_batch_before_any_letter(campaign, shared, tmp_path):
+    spec = campaign / "letters/constituent.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "stale: refuse\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(campaign, shared, out)
+    assert result.exit_code == 1
+    assert "the letters cite evidence due for re-checking, and the spec sets 'stale: refuse'" in result.output
+    assert "snippet 'dna-scale' in the letter from row 2 to M000133: verified 2023-10-20" in result.output
+    assert result.output.count("'dna-scale'") == 1 and "no letter was written" in result.output
+    assert not out.exists() or not list(out.iterdir())
+    checked = CliRunner().invoke(main, ["-C", str(campaign), "check"])
+    assert checked.exit_code == 1 and "letters/constituent.yaml" in checked.output \
+        and "'stale: refuse'" in checked.output     # check reports first what batch refuses
+    spec.write_text(spec.read_text(encoding="utf-8").replace("stale: refuse", "stale: never"), encoding="utf-8")
+    bad = run(campaign, shared, out)
+    assert bad.exit_code == 1 and "stale: 'never' is not allowed" in bad.output
+
+
+def test_with_fresh_evidence_stale_refuse_lets_the_batch_run(campaign, shared, tmp_path):
+    spec = campaign / "letters/constituent.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("date: today", "date: 2023-10-21")
+                    + "stale: refuse\n", encoding="utf-8")
+    evidence = campaign / "evidence.yaml"
+    text = evidence.read_text(encoding="utf-8")
+    # every snippet verified the day before the letter's date
+    head, snippets = text.split("\nsnippets:\n")
+    snippets = re.sub(r"^    verified: .*\n", "", snippets, flags=re.M)
+    snippets = re.sub(r"(^  [a-z0-9-]+:\n)", r"\1    verified: 2023-10-20\n", snippets, flags=re.M)
+    evidence.write_text(head + "\nsnippets:\n" + snippets, encoding="utf-8")
+    result = run(campaign, shared, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "due for re-checking" not in result.stderr

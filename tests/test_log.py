@@ -32,6 +32,18 @@ def entry(name="Pema Example", sha="a" * 64, member="M000133", **kw) -> LogEntry
     return LogEntry(**fields)
 
 
+def at_schema(m: pytest.MonkeyPatch, version: int) -> None:
+    """Make logs as a drafter at an earlier schema version did (`m` a monkeypatch context):
+    its migrations, and its letters' columns (version 4 added the fingerprint)."""
+    from drafter.log import schema, store
+    m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
+    m.setattr(schema, "LATEST", version)
+    if version < 4:
+        row_of = store._row_of
+        m.setattr(store, "_COLUMNS", store._COLUMNS[:-1])
+        m.setattr(store, "_row_of", lambda e: row_of(e)[:-1])
+
+
 def cli(campaign: Path, *args: str):
     return CliRunner().invoke(main, ["-C", str(campaign), *args], catch_exceptions=False)
 

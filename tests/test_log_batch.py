@@ -79,6 +79,77 @@ def test_batch_log_agrees_with_manifest_and_reruns_add_nothing(campaign, shared,
     assert stats["total"]["letters"] == len(rows)            # a letter counts once, whatever its versions
 
 
+def similar(campaign, *extra) -> dict:
+    result = cli(campaign, "log", "stats", "--similar", "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_stats_similar_measures_a_day_of_action_across_laptops(campaign, shared, tmp_path):
+    """Two laptops each batch some volunteers of one district: each batch alone sees one letter
+    per office, the merged log sees them all. The log's figures are the batches' (the same
+    fingerprints), and a letter's fingerprint is 128 hashes, not text."""
+    from drafter.compose.similarity import FINGERPRINT_CHARS
+    from test_batch import similarity_csv, write_people
+    laptops = []
+    for n, who in enumerate((["Pema Example", "Dawa Sample"], ["Lhamo Madeup"])):
+        people = write_people(tmp_path / f"people{n}.csv",
+                              [[name, f"{i} Main Street", "Waltham", "MA", "02451", "", ""] for i, name in enumerate(who)])
+        log = tmp_path / f"laptop{n}.sqlite"
+        result = batch(campaign, shared, people, tmp_path / f"out{n}", "--log", str(log))
+        assert result.exit_code == 0, result.output
+        laptops.append(log)
+    first = similar(campaign, "--log", str(laptops[0]))
+    assert first["total"] == {"letters": 6, "above": 6} and first["threshold"] == 0.5
+    assert [(r["recipient"], r["letters"], r["above"]) for r in first["offices"]] == \
+        [("C001101", 2, 2), ("M000133", 2, 2), ("W000817", 2, 2)]
+    # the log's figure for each letter is the batch's
+    by_file = {r["file"]: r for r in similarity_csv(tmp_path / "out0")}
+    rows = {r["id"]: r for r in listed(campaign, "--log", str(laptops[0]))}
+    for letter in first["letters"]:
+        logged = rows[letter["id"]]
+        assert len(logged["paths"]) == 1 and f"{float(by_file[Path(logged['paths'][0]).name]['similarity']):.2f}" \
+            == f"{letter['similarity']:.2f}"
+        assert rows[letter["similar_to"]]["recipients"] == logged["recipients"]
+    merged = tmp_path / "merged.sqlite"
+    for log in laptops:
+        assert cli(campaign, "log", "merge", str(log), "--log", str(merged)).exit_code == 0
+    day = similar(campaign, "--log", str(merged))
+    assert day["total"] == {"letters": 9, "above": 9}
+    table = cli(campaign, "log", "stats", "--similar", "--log", str(merged))
+    assert table.stdout.splitlines()[0].split() == ["recipient", "office", "letters", "above", "0.5"]
+    assert table.stdout.splitlines()[-1].split() == ["total", "9", "9"]
+    assert "9 of 9 letter(s) share more than 50% of their five-word sequences" in table.stderr
+    with sqlite3.connect(merged) as db:
+        fingerprints = [fp for (fp,) in db.execute("SELECT fingerprint FROM letters")]
+    assert len(fingerprints) == 9 and all(len(fp) == FINGERPRINT_CHARS for fp in fingerprints)
+
+
+def test_the_log_keeps_no_copy_of_a_letters_text(campaign, shared, tmp_path):
+    """The log holds what the volunteer typed (their details and message, which staff need) and
+    each letter's fingerprint, never the letter's text: no sentence of the campaign's, no
+    salutation, in the log file's bytes."""
+    log = tmp_path / "log.sqlite"
+    out = tmp_path / "out"
+    assert batch(campaign, shared, REPO / "examples/constituents.csv", out, "--format", "txt",
+                 "--log", str(log)).exit_code == 0
+    from test_batch import letter_body
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("log.sqlite*"))
+    assert data.count(b"Pema Example") and data.count(b"I volunteer with Tibetan families")     # what was typed
+    checked = 0
+    for letter in out.glob("*.txt"):
+        body = letter_body(letter)
+        for line in body.splitlines():
+            if line.startswith(("Dear ", "I am writing as your constituent", "The scale", "This surveillance",
+                                "American technology", "Collection is not")):
+                assert line.encode() not in data and line[:40].encode() not in data, line
+                checked += 1
+    assert checked >= 15 * 5
+    for words in ("The scale of this program is without precedent", "police in the TAR collected roughly",
+                  "tightest controls anywhere", "Dear Senator Warren", "Sincerely,"):
+        assert words.encode() not in data and words.encode("utf-16-le") not in data
+
+
 def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     assert batch(campaign, shared, REPO / "examples/constituents.csv", first).exit_code == 0
@@ -87,11 +158,11 @@ def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path):
     assert result.exit_code == 0, result.output
     with open(exported, encoding="utf-8-sig", newline="") as fh:
         people = list(csv.DictReader(fh))
-    assert [p["Name"] for p in people] == ["Pema Example", "Dolma Placeholder", "Karma Testcase",
+    assert [p["Name"] for p in people] == ["Pema Example", "Tenzin Sample", "Dolma Placeholder", "Karma Testcase",
                                            "Alex Fictional", "Jamie Demo"]
     assert batch(campaign, shared, exported, second).exit_code == 0
     a, b = {p.name: sha(p) for p in first.glob("*.docx")}, {p.name: sha(p) for p in second.glob("*.docx")}
-    assert a == b and len(a) == 13                            # the same letters, byte for byte
+    assert a == b and len(a) == 15                            # the same letters, byte for byte
 
 
 def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign, shared, tmp_path):
@@ -209,6 +280,9 @@ def test_a_1000_person_batch_gives_the_same_stats_in_sqlite_and_postgresql(campa
     for by in ("recipient", "letter", "state", "day", "status"):
         a, b = (cli(campaign, "log", "stats", "--by", by, "--log", t).stdout for t in (str(sqlite), postgres))
         assert a == b, by
+    measured = [similar(campaign, "--log", t) for t in (str(sqlite), postgres)]
+    assert measured[0]["offices"] == measured[1]["offices"] and measured[0]["total"]["letters"] == 3000
+    assert [r["similarity"] for r in measured[0]["letters"]] == [r["similarity"] for r in measured[1]["letters"]]
     assert a.splitlines()[-1].split() == ["total", "3000", "3", "1"]
     rows = {t: listed(campaign, "--log", t) for t in (str(sqlite), postgres)}
     assert [r["sha256"] for r in rows[str(sqlite)]] == [r["sha256"] for r in rows[postgres]]
@@ -240,10 +314,9 @@ def _migrates_a_first_version_log(target: str, monkeypatch) -> None:
     """A log written by a drafter at schema version 1 is brought to LATEST when opened, its rows
     kept; version 2 drops the indexes on names and emails, and forget still finds the person."""
     from drafter.log import schema
-    from test_log import entry
+    from test_log import at_schema, entry
     with monkeypatch.context() as m:
-        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-        m.setattr(schema, "LATEST", 1)
+        at_schema(m, 1)
         with open_log(None, target) as log:
             log.record([entry("Pema Example"), entry("Tenzin Sample")])
             assert log.db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
@@ -254,6 +327,8 @@ def _migrates_a_first_version_log(target: str, monkeypatch) -> None:
         indexes = {r[0] for r in log.db.execute(index_names).fetchall()}
         assert {"letters_key", "letters_created"} <= indexes and not {"letters_name", "letters_email"} & indexes
         assert sorted(r.name for r in log.list_letters()) == ["Pema Example", "Tenzin Sample"]
+        assert {r.fingerprint for r in log.list_letters()} == {""}      # version 4: none for earlier letters
+        assert log.similar() == ([], [])
         log.record([entry("Dolma Placeholder")])
         assert log.forget(constituent="TENZIN sample") == 1
         assert sorted(r.name for r in log.list_letters()) == ["Dolma Placeholder", "Pema Example"]

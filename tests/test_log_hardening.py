@@ -94,10 +94,9 @@ def test_merge_recomputes_lookup_names_instead_of_copying_them(tmp_path):
 
 
 def _first_version_log(path: Path, monkeypatch) -> Path:
-    from drafter.log import schema
+    from test_log import at_schema
     with monkeypatch.context() as m:
-        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-        m.setattr(schema, "LATEST", 1)
+        at_schema(m, 1)
         return logged(path, entry("Tenzin Sample"))
 
 
@@ -124,6 +123,8 @@ def test_merge_never_changes_the_other_file(tmp_path, monkeypatch):
     ("UPDATE letters SET created = 'yesterday'", ["created 'yesterday' is not a date"]),
     ("UPDATE letters SET status_on = 'soon'", ["status_on 'soon' is not a date"]),
     ("UPDATE letters SET name = X'00ff'", ["name is not text"]),
+    ("UPDATE letters SET fingerprint = 'not base64 at all'", ["fingerprint is not one drafter makes"]),
+    ("UPDATE letters SET fingerprint = X'00ff'", ["fingerprint is not text"]),
     ("UPDATE schema_version SET version = 99", ["schema version 99"]),
     ("INSERT INTO meta (name, value) VALUES ('forgotten_before', 'never')", ["'never' is not a date"]),
     ("INSERT INTO tombstones VALUES ('s', 'not a digest', 'x')", ["tombstone"]),
@@ -188,10 +189,9 @@ def test_names_with_invisible_characters_are_found_and_forgotten(tmp_path, name)
 
 
 def test_an_older_log_finds_names_with_invisible_characters_once_opened(tmp_path, monkeypatch):
-    from drafter.log import schema
+    from test_log import at_schema
     with monkeypatch.context() as m:
-        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-        m.setattr(schema, "LATEST", 2)
+        at_schema(m, 2)
         log = logged(tmp_path / "log.sqlite", entry("Pema\u200b Example", email=""), entry("Tenzin Sample"))
     edited(log, "UPDATE letters SET name_norm = 'pema\u200b example' WHERE name LIKE 'Pema%'")   # as 2 stored it
     result = run("log", "forget", "--constituent", "pema example", "--log", log)

@@ -242,6 +242,10 @@ class LetterSpec:
     salutation: str | None = yaml_field(    # replaces the derived "Dear ...:" line
         {**TEXT, "description": "Replaces the derived salutation, e.g. 'Dear Mr. Chairman:'."}, None)
     stale_after_days: int = yaml_field({"type": "integer", "minimum": 1}, 180)
+    stale: str = yaml_field(    # evidence due for re-checking in a constituent letter (batch)
+        {"enum": ["warn", "refuse"],
+         "description": "A constituent letter citing evidence due for re-checking: 'warn' (batch says so, once "
+                        "per snippet) or 'refuse' (batch stops before any letter is written)."}, "warn")
     vars: dict = yaml_field({"type": "object", "description": "Extra values the template can use."}, {},
                             read=lambda value: dict(value or {}))
     kit: dict = yaml_field(      # the spec's `kit:` settings (drafter kit)

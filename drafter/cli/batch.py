@@ -24,6 +24,8 @@ _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own m
               help="legislators-current.yaml from github.com/unitedstates/congress-legislators.")
 @click.option("--zip-districts", type=_file, default=None, metavar="FILE.csv",
               help="ZIP-to-district file (zccd.csv), for rows without a district.")
+@click.option("--committees", type=_file, default=None, metavar="FILE.yaml",
+              help="committee-membership-current.yaml, so that members of a committee an ask names get that ask.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the letters [default: drafts/LETTER in the campaign folder].")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
@@ -33,7 +35,8 @@ _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own m
 @click.option("--force", is_flag=True, help="Replace letters whose existing files differ.")
 @log_option
 @click.pass_context
-def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, formats, force, log_url):
+def batch(ctx, letter, constituents, legislators, zip_districts, committees, out_dir, jobs, formats, force,
+          log_url):
     """One letter from each volunteer in a CSV to each of their members of Congress.
 
     Re-running skips letters already written with the same content; a letter whose file
@@ -54,7 +57,7 @@ def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, 
     try:
         report = run_batch(root(ctx), letter, constituents, legislators, zip_districts, out_dir,
                            jobs=jobs, formats=formats or ("docx",), force=force,
-                           progress=progress, on_start=start, log=log_url)
+                           progress=progress, on_start=start, log=log_url, committees=committees)
     except BatchInterrupted as exc:
         click.echo(exc.message, err=True)
         ctx.exit(130)
@@ -66,6 +69,7 @@ def batch(ctx, letter, constituents, legislators, zip_districts, out_dir, jobs, 
             click.echo(str(report.out_dir / r.file))
     click.echo(str(report.manifest))
     click.echo(str(report.review_path))
+    click.echo(str(report.similarity_path))
     special = 0
     for r in report.conflicts:
         path = report.out_dir / r.file

@@ -12,6 +12,7 @@ import click
 from drafter.cli import main, root
 from drafter.cli.options import log_option
 from drafter.log import STATS_BY, STATUSES, open_log
+from drafter.compose.similarity import THRESHOLD
 from drafter.log.store import LETTER_COLUMNS
 from drafter.output.sheets import cell
 
@@ -71,12 +72,17 @@ def list_cmd(ctx, letter, recipient, constituent, status, since, fmt, log_url):
 
 @log_group.command()
 @click.option("--by", type=click.Choice(STATS_BY), default="recipient", show_default=True)
+@click.option("--similar", is_flag=True,
+              help="Per office, the letters sharing more than half their five-word sequences with another "
+                   "letter to it (read as form letters), across the whole log.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @log_option
 @click.pass_context
-def stats(ctx, by, fmt, log_url):
+def stats(ctx, by, similar, fmt, log_url):
     """Letters per office (or letter, state, day, status), sent and answered, with totals. A
     letter counts once however many versions it has."""
+    if similar:
+        return _similar(ctx, fmt, log_url)
     with _open(ctx, log_url) as log:
         rows, total = log.stats(by)
     if fmt == "json":
@@ -88,6 +94,21 @@ def stats(ctx, by, fmt, log_url):
     body.append(["total", *[""] * len(extra), total["letters"], total["sent"], total["answered"]])
     n = len(extra) + 1
     click.echo(_table([by, *extra, "letters", "sent", "answered"], body, {n, n + 1, n + 2}))
+
+
+def _similar(ctx, fmt: str, log_url) -> None:
+    with _open(ctx, log_url) as log:
+        offices, letters = log.similar()
+    total = {"letters": len(letters), "above": sum(r["above"] for r in offices)}
+    if fmt == "json":
+        click.echo(json.dumps({"threshold": THRESHOLD, "offices": offices, "total": total, "letters": letters},
+                              ensure_ascii=False, indent=2))
+        return
+    body = [[r["recipient"], _short(r["office"], 64), r["letters"], r["above"]] for r in offices]
+    body.append(["total", "", total["letters"], total["above"]])
+    click.echo(_table(["recipient", "office", "letters", f"above {THRESHOLD}"], body, {2, 3}))
+    click.echo(f"{total['above']} of {total['letters']} letter(s) share more than {THRESHOLD:.0%} of their "
+               "five-word sequences with another letter to the same office", err=True)
 
 
 @log_group.command()

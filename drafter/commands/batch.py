@@ -36,7 +36,9 @@ from typing import Callable, Iterable
 from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer
-from drafter.compose.constituent import constituent_letter, constituent_spec as compose_constituent_spec
+from drafter.compose.similarity import THRESHOLD, encode, fingerprint, letter_parts, nearest
+from drafter.compose.constituent import (constituent_letter, constituent_spec as compose_constituent_spec,
+                                         stale_refused)
 from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
                                          read_constituents)
 from drafter.people.samples import SAMPLE_CONSTITUENT, SAMPLE_MEMBERS
@@ -46,7 +48,7 @@ from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
 from drafter.log import LogEntry
-from drafter.log.letters import constituent_fields, entry
+from drafter.log.letters import constituent_fields, entry, office
 from drafter.log.writer import LogWriter
 from drafter.output import files
 from drafter.output.sheets import cell   # names and ZIPs come from volunteers
@@ -56,6 +58,10 @@ from drafter.output.names import safe_name
 BATCH_FORMATS = ("docx", "txt", "md")
 MANIFEST = "manifest.csv"
 REVIEW = "needs-review.csv"
+SIMILARITY = "similarity.csv"
+SIMILARITY_COLUMNS = ("row", "constituent", "member", "file", "similarity", "similar_row", "similar_constituent",
+                      "similar_file")
+SHOWN_OFFICES = 10     # offices the summary names, most letters above the threshold first
 MANIFEST_COLUMNS = ("row", "constituent", "member", "file", "sha256", "status", "date")
 MAX_MANIFEST = 64 * 1024 * 1024
 CHUNK = 64      # letters placed with one disk sync and logged in one transaction
@@ -103,6 +109,11 @@ class BatchReport:
     constituents: int = 0
     stray_removed: int = 0
     letters: int = 0          # letters made (each may have several formats)
+    similarity_path: Path | None = None
+    # per office: (who, letters, letters above THRESHOLD), most above first
+    similar: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
+    # evidence due for re-checking the letters cite: (kind, id, letters citing it, why), each once
+    stale: list[tuple[str, str, int, str]] = dataclasses.field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -122,7 +133,30 @@ class BatchReport:
                  + (f" (see {self.review_path})" if self.review else "")]
         if self.stray_removed:
             lines.append(f"  removed {self.stray_removed} temporary file(s) left by an interrupted run")
+        lines += self.similarity_summary()
+        if self.stale:
+            lines.append(f"  evidence due for re-checking, cited in these letters ('stale: refuse' in the letter "
+                         f"spec stops such a batch):")
+            lines += [f"    {kind} {item!r} in {n} letter(s): {why}" for kind, item, n, why in self.stale]
         return "\n".join(lines)
+
+    def similarity_summary(self) -> list[str]:
+        """Per office, the letters reading more than THRESHOLD like another letter to it."""
+        measured = sum(n for _, n, _ in self.similar)
+        above = sum(a for _, _, a in self.similar)
+        if not measured:
+            return []
+        where = f" (see {self.similarity_path})" if self.similarity_path else ""
+        if not above:
+            return [f"  similarity: no letter shares more than {THRESHOLD:.0%} of its five-word sequences with "
+                    f"another letter to the same office{where}"]
+        offices = [s for s in self.similar if s[2]]
+        lines = [f"  similarity: {above} of {measured} letters share more than {THRESHOLD:.0%} of their five-word "
+                 f"sequences with another letter to the same office, to {len(offices)} office(s){where}:"]
+        lines += [f"    {who}: {a} of {n}" for who, n, a in offices[:SHOWN_OFFICES]]
+        if len(offices) > SHOWN_OFFICES:
+            lines.append(f"    and {len(offices) - SHOWN_OFFICES} more office(s)")
+        return lines
 
 
 # --------------------------------------------------------------------------- planning
@@ -147,9 +181,9 @@ def letter_stem(c: Constituent, member: Recipient) -> str:
 
 def plan(people: Iterable[Constituent], legislators: Legislators,
          zips: ZipDistricts | None) -> tuple[list[Job], list[ReviewItem]]:
-    """The letters to make, in CSV order (senators first), and the rows that get none. A row
-    repeating an earlier row's name and address goes to review: its letters would have the
-    same names."""
+    """The letters to make, in CSV order (senators first), and the rows that get none or only
+    some (a ZIP spanning districts: the Senate letters, not the House one). A row repeating an
+    earlier row's name and address goes to review: its letters would have the same names."""
     jobs, review, seen = [], [], {}
     for person in people:
         first = seen.setdefault(person_key(person), person.row)
@@ -158,9 +192,8 @@ def plan(people: Iterable[Constituent], legislators: Legislators,
                                      f"same name and address as row {first}; one letter each is sent"))
             continue
         m = match(person, legislators, zips)
-        if not m.ok:
+        if m.review is not None:       # the whole row, or (a ZIP spanning districts) its House letter
             review.append(m.review)
-            continue
         jobs.extend(Job(person, member, letter_stem(person, member)) for member in m.members)
     return jobs, review
 
@@ -200,18 +233,27 @@ class _Maker:
         except DrafterError:
             pass
 
-    def render(self, job: Job) -> dict[str, bytes]:
-        return render_outputs([self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
+    def render(self, job: Job, letter=None) -> dict[str, bytes]:
+        return render_outputs([letter or self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
 
     def build(self, jobs: list[Job]) -> "MadeChunk":
-        """A chunk of letters rendered, each file with its sha256 (the CPU work)."""
-        return MadeChunk(jobs, [[(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
-                                 for fmt, data in self.render(job).items()] for job in jobs])
+        """A chunk of letters rendered, each file with its sha256 (the CPU work), each letter
+        with its fingerprint and the evidence due for re-checking it cites."""
+        outs, about = [], []
+        for job in jobs:
+            letter = self.letter(job)
+            stale = self.composer.stale_evidence(letter)
+            if stale and self.composer.spec.stale == "refuse":
+                raise stale_refused(self.composer, dict.fromkeys(stale, _which(job)))
+            outs.append([(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
+                         for fmt, data in self.render(job, letter).items()])
+            about.append((fingerprint(letter_parts(letter)), stale))
+        return MadeChunk(jobs, outs, about)
 
-    def place(self, made: "MadeChunk") -> list[list[Record]]:
+    def place(self, made: "MadeChunk") -> list["Placed"]:
         """Put a chunk's files in place with one disk sync (files.place_many): the same bytes
         already there are skipped, other bytes are a conflict unless `force`. Returns each
-        letter's records."""
+        letter's records, fingerprint and stale evidence."""
         status: dict[Path, str] = {}
         writes = []
         for letter in made.outs:
@@ -226,14 +268,15 @@ class _Maker:
                 status[path] = OVERWRITTEN if force else WRITTEN
             else:       # another run placed it meanwhile: compared like one that was there before
                 status[path] = SKIPPED if files.same_content(path, data) else CONFLICT
-        return [[Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
-                 for path, _data, sha in letter] for job, letter in zip(made.jobs, made.outs)]
+        return [Placed([Record(job.constituent.row, job.constituent.name, job.member.id, path.name, sha, status[path])
+                        for path, _data, sha in letter], fp, stale)
+                for job, letter, (fp, stale) in zip(made.jobs, made.outs, made.about)]
 
 
 @dataclass
 class _ChunkEntries:
-    """The log entries of a placed chunk (in the log's process): each item sent is (jobs, records
-    per letter)."""
+    """The log entries of a placed chunk (in the log's process): each item sent is (jobs, what
+    was placed of each letter)."""
     letter: str
     template: str
     out_dir: Path
@@ -243,23 +286,38 @@ class _ChunkEntries:
         jobs, per_letter = item
         return self.entries(jobs, per_letter)
 
-    def entries(self, jobs: list[Job], per_letter: list[list[Record]]) -> list[LogEntry]:
+    def entries(self, jobs: list[Job], per_letter: list["Placed"]) -> list[LogEntry]:
         """The log entries of a placed chunk's letters now whole on disk. A letter already there
         with the same content (skipped) has its entry too, so a rerun logs what a killed run
         placed but had not logged yet (the log adds no row for what it has); a conflict was not
         placed."""
         return [entry("batch", self.letter, self.template, [job.member],
-                      [(self.out_dir / r.file, r.sha256) for r in recs], self.formats,
-                      constituent_fields(job.constituent))
-                for job, recs in zip(jobs, per_letter)
-                if recs and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in recs)]
+                      [(self.out_dir / r.file, r.sha256) for r in p.records], self.formats,
+                      constituent_fields(job.constituent), fingerprint=encode(p.fingerprint))
+                for job, p in zip(jobs, per_letter) if p.on_disk]
 
 
 @dataclass(frozen=True)
 class MadeChunk:
-    """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256)."""
+    """A chunk of letters made and not yet placed: per job, its files (path, bytes, sha256),
+    and its (fingerprint, stale evidence)."""
     jobs: list[Job]
     outs: list[list[tuple[Path, bytes, str]]]
+    about: list[tuple[bytes, tuple[tuple[str, str], ...]]]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One letter placed: its files' records, its fingerprint (compose.similarity) and the
+    evidence due for re-checking it cites."""
+    records: list[Record]
+    fingerprint: bytes
+    stale: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def on_disk(self) -> bool:
+        """Every file is this letter (written, or there already); a conflict was not placed."""
+        return bool(self.records) and all(r.status in (WRITTEN, SKIPPED, OVERWRITTEN) for r in self.records)
 
 
 _helper_maker: _Maker | None = None      # a helper process's own maker
@@ -279,7 +337,7 @@ def _helper_ready() -> None:
     """A first task for each helper: submitting it starts the helper."""
 
 
-def _helper_chunk(run: str, chunk: list[Job]) -> list[list[Record]]:
+def _helper_chunk(run: str, chunk: list[Job]) -> list[Placed]:
     """A chunk made and placed by a helper, under the batch's run (its temporary files)."""
     files.join_run(run)
     return _helper_maker.place(_helper_maker.build(chunk))
@@ -355,7 +413,8 @@ def _long_lived():
 
 
 def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_procs: int,
-              progress: Callable[[int], None] | None, records: list[Record], writing) -> None:
+              progress: Callable[[int], None] | None, records: list[Record], writing,
+              letters: list[tuple[Record, Placed]]) -> None:
     """Make the letters, adding their records to `records` as they are done (so that an
     interrupted run can still say what it wrote) and to the campaign log (`writing`), a chunk at
     a time, once their files are in place: the log never lists a letter that is not on disk.
@@ -367,9 +426,11 @@ def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_proc
     run = files.begin_run()
     chunks = _chunks(jobs, n_procs)
 
-    def done(i: int, per_letter: list[list[Record]]) -> None:     # one chunk, placed with one sync
-        for recs in per_letter:
-            records.extend(recs)
+    def done(i: int, per_letter: list[Placed]) -> None:     # one chunk, placed with one sync
+        for placed in per_letter:
+            records.extend(placed.records)
+            if placed.on_disk:
+                letters.append((placed.records[0], placed))
         if writing is not None:
             writing.send((chunks[i], per_letter))
         if progress:
@@ -392,7 +453,7 @@ def _make_all(jobs: list[Job], maker: _Maker, helpers: "_Helpers | None", n_proc
 
 def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, helpers: _Helpers, run: str,
                        stop: _Stop, done, records: list[Record]) -> None:
-    ready: dict[int, list[list[Record]]] = {}
+    ready: dict[int, list[Placed]] = {}
     given: dict = {}                   # future -> chunk number
     taken = next_done = 0
 
@@ -430,8 +491,8 @@ def _make_with_helpers(chunks: list[list[Job]], maker: _Maker, helpers: _Helpers
             if future.done() and not future.cancelled() and future.exception() is None:
                 ready[i] = future.result()
         for i in sorted(ready):    # placed, not logged yet: the rerun logs them
-            for recs in ready[i]:
-                records.extend(recs)
+            for placed in ready[i]:
+                records.extend(placed.records)
         raise
 
 
@@ -465,6 +526,69 @@ def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
                   for r in sorted(records, key=lambda r: r.row))
     atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
     return path
+
+
+def similarity_rows(letters: list[tuple[Record, "Placed"]]) -> list[tuple[Record, Record | None, float]]:
+    """Each letter (by its first file's record), the letter to the same office most like it,
+    and how alike (compose.similarity: estimated from the fingerprints, 0.0 where none shares
+    enough to be a candidate)."""
+    found = nearest([p.fingerprint for _, p in letters], [r.member for r, _ in letters])
+    return [(rec, letters[j][0] if j is not None else None, score)
+            for (rec, _), (j, score) in zip(letters, found)]
+
+
+def write_similarity(path: Path, rows: list[tuple[Record, Record | None, float]]) -> Path:
+    """similarity.csv (UTF-8 with a BOM, like manifest.csv), replaced on every run."""
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(SIMILARITY_COLUMNS)
+    for rec, other, score in sorted(rows, key=lambda r: (r[0].row, r[0].file)):
+        out.writerow((rec.row, cell(rec.constituent), rec.member, rec.file,
+                      *((f"{score:.2f}", other.row, cell(other.constituent), other.file) if other else ("",) * 4)))
+    atomic_write(path, buf.getvalue().encode("utf-8-sig"), force=True)
+    return path
+
+
+def by_office(rows: list[tuple[Record, Record | None, float]], members: dict[str, Recipient]) -> list[tuple[str, int, int]]:
+    """(office, letters, letters above THRESHOLD) per member, most above first."""
+    counts: dict[str, list[int]] = {}
+    for rec, _other, score in rows:
+        n = counts.setdefault(rec.member, [0, 0])
+        n[0] += 1
+        n[1] += score > THRESHOLD
+    named = [(f"{office(members.get(m), m)} ({m})", n, a) for m, (n, a) in counts.items()]
+    return sorted(named, key=lambda x: (-x[2], -x[1], x[0]))
+
+
+def refuse_stale(maker: "_Maker", todo: list[Job]) -> None:
+    """With `stale: refuse`, before any letter is written: the letter to each member (whose
+    asks and role decide the evidence cited) from the first volunteer writing to them, composed
+    in memory; a letter citing stale evidence stops the batch."""
+    composer = maker.composer
+    if composer.spec.stale != "refuse" or not composer.has_stale():
+        return
+    found: dict[tuple[str, str], str] = {}
+    seen: set[str] = set()
+    for job in todo:
+        if job.member.id not in seen:
+            seen.add(job.member.id)
+            for item in composer.stale_evidence(maker.letter(job)):
+                found.setdefault(item, _which(job))
+    if found:
+        raise stale_refused(composer, found)
+
+
+def _which(job: Job) -> str:
+    return f"the letter from row {job.constituent.row} to {job.member.id}"
+
+
+def stale_tally(composer: Composer, letters: list[tuple[Record, "Placed"]]) -> list[tuple[str, str, int, str]]:
+    """Each stale snippet or source the letters cite, once: (kind, id, letters citing it, why)."""
+    counts: dict[tuple[str, str], int] = {}
+    for _, placed in letters:
+        for item in placed.stale:
+            counts[item] = counts.get(item, 0) + 1
+    return [(kind, item, n, composer.stale_reason(kind, item)) for (kind, item), n in counts.items()]
 
 
 def manifest_date(path: Path) -> dt.date | None:
@@ -529,7 +653,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
               on_start: Callable[[int], None] | None = None,
-              log: str | Path | bool | None = None) -> BatchReport:
+              log: str | Path | bool | None = None, committees: str | Path | None = None) -> BatchReport:
     """Write one letter per matched volunteer and member in `out_dir` (default: drafts/LETTER in
     the campaign folder), plus manifest.csv and needs-review.csv.
 
@@ -538,7 +662,9 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     Interrupted (BatchInterrupted) or stopped by an error, it still writes the manifest.
     Each letter placed is recorded in the campaign log (`log` as for draft), which opens while
     the campaign loads: a log that cannot be used stops the batch before any letter is written,
-    and its error is said before any other.
+    and its error is said before any other. `committees` (committee-membership-current.yaml)
+    gives the members their committees, for asks naming one. `similarity.csv` says how alike
+    the letters to each office read (compose.similarity).
     """
     started = time.perf_counter()
     root = Path(root)
@@ -562,7 +688,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
             if helpers is not None:
                 finally_.callback(helpers.close)
             return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
-                                  jobs, formats, progress, on_start, writing)
+                                  jobs, formats, progress, on_start, writing, committees)
         except BaseException:
             if writing is not None:
                 writing.ready()          # a log that cannot be used is said first
@@ -570,22 +696,25 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
 
 
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
-                   formats, progress, on_start, writing) -> BatchReport:
+                   formats, progress, on_start, writing, committees=None) -> BatchReport:
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
     if legislators is not None and not isinstance(legislators, Legislators):    # with helpers, half is parsed by one
-        legislators = Legislators.load(legislators, pool=helpers.pool if helpers is not None else None)
+        legislators = Legislators.load(legislators, pool=helpers.pool if helpers is not None else None,
+                                       committees=committees)
     todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
         maker.render(todo[0])    # a template error stops the batch here
+        refuse_stale(maker, todo)
     if writing is not None:
         writing.ready()          # the log is open: nothing is written before
     ensure_dir(out_dir)
     todo, records = _special_targets(out_dir, todo, formats)
     files.check_target(out_dir / MANIFEST)
     files.check_target(out_dir / REVIEW)
+    files.check_target(out_dir / SIMILARITY)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
@@ -593,9 +722,10 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     # Every letter 'pending' first: even a run killed outright (SIGKILL, power loss) leaves a
     # manifest, with the date the next run keeps.
     write_manifest(out_dir / MANIFEST, records + reviewed + _pending(todo, formats, []), spec.date)
+    letters: list[tuple[Record, Placed]] = []
     try:
         with _long_lived():
-            _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records, writing)
+            _make_all(todo, maker, helpers, max(1, min(jobs, len(todo))), progress, records, writing, letters)
     except BaseException as exc:
         pending = _pending(todo, formats, records)
         try:
@@ -611,6 +741,10 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
         raise
     manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
     review_path = write_review(out_dir / REVIEW, review)
+    similar = similarity_rows(letters)
+    similarity_path = write_similarity(out_dir / SIMILARITY, similar)
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,
-                       stray_removed=stray, letters=len(todo))
+                       stray_removed=stray, letters=len(todo), similarity_path=similarity_path,
+                       similar=by_office(similar, {j.member.id: j.member for j in todo}),
+                       stale=stale_tally(maker.composer, letters))

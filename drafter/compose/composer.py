@@ -116,7 +116,10 @@ class Composer:
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
             cc=tuple(curl(self._cc_line(c)) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
             addressee_ids=tuple(r.id for r in addressed), subject=curl(self.spec.subject) if self.spec.subject else None,
-            letterhead_address=tuple(map(curl, sender)))
+            letterhead_address=tuple(map(curl, sender)),
+
+            snippets=tuple(dict.fromkeys(n for ids in body.snippet_ids for n in ids)),
+            sources=tuple(dict.fromkeys(c.source for cluster in body.clusters for c in cluster)))
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -124,6 +127,22 @@ class Composer:
         ev, when = self.campaign.evidence, self.spec.date
         return ({s.id: reason for s, reason in stale_snippets(ev, when)},
                 {s.id: reason for s, reason in stale_sources(ev, when)})
+
+    def has_stale(self) -> bool:
+        """Whether any snippet or source is due for re-checking as of the letter's date."""
+        return any(self._stale)
+
+    def stale_evidence(self, letter: Letter) -> tuple[tuple[str, str], ...]:
+        """The evidence `letter` cites that is due for re-checking as of its date:
+        ('snippet' or 'source', id), in the order cited."""
+        snippets, sources = self._stale
+        return tuple([("snippet", n) for n in letter.snippets if n in snippets]
+                     + [("source", s) for s in letter.sources if s in sources])
+
+    def stale_reason(self, kind: str, item: str) -> str:
+        """Why a snippet or source stale_evidence() named is due ("verified 2023-10-20, 1143 days ago ...")."""
+        snippets, sources = self._stale
+        return (snippets if kind == "snippet" else sources)[item]
 
     def _review(self, body, recipients: list[Recipient]) -> tuple:
         """Review comments on evidence and asks.

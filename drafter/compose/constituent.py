@@ -24,6 +24,18 @@ def constituent_spec(campaign, letter, checks=(), needed_by: str = "it"):
     return spec
 
 
+def stale_refused(composer: Composer, found: dict[tuple[str, str], str]) -> DataError:
+    """The error of a constituent letter citing evidence due for re-checking where its spec
+    sets `stale: refuse`: each stale snippet or source once, with the first letter citing it
+    (`found`: (kind, id) -> "the letter from row 3 to M000133")."""
+    said = "; ".join(f"{kind} {item!r} in {where}: {composer.stale_reason(kind, item)}"
+                     for (kind, item), where in found.items())
+    return DataError(f"the letters cite evidence due for re-checking, and the spec sets 'stale: refuse': {said}",
+                     file=str(composer.spec.path),
+                     hint="compare each with its source and update 'verified' (a snippet) or 'accessed' (a source) "
+                          "in evidence.yaml, or set 'stale: warn'; no letter was written")
+
+
 def signature(c: Constituent) -> tuple[str, ...]:
     """The volunteer's signature block: name and postal address."""
     return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")

@@ -11,7 +11,7 @@ from drafter.campaign.load import CONSTITUENTS, Campaign
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.citations import Citer
 from drafter.compose.composer import Composer, asks_for
-from drafter.compose.constituent import constituent_letter
+from drafter.compose.constituent import constituent_letter, stale_refused
 from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, kind_extra, shape_error,
                                  unlinked_source_message, unlinked_sources)
 from drafter.errors import DataError, DrafterError
@@ -57,8 +57,14 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
         return trial.errors
     if spec.to == (CONSTITUENTS,):
         recipients = callees = sample_members(campaign.recipients)
+        stale: dict[tuple[str, str], str] = {}
         for member in recipients:        # composed as batch and the web page compose it
-            trial.attempt(constituent_letter, composer, SAMPLE_CONSTITUENT, member)
+            letter = trial.attempt(constituent_letter, composer, SAMPLE_CONSTITUENT, member)
+            if letter is not None and spec.stale == "refuse":
+                for item in composer.stale_evidence(letter):
+                    stale.setdefault(item, f"the letter to a sample {member.role}")
+        if stale:                        # what batch would refuse before writing a letter
+            trial.errors.append(stale_refused(composer, stale))
     else:
         recipients = trial.attempt(select_recipients, campaign.recipients, spec.to, campaign.groups)
         if not recipients:

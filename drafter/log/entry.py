@@ -76,6 +76,8 @@ class LogEntry:
     message: str = ""
     email: str = ""
     created: str = field(default_factory=utc_now)
+    # compose.similarity's fingerprint of its text (encoded), "" for none: hashes, never the text
+    fingerprint: str = ""
 
     @cached_property
     def key(self) -> str:

@@ -35,12 +35,13 @@ def _absolute(path: Path | str) -> str:
 
 def entry(command: str, letter: str, template: str, recipients: list[Recipient | str],
           files: list[tuple[Path | str, bytes | str]], formats: tuple[str, ...], person: dict | None = None,
-          signers: tuple[str, ...] = (), on_disk: bool = True) -> LogEntry:
+          signers: tuple[str, ...] = (), on_disk: bool = True, fingerprint: str = "") -> LogEntry:
     """One letter: `files` are its placed files with their bytes (or their sha256, when known),
     the first one's being the letter's sha256; with `on_disk` false they are names logged as
     given (the web's files live only in a volunteer's session), else absolute paths.
     `person` is a constituent's fields (constituent_fields); without it the letter's signers are
-    named. A recipient known only by its id is logged so."""
+    named. A recipient known only by its id is logged so. `fingerprint` is the letter's
+    (compose.similarity.encode), for `drafter log stats --similar`."""
     fields = {k: "" if v is None else str(v) for k, v in (person or {}).items()}
     if person is None:
         fields = {"name": "; ".join(s for s in signers if s)}
@@ -50,4 +51,4 @@ def entry(command: str, letter: str, template: str, recipients: list[Recipient |
                     formats=tuple(formats),
                     paths=tuple(_absolute(p) if on_disk else str(p) for p, _ in files),
                     sha256=files[0][1] if isinstance(files[0][1], str) else hashlib.sha256(files[0][1]).hexdigest(),
-                    kind="signer" if person is None else "constituent", **fields)
+                    kind="signer" if person is None else "constituent", fingerprint=fingerprint, **fields)

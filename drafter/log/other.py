@@ -11,13 +11,15 @@ import re
 from drafter.log.backend import Backend, connect
 from drafter.log.entry import PERSON_FIELDS, STATUSES, LogEntry, LogError, normal
 from drafter.log.schema import LATEST
+from drafter.compose.similarity import decode
 
 COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
            "kind", *PERSON_FIELDS, "name_norm", "email_norm", "formats", "paths", "sha256",
-           "status", "status_on", "note", "status_changed")
+           "status", "status_on", "note", "status_changed", "fingerprint")
 _READ = ("created", "command", "letter", "template", "recipients", "office", "kind", *PERSON_FIELDS,
          "formats", "paths", "sha256", "status", "status_on", "note", "status_changed")
-_TABLES = {"letters": {"id", *COLUMNS}, "tombstones": {"salt", "digest", "created"},
+_LATER = {"fingerprint"}          # columns a log made before their schema version lacks (schema 4)
+_TABLES = {"letters": {"id", *COLUMNS} - _LATER, "tombstones": {"salt", "digest", "created"},
            "meta": {"name", "value"}, "schema_version": {"version"}}
 _HEX = re.compile(r"[0-9a-f]{64}")
 _HINT = "this file was not written by drafter or was edited: merge nothing from it, or fix what is named"
@@ -36,7 +38,8 @@ def _when(text) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
-def _schema(db: Backend) -> None:
+def _schema(db: Backend) -> set[str]:
+    """The letters table's columns, once the schema is checked."""
     if db.kind == "sqlite":
         found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
         odd = [f"{kind} {name}" for kind, name, sql in found if kind in ("view", "trigger")
@@ -66,6 +69,7 @@ def _schema(db: Backend) -> None:
     if not isinstance(version, int) or not 1 <= version <= LATEST:
         raise LogError(f"the log is at schema version {version!r}; this drafter merges 1 to {LATEST}",
                        file=db.where, hint="upgrade drafter (pip install -U drafter) to merge this log")
+    return columns["letters"]
 
 
 def _strings(text, what: str, bad) -> tuple[str, ...]:
@@ -104,6 +108,13 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
         bad(f"status_changed {values['status_changed']!r} is not a date and time")
     if not _HEX.fullmatch(values["sha256"]):
         bad("sha256 is not a SHA-256 digest")
+    fp = values.get("fingerprint", "")
+    if not isinstance(fp, str):
+        bad("fingerprint is not text")
+    try:
+        decode(fp)
+    except (TypeError, ValueError):
+        bad("fingerprint is not one drafter makes")
     recipients = _strings(values["recipients"], "recipients", bad)
     formats = _strings(values["formats"], "formats", bad)
     paths = _strings(values["paths"], "paths", bad)
@@ -114,7 +125,7 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
     return (e.uid, e.key, e.created, e.command, e.letter, e.template, values["recipients"], e.office, e.kind,
             *(values[f] for f in PERSON_FIELDS), normal(e.name), normal(e.email), values["formats"],
             values["paths"], e.sha256, values["status"], values["status_on"], values["note"],
-            values["status_changed"])
+            values["status_changed"], fp)
 
 
 def read(target: str, timeout: float) -> tuple[list[tuple], list[tuple], str | None]:
@@ -122,9 +133,9 @@ def read(target: str, timeout: float) -> tuple[list[tuple], list[tuple], str | N
     the file or database is only read."""
     db = connect(target, timeout, create=False, readonly=True)
     try:
-        _schema(db)
+        columns = _schema(db)
         late = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)     # a laptop's clock may be ahead
-        names = ("id", *_READ)
+        names = ("id", *_READ, *sorted(_LATER & columns))
         rows = [row(dict(zip(names, r)), db.where, late)
                 for r in db.execute(f"SELECT {', '.join(names)} FROM letters ORDER BY id")]
         stones = []

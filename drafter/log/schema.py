@@ -51,6 +51,10 @@ MIGRATIONS: list[list] = [
     [   # 3: names and emails compared without invisible characters (a function: Python's Unicode)
         _renormalise,
     ],
+    [   # 4: a letter's fingerprint (compose.similarity: 128 16-bit pieces of hashes, base64), for
+        # `log stats --similar`; '' for letters logged before, and for those without one
+        "ALTER TABLE letters ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

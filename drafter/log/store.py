@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
+from drafter.compose import similarity
 from drafter.log.backend import Backend
 from drafter.log.entry import (DRAFTED, PERSON_FIELDS, STATUSES, LogEntry, LoggedLetter,
                                LogError, forms, json_strings, normal, utc_now)
@@ -42,16 +43,18 @@ def _text(value) -> str:
 def _row_of(e: LogEntry) -> tuple:
     return (e.uid, e.key, e.created, e.command, e.letter, e.template, _json(e.recipient_ids),
             e.office, e.kind, *(_text(getattr(e, f)) for f in PERSON_FIELDS), normal(e.name), normal(e.email),
-            _json(e.formats), _json(e.paths), e.sha256, DRAFTED, None, None, None)
+            _json(e.formats), _json(e.paths), e.sha256, DRAFTED, None, None, None, e.fingerprint)
 
 
 def _letter_of(row) -> LoggedLetter:
     (id_, _uid, _key, created, command, letter, template, recipients, office, kind, *rest) = row
     person = dict(zip(PERSON_FIELDS, rest[:len(PERSON_FIELDS)]))
-    (_nn, _en, formats, paths, sha256, status, status_on, note, _changed, version) = rest[len(PERSON_FIELDS):]
+    (_nn, _en, formats, paths, sha256, status, status_on, note, _changed, fingerprint,
+     version) = rest[len(PERSON_FIELDS):]
     entry = LogEntry(command=command, letter=letter, template=template,
                      recipient_ids=tuple(json.loads(recipients)), office=office, formats=tuple(json.loads(formats)),
-                     paths=tuple(json.loads(paths)), sha256=sha256, kind=kind, created=created, **person)
+                     paths=tuple(json.loads(paths)), sha256=sha256, kind=kind, created=created,
+                     fingerprint=fingerprint, **person)
     return LoggedLetter(int(id_), int(version), status, status_on, note, entry)
 
 
@@ -230,6 +233,36 @@ class CampaignLog:
         out.sort(key=lambda r: r[by])
         n, s, a = self.db.execute(f"SELECT {counts} FROM letters l").fetchone()
         return out, {"letters": int(n), "sent": int(s), "answered": int(a)}
+
+    def similar(self) -> tuple[list[dict], list[dict]]:
+        """How alike the letters to each office read, across the whole log (every laptop's
+        letters, once merged): per recipient, the letters measured and those sharing more than
+        THRESHOLD of their five-word sequences with another letter to it (compose.similarity,
+        from the fingerprints: the log keeps no letter's text), most first; and per letter
+        (its latest version), the most similar other letter and how similar. Letters without a
+        fingerprint (logged before schema 4, or by draft and kit) are not measured."""
+        rows = self.db.execute(
+            "SELECT l.id, l.letter_key, r.recipient, r.office, l.fingerprint FROM letters l "
+            "JOIN letter_recipients r ON r.letter_id = l.id WHERE l.fingerprint <> '' ORDER BY l.id").fetchall()
+        latest: dict[tuple[str, str], tuple] = {}
+        for id_, key, recipient, office, fp in rows:     # a later version replaces an earlier one
+            try:
+                fp = similarity.decode(fp)
+            except ValueError:         # not as drafter writes it (an edited file): not measured
+                continue
+            latest.pop((key, recipient), None)
+            latest[(key, recipient)] = (int(id_), recipient, office or "", fp)
+        kept = list(latest.values())
+        found = similarity.nearest([k[3] for k in kept], [k[1] for k in kept])
+        letters, offices = [], {}
+        for (id_, recipient, office, _), (j, score) in zip(kept, found):
+            letters.append({"id": id_, "recipient": recipient, "similarity": round(score, 2),
+                            "similar_to": kept[j][0] if j is not None else None})
+            row = offices.setdefault(recipient, {"recipient": recipient, "office": office, "letters": 0, "above": 0})
+            row["letters"] += 1
+            row["above"] += score > similarity.THRESHOLD
+        out = sorted(offices.values(), key=lambda r: (-r["above"], -r["letters"], r["recipient"]))
+        return out, sorted(letters, key=lambda r: r["id"])
 
     # ----------------------------------------------------------------- staff's marks
 

@@ -165,7 +165,7 @@ def _committee_names(committees_path: Path) -> tuple[dict[str, str], dict[str, l
     return names, offices
 
 
-def _memberships(membership_path: Path) -> tuple[dict[str, list[dict]], set[str]]:
+def read_memberships(membership_path: Path) -> tuple[dict[str, list[dict]], set[str]]:
     """bioguide -> [{id, name?, title?}] in the file's order, and all committee ids."""
     data = _read_source(membership_path, "committee-membership-current.yaml") or {}
     if not isinstance(data, dict):
@@ -673,7 +673,7 @@ def plan_import(recipients_path: str | Path, legislators_path: str | Path,
                         hint="pass --committees committee-membership-current.yaml")
 
     legislators = read_legislators(legislators_path)
-    memberships, all_committees = _memberships(Path(committees_path)) if committees_path else ({}, set())
+    memberships, all_committees = read_memberships(Path(committees_path)) if committees_path else ({}, set())
     text, doc = _read_campaign_file(recipients_path)
     campaign = _CampaignText(text, doc)
     existing = campaign.recipients

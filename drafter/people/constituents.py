@@ -8,6 +8,7 @@ matched, become ReviewItems written to needs-review.csv. Only a file that is unu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 import re
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from drafter.people.congress import COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators
+from drafter.people.congress import (COMMISSIONER_STATES, DELEGATE_STATES, profile_of, read_legislators,
+                                     read_memberships)
 from drafter.campaign.reading import read_file
 from drafter.errors import DataError, closest
 from drafter.campaign.models import Recipient, Verbatim, from_yaml
@@ -490,10 +492,11 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
 
 # --------------------------------------------------------------------------- legislators
 
-def recipient_from_legislator(record: dict) -> Recipient:
+def recipient_from_legislator(record: dict, committees: list[dict] | None = None) -> Recipient:
     """A Recipient for one legislators-current.yaml record (its current term), built from the
-    same profile `drafter recipients import-congress` writes (congress.profile_of)."""
-    profile = profile_of(record, None)
+    same profile `drafter recipients import-congress` writes (congress.profile_of); `committees`
+    are the member's committees from committee-membership-current.yaml."""
+    profile = profile_of(record, committees)
     return from_yaml(Recipient, profile, id=profile["bioguide"])
 
 
@@ -514,13 +517,16 @@ class Legislators:
                 self._districts[m.state].add(m.district)
 
     @classmethod
-    def load(cls, path: str | Path, pool=None) -> "Legislators":
-        """The members in legislators-current.yaml; `pool` (an Executor) parses half of it."""
+    def load(cls, path: str | Path, pool=None, committees: str | Path | None = None) -> "Legislators":
+        """The members in legislators-current.yaml; `pool` (an Executor) parses half of it.
+        With `committees` (committee-membership-current.yaml) each member has their committees,
+        so that an ask `for: {membership: SSFR}` reaches the committee's members."""
         path = Path(path)
+        memberships = read_memberships(Path(committees))[0] if committees is not None else {}
         members = []
         for i, record in enumerate(read_legislators(path, pool)):
             try:
-                members.append(recipient_from_legislator(record))
+                members.append(recipient_from_legislator(record, memberships.get(record["id"]["bioguide"])))
             except (KeyError, TypeError, IndexError, ValueError) as exc:
                 raise DataError(f"legislator #{i + 1} lacks {exc} (id, name or terms)", file=path) from None
         return cls(members, str(path))
@@ -597,7 +603,9 @@ class ZipDistricts:
 
 @dataclass(frozen=True)
 class Match:
-    """Either the members one constituent writes to (senators first), or why a person must look."""
+    """The members one constituent writes to (senators first), and why a person must look, if
+    one must: a ZIP spanning districts holds back only the House letter (the senators are
+    `members`, the review is for the House seat)."""
     constituent: Constituent
     members: tuple[Recipient, ...] = ()
     review: ReviewItem | None = None
@@ -605,6 +613,10 @@ class Match:
     @property
     def ok(self) -> bool:
         return self.review is None
+
+
+# How needs-review.csv says that a row's Senate letters went out without its House letter.
+SENATE_SENT = "; the House letter is held back, the Senate letters were made"
 
 
 def _review(c: Constituent, reason: str, seats=()) -> Match:
@@ -631,7 +643,7 @@ def _district(c: Constituent, legislators: Legislators, zips: ZipDistricts | Non
         return None, _review(c, f"ZIP {c.zip} is not in the ZIP-to-district file; add the district")
     if len(seats) > 1:
         return None, _review(c, f"ZIP {c.zip} spans {', '.join(seat_label(*s) for s in seats)}; "
-                                "add the district", seats)
+                                f"add the district{SENATE_SENT}", seats)
     return seats[0][1], None
 
 
@@ -639,8 +651,9 @@ def match(constituent: Constituent, legislators: Legislators,
           zips: ZipDistricts | None = None) -> Match:
     """The constituent's two senators and representative (or delegate / resident commissioner).
 
-    Never guesses: a ZIP spanning several districts, a ZIP in another state, an unknown state or
-    ZIP and a vacant seat all give a Match with `review` set and no members.
+    Never guesses: a ZIP in another state, an unknown state or ZIP and a vacant seat all give a
+    Match with `review` set and no members; a ZIP spanning several districts gives the
+    senators, and `review` for the House letter.
     """
     c = constituent
     if c.state not in legislators.states:
@@ -651,8 +664,14 @@ def match(constituent: Constituent, legislators: Legislators,
             states = sorted({s for s, _ in elsewhere})
             return _review(c, f"ZIP {c.zip} is in {' / '.join(states)}, not {c.state}; "
                               "check the state and ZIP", elsewhere)
+    senators = legislators.senators(c.state)
     district, review = _district(c, legislators, zips)
     if review:
+        if review.review.reason.endswith(SENATE_SENT):
+            if c.state in NO_SENATORS or len(senators) != 2:     # nothing can go out for this row
+                reason = review.review.reason.removesuffix(SENATE_SENT)
+                return Match(c, (), dataclasses.replace(review.review, reason=reason))
+            return Match(c, tuple(senators), review.review)
         return review
     rep = legislators.representative(c.state, district)
     if rep is None:
@@ -664,7 +683,6 @@ def match(constituent: Constituent, legislators: Legislators,
         else:
             reason = f"{c.state} has no district {district} (districts 1-{top})"
         return _review(c, reason, [(c.state, district)])
-    senators = legislators.senators(c.state)
     if c.state not in NO_SENATORS and len(senators) != 2:
         return _review(c, f"{c.state} has {len(senators)} senators in the legislators file (vacancy)")
     return Match(c, tuple(senators) + (rep,))
