@@ -1,0 +1,147 @@
+"""Compile letter.typ to PDF with the `typst` package, in this process.
+
+Typst may read only a fresh temporary folder holding drafter's two template files and the
+letterhead's images (`root`): the data arrives through sys.inputs, never as a file or as
+markup. One Compiler per process keeps the fonts it has loaded (about 80 ms the first time,
+a few milliseconds a letter after).
+
+Fonts: the letter's font where the machine has it (Times New Roman), else a metric-compatible
+free one (Liberation Serif, Tinos), then Noto for Chinese and Tibetan names, then any font of
+the machine that has the character, and last the fonts built into typst (Libertinus Serif).
+A character no font has is replaced by U+FFFD and reported, never dropped silently.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Callable
+
+from drafter.errors import ConversionError
+
+TEMPLATE_DIR = Path(__file__).parent
+TEMPLATES = ("letter.typ", "letterhead.typ")
+IMAGES = "images"       # the letterhead's images, inside the root
+# Metric-compatible free faces of the fonts Word letters use: the lines break where Word's do.
+METRIC_COMPATIBLE = {"Times New Roman": ("Liberation Serif", "Tinos"),
+                     "Arial": ("Liberation Sans", "Arimo"),
+                     "Courier New": ("Liberation Mono", "Cousine"),
+                     "Calibri": ("Carlito",), "Cambria": ("Caladea",), "Georgia": ("Gelasio",)}
+# Scripts of names the campaigns write (Chinese, Tibetan), where the Latin fonts have none.
+SCRIPT_FONTS = ("Noto Serif", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif Tibetan",
+                "Noto Sans Tibetan", "Jomolhari", "Microsoft Himalaya", "SimSun")
+BUILT_IN = "Libertinus Serif"      # in the typst wheel: always there
+STANDARDS = {False: ["ua-1"], True: ["ua-1", "a-2b"]}
+REPLACEMENT = "\ufffd"
+MAX_RETRIES = 20
+_UNSHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")     # Typst's escapes in its message
+_QUIET_WARNINGS = re.compile(r"unknown font family", re.I)
+
+_compiler = None
+_lock = threading.Lock()
+
+
+def font_list(font: str = "Times New Roman") -> list[str]:
+    """The families to ask for, in order; those the machine lacks are skipped by Typst."""
+    return list(dict.fromkeys([font, *METRIC_COMPATIBLE.get(font, ()), *SCRIPT_FONTS, BUILT_IN]))
+
+
+def _get_compiler():
+    global _compiler
+    if _compiler is None:
+        try:
+            import typst
+        except ImportError as exc:      # a broken install: the wheel is a dependency
+            raise ConversionError(f"the typst package cannot be loaded ({exc})",
+                                  hint="pip install typst, or use --pdf-engine libreoffice") from None
+        _compiler = typst.Compiler()
+    return _compiler
+
+
+def _strings(value):
+    """Every string in a JSON-able value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _replace(value, chars: set[str]):
+    if isinstance(value, str):
+        return "".join(REPLACEMENT if ch in chars else ch for ch in value) if any(c in value for c in chars) else value
+    if isinstance(value, dict):
+        return {k: _replace(v, chars) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, chars) for v in value]
+    return value
+
+
+def _no_font(ch: str) -> bool:
+    """Unassigned, private-use and surrogate code points: no text font draws them."""
+    return unicodedata.category(ch) in ("Cn", "Co", "Cs")
+
+
+def _name(char: str) -> str:
+    return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+
+
+def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bool = False,
+                date: dt.date | None = None, warn: Callable[[str], None] | None = None) -> bytes:
+    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root's
+    images/ folder under their names; `date` fixes the PDF's timestamps (reproducible files);
+    `warn` receives each character no font has, naming the document that holds it."""
+    docs = data.get("documents", [])
+    unshown: set[str] = {ch for s in _strings(docs) for ch in s if _no_font(ch)}
+    timestamp = int(dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time(), dt.timezone.utc).timestamp())
+    with tempfile.TemporaryDirectory(prefix="drafter-typst-") as root:
+        for name in TEMPLATES:
+            shutil.copyfile(TEMPLATE_DIR / name, Path(root, name))
+        if images:
+            Path(root, IMAGES).mkdir()
+            for name, content in images.items():
+                if Path(name).name != name or name.startswith("."):
+                    raise ConversionError(f"letterhead image name {name!r} is not a plain file name")
+                Path(root, IMAGES, name).write_bytes(content)
+        for _ in range(MAX_RETRIES):
+            payload = json.dumps(_replace(data, unshown) if unshown else data, ensure_ascii=False)
+            try:
+                with _lock:
+                    pdf, warnings = _get_compiler().compile_with_warnings(
+                        input=str(Path(root, "letter.typ")), root=root, sys_inputs={"data": payload},
+                        pdf_standards=STANDARDS[bool(pdf_a)], timestamp=timestamp)
+            except Exception as exc:     # typst.TypstError: a character no font has, or a template bug
+                found = _UNSHOWN.search(str(exc))
+                if not found:
+                    raise ConversionError(f"Typst could not make the PDF: {exc}",
+                                          hint="use --pdf-engine libreoffice, and report this to drafter's developers") from None
+                text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), found.group(1))
+                new = {ch for ch in text if not ch.isspace()} - unshown
+                if not new:
+                    new = {REPLACEMENT} if REPLACEMENT not in unshown else set()
+                if not new:
+                    raise ConversionError(f"Typst could not make the PDF: {exc}") from None
+                unshown |= new
+                continue
+            break
+        else:
+            raise ConversionError("Typst could not find fonts for the letters' characters",
+                                  hint="install Noto fonts, or use --pdf-engine libreoffice")
+    if warn is not None:
+        for w in warnings:
+            if not _QUIET_WARNINGS.search(str(w)):
+                warn(f"Typst: {w}")
+        for ch in sorted(unshown - {REPLACEMENT}):
+            where = [d.get("title", "") for d in docs if any(ch in s for s in _strings(d))]
+            warn(f"no installed font has {_name(ch)}; printed as \N{REPLACEMENT CHARACTER} in the PDF of "
+                 + ", ".join(repr(w) for w in dict.fromkeys(where)))
+    return pdf
