@@ -225,6 +225,13 @@ class LetterSpec:
     cc: tuple[str, ...] = yaml_field({"type": "array", "items": {"type": "string"}}, (), read=_tuple)
     letterhead: Any = yaml_field({"type": ["string", "array"], "description": "A .docx file, or lines of text."},
                                  None)
+    paper: str = yaml_field({"enum": ["letter", "a4"],
+                             "description": "The PDF's paper: 'letter' (US Letter, one-inch margins) or 'a4'."},
+                            "letter")
+    pdf_engine: str | None = yaml_field(
+        {"enum": ["typst", "libreoffice"],
+         "description": "What makes its PDFs: 'typst' (the default, from the letter itself) or 'libreoffice' "
+                        "(the Word file as LibreOffice shows it); --pdf-engine overrides it."}, None)
     citation_style: str = yaml_field(TEXT, DEFAULT_STYLE)
     committee: str | None = yaml_field(     # a letter about this committee's work: chairs addressed as such
         {**TEXT, "description": "A committee id (e.g. SSFR): its chair and ranking member are "
