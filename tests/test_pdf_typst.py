@@ -16,13 +16,14 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO, SHARED, need
+from conftest import REPO, SHARED, check_docx, need
 from drafter.cli import main
 
 LEGISLATORS = SHARED / "data/congress-legislators/legislators-current.yaml"
@@ -113,8 +114,11 @@ def test_a_whole_committee_letter(campaign, tmp_path, shared):
     (campaign / "letters" / "ssfr.yaml").write_text(
         "template: ssfr\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith, merkley]\n"
         "letterhead: [\"Congressional-Executive Commission on China\", \"Washington, DC 20515\"]\npaper: a4\n")
-    draft("ssfr", "--format", "pdf", "--format", "txt", "-o", str(tmp_path), campaign=campaign)
+    draft("ssfr", "--format", "pdf", "--format", "txt", "--format", "docx", "-o", str(tmp_path), campaign=campaign)
     [pdf] = tmp_path.glob("*.pdf")
+    check_docx(pdf.with_suffix(".docx"))          # the Word letter is A4 too
+    assert '<w:pgSz w:w="11906" w:h="16838"/>' in zipfile.ZipFile(pdf.with_suffix(".docx")).read(
+        "word/document.xml").decode()
     pages = check_letter_pdf(pdf, pdf.with_suffix(".txt").read_text(encoding="utf-8"))
     assert "and Members of the Committee:" in pages[0]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
