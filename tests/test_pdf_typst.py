@@ -422,3 +422,13 @@ def test_a_process_forked_after_typst_ran_says_so_rather_than_hang():
     result = subprocess.run([sys.executable, "-c", FORKED], cwd=REPO, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["../logo.png", "sub/logo.png", ".hidden.png", "letter.typ", "a\\b.png"])
+def test_a_letterhead_image_name_cannot_leave_or_replace_the_templates(name):
+    from drafter.errors import ConversionError
+    from drafter.formats.typst.data import document_data, letter_data
+    from drafter.formats.typst.engine import compile_pdf
+    data = document_data([letter_data(constituent_letter("x"))])
+    with pytest.raises(ConversionError, match="plain file name"):
+        compile_pdf(data, images={name: b"\x89PNG\r\n\x1a\n"})

@@ -27,7 +27,6 @@ from drafter.errors import ConversionError
 
 TEMPLATE_DIR = Path(__file__).parent
 TEMPLATES = ("letter.typ", "letterhead.typ")
-IMAGES = "images"       # the letterhead's images, inside the root
 # Metric-compatible free faces of the fonts Word letters use: the lines break where Word's do.
 METRIC_COMPATIBLE = {"Times New Roman": ("Liberation Serif", "Tinos"),
                      "Arial": ("Liberation Sans", "Arimo"),
@@ -119,8 +118,8 @@ def _name(char: str) -> str:
 
 def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bool = False,
                 date: dt.date | None = None, warn: Callable[[str], None] | None = None) -> bytes:
-    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root's
-    images/ folder under their names; `date` fixes the PDF's timestamps (reproducible files);
+    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root, beside
+    the templates, under their names; `date` fixes the PDF's timestamps (reproducible files);
     `warn` receives each character no font has, naming the document that holds it."""
     docs = data.get("documents", [])
     unshown: set[str] = {ch for s in _strings(docs) for ch in s if _no_font(ch)}
@@ -128,12 +127,11 @@ def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bo
     with tempfile.TemporaryDirectory(prefix="drafter-typst-") as root:
         for name in TEMPLATES:
             shutil.copyfile(TEMPLATE_DIR / name, Path(root, name))
-        if images:
-            Path(root, IMAGES).mkdir()
-            for name, content in images.items():
-                if Path(name).name != name or name.startswith("."):
-                    raise ConversionError(f"letterhead image name {name!r} is not a plain file name")
-                Path(root, IMAGES, name).write_bytes(content)
+        for name, content in (images or {}).items():
+            # beside the templates, under the names the letterhead's data gives them
+            if Path(name).name != name or name.startswith(".") or name in TEMPLATES or "\\" in name:
+                raise ConversionError(f"letterhead image name {name!r} is not a plain file name")
+            Path(root, name).write_bytes(content)
         for _ in range(MAX_RETRIES):
             payload = json.dumps(_replace(data, unshown) if unshown else data, ensure_ascii=False)
             try:
