@@ -240,18 +240,22 @@ def test_typst_reads_only_its_own_folder(tmp_path):
     reach the package, the campaign or the machine's files, whatever the data says."""
     from drafter.formats.typst import engine
     seen = []
-    real = engine._get_compiler()
+    engine._get_compiler("few")
+    real = dict(engine._compilers)
 
     class Recording:
+        def __init__(self, compiler):
+            self.compiler = compiler
+
         def compile_with_warnings(self, **kw):
             seen.append(sorted(p.relative_to(kw["root"]).as_posix() for p in Path(kw["root"]).rglob("*")))
-            return real.compile_with_warnings(**kw)
-    engine._compiler = Recording()
+            return self.compiler.compile_with_warnings(**kw)
+    engine._compilers.update({k: Recording(c) for k, c in real.items()})
     try:
         from drafter.formats.typst import letter_pdf
         letter_pdf(constituent_letter(HOSTILE))
     finally:
-        engine._compiler = real
+        engine._compilers.update(real)
     assert seen == [["letter.typ", "letterhead.typ"]]
 
 
