@@ -436,3 +436,16 @@ def test_a_letterhead_image_name_cannot_leave_or_replace_the_templates(name):
     data = document_data([letter_data(constituent_letter("x"))])
     with pytest.raises(ConversionError, match="plain file name"):
         compile_pdf(data, images={name: b"\x89PNG\r\n\x1a\n"})
+
+
+def test_the_first_fonts_are_found_by_their_file_names(tmp_path):
+    """Linux's, Windows' and macOS's names of the families drafter asks for; not the other
+    Noto faces, nor the CJK collections (loaded only for a character the others lack)."""
+    from drafter.formats.typst.engine import font_files, font_list
+    wanted = ["LiberationSerif-Bold.ttf", "timesbd.ttf", "Times New Roman Bold Italic.ttf", "NotoSerif-Regular.ttf",
+              "NotoSerifTibetan-Regular.ttf", "himalaya.ttf"]
+    for name in [*wanted, "NotoSerifBengali-Regular.ttf", "NotoSerifCJK-Regular.ttc", "simsun.ttc", "readme.txt",
+                 "NotoSerifDisplay-Bold.ttf"]:
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        (tmp_path / "sub" / name).write_bytes(b"")
+    assert sorted(p.name for p in font_files(font_list(), [tmp_path])) == sorted(wanted)
