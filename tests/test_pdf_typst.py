@@ -30,13 +30,9 @@ LEGISLATORS = SHARED / "data/congress-legislators/legislators-current.yaml"
 ZCCD = SHARED / "data/zip-districts/zccd.csv"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _pdftotext():
-    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
-
-
 def pdf_pages(path: Path) -> list[str]:
     """Each page's text, in the order Typst wrote it (-raw: no line-end hyphens removed from URLs)."""
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     out = subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
     return out.split("\f")[:-1]
 
