@@ -215,8 +215,10 @@ def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bo
                     pdf, warnings = _get_compiler(which).compile_with_warnings(
                         input=str(Path(root, "letter.typ")), root=root, sys_inputs={"data": payload},
                         pdf_standards=STANDARDS[bool(pdf_a)], timestamp=timestamp)
-            except Exception as exc:     # typst.TypstError: a character no font has, or a template bug
-                found = _UNSHOWN.search(str(exc))
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:     # TypstError (a character no font has, a template bug), or
+                found = _UNSHOWN.search(str(exc))   # a panic in Typst (pyo3's PanicException is a BaseException)
                 if not found:
                     raise ConversionError(f"Typst could not make the PDF: {exc}",
                                           hint="use --pdf-engine libreoffice, and report this to drafter's developers") from None
