@@ -37,6 +37,7 @@ METRIC_COMPATIBLE = {"Times New Roman": ("Liberation Serif", "Tinos"),
 # Scripts of names the campaigns write (Chinese, Tibetan), where the Latin fonts have none.
 SCRIPT_FONTS = ("Noto Serif", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif Tibetan",
                 "Noto Sans Tibetan", "Jomolhari", "Microsoft Himalaya", "SimSun")
+IMAGES = "images"       # the letterhead's images, in the root
 BUILT_IN = "Libertinus Serif"      # in the typst wheel: always there
 STANDARDS = {False: ["ua-1"], True: ["ua-1", "a-2b"]}
 REPLACEMENT = "\ufffd"
@@ -192,8 +193,8 @@ def _name(char: str) -> str:
 
 def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bool = False,
                 date: dt.date | None = None, warn: Callable[[str], None] | None = None) -> bytes:
-    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root, beside
-    the templates, under their names; `date` fixes the PDF's timestamps (reproducible files);
+    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root's
+    images/ folder under their names; `date` fixes the PDF's timestamps (reproducible files);
     `warn` receives each character no font has, naming the document that holds it."""
     docs = data.get("documents", [])
     unshown: set[str] = {ch for s in _strings(docs) for ch in s if _no_font(ch)}
@@ -202,10 +203,12 @@ def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bo
         for name in TEMPLATES:
             shutil.copyfile(TEMPLATE_DIR / name, Path(root, name))
         for name, content in (images or {}).items():
-            # beside the templates, under the names the letterhead's data gives them
+            # in images/, under the names the letterhead's data gives them (letterhead.typ reads
+            # "images/" + name)
             if Path(name).name != name or name.startswith(".") or name in TEMPLATES or "\\" in name:
                 raise ConversionError(f"letterhead image name {name!r} is not a plain file name")
-            Path(root, name).write_bytes(content)
+            Path(root, IMAGES).mkdir(exist_ok=True)
+            Path(root, IMAGES, name).write_bytes(content)
         # a letterhead in a font drafter does not know loads every font, to find it
         which = "few" if set(data.get("fonts", ())) <= _FEW else "all"
         for _ in range(MAX_RETRIES):
