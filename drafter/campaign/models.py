@@ -230,6 +230,13 @@ class LetterSpec:
                                  "properties": {"name": {"anyOf": [TEXT, LINES]}, "address": LINES}}],
          "description": "A .docx file, lines of text (the organisation's name), or {name, address}: "
                         "the name, then the sender's address lines in a smaller style."}, None)
+    paper: str = yaml_field({"enum": ["letter", "a4"],
+                             "description": "The paper of its PDF and Word file: 'letter' (US Letter, one-inch margins) or 'a4'."},
+                            "letter")
+    pdf_engine: str | None = yaml_field(
+        {"enum": ["typst", "libreoffice"],
+         "description": "What makes its PDFs: 'typst' (the default, from the letter itself) or 'libreoffice' "
+                        "(the Word file as LibreOffice shows it); --pdf-engine overrides it."}, None)
     citation_style: str = yaml_field(TEXT, DEFAULT_STYLE)
     committee: str | None = yaml_field(     # a letter about this committee's work: chairs addressed as such
         {**TEXT, "description": "A committee id (e.g. SSFR): its chair and ranking member are "

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
-from drafter.cli.options import log_option
+from drafter.cli.options import log_option, pdf_a_option, pdf_engine_option
 from drafter.commands.batch import BATCH_FORMATS, OVERWRITTEN, WRITTEN, BatchInterrupted, run_batch
 from drafter.errors import OutputError
 from drafter.output import files
@@ -31,12 +31,17 @@ _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own m
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(BATCH_FORMATS),
-              help="Output format, repeatable: docx (default), txt (plain text for web forms), md.")
+              help="Output format, repeatable: docx (default), pdf, txt (plain text for web forms), md.")
+@click.option("--print-pdf", is_flag=True,
+              help="Also write print.pdf beside manifest.csv: every letter, each from a new page, to print "
+                   "and sign at an event.")
 @click.option("--force", is_flag=True, help="Replace letters whose existing files differ.")
+@pdf_engine_option
+@pdf_a_option
 @log_option
 @click.pass_context
-def batch(ctx, letter, constituents, legislators, zip_districts, committees, out_dir, jobs, formats, force,
-          log_url):
+def batch(ctx, letter, constituents, legislators, zip_districts, committees, out_dir, jobs, formats, print_pdf,
+          force, pdf_engine, pdf_a, log_url):
     """One letter from each volunteer in a CSV to each of their members of Congress.
 
     Re-running skips letters already written with the same content; a letter whose file
@@ -57,7 +62,8 @@ def batch(ctx, letter, constituents, legislators, zip_districts, committees, out
     try:
         report = run_batch(root(ctx), letter, constituents, legislators, zip_districts, out_dir,
                            jobs=jobs, formats=formats or ("docx",), force=force,
-                           progress=progress, on_start=start, log=log_url, committees=committees)
+                           progress=progress, on_start=start, log=log_url, committees=committees,
+                           pdf_engine=pdf_engine, pdf_a=pdf_a, print_pdf=print_pdf)
     except BatchInterrupted as exc:
         click.echo(exc.message, err=True)
         ctx.exit(130)
@@ -68,6 +74,8 @@ def batch(ctx, letter, constituents, legislators, zip_districts, committees, out
         if r.status in (WRITTEN, OVERWRITTEN):
             click.echo(str(report.out_dir / r.file))
     click.echo(str(report.manifest))
+    if report.print_pdf is not None:
+        click.echo(str(report.print_pdf))
     click.echo(str(report.review_path))
     click.echo(str(report.similarity_path))
     special = 0

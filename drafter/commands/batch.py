@@ -23,8 +23,10 @@ import gc
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -43,7 +45,8 @@ from drafter.people.constituents import (Constituent, Legislators, ReviewItem, Z
                                          read_constituents)
 from drafter.people.samples import SAMPLE_CONSTITUENT, SAMPLE_MEMBERS
 from drafter.formats.docx.letterhead import load_spec_letterhead
-from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
+from drafter.formats.typst.engine import typst_ran
+from drafter.formats.outputs import DEFAULT_PDF_ENGINE, SUFFIX, PdfFailed, check_formats, render_outputs
 from drafter import processes
 from drafter.errors import DrafterError, OutputError
 from drafter.campaign.models import Recipient
@@ -55,8 +58,9 @@ from drafter.output.sheets import cell   # names and ZIPs come from volunteers
 from drafter.output.files import atomic_write, ensure_dir, remove_stray_temps
 from drafter.output.names import safe_name
 
-BATCH_FORMATS = ("docx", "txt", "md")
+BATCH_FORMATS = ("docx", "pdf", "txt", "md")
 MANIFEST = "manifest.csv"
+PRINT_PDF = "print.pdf"      # every letter of the batch in one PDF, for printing at an event
 REVIEW = "needs-review.csv"
 SIMILARITY = "similarity.csv"
 SIMILARITY_COLUMNS = ("row", "constituent", "member", "file", "similarity", "similar_row", "similar_constituent",
@@ -114,6 +118,7 @@ class BatchReport:
     similar: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
     # evidence due for re-checking the letters cite: (kind, id, letters citing it, why), each once
     stale: list[tuple[str, str, int, str]] = dataclasses.field(default_factory=list)
+    print_pdf: Path | None = None   # every letter in one PDF (--print-pdf)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -208,46 +213,66 @@ class _Maker:
     out_dir: Path
     formats: tuple[str, ...]
     force: bool
+    pdf: dict = dataclasses.field(default_factory=dict)     # render_outputs' pdf_engine, paper, pdf_a
+    pdf_error: PdfFailed | None = None                      # the first PDF failure of this process
 
     @classmethod
-    def of(cls, campaign, spec, out_dir, formats, force) -> "_Maker":
+    def of(cls, campaign, spec, out_dir, formats, force, pdf_engine=None, pdf_a=False) -> "_Maker":
         composer = Composer(campaign, spec)
-        return cls(composer, load_spec_letterhead(campaign, composer.spec), Path(out_dir).absolute(), formats, force)
+        pdf = {"pdf_engine": pdf_engine or spec.pdf_engine or DEFAULT_PDF_ENGINE, "paper": spec.paper,
+               "pdf_a": pdf_a}
+        letterhead = load_spec_letterhead(campaign, composer.spec)
+        if letterhead is not None and "pdf" in formats and pdf["pdf_engine"] == "typst":
+            from drafter.formats.typst.letterhead import typst_letterhead
+            typst_letterhead(letterhead)      # what Typst cannot carry over stops the batch before any letter
+        return cls(composer, letterhead, Path(out_dir).absolute(), formats, force, pdf)
 
     @classmethod
-    def load(cls, root, letter, out_dir, formats, force, date=None) -> "_Maker":
+    def load(cls, root, letter, out_dir, formats, force, date=None, pdf_engine=None, pdf_a=False) -> "_Maker":
         """A worker's own maker (spawn); `date` is the batch's (a resumed run's may differ from today)."""
         campaign = load_campaign(root)
         spec = constituent_spec(campaign, letter)
         return cls.of(campaign, spec if date is None else dataclasses.replace(spec, date=date), out_dir,
-                      formats, force)
+                      formats, force, pdf_engine, pdf_a)
 
     def letter(self, job: Job):
         return constituent_letter(self.composer, job.constituent, job.member)
 
-    def warm_up(self) -> None:
+    def warm_up(self, pdf: bool = True) -> None:
         """Render a sample letter, in memory: templates compiled, notes formatted (50 ms cold,
-        1 ms warm). An error is left for the first real letter to raise."""
+        1 ms warm), and with `pdf` Typst's fonts loaded; never LibreOffice, which would start
+        for nothing. A process that forks helpers leaves Typst cold: its threads do not survive
+        a fork. An error is left for the first real letter."""
         try:
-            self.render(Job(SAMPLE_CONSTITUENT, SAMPLE_MEMBERS[0], "sample"))
+            self.render([self.letter(Job(SAMPLE_CONSTITUENT, SAMPLE_MEMBERS[0], "sample"))],
+                        pdf=pdf and self.pdf["pdf_engine"] != "libreoffice")
         except DrafterError:
             pass
 
-    def render(self, job: Job, letter=None) -> dict[str, bytes]:
-        return render_outputs([letter or self.letter(job)], self.formats, clean=True, letterhead=self.letterhead)[0]
+    def render(self, letters: list, pdf: bool = True) -> list[dict[str, bytes]]:
+        """The letters' files; LibreOffice converts a whole chunk in one start. A PDF that fails
+        leaves its letters without one (the manifest marks them pending), and is kept to report."""
+        formats = self.formats if pdf else tuple(f for f in self.formats if f != "pdf") or ("txt",)
+        try:
+            return render_outputs(letters, formats, clean=True, letterhead=self.letterhead, warn=_warn, **self.pdf)
+        except PdfFailed as exc:
+            if self.pdf_error is None:
+                self.pdf_error = exc
+            return exc.outputs
 
     def build(self, jobs: list[Job]) -> "MadeChunk":
         """A chunk of letters rendered, each file with its sha256 (the CPU work), each letter
         with its fingerprint and the evidence due for re-checking it cites."""
-        outs, about = [], []
+        letters, about = [], []
         for job in jobs:
             letter = self.letter(job)
             stale = self.composer.stale_evidence(letter)
             if stale and self.composer.spec.stale == "refuse":
                 raise stale_refused(self.composer, dict.fromkeys(stale, _which(job)))
-            outs.append([(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
-                         for fmt, data in self.render(job, letter).items()])
+            letters.append(letter)
             about.append((fingerprint(letter_parts(letter)), stale))
+        outs = [[(self.out_dir / (job.stem + SUFFIX[fmt]), data, hashlib.sha256(data).hexdigest())
+                 for fmt, data in files.items()] for job, files in zip(jobs, self.render(letters))]
         return MadeChunk(jobs, outs, about)
 
     def place(self, made: "MadeChunk") -> list["Placed"]:
@@ -323,6 +348,11 @@ class Placed:
 _helper_maker: _Maker | None = None      # a helper process's own maker
 
 
+def _warn(message: str) -> None:
+    """What a PDF could not show (a character no installed font has), on stderr."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def _helper_init(init: "_Maker | tuple") -> None:
     """A helper readies its maker as soon as it starts, while the batch reads and matches the
     volunteers: a forked one inherits the batch's (caches warm), a spawned one loads its own."""
@@ -349,6 +379,10 @@ class _Helpers:
 
     def __init__(self, maker: _Maker, load_args: tuple, n: int):
         context = processes.context()
+        if "pdf" in maker.formats and typst_ran():
+            # Typst already ran here (a long-lived process: tests, a server): its threads would
+            # not survive a fork, so the helpers start fresh
+            context = multiprocessing.get_context("spawn")
         init = maker if context.get_start_method() == "fork" else load_args
         self.n = n - 1
         self.pool = ProcessPoolExecutor(self.n, mp_context=context, initializer=_helper_init, initargs=(init,))
@@ -517,6 +551,18 @@ def write_review(path: str | Path, items: Iterable[ReviewItem]) -> Path:
     return path
 
 
+def write_print_pdf(path: Path, maker: _Maker, jobs: list[Job]) -> Path | None:
+    """print.pdf: every letter of the batch in CSV order, each from a new page with its own
+    page numbers, by Typst whatever the letters' engine; replaced on every run."""
+    if not jobs:
+        return None
+    from drafter.formats.typst import letters_pdf
+    data = letters_pdf([maker.letter(job) for job in jobs], letterhead=maker.letterhead,
+                       paper=maker.pdf["paper"], pdf_a=maker.pdf["pdf_a"], warn=_warn)
+    atomic_write(path, data, force=True)
+    return path
+
+
 def write_manifest(path: Path, records: list[Record], date: dt.date) -> Path:
     """manifest.csv (UTF-8 with a BOM, like needs-review.csv), replaced on every run."""
     buf = io.StringIO(newline="")
@@ -653,7 +699,8 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
               on_start: Callable[[int], None] | None = None,
-              log: str | Path | bool | None = None, committees: str | Path | None = None) -> BatchReport:
+              log: str | Path | bool | None = None, committees: str | Path | None = None,
+              pdf_engine: str | None = None, pdf_a: bool = False, print_pdf: bool = False) -> BatchReport:
     """Write one letter per matched volunteer and member in `out_dir` (default: drafts/LETTER in
     the campaign folder), plus manifest.csv and needs-review.csv.
 
@@ -665,6 +712,10 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     and its error is said before any other. `committees` (committee-membership-current.yaml)
     gives the members their committees, for asks naming one. `similarity.csv` says how alike
     the letters to each office read (compose.similarity).
+
+    PDFs come from `pdf_engine` (None: the spec's, else Typst); a letter whose PDF fails keeps
+    its other files, its PDF is marked pending, and the batch ends with the error. `print_pdf`
+    also writes print.pdf (by Typst): every letter of the batch, each from a new page.
     """
     started = time.perf_counter()
     root = Path(root)
@@ -680,15 +731,16 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
             out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
             if spec.date_today:
                 spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
-            maker = _Maker.of(campaign, spec, out_dir, formats, force)
-            maker.warm_up()
+            maker = _Maker.of(campaign, spec, out_dir, formats, force, pdf_engine, pdf_a)
+            maker.warm_up(pdf=jobs == 1)
             if writing is not None:
                 writing.start(_ChunkEntries(spec.name, spec.template, maker.out_dir, formats))
-            helpers = _Helpers(maker, (root, letter, out_dir, formats, force, spec.date), jobs) if jobs > 1 else None
+            helpers = (_Helpers(maker, (root, letter, out_dir, formats, force, spec.date, pdf_engine, pdf_a), jobs)
+                       if jobs > 1 else None)
             if helpers is not None:
                 finally_.callback(helpers.close)
             return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
-                                  jobs, formats, progress, on_start, writing, committees)
+                                  jobs, formats, progress, on_start, writing, committees, print_pdf)
         except BaseException:
             if writing is not None:
                 writing.ready()          # a log that cannot be used is said first
@@ -696,7 +748,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
 
 
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
-                   formats, progress, on_start, writing, committees=None) -> BatchReport:
+                   formats, progress, on_start, writing, committees=None, print_pdf=False) -> BatchReport:
     review: list[ReviewItem] = []
     people = read_constituents(constituents, review)
     bad_rows = len(review)
@@ -706,7 +758,7 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
     review += unmatched
     if todo:
-        maker.render(todo[0])    # a template error stops the batch here
+        maker.render([maker.letter(todo[0])], pdf=False)    # a template error stops the batch here
         refuse_stale(maker, todo)
     if writing is not None:
         writing.ready()          # the log is open: nothing is written before
@@ -715,6 +767,8 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
     files.check_target(out_dir / MANIFEST)
     files.check_target(out_dir / REVIEW)
     files.check_target(out_dir / SIMILARITY)
+    if print_pdf:
+        files.check_target(out_dir / PRINT_PDF)
     stray = remove_stray_temps(out_dir)
     if on_start:
         on_start(len(todo))
@@ -739,12 +793,20 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
         if isinstance(exc, DrafterError):
             exc.hint = said
         raise
-    manifest = write_manifest(out_dir / MANIFEST, records + reviewed, spec.date)
+    pending = _pending(todo, formats, records)       # PDFs that failed
+    manifest = write_manifest(out_dir / MANIFEST, records + reviewed + pending, spec.date)
     review_path = write_review(out_dir / REVIEW, review)
     similar = similarity_rows(letters)
     similarity_path = write_similarity(out_dir / SIMILARITY, similar)
+    if pending:
+        why = maker.pdf_error.message if maker.pdf_error is not None else "see the warnings above"
+        raise PdfFailed(DrafterError(f"{len(pending)} PDF(s) could not be made: {why}", file=str(out_dir),
+                                     hint="the other files were written; the PDFs are marked 'pending' in "
+                                          f"{manifest}; the same command finishes them, or use --pdf-engine "
+                                          "libreoffice"), [])
+    printed = write_print_pdf(out_dir / PRINT_PDF, maker, todo) if print_pdf else None
     return BatchReport(out_dir, records, review, manifest, review_path, time.perf_counter() - started,
                        constituents=len(people) + bad_rows,
                        stray_removed=stray, letters=len(todo), similarity_path=similarity_path,
                        similar=by_office(similar, {j.member.id: j.member for j in todo}),
-                       stale=stale_tally(maker.composer, letters))
+                       stale=stale_tally(maker.composer, letters), print_pdf=printed)

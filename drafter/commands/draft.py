@@ -9,7 +9,8 @@ from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
-from drafter.formats.outputs import SUFFIX, check_formats, render_outputs
+from drafter.errors import DataError
+from drafter.formats.outputs import DEFAULT_PDF_ENGINE, SUFFIX, PdfFailed, check_formats, render_outputs
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.log import open_log
 from drafter.log.letters import entry
@@ -31,7 +32,8 @@ def letter_label(letter: Letter) -> str:
 def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", *, to: tuple[str, ...] = (),
           mode: str | None = None, clean: bool = False, force: bool = False,
           formats: tuple[str, ...] = ("docx",), wrap: int | None = None,
-          log: str | Path | bool | None = None) -> list[Draft]:
+          log: str | Path | bool | None = None, pdf_engine: str | None = None, pdf_a: bool = False,
+          warn=None) -> list[Draft]:
     """Draft the letters a spec describes and write them in `out_dir`, one file per format.
 
     Everything is composed, built and converted first; files are written only when all of them
@@ -43,13 +45,15 @@ def draft(root: str | Path, letter: str | Path, out_dir: str | Path = "drafts", 
     formats = check_formats(formats)
     campaign_log = open_log(root, log or None) if log is not False else None
     try:
-        return _draft(root, letter, Path(out_dir), to, mode, clean, force, formats, wrap, campaign_log)
+        return _draft(root, letter, Path(out_dir), to, mode, clean, force, formats, wrap, campaign_log,
+                      pdf_engine, pdf_a, warn)
     finally:
         if campaign_log is not None:
             campaign_log.close()
 
 
-def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaign_log) -> list[Draft]:
+def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaign_log, pdf_engine, pdf_a,
+           warn) -> list[Draft]:
     campaign = load_campaign(root)
     composer, letters = compose_letters(campaign, letter, to, mode, clean, SPEC_CHECKS)
     letterhead = load_spec_letterhead(campaign, composer.spec)
@@ -61,7 +65,17 @@ def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaig
     present = [path for per_letter in paths for path in per_letter.values() if check_target(path)]
     if present and not force:
         raise already_exists(present[0])
-    outputs = render_outputs(letters, formats, clean, letterhead, wrap)
+    failed = None
+    try:
+        outputs = render_outputs(letters, formats, clean, letterhead, wrap,
+                                 pdf_engine=pdf_engine or spec.pdf_engine or DEFAULT_PDF_ENGINE,
+                                 paper=spec.paper, pdf_a=pdf_a, warn=warn)
+    except PdfFailed as exc:
+        failed, outputs = exc, exc.outputs
+        formats = tuple(f for f in formats if f != "pdf")
+        if not formats:
+            raise
+        paths = [{f: p for f, p in per_letter.items() if f != "pdf"} for per_letter in paths]
     ensure_dir(out_dir)   # only now: a failed conversion leaves no folder behind either
     remove_stray_temps(out_dir)   # what a killed run left behind
     write_all([(per_letter[fmt], data) for per_letter, files in zip(paths, outputs)
@@ -72,4 +86,8 @@ def _draft(root, letter, out_dir, to, mode, clean, force, formats, wrap, campaig
                   [(per_letter[f], files[f]) for f in formats], formats,
                   signers=tuple(sig[0] for sig in item.signatures if sig))
             for item, per_letter, files in zip(letters, paths, outputs)])
+    if failed is not None:
+        written = ", ".join(str(p) for per_letter in paths for p in per_letter.values())
+        failed.hint = f"{failed.hint + '; ' if failed.hint else ''}the other files were written: {written}"
+        raise failed
     return [Draft(item, list(p.values())[0], list(p.values())) for item, p in zip(letters, paths)]

@@ -247,8 +247,14 @@ def convert_files(files: list[Path], out_dir: Path, target: str = "pdf", suffix:
     return outputs
 
 
-def pdf_bytes(docs: dict[str, bytes], timeout: float | None = None) -> dict[str, bytes]:
-    """PDF files for .docx files given as {name: bytes}; all converted in one LibreOffice start.
+# PDF/A-2b (SelectPdfVersion 2), tagged: LibreOffice's PDF export options as JSON (7.4 and later).
+PDF_A_TARGET = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+                '"UseTaggedPDF":{"type":"boolean","value":"true"}}')
+
+
+def pdf_bytes(docs: dict[str, bytes], timeout: float | None = None, pdf_a: bool = False) -> dict[str, bytes]:
+    """PDF files for .docx files given as {name: bytes}; all converted in one LibreOffice start
+    (PDF/A-2b with `pdf_a`).
 
     Work happens in a private temporary folder; the caller writes the results atomically."""
     with _sigterm_interrupts(), _temporary_folder("drafter-pdf-") as tmp:
@@ -261,5 +267,5 @@ def pdf_bytes(docs: dict[str, bytes], timeout: float | None = None) -> dict[str,
             path = src / f"d{i:05d}.docx"
             path.write_bytes(data)
             files.append(path)
-        pdfs = convert_files(files, out, timeout=timeout)
+        pdfs = convert_files(files, out, target=PDF_A_TARGET if pdf_a else "pdf", timeout=timeout)
         return {name: pdf.read_bytes() for name, pdf in zip(docs, pdfs)}

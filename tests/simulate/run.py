@@ -6,7 +6,8 @@
 tests start (DRAFTER_SIMULATE, PYTHONPATH), which takes away what that system's Python lacks;
 `native` runs the same tests as they are (.github/workflows/ci.yml runs it on real Windows and
 macOS). The tests: placing files, batch, draft, file names, volunteers' CSVs, the template
-sandbox, the log, the volunteers' page, LibreOffice's look-up and stop, and the docs' commands.
+sandbox, the log, the volunteers' page, LibreOffice's look-up and stop, Typst's PDFs (fonts found by
+file name, batch helpers forked or spawned), and the docs' commands.
 The browser test is left out (Chromium runs the same on every system).
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 TESTS = ["test_files.py", "test_batch.py", "test_draft.py", "test_names.py", "test_csv_excel.py",
          "test_sandbox_limits.py", "test_hostile.py", "test_log.py", "test_log_batch.py", "test_serve.py",
-         "test_soffice.py", "test_docs.py"]
+         "test_soffice.py", "test_pdf_typst.py", "test_docs.py"]
 
 
 def main(argv: list[str]) -> int:

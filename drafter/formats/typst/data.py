@@ -1,0 +1,104 @@
+"""The composed letter as data for letter.typ: plain dicts, lists and strings (JSON).
+
+Every string from the campaign or a volunteer travels as a JSON string that the template shows
+with Typst's text functions; none is ever read as Typst markup, so `#read(...)`, `$`, `*` or
+`<label>` in a message print as typed.
+"""
+from __future__ import annotations
+
+from drafter.compose.letter import Block, FactSheet, Letter, NoteRef, Text, subject_line
+
+PAPERS = {"letter": "us-letter", "a4": "a4"}
+LIST_KINDS = ("ordered", "bullet")
+
+
+def inline(item, seen: set[int]) -> dict:
+    """A run of text, or a note marker: {"note": n, "first": bool} (a note cited again
+    refers to its first marker's note, keeping one number)."""
+    if isinstance(item, NoteRef):
+        first = item.number not in seen
+        seen.add(item.number)
+        return {"note": item.number, "first": first}
+    run: dict = {"text": item.text}
+    if item.style == "Emphasis" or item.italic:
+        run["em"] = True
+    if item.style == "Strong" or item.bold:
+        run["strong"] = True
+    if item.small_caps:
+        run["sc"] = True
+    if item.superscript:
+        run["sup"] = True
+    if item.link:
+        run["link"] = item.link
+    return run
+
+
+def inlines(items, seen: set[int] | None = None) -> list[dict]:
+    seen = set() if seen is None else seen
+    return [inline(i, seen) for i in items]
+
+
+def blocks(body: tuple[Block, ...], seen: set[int], sheet: bool = False) -> list[dict]:
+    """Body blocks; consecutive items of one list become one {"kind": "ordered"|"bullet", "items"}.
+    `sticky`: kept on the page with what follows (a heading, the sentence introducing a list;
+    in a letter the last paragraph, so the closing never starts a page alone)."""
+    out: list[dict] = []
+    for i, block in enumerate(body):
+        runs = inlines(block.inlines, seen)
+        if block.kind in LIST_KINDS:
+            prev = out[-1] if out else None
+            if prev and prev["kind"] == block.kind and prev.get("list_id") == block.list_id:
+                prev["items"].append(runs)
+            else:
+                out.append({"kind": block.kind, "list_id": block.list_id, "items": [runs]})
+            continue
+        kind = block.kind
+        if sheet and i == 0 and kind == "heading":
+            kind = "title"
+        last = i + 1 == len(body)
+        introduces_list = not last and body[i + 1].kind in LIST_KINDS
+        out.append({"kind": kind, "inlines": runs,
+                    "sticky": kind in ("heading", "title") or introduces_list or (last and not sheet)})
+    return out
+
+
+def notes(letter: Letter | FactSheet) -> dict[str, list[dict]]:
+    return {str(n.number): inlines(n.inlines) for n in letter.notes}
+
+
+def letter_data(letter: Letter, letterhead: dict | None = None) -> dict:
+    """One letter. `letterhead` is a Word letterhead's data (letterhead.py), printed on page 1
+    instead of the letter's own lines of text."""
+    seen: set[int] = set()
+    return {
+        "kind": "letter",
+        "title": letter.title,
+        "author": letter.author,
+        "date": [letter.date.year, letter.date.month, letter.date.day],
+        "letterhead": None if letterhead is not None else list(letter.letterhead),
+        "word_letterhead": letterhead,
+        "date_line": letter.date_line,
+        "addresses": [list(a.lines) for a in letter.addresses],
+        "subject": subject_line(letter.subject) if letter.subject else None,
+        "salutation": letter.salutation,
+        "body": blocks(letter.body, seen),
+        "notes": notes(letter),
+        "closing": letter.closing,
+        "signatures": [list(s) for s in letter.signatures],
+        "cc": list(letter.cc),
+    }
+
+
+def factsheet_data(sheet: FactSheet) -> dict:
+    return {"kind": "factsheet", "title": sheet.title, "author": sheet.author,
+            "date": [sheet.date.year, sheet.date.month, sheet.date.day],
+            "body": blocks(sheet.body, set(), sheet=True), "notes": notes(sheet)}
+
+
+def document_data(items: list[dict], *, paper: str = "letter", fonts: list[str] = (),
+                  margins: dict | None = None) -> dict:
+    """What letter.typ reads from sys.inputs: the documents (each starts a page and numbers its
+    own pages) and the page setup. The PDF's title and author are the first document's."""
+    if paper not in PAPERS:
+        raise ValueError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
+    return {"paper": PAPERS[paper], "fonts": list(fonts), "margins": margins, "documents": items}
