@@ -98,6 +98,7 @@ class Letterhead:
     title_page: bool = False                                          # the file's own w:titlePg
     header_lines: tuple[str, ...] = ()
     theme: str | None = None
+    source: str | None = None                                         # the file, for error messages
 
     @property
     def text_width(self) -> int:
@@ -420,7 +421,7 @@ def read_letterhead(path: str | Path, inside: str | Path | None = None) -> Lette
     doc_rels = {r["id"]: r for r in _relationships(pkg, main)}
     by_type = {r["type"]: r["target"] for r in doc_rels.values() if not r["external"]}
     styles = pkg.read(by_type["styles"]) if by_type.get("styles") in pkg.infos else None
-    lh = Letterhead(styles=merge_styles(styles))
+    lh = Letterhead(styles=merge_styles(styles), source=str(path))
     body = pkg.xml(main).find(W + "body")
     sect = body.find(W + "sectPr") if body is not None else None
     found: dict[tuple[str, str], str] = {}     # (header|footer, default|first) -> source part
