@@ -54,7 +54,8 @@ _SKIP_RUN = {"rPr", "lastRenderedPageBreak", "annotationRef", "bookmarkStart", "
 _WRAPPERS = {"hyperlink", "smartTag", "customXml", "dir", "bdo", "sdtContent", "fldSimple"}
 _QUIET = {"pPr", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "commentRangeStart",
           "commentRangeEnd", "sdtPr", "sdtEndPr", "customXmlPr", "smartTagPr", "moveFromRangeStart",
-          "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"}
+          "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "tcPr", "tblPr", "tblGrid", "trPr",
+          "tblPrEx", "sectPr"}
 _DASHES = {"dashed": "dashed", "dotted": "dotted", "dashSmallGap": "dashed", "dotDash": "dash-dotted",
            "dotDotDash": "dash-dotted", "double": "double"}
 
@@ -89,7 +90,7 @@ def typst_letterhead(letterhead) -> tuple[dict, dict[str, bytes]]:
 def _refuse(letterhead, what: str, where: str):
     source = getattr(letterhead, "source", None)
     raise DrafterError(f"the letterhead's {where} has {what}, which the Typst PDF engine cannot draw",
-                       file=str(source) if source else None, hint=HINT)
+                       file=str(source) if source else None, hint=HINT) from None
 
 
 def _pt(value, per: float) -> float | None:
