@@ -304,6 +304,11 @@ CHART = (f'<w:r><w:drawing><wp:inline {WP}><wp:extent cx="914400" cy="457200"/><
                '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>10:00</w:t></w:r>'
                '<w:r><w:fldChar w:fldCharType="end"/></w:r>', "a TIME field"),
     ("header", '<w:r><w:sym w:font="Wingdings" w:char="F028"/></w:r>', "a symbol from the Wingdings font"),
+    ("header", '</w:p><w:p><w:pPr><w:framePr w:w="2000" w:hAnchor="page" w:x="500" w:y="300"/></w:pPr>'
+               '<w:r><w:t>Est. 1987</w:t></w:r>', 'a paragraph in a frame ("Est. 1987")'),
+    ("header", '</w:p><w:tbl><w:tblPr><w:tblpPr w:leftFromText="180" w:tblpX="7000" w:tblpY="200"/></w:tblPr>'
+               '<w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>Phone</w:t></w:r></w:p>'
+               '</w:tc></w:tr></w:tbl><w:p>', 'a floating table ("Phone")'),
 ])
 def test_what_typst_cannot_draw_is_refused_naming_it(where, xml, named, tmp_path):
     if where == "header":

@@ -17,8 +17,10 @@ Units in the data are points; colours are "RRGGBB" strings.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import re
-from pathlib import Path
 
 from lxml import etree
 
@@ -71,6 +73,24 @@ class Refused(Exception):
 def typst_letterhead(letterhead) -> tuple[dict, dict[str, bytes]]:
     """The letterhead's page-1 header and footer as JSON-able data for letterhead.typ, and the
     image files it names ({name: bytes}, to be written where Typst reads them)."""
+    # Word's own styles part runs to 300 KB, 20 ms to read: once per letterhead, not per letter.
+    digest = hashlib.blake2b(letterhead.styles, digest_size=16)
+    for name in sorted(letterhead.parts):
+        digest.update(name.encode() + b"\0" + letterhead.parts[name])
+    key = (digest.hexdigest(), tuple(map(tuple, letterhead.refs)), json.dumps(letterhead.page, sort_keys=True),
+           letterhead.theme, getattr(letterhead, "source", None))
+    if key not in _CACHE:
+        if len(_CACHE) >= 8:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _read(letterhead)
+    data, images = _CACHE[key]
+    return copy.deepcopy(data), dict(images)
+
+
+_CACHE: dict[tuple, tuple[dict, dict[str, bytes]]] = {}
+
+
+def _read(letterhead) -> tuple[dict, dict[str, bytes]]:
     reader = _Reader(letterhead)
     data = {"page": reader.page(), "header": None, "footer": None, "page_footer": None}
     for kind, typ, name in letterhead.refs:
@@ -80,10 +100,11 @@ def typst_letterhead(letterhead) -> tuple[dict, dict[str, bytes]]:
         elif kind == "footer" and letterhead.parts[name] != P.footer_xml().encode():
             # The letterhead's own page-number footer, for continuation pages; optional, so a
             # footer Typst cannot draw leaves it out (drafter's own number stands in).
+            kept = dict(reader.images)
             try:
                 data["page_footer"] = reader.story(name, "page-number footer", strict=True)
             except Refused:
-                data["page_footer"] = None
+                reader.images = kept
     return data, reader.images
 
 
@@ -233,6 +254,8 @@ class _Reader:
         tstyle = self.styles.props(table_style, "pPr") if table_style else []
         pprs = [x for x in (self.styles.ppr_default, *tstyle, *self.styles.props(style_id, "pPr"), ppr)
                 if x is not None]
+        if any(x.find(W + "framePr") is not None for x in pprs):
+            raise Refused(f"a paragraph in a frame{_snippet(p)}")
         para = self.par_props(pprs)
         mark = ppr.find(W + "rPr") if ppr is not None else None
         base_rprs = [x for x in (self.styles.rpr_default,
@@ -551,6 +574,8 @@ class _Reader:
         style_id = _val(tpr, "tblStyle") if tpr is not None else None
         style_id = style_id if style_id in self.styles.by_id else self.styles.default_table
         tprs = [x for x in (*self.styles.props(style_id, "tblPr"), tpr) if x is not None]
+        if any(t.find(W + "tblpPr") is not None for t in tprs):
+            raise Refused(f"a floating table{_snippet(tbl)}")
         grid = [(_pt(c.get(W + "w"), 20) or 0.0) for c in tbl.iterfind(f"{W}tblGrid/{W}gridCol")]
         if not grid:
             raise Refused("a table without column widths")
