@@ -193,7 +193,7 @@ WP = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingD
 ANCHOR = ('<w:r><w:drawing><wp:anchor ' + WP + ' distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
           'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
           '<wp:positionH relativeFrom="{hfrom}">{h}</wp:positionH><wp:positionV relativeFrom="{vfrom}">{v}'
-          '</wp:positionV><wp:extent cx="914400" cy="457200"/><wp:wrapNone/><wp:docPr id="5" name="Logo"/>'
+          '</wp:positionV><wp:extent cx="914400" cy="457200"/>{wrap}<wp:docPr id="5" name="Logo"/>'
           '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
           '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
           '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>'
@@ -203,12 +203,15 @@ ANCHOR = ('<w:r><w:drawing><wp:anchor ' + WP + ' distT="0" distB="0" distL="0" d
           '</pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
 
 
-def only_anchor(hfrom: str, h: str, vfrom: str, v: str):
-    """The example's header with its seal and name replaced by one anchored picture (1 x 0.5 inch)."""
+def only_anchor(hfrom: str, h: str, vfrom: str, v: str, wrap: str = "<wp:wrapNone/>", then: str = "",
+                dist_r: int = 0):
+    """The example's header with its seal and name replaced by one anchored picture (1 x 0.5
+    inch, `dist_r` EMU kept free on its right), then the runs `then`."""
     def change(xml: bytes) -> bytes:
         xml = re.sub(rb"<w:r><w:rPr><w:position.*</w:r></w:p>", b"</w:p>", xml)
         xml = xml.replace(b'<w:pStyle w:val="Header"/>', b"")
-        return in_header(ANCHOR.format(hfrom=hfrom, h=h, vfrom=vfrom, v=v))(xml)
+        anchor = ANCHOR.format(hfrom=hfrom, h=h, vfrom=vfrom, v=v, wrap=wrap).replace('distR="0"', f'distR="{dist_r}"')
+        return in_header(anchor + then)(xml)
     return change
 
 
@@ -225,6 +228,23 @@ def test_anchored_picture_placed_as_its_offsets_say(hfrom, h, vfrom, v, where, t
     x0, y0, x1, y1 = dark_box(pdf, above=84)        # the body starts at 90 points
     assert (x0, y0) == (pytest.approx(where[0], abs=1.5), pytest.approx(where[1], abs=1.5))
     assert (x1 - x0, y1 - y0) == (pytest.approx(72, abs=2), pytest.approx(36, abs=2))
+
+
+@pytest.mark.parametrize("wrap,beside", [("<wp:wrapSquare wrapText=\"bothSides\"/>", True),
+                                         ("<wp:wrapTopAndBottom/>", False), ("<wp:wrapNone/>", None)])
+def test_text_wraps_around_an_anchored_picture_as_in_word(wrap, beside, tmp_path):
+    name = "<w:r><w:t>Tibet Action Example</w:t></w:r></w:p><w:p><w:r><w:t>Second line</w:t></w:r>"
+    left = "<wp:posOffset>0</wp:posOffset>"
+    docx = mutate(tmp_path, {"word/header1.xml": only_anchor("column", left, "paragraph", left, wrap=wrap, then=name,
+                                                              dist_r=114300)})
+    pdf, _ = build(docx, tmp_path, body=" ")
+    tibet, second = box_of(pdf, "Tibet"), box_of(pdf, "Second")
+    if beside:        # right of the picture and its 9-point distance, both lines (the picture is 36 high)
+        assert tibet[0] == pytest.approx(72 + 72 + 9, abs=0.5) and second[0] == pytest.approx(72 + 72 + 9, abs=0.5)
+    elif beside is False:     # below it
+        assert tibet[0] == pytest.approx(72, abs=0.5) and tibet[1] >= 28.8 + 36
+    else:             # over it, as Word draws a picture in front of text
+        assert tibet[0] == pytest.approx(72, abs=0.5) and tibet[1] < 28.8 + 36
 
 
 def test_page_field_spacing_and_a_first_page_footer(tmp_path):

@@ -198,6 +198,7 @@ class _Reader:
         self._by_part: dict[str, str] = {}
         self.rels: dict[str, str] = {}
         self.where = ""
+        self.in_cell = False
 
     def page(self) -> dict:
         size, mar = self.lh.page.get("pgSz", {}), self.lh.page.get("pgMar", {})
@@ -523,7 +524,13 @@ class _Reader:
         else:
             image["x"] = _position(holder.find(f"{{{WP_NS}}}positionH"), "column")
             image["y"] = _position(holder.find(f"{{{WP_NS}}}positionV"), "paragraph")
+        if self.in_cell:
+            raise Refused("a picture anchored in a table cell")
         image["behind"] = holder.get("behindDoc") in ("1", "true")
+        wrap = next((_local(c) for c in holder if _local(c).startswith("wrap")), "wrapNone")
+        image["wrap"] = {"wrapNone": "none", "wrapTopAndBottom": "topAndBottom"}.get(wrap, "around")
+        image["dist"] = {side: (_pt(holder.get("dist" + side.upper(), "0"), EMU_PER_PT) or 0.0) if image["wrap"] != "none"
+                         else 0.0 for side in ("l", "r", "t", "b")}
         para["floats"].append(image)
 
     def vml(self, el, style: dict, para: dict) -> None:
@@ -566,6 +573,13 @@ class _Reader:
         return name
 
     # -- tables ----------------------------------------------------------------------------------
+
+    def cell(self, tc, table_style: str) -> list[dict]:
+        self.in_cell = True
+        try:
+            return self.blocks(tc, table_style=table_style)
+        finally:
+            self.in_cell = False
 
     def table(self, tbl, nested: bool) -> dict:
         if nested:
@@ -610,7 +624,7 @@ class _Reader:
                         W + "shd") is not None else None,
                     "inset": {**margins, **_margins(tcpr.find(W + "tcMar") if tcpr is not None else None)},
                     "own": _borders(tcpr.find(W + "tcBorders") if tcpr is not None else None),
-                    "blocks": self.blocks(tc, table_style=style_id or "")}
+                    "blocks": self.cell(tc, style_id or "")}
                 if vmerge is not None:
                     open_cells[col] = cell
                 else:
