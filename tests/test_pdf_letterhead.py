@@ -88,16 +88,16 @@ def images(pdf: Path) -> list[list[str]]:
     return [row for row in map(str.split, out.splitlines()[2:]) if row[2] == "image"]   # not soft masks
 
 
-def dark_box(pdf: Path, above: int = 90) -> tuple[int, int, int, int]:
-    """The box (x0, y0, x1, y1) of the non-white pixels in the top `above` points of page 1, at
-    72 dpi: one pixel a point."""
+def dark_box(pdf: Path, above: int = 90, left_of: int = 612) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) of the non-white pixels in the top `above` points of page 1 (and
+    left of `left_of`), at 72 dpi: one pixel a point."""
     gray = subprocess.run([poppler("pdftoppm"), "-gray", "-r", "72", "-f", "1", "-l", "1", str(pdf)],
                           capture_output=True, check=True).stdout
     m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", gray)
     w, h = int(m.group(1)), min(int(m.group(2)), above)
     pixels = gray[m.end():]
     rows = [y for y in range(h) if min(pixels[y * w:(y + 1) * w]) < 200]
-    cols = [x for x in range(w) if min(pixels[x::w][:h]) < 200]
+    cols = [x for x in range(min(w, left_of)) if min(pixels[x::w][:h]) < 200]
     return cols[0], rows[0], cols[-1], rows[-1]
 
 
@@ -265,6 +265,23 @@ def test_page_field_spacing_and_a_first_page_footer(tmp_path):
     assert street[3] < lhasa[1]
     first = data["footer"][0]
     assert (first["before"], first["runs"][0]["style"]["bold"], first["runs"][0]["style"]["size"]) == (24.0, True, 8.0)
+
+
+def test_a_dot_leader_a_cropped_and_a_rotated_picture(tmp_path):
+    leader = ('</w:p><w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9360"/></w:tabs></w:pPr>'
+              '<w:r><w:t>Telephone</w:t></w:r><w:r><w:tab/><w:t>555 0100</w:t></w:r>')
+    crop = lambda x: x.replace(b"<a:stretch>", b'<a:srcRect r="50000"/><a:stretch>').replace(   # noqa: E731
+        b'<wp:extent cx="640080"', b'<wp:extent cx="320040"')
+    pdf, data = build(mutate(tmp_path, {"word/header1.xml": lambda x: in_header(leader)(crop(x))}), tmp_path, body=" ")
+    assert re.search(r"Telephone ?\.{20,} ?555 0100", " ".join(text(pdf).split())), text(pdf)
+    assert box_of(pdf, "0100")[2] == pytest.approx(72 + 468, abs=0.5)
+    assert data["header"][0]["runs"][0]["crop"] == {"l": 0.0, "t": 0.0, "r": 0.5, "b": 0.0}
+    x0, y0, x1, y1 = dark_box(pdf, above=82, left_of=128)    # the seal's left half: 25.2 by 50.4 points
+    assert (x1 - x0 + 1, y1 - y0 + 1) == (pytest.approx(25.2, abs=1.5), pytest.approx(50.4, abs=1.5))
+    rotated = build(mutate(tmp_path, {"word/header1.xml": lambda x: x.replace(
+        b'<a:xfrm>', b'<a:xfrm rot="5400000">').replace(b'cy="640080"', b'cy="320040"')}, name="rot.docx"),
+        tmp_path, body=" ")[1]
+    assert rotated["header"][0]["runs"][0]["rotate"] == 90.0
 
 
 # Strings are data ---------------------------------------------------------------------------------
