@@ -284,6 +284,44 @@ def test_a_dot_leader_a_cropped_and_a_rotated_picture(tmp_path):
     assert rotated["header"][0]["runs"][0]["rotate"] == 90.0
 
 
+def tc(text: str, width: int, props: str = "", jc: str = "left") -> str:
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{props}</w:tcPr><w:p><w:pPr><w:jc w:val="{jc}"/>'
+            f'</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>')
+
+
+def test_a_bordered_table_with_merged_cells_and_an_alignment_tab(tmp_path):
+    line = '<w:top w:val="single" w:sz="8" w:color="FF0000"/>'
+    borders = "".join(line.replace("top", side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    table = ('</w:p><w:tbl><w:tblPr><w:tblW w:w="9360" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+             f'<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="2880"/>'
+             '<w:gridCol w:w="3240"/><w:gridCol w:w="3240"/></w:tblGrid>'
+             '<w:tr>' + tc("Seal", 2880, '<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>', "center")
+             + tc("Heading", 6480, '<w:gridSpan w:val="2"/><w:shd w:val="clear" w:fill="DDEEFF"/>', "center") + '</w:tr>'
+             '<w:tr>' + tc("", 2880, "<w:vMerge/>") + tc("Lhasa", 3240) + tc("Dharamsala", 3240, "", "right")
+             + '</w:tr><w:tr>' + tc("Below", 2880) + tc("x", 3240) + tc("y", 3240) + '</w:tr></w:tbl>'
+             '<w:p><w:r><w:t>Left</w:t></w:r><w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/>'
+             '<w:t>Margin</w:t></w:r>')
+    pdf, data = build(mutate(tmp_path, {"word/header1.xml": in_header(table)}), tmp_path, body=" ")
+    rows = data["header"][1]["rows"]
+    assert [(c["x"], c["colspan"], c["rowspan"]) for c in rows[0]["cells"]] == [(0, 1, 2), (1, 2, 1)]
+    assert rows[0]["cells"][1]["stroke"]["top"]["color"] == "FF0000" and rows[0]["cells"][1]["fill"] == "DDEEFF"
+    heading, seal, lhasa, dharamsala = (box_of(pdf, w) for w in ("Heading", "Seal", "Lhasa", "Dharamsala"))
+    assert (heading[0] + heading[2]) / 2 == pytest.approx(72 + 144 + 162, abs=0.5)     # centred in columns 2-3
+    assert (seal[0] + seal[2]) / 2 == pytest.approx(72 + 72, abs=0.5)
+    assert heading[1] < seal[1] < lhasa[1] and heading[3] < seal[3] < lhasa[3]          # across its two rows
+    assert lhasa[0] == pytest.approx(72 + 144 + 5.4, abs=0.5)                            # the cell margin
+    assert dharamsala[2] == pytest.approx(72 + 468 - 5.4, abs=0.5)
+    assert box_of(pdf, "Margin")[2] == pytest.approx(72 + 468, abs=0.5)                  # the alignment tab
+    assert box_of(pdf, "Below")[1] > lhasa[3]
+    # The red borders are drawn: the table's outline, at least, is red on the page.
+    gray = subprocess.run([poppler("pdftoppm"), "-r", "72", "-f", "1", "-l", "1", str(pdf)],
+                          capture_output=True, check=True).stdout
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", gray)
+    pixels = gray[m.end():]
+    red = sum(1 for i in range(0, len(pixels), 3) if pixels[i] > 200 and pixels[i + 1] < 80 and pixels[i + 2] < 80)
+    assert red > 2 * 468
+
+
 # Strings are data ---------------------------------------------------------------------------------
 
 HOSTILE_TEXT = '#read("/etc/passwd") #import "x.typ" ] $x$ @ref <label> \\ // /* _a_ *b* ` {x} #{1+1}'

@@ -205,7 +205,7 @@ class _Reader:
         get = lambda d, k, default: _pt(d.get(k, default), 20)   # noqa: E731 - twips to points
         return {"width": get(size, "w", 12240), "height": get(size, "h", 15840),
                 "margin": {side: abs(get(mar, side, 1440)) for side in ("top", "right", "bottom", "left")},
-                "header": get(mar, "header", 720), "footer": get(mar, "footer", 720)}
+                "header": max(get(mar, "header", 720), 0.0), "footer": max(get(mar, "footer", 720), 0.0)}
 
     # -- stories ---------------------------------------------------------------------------
 
