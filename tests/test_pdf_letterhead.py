@@ -21,6 +21,7 @@ from drafter.formats.docx.letterhead import read_letterhead
 from drafter.formats.typst.letterhead import typst_letterhead
 from test_letterhead import EXAMPLE, PNG, in_footer, in_header, mutate, word_letterhead
 
+EXAMPLE_HEADER = zipfile.ZipFile(EXAMPLE).read("word/header1.xml")
 REPO = Path(__file__).resolve().parent.parent
 TYP = REPO / "drafter" / "formats" / "typst" / "letterhead.typ"
 BODY = "Body of the letter starts here."
@@ -289,19 +290,20 @@ def tc(text: str, width: int, props: str = "", jc: str = "left") -> str:
             f'</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>')
 
 
+LINE = '<w:top w:val="single" w:sz="8" w:color="FF0000"/>'
+TABLE = ('</w:p><w:tbl><w:tblPr><w:tblW w:w="9360" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>'
+         + "".join(LINE.replace("top", side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+         + '</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="2880"/><w:gridCol w:w="3240"/><w:gridCol w:w="3240"/>'
+         '</w:tblGrid><w:tr>' + tc("Seal", 2880, '<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>', "center")
+         + tc("Heading", 6480, '<w:gridSpan w:val="2"/><w:shd w:val="clear" w:fill="DDEEFF"/>', "center") + '</w:tr>'
+         '<w:tr>' + tc("", 2880, "<w:vMerge/>") + tc("Lhasa", 3240) + tc("Dharamsala", 3240, "", "right")
+         + '</w:tr><w:tr>' + tc("Below", 2880) + tc("x", 3240) + tc("y", 3240) + '</w:tr></w:tbl>'
+         '<w:p><w:r><w:t>Left</w:t></w:r><w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/>'
+         '<w:t>Margin</w:t></w:r>')
+
+
 def test_a_bordered_table_with_merged_cells_and_an_alignment_tab(tmp_path):
-    line = '<w:top w:val="single" w:sz="8" w:color="FF0000"/>'
-    borders = "".join(line.replace("top", side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    table = ('</w:p><w:tbl><w:tblPr><w:tblW w:w="9360" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
-             f'<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="2880"/>'
-             '<w:gridCol w:w="3240"/><w:gridCol w:w="3240"/></w:tblGrid>'
-             '<w:tr>' + tc("Seal", 2880, '<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>', "center")
-             + tc("Heading", 6480, '<w:gridSpan w:val="2"/><w:shd w:val="clear" w:fill="DDEEFF"/>', "center") + '</w:tr>'
-             '<w:tr>' + tc("", 2880, "<w:vMerge/>") + tc("Lhasa", 3240) + tc("Dharamsala", 3240, "", "right")
-             + '</w:tr><w:tr>' + tc("Below", 2880) + tc("x", 3240) + tc("y", 3240) + '</w:tr></w:tbl>'
-             '<w:p><w:r><w:t>Left</w:t></w:r><w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/>'
-             '<w:t>Margin</w:t></w:r>')
-    pdf, data = build(mutate(tmp_path, {"word/header1.xml": in_header(table)}), tmp_path, body=" ")
+    pdf, data = build(mutate(tmp_path, {"word/header1.xml": in_header(TABLE)}), tmp_path, body=" ")
     rows = data["header"][1]["rows"]
     assert [(c["x"], c["colspan"], c["rowspan"]) for c in rows[0]["cells"]] == [(0, 1, 2), (1, 2, 1)]
     assert rows[0]["cells"][1]["stroke"]["top"]["color"] == "FF0000" and rows[0]["cells"][1]["fill"] == "DDEEFF"
@@ -335,6 +337,42 @@ def test_letterhead_text_is_shown_as_typed_never_run(tmp_path):
     got = " ".join(text(pdf).split())
     assert HOSTILE_TEXT in got and "root:" not in got
     assert got.count("*") == 3000 + HOSTILE_TEXT.count("*")
+
+
+NUMBER = re.compile(rb'(\s[\w:]+=")(-?\d+)(")')
+
+
+def test_absurd_numbers_in_a_letterhead_never_crash_typst(tmp_path):
+    """Every number in a header with a picture in the line, an anchored one, a table and tab
+    stops, replaced in turn by nonsense: the letterhead is refused with a message, or drawn."""
+    header = in_header(ANCHOR.format(hfrom="page", h="<wp:posOffset>914400</wp:posOffset>", vfrom="paragraph",
+                                     v="<wp:posOffset>0</wp:posOffset>", wrap="<wp:wrapSquare wrapText=\"bothSides\"/>")
+                       + '<w:r><w:rPr><w:sz w:val="30"/><w:spacing w:val="20"/></w:rPr><w:t>Text</w:t></w:r></w:p>'
+                       + TABLE + '<w:p><w:pPr><w:spacing w:before="120" w:after="120" w:line="360"/>'
+                       '<w:ind w:left="720" w:hanging="360"/><w:tabs><w:tab w:val="right" w:pos="9360"/></w:tabs>'
+                       '</w:pPr><w:r><w:t>A</w:t><w:tab/><w:t>B</w:t></w:r>')(EXAMPLE_HEADER)
+    spots = [m.span(2) for m in NUMBER.finditer(header)]
+    assert len(spots) > 40
+    root = tmp_path / "typst"
+    root.mkdir()
+    shutil.copy(TYP, root / "letterhead.typ")
+    (root / "main.typ").write_text(MAIN, encoding="utf-8")
+    (root / "image1.png").write_bytes(PNG)
+    compiler = typst.Compiler(str(root / "main.typ"), root=str(root))
+    drawn = refused = 0
+    for i, (start, end) in enumerate(spots):
+        for bad in (b"-99999999999", b"99999999999999999999999", b"x"):
+            docx = mutate(tmp_path, {"word/header1.xml": header[:start] + bad + header[end:]}, name=f"{i}.docx")
+            try:
+                data, images = typst_letterhead(read_letterhead(docx))
+            except DrafterError as exc:
+                assert "letterhead" in str(exc)
+                refused += 1
+                continue
+            assert set(images) <= {"image1.png"}
+            compiler.compile(sys_inputs={"data": json.dumps(data), "body": BODY})       # no error, no panic
+            drawn += 1
+    assert drawn + refused == 3 * len(spots) and drawn > 0
 
 
 # What Typst cannot draw is refused, naming it --------------------------------------------------

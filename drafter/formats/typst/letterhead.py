@@ -21,6 +21,7 @@ import copy
 import hashlib
 import json
 import re
+import threading
 
 from lxml import etree
 
@@ -79,15 +80,20 @@ def typst_letterhead(letterhead) -> tuple[dict, dict[str, bytes]]:
         digest.update(name.encode() + b"\0" + letterhead.parts[name])
     key = (digest.hexdigest(), tuple(map(tuple, letterhead.refs)), json.dumps(letterhead.page, sort_keys=True),
            letterhead.theme, getattr(letterhead, "source", None))
-    if key not in _CACHE:
-        if len(_CACHE) >= 8:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _read(letterhead)
-    data, images = _CACHE[key]
+    with _LOCK:                     # the volunteers' page drafts on several threads
+        found = _CACHE.get(key)
+    if found is None:
+        found = _read(letterhead)
+        with _LOCK:
+            while len(_CACHE) >= 8:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = found
+    data, images = found
     return copy.deepcopy(data), dict(images)
 
 
 _CACHE: dict[tuple, tuple[dict, dict[str, bytes]]] = {}
+_LOCK = threading.Lock()
 
 
 def _read(letterhead) -> tuple[dict, dict[str, bytes]]:
@@ -115,9 +121,11 @@ def _refuse(letterhead, what: str, where: str):
 
 
 def _pt(value, per: float) -> float | None:
+    """A measurement from the file in points (`per` units a point), kept within ten thousand
+    points either way so that no size reaching Typst is absurd."""
     try:
-        return round(int(float(value)) / per, 3)
-    except (TypeError, ValueError):
+        return round(max(-10000.0, min(10000.0, int(float(value)) / per)), 3)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -132,6 +140,11 @@ def _snippet(el) -> str:
     return f' ("{text[:40]}{"..." if len(text) > 40 else ""}")' if text else ""
 
 
+def _parse(data: bytes):
+    # A parser of its own each time: lxml parsers must not be shared between threads (serve).
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+
+
 def _local(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
@@ -141,8 +154,7 @@ class _Styles:
     basedOn chains resolved (base first)."""
 
     def __init__(self, styles: bytes, theme: bytes | None):
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        root = etree.fromstring(styles, parser)
+        root = _parse(styles)
         self.by_id = {s.get(W + "styleId"): s for s in root.iter(W + "style")}
         self.default_par = next((s.get(W + "styleId") for s in root.iter(W + "style")
                                  if s.get(W + "type") == "paragraph" and s.get(W + "default") in ("1", "true")), None)
@@ -172,7 +184,7 @@ def _theme_fonts(theme: bytes | None) -> dict[str, str]:
     fonts = {"minor": {"latin": "Calibri"}, "major": {"latin": "Calibri Light"}}
     if theme:
         try:
-            root = etree.fromstring(theme, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+            root = _parse(theme)
             for which in ("minor", "major"):
                 el = root.find(f".//{{{A_NS}}}{which}Font")
                 for slot in ("latin", "ea", "cs") if el is not None else ():
@@ -197,7 +209,6 @@ class _Reader:
         self.images: dict[str, bytes] = {}
         self._by_part: dict[str, str] = {}
         self.rels: dict[str, str] = {}
-        self.where = ""
         self.in_cell = False
 
     def page(self) -> dict:
@@ -210,15 +221,13 @@ class _Reader:
     # -- stories ---------------------------------------------------------------------------
 
     def story(self, part: str, where: str, strict: bool = False) -> list[dict]:
-        self.where = where
         rels_name = re.sub(r"([^/]+)$", r"_rels/\1.rels", part)
         self.rels = {}
         if rels_name in self.lh.parts:
-            for rel in etree.fromstring(self.lh.parts[rels_name]).iter(f"{{{REL_NS}}}Relationship"):
+            for rel in _parse(self.lh.parts[rels_name]).iter(f"{{{REL_NS}}}Relationship"):
                 if rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External":
                     self.rels[rel.get("Id")] = "word/" + rel.get("Target", "").lstrip("/")
-        root = etree.fromstring(self.lh.parts[part],
-                                etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        root = _parse(self.lh.parts[part])
         try:
             return self.blocks(root)
         except Refused as exc:
@@ -250,11 +259,12 @@ class _Reader:
         ppr = p.find(W + "pPr")
         style_id = _val(ppr, "pStyle") if ppr is not None else None
         style_id = style_id if style_id in self.styles.by_id else self.styles.default_par
-        if ppr is not None and ppr.find(W + "numPr") is not None:
-            raise Refused(f"a numbered or bulleted list{_snippet(p)}")
         tstyle = self.styles.props(table_style, "pPr") if table_style else []
         pprs = [x for x in (self.styles.ppr_default, *tstyle, *self.styles.props(style_id, "pPr"), ppr)
                 if x is not None]
+        numbered = [_val(x.find(W + "numPr"), "numId") for x in pprs if x.find(W + "numPr") is not None]
+        if numbered and numbered[-1] not in (None, "0"):       # numId 0 switches a style's list off
+            raise Refused(f"a numbered or bulleted list{_snippet(p)}")
         if any(x.find(W + "framePr") is not None for x in pprs):
             raise Refused(f"a paragraph in a frame{_snippet(p)}")
         para = self.par_props(pprs)
@@ -296,7 +306,7 @@ class _Reader:
                     after = _pt(el.get(W + "after"), 20) or 0.0
                 if el.get(W + "line") is not None:
                     rule = el.get(W + "lineRule", "auto")
-                    value = int(el.get(W + "line")) if re.fullmatch(r"-?\d+", el.get(W + "line")) else 240
+                    value = max(_pt(el.get(W + "line"), 1) or 240, 1)
                     line = ({"rule": "auto", "value": round(value / 240, 3)} if rule == "auto"
                             else {"rule": "exact" if rule == "exact" else "atLeast", "value": value / 20})
             el = ppr.find(W + "pBdr")
@@ -449,8 +459,8 @@ class _Reader:
                             if el.get(W + a):
                                 s[key] = el.get(W + a)
                                 break
-                elif name == "sz" and _pt(el.get(W + "val"), 2):
-                    s["size"] = _pt(el.get(W + "val"), 2)
+                elif name == "sz" and (_pt(el.get(W + "val"), 2) or 0) > 0:
+                    s["size"] = min(_pt(el.get(W + "val"), 2), 1638.0)          # Word's largest
                 elif name == "color":
                     s["color"] = _colour(el.get(W + "val"))
                 elif name in ("b", "i", "strike", "dstrike", "smallCaps", "caps", "vanish"):
@@ -497,7 +507,7 @@ class _Reader:
         extent = holder.find(f"{{{WP_NS}}}extent")
         width = _pt(extent.get("cx"), EMU_PER_PT) if extent is not None else None
         height = _pt(extent.get("cy"), EMU_PER_PT) if extent is not None else None
-        if not width or not height:
+        if not width or not height or width < 0 or height < 0:
             raise Refused("a picture without a size")
         doc_pr = holder.find(f"{{{WP_NS}}}docPr")
         image = {"kind": "image", "name": self.image(rid), "width": width, "height": height,
@@ -529,8 +539,8 @@ class _Reader:
         image["behind"] = holder.get("behindDoc") in ("1", "true")
         wrap = next((_local(c) for c in holder if _local(c).startswith("wrap")), "wrapNone")
         image["wrap"] = {"wrapNone": "none", "wrapTopAndBottom": "topAndBottom"}.get(wrap, "around")
-        image["dist"] = {side: (_pt(holder.get("dist" + side.upper(), "0"), EMU_PER_PT) or 0.0) if image["wrap"] != "none"
-                         else 0.0 for side in ("l", "r", "t", "b")}
+        image["dist"] = {side: (_pt(holder.get("dist" + side.upper(), "0"), EMU_PER_PT) or 0.0)
+                         if image["wrap"] != "none" else 0.0 for side in ("l", "r", "t", "b")}
         para["floats"].append(image)
 
     def vml(self, el, style: dict, para: dict) -> None:
@@ -550,7 +560,7 @@ class _Reader:
             raise Refused("a positioned VML shape" if data is not None else "a VML shape")
         rid = next((v for k, v in data.attrib.items() if etree.QName(k).localname == "id"), None)
         width, height = _css_pt(css.get("width")), _css_pt(css.get("height"))
-        if not width or not height:
+        if not width or not height or width > 10000 or height > 10000:
             raise Refused("a VML picture without a size")
         para["runs"].append({"kind": "image", "name": self.image(rid), "width": width, "height": height,
                              "alt": shape.get("alt") or "", "baseline": style["baseline"], "crop": None,
@@ -608,20 +618,21 @@ class _Reader:
             row, col = [], 0
             trpr = tr.find(W + "trPr")
             height = trpr.find(W + "trHeight") if trpr is not None else None
-            grid_before = trpr.find(W + "gridBefore") if trpr is not None else None
-            col += int(_val_el(grid_before) or 0)
+            col += _count(_val(trpr, "gridBefore"), 0)
             for tc in tr.iterfind(W + "tc"):
                 tcpr = tc.find(W + "tcPr")
-                span = int(_val(tcpr, "gridSpan") or 1) if tcpr is not None else 1
+                span = _count(_val(tcpr, "gridSpan"), 1)
+                if col + span > len(grid):
+                    raise Refused(f"a table row wider than its columns{_snippet(tr)}")
                 vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
                 if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and col in open_cells:
                     open_cells[col]["rowspan"] += 1
                     col += span
                     continue
-                cell = {"x": col, "colspan": span, "rowspan": 1, "valign": {"center": "horizon", "bottom": "bottom"}.get(
-                    _val(tcpr, "vAlign") if tcpr is not None else None, "top"),
-                    "fill": _colour(tcpr.find(W + "shd").get(W + "fill")) if tcpr is not None and tcpr.find(
-                        W + "shd") is not None else None,
+                shd = tcpr.find(W + "shd") if tcpr is not None else None
+                cell = {"x": col, "colspan": span, "rowspan": 1,
+                    "valign": {"center": "horizon", "bottom": "bottom"}.get(_val(tcpr, "vAlign"), "top"),
+                    "fill": _colour(shd.get(W + "fill")) if shd is not None else None,
                     "inset": {**margins, **_margins(tcpr.find(W + "tcMar") if tcpr is not None else None)},
                     "own": _borders(tcpr.find(W + "tcBorders") if tcpr is not None else None),
                     "blocks": self.cell(tc, style_id or "")}
@@ -661,8 +672,9 @@ def _val(parent, tag: str) -> str | None:
     return el.get(W + "val") if el is not None else None
 
 
-def _val_el(el) -> str | None:
-    return el.get(W + "val") if el is not None else None
+def _count(value: str | None, default: int) -> int:
+    """A count (grid span...) from the file: a small whole number, else the default."""
+    return int(value) if value and re.fullmatch(r"\d{1,3}", value) else default
 
 
 def _on_attr(el, name: str) -> bool:
@@ -716,7 +728,7 @@ def _position(el, default_from: str) -> dict:
 
 
 def _css_pt(value: str | None) -> float | None:
-    m = re.fullmatch(r"([\d.]+)(pt|in|cm|mm|px)?", value or "")
+    m = re.fullmatch(r"(\d{1,6}(?:\.\d{1,6})?)(pt|in|cm|mm|px)?", value or "")
     if not m:
         return None
     return round(float(m.group(1)) * {"pt": 1, None: 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4,
