@@ -344,15 +344,18 @@ NUMBER = re.compile(rb'(\s[\w:]+=")(-?\d+)(")')
 
 def test_absurd_numbers_in_a_letterhead_never_crash_typst(tmp_path):
     """Every number in a header with a picture in the line, an anchored one, a table and tab
-    stops, replaced in turn by nonsense: the letterhead is refused with a message, or drawn."""
+    stops, replaced in turn by nonsense (huge, hugely negative, not a number): the letterhead is
+    refused with a message, or drawn."""
     header = in_header(ANCHOR.format(hfrom="page", h="<wp:posOffset>914400</wp:posOffset>", vfrom="paragraph",
                                      v="<wp:posOffset>0</wp:posOffset>", wrap="<wp:wrapSquare wrapText=\"bothSides\"/>")
-                       + '<w:r><w:rPr><w:sz w:val="30"/><w:spacing w:val="20"/></w:rPr><w:t>Text</w:t></w:r></w:p>'
-                       + TABLE + '<w:p><w:pPr><w:spacing w:before="120" w:after="120" w:line="360"/>'
+                       + '<w:r><w:rPr><w:sz w:val="30"/><w:spacing w:val="20"/></w:rPr><w:t>Text</w:t></w:r>'
+                       + TABLE + '</w:p><w:p><w:pPr><w:spacing w:before="120" w:after="120" w:line="360"/>'
                        '<w:ind w:left="720" w:hanging="360"/><w:tabs><w:tab w:val="right" w:pos="9360"/></w:tabs>'
                        '</w:pPr><w:r><w:t>A</w:t><w:tab/><w:t>B</w:t></w:r>')(EXAMPLE_HEADER)
     spots = [m.span(2) for m in NUMBER.finditer(header)]
     assert len(spots) > 40
+    data, _ = typst_letterhead(read_letterhead(mutate(tmp_path, {"word/header1.xml": header})))
+    assert [b["kind"] for b in data["header"]] == ["par", "table", "par", "par"]
     root = tmp_path / "typst"
     root.mkdir()
     shutil.copy(TYP, root / "letterhead.typ")
@@ -361,7 +364,7 @@ def test_absurd_numbers_in_a_letterhead_never_crash_typst(tmp_path):
     compiler = typst.Compiler(str(root / "main.typ"), root=str(root))
     drawn = refused = 0
     for i, (start, end) in enumerate(spots):
-        for bad in (b"-99999999999", b"99999999999999999999999", b"x"):
+        for bad in [(b"-99999999999", b"99999999999999999999999", b"x")[i % 3]]:     # one each, for time
             docx = mutate(tmp_path, {"word/header1.xml": header[:start] + bad + header[end:]}, name=f"{i}.docx")
             try:
                 data, images = typst_letterhead(read_letterhead(docx))
@@ -372,7 +375,7 @@ def test_absurd_numbers_in_a_letterhead_never_crash_typst(tmp_path):
             assert set(images) <= {"image1.png"}
             compiler.compile(sys_inputs={"data": json.dumps(data), "body": BODY})       # no error, no panic
             drawn += 1
-    assert drawn + refused == 3 * len(spots) and drawn > 0
+    assert drawn + refused == len(spots) and drawn > 0
 
 
 # What Typst cannot draw is refused, naming it --------------------------------------------------
