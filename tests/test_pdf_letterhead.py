@@ -49,18 +49,19 @@ def poppler(tool: str) -> str:
     return exe
 
 
-def build(docx: Path, tmp: Path, body: str = BODY) -> tuple[Path, dict]:
-    """The letterhead on a one-page letter: the PDF and the data Typst got."""
+def build(docx: Path, tmp: Path, body: str = BODY, standards: list[str] = ()) -> tuple[Path, dict]:
+    """The letterhead on a one-page letter (to PDF `standards`): the PDF and the data Typst got."""
     data, images = typst_letterhead(read_letterhead(docx))
     root = tmp / "typst"
     root.mkdir(exist_ok=True)
     shutil.copy(TYP, root / "letterhead.typ")
-    (root / "main.typ").write_text(MAIN, encoding="utf-8")
+    main = MAIN if not standards else MAIN.replace("#set text(", '#set document(title: "A letter")\n#set text(lang: "en", ')
+    (root / "main.typ").write_text(main, encoding="utf-8")
     for name, blob in images.items():
         (root / name).write_bytes(blob)
     pdf = root / "letter.pdf"
     typst.compile(str(root / "main.typ"), output=str(pdf), root=str(root),
-                  sys_inputs={"data": json.dumps(data), "body": body})
+                  sys_inputs={"data": json.dumps(data), "body": body}, pdf_standards=list(standards))
     return pdf, data
 
 
@@ -134,6 +135,19 @@ def test_the_example_letterhead_on_page_one(tmp_path):
     assert (x0, y0) == (pytest.approx(72, abs=1), pytest.approx(28.8 + 1.4, abs=1))  # and the line's extra space
     # Its page-number footer is for continuation pages: not on page 1, but kept as data.
     assert data["footer"] is None and data["page_footer"][0]["runs"][-1]["kind"] == "page"
+
+
+@pytest.mark.parametrize("standard", ["ua-1", "a-2b"])
+def test_the_letterhead_keeps_the_pdf_accessible_and_archival(standard, tmp_path):
+    """Tagged PDF/UA-1 and PDF/A-2b both hold with a letterhead: pictures with alt text or none,
+    in a table, anchored."""
+    docx = mutate(tmp_path, {"word/header1.xml": in_header(TABLE.replace(
+        "<w:t>Seal</w:t>", "<w:t>Seal</w:t></w:r>" + ANCHOR.format(
+            hfrom="page", h="<wp:align>right</wp:align>", vfrom="page", v="<wp:align>top</wp:align>",
+            wrap="<wp:wrapNone/>").replace("<w:r><w:drawing><wp:anchor", "<w:r><w:drawing><wp:inline").replace(
+            "</wp:anchor>", "</wp:inline>") + "<w:r>"))})
+    pdf, data = build(docx, tmp_path, standards=[standard])
+    assert in_order(text(pdf), "CHINA", "Heading", "Lhasa", "Seal", BODY) and len(images(pdf)) == 2
 
 
 def test_image_names_are_made_not_taken_from_the_docx(tmp_path):
