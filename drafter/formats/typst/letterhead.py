@@ -1,19 +1,28 @@
 """A Word letterhead's page-1 header and footer as data for Typst (letterhead.typ draws them).
 
 From a checked `Letterhead` (drafter.formats.docx.letterhead) it takes each paragraph of the
-first page's header and footer: its runs of text with their fonts, sizes, colours, bold, italic,
-underline, small capitals and baseline shift; alignment, indents, paragraph spacing, line
-spacing, tab stops and borders; pictures, inline or anchored (their size, crop, rotation and
-position as the drawing's extents and offsets say); simple tables; and the PAGE field. Strings
-stay data: letterhead.typ shows them as text, never as markup. Image files get names made here
-(image1.png ...), never the ones in the .docx.
+first page's header and footer: runs of text with their fonts, sizes, colours, bold, italic,
+underline, small capitals and baseline shift; alignment, indents, paragraph and line spacing,
+tab stops and borders; pictures, inline or anchored (size, crop, rotation, and position as the
+drawing's extents and offsets say, with how text wraps around them); tables; the PAGE field.
+Strings stay data: letterhead.typ shows them as text, never as markup. Image files get names
+made here (image1.png ...), never the ones in the .docx.
 
-Whatever cannot be drawn the way Word draws it (a text box, a shape, WordArt, a chart, a
-picture that is not PNG, JPEG or GIF, a field other than PAGE, a list, an equation...) is an
-error naming it and the letterhead, with the hint to use LibreOffice, which renders the .docx
-itself: a PDF without part of the letterhead is never made.
+Whatever cannot be drawn the way Word draws it (a text box, a shape, WordArt, a chart, a field
+other than PAGE, a list, a frame...) is an error naming it and the letterhead file, with the
+hint to use LibreOffice, which renders the .docx itself: a PDF without part of the letterhead
+is never made.
 
-Units in the data are points; colours are "RRGGBB" strings.
+The data (points for lengths, "RRGGBB" for colours):
+    page: width, height, margin {top, right, bottom, left}, header, footer (the distances of
+          the header from the top edge and of the footer from the bottom edge)
+    header, footer: the first page's stories, or None; page_footer: the letterhead's own
+          page-number footer for continuation pages, or None (drafter's own number then)
+    a story: blocks, each {kind: "par", align, indent, before, after, line, borders, fill,
+          tabs, mark, runs, floats} or {kind: "table", columns, align, indent, rows}
+    a run: {kind: "text", text, style} | tab | ptab | break | {kind: "page", numbering, style}
+          | {kind: "image", name, width, height, baseline, alt, crop, rotate, flip}
+    a float: an image with x, y ({from, offset, align}), behind, wrap, dist
 """
 from __future__ import annotations
 
