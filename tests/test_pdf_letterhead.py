@@ -25,19 +25,21 @@ EXAMPLE_HEADER = zipfile.ZipFile(EXAMPLE).read("word/header1.xml")
 REPO = Path(__file__).resolve().parent.parent
 TYP = REPO / "drafter" / "formats" / "typst" / "letterhead.typ"
 BODY = "Body of the letter starts here."
-# A page like the engine's: the letterhead's page setup, the letterhead on page 1 only; the
-# body starts clear of a header taller than the top margin, as in Word.
+# A page like the engine's: the letterhead's page setup, the letterhead on page 1 only, placed
+# at its header and footer distances; the body starts clear of a header taller than the top
+# margin, as in Word. It prints the room the header needs from the top of the page.
 MAIN = """#import "letterhead.typ": letterhead-header, letterhead-footer
 #let data = json(bytes(sys.inputs.data))
 #let m = data.page.margin
+#let (hd, fd) = (data.page.header * 1pt, data.page.footer * 1pt)
 #set page(width: data.page.width * 1pt, height: data.page.height * 1pt,
   margin: (top: m.top * 1pt, bottom: m.bottom * 1pt, left: m.left * 1pt, right: m.right * 1pt),
-  header: context if counter(page).get().first() == 1 { letterhead-header(data) },
-  footer: context if counter(page).get().first() == 1 { letterhead-footer(data) })
+  header: context if counter(page).get().first() == 1 { place(top, dy: hd, letterhead-header(data)) },
+  footer: context if counter(page).get().first() == 1 { place(bottom, dy: -fd, letterhead-footer(data)) })
 #set text(font: ("Liberation Serif", "DejaVu Serif"), size: 12pt)
-#context v(calc.max(0pt, measure(letterhead-header(data)).height - m.top * 1pt))
+#context v(calc.max(0pt, hd + measure(letterhead-header(data)).height - m.top * 1pt))
 #sys.inputs.body
-#context [Needs #calc.round(measure(letterhead-header(data)).height.pt(), digits: 1) points.]
+#context [Needs #calc.round((hd + measure(letterhead-header(data)).height).pt(), digits: 1) points.]
 """
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -57,8 +59,9 @@ def build(docx: Path, tmp: Path, body: str = BODY, standards: list[str] = ()) ->
     shutil.copy(TYP, root / "letterhead.typ")
     main = MAIN if not standards else MAIN.replace("#set text(", '#set document(title: "A letter")\n#set text(lang: "en", ')
     (root / "main.typ").write_text(main, encoding="utf-8")
+    (root / "images").mkdir(exist_ok=True)
     for name, blob in images.items():
-        (root / name).write_bytes(blob)
+        (root / "images" / name).write_bytes(blob)       # where the engine writes them
     pdf = root / "letter.pdf"
     typst.compile(str(root / "main.typ"), output=str(pdf), root=str(root),
                   sys_inputs={"data": json.dumps(data), "body": body}, pdf_standards=list(standards))
@@ -374,7 +377,8 @@ def test_absurd_numbers_in_a_letterhead_never_crash_typst(tmp_path):
     root.mkdir()
     shutil.copy(TYP, root / "letterhead.typ")
     (root / "main.typ").write_text(MAIN, encoding="utf-8")
-    (root / "image1.png").write_bytes(PNG)
+    (root / "images").mkdir()
+    (root / "images" / "image1.png").write_bytes(PNG)
     compiler = typst.Compiler(str(root / "main.typ"), root=str(root))
     drawn = refused = 0
     for i, (start, end) in enumerate(spots):
