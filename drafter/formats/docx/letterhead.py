@@ -99,6 +99,7 @@ class Letterhead:
     header_lines: tuple[str, ...] = ()
     header_address: tuple[str, ...] = ()   # the sender's address among them (LETTERHEAD_ADDRESS paragraphs)
     theme: str | None = None
+    source: str | None = None                                         # the file, for error messages
 
     @property
     def text_width(self) -> int:
@@ -429,7 +430,7 @@ def read_letterhead(path: str | Path, inside: str | Path | None = None) -> Lette
     doc_rels = {r["id"]: r for r in _relationships(pkg, main)}
     by_type = {r["type"]: r["target"] for r in doc_rels.values() if not r["external"]}
     styles = pkg.read(by_type["styles"]) if by_type.get("styles") in pkg.infos else None
-    lh = Letterhead(styles=merge_styles(styles))
+    lh = Letterhead(styles=merge_styles(styles), source=str(path))
     body = pkg.xml(main).find(W + "body")
     sect = body.find(W + "sectPr") if body is not None else None
     found: dict[tuple[str, str], str] = {}     # (header|footer, default|first) -> source part
