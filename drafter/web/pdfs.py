@@ -167,17 +167,18 @@ class TypstPool:
     def _serve(self) -> None:
         proc = conn = None
         while not self._closed:
-            if proc is None:
-                try:
-                    proc, conn = self._start()
-                except (ConversionError, OSError, EOFError) as exc:
-                    log.error("PDFs: %s", exc)
-                    proc = conn = None
-                    self._fail_next(str(exc))
-                    continue
+            if proc is None:        # started before a job comes: the first volunteer finds it warm
+                proc, conn = self._try_start()
             job = self._jobs.get()
             if job is None:
                 break
+            if proc is None or not proc.is_alive():      # died while idle: replaced first
+                if proc is not None:
+                    self._end(proc, conn)
+                proc, conn = self._try_start()
+            if proc is None:
+                job.finish(None, "Typst's helper process could not be started")
+                continue
             started = time.monotonic()
             try:
                 conn.send((job.letters, job.envelopes, job.author))
@@ -201,13 +202,9 @@ class TypstPool:
         if proc is not None:
             self._end(proc, conn)
 
-    def _fail_next(self, reason: str) -> None:
-        """A helper that cannot start: the next job fails at once rather than waiting for it."""
+    def _try_start(self):
         try:
-            job = self._jobs.get(timeout=1)
-        except queue.Empty:
-            return
-        if job is None:
-            self._jobs.put(None)
-            return
-        job.finish(None, reason)
+            return self._start()
+        except (ConversionError, OSError, EOFError) as exc:
+            log.error("PDFs: %s", exc or type(exc).__name__)
+            return None, None
