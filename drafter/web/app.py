@@ -278,13 +278,14 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             tokens = {fmt: v.add_file(f"{i}.{fmt}", data, safe_name(base, f".{fmt}"), MIMETYPES[fmt])
                       for fmt, data in item.files.items()}
             if job is not None:
-                tokens["pdf"] = v.add_file(pdf_path[str(i)].name, None, safe_name(base, ".pdf"), MIMETYPES["pdf"], job)
+                tokens["pdf"] = v.add_file(pdf_path[str(i)].name, None, safe_name(base, ".pdf"), MIMETYPES["pdf"],
+                                           job.part(str(i)))
             views.append(LetterView(r.id, address.addressee_line(r), letter_text(item.letter),
                                     r.contact_form, r.website, tokens))
         if job is not None:        # printing first, then envelopes
             for key, label in ((PRINT, "letters"), (ENVELOPES, "envelopes")):
                 v.extras.append((f"{key}.pdf", v.add_file(pdf_path[key].name, None, safe_name(f"{stem}-{label}", ".pdf"),
-                                                          MIMETYPES["pdf"], job)))
+                                                          MIMETYPES["pdf"], job.part(key))))
         for name, data in made.extras.items():
             fmt = name.rsplit(".", 1)[1]
             v.extras.append((name, v.add_file(name, data, safe_name(f"{stem}-envelopes", f".{fmt}"), MIMETYPES[fmt])))

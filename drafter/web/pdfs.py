@@ -13,6 +13,7 @@ waits on them forever.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -26,57 +27,75 @@ from drafter.errors import ConversionError
 log = logging.getLogger("drafter.web")
 
 PRINT, ENVELOPES = "letters", "envelopes"      # the job's keys besides the letters' numbers
+# A volunteer's PDFs come in two parts: what they print at the event first (all letters in one
+# PDF, and the envelopes), then each letter's own PDF. Every volunteer's first part goes before
+# anyone's second.
+FIRST, SECOND = "print", "each"
 
 
 def job_keys(letters: int) -> list[str]:
     return [str(i) for i in range(letters)] + [PRINT, ENVELOPES]
 
 
-@dataclass
-class PdfJob:
-    """One volunteer's PDFs: {"0": letter, "1": ..., "letters": all letters, "envelopes": ...},
-    handed to `store` (in the pool's thread) before the job counts as done."""
-    letters: list
-    envelopes: list
-    author: str
-    store: Callable[[dict[str, bytes]], None] | None = None
-    done: threading.Event = field(default_factory=threading.Event)
-    error: str | None = None
+def part_of(key: str) -> str:
+    return FIRST if key in (PRINT, ENVELOPES) else SECOND
+
+
+class Part:
+    """One part of a job: done once its PDFs are stored, or have failed."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.error: str | None = None
 
     def wait(self, seconds: float) -> bool:
         """Whether the PDFs are stored within `seconds` (False: failed, or still under way)."""
         return self.done.wait(seconds) and self.error is None
 
+
+@dataclass
+class PdfJob:
+    """One volunteer's PDFs: {"0": letter, "1": ..., "letters": all letters, "envelopes": ...},
+    handed to `store` (in the pool's thread) before their part counts as done."""
+    letters: list
+    envelopes: list
+    author: str
+    store: Callable[[dict[str, bytes]], None] | None = None
+    parts: dict[str, Part] = field(default_factory=lambda: {FIRST: Part(), SECOND: Part()})
+
+    def part(self, key: str) -> Part:
+        return self.parts[part_of(key)]
+
     @property
     def failed(self) -> bool:
-        return self.done.is_set() and self.error is not None
+        return any(p.done.is_set() and p.error is not None for p in self.parts.values())
 
-    def finish(self, pdfs: dict[str, bytes] | None, error: str | None = None) -> None:
+    def finish(self, part: str, pdfs: dict[str, bytes] | None, error: str | None = None) -> None:
         if pdfs is not None and self.store is not None:
             try:
                 self.store(pdfs)
             except OSError as exc:        # the volunteer's folder gone meanwhile (Finish)
                 error = f"the PDFs could not be stored ({type(exc).__name__})"
-        self.error = error
-        self.done.set()
+        self.parts[part].error = error
+        self.parts[part].done.set()
 
 
-def make_pdfs(letters, envelopes, author, letterhead, paper) -> tuple[dict[str, bytes], int]:
-    """A job's PDFs, in this process; and how many characters no font has (printed as U+FFFD)."""
+def make_pdfs(part: str, letters, envelopes, author, letterhead, paper) -> tuple[dict[str, bytes], int]:
+    """One part's PDFs, in this process; and how many characters no font has (shown as U+FFFD)."""
     from drafter.formats.typst import letter_pdf, letters_pdf
     from drafter.formats.typst.envelopes import envelopes_pdf
     warnings: list[str] = []
-    # Printing first: what a volunteer at an event asks for.
-    pdfs = {PRINT: letters_pdf(letters, letterhead=letterhead, paper=paper, warn=warnings.append),
-            ENVELOPES: envelopes_pdf(envelopes, author=author)}
-    for i, letter in enumerate(letters):
-        pdfs[str(i)] = letter_pdf(letter, letterhead=letterhead, paper=paper, warn=None)
-    return pdfs, len(warnings)
+    if part == FIRST:
+        return {PRINT: letters_pdf(letters, letterhead=letterhead, paper=paper, warn=warnings.append),
+                ENVELOPES: envelopes_pdf(envelopes, author=author)}, len(warnings)
+    return {str(i): letter_pdf(letter, letterhead=letterhead, paper=paper, warn=warnings.append)
+            for i, letter in enumerate(letters)}, len(warnings)
 
 
 def _helper(conn, letterhead, paper) -> None:
     """A helper process: warm Typst up, then make each job sent until the pipe closes."""
     processes.as_helper()
+    _lower_priority()
     from drafter.formats.typst.envelopes import envelopes_pdf
     try:
         envelopes_pdf([(("-",), ("-",))])      # loads the fonts before the first volunteer
@@ -85,14 +104,30 @@ def _helper(conn, letterhead, paper) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            letters, envelopes, author = conn.recv()
+            part, letters, envelopes, author = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", make_pdfs(letters, envelopes, author, letterhead, paper)))
+            conn.send(("ok", make_pdfs(part, letters, envelopes, author, letterhead, paper)))
         except Exception as exc:
             # The message names what failed (a template error, a font), never a volunteer's words.
             conn.send(("error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
+
+
+def _lower_priority() -> None:
+    """The pages come first: a helper runs when the server's threads leave the processor free."""
+    import psutil
+    try:
+        me = psutil.Process()
+        me.nice(getattr(psutil, "BELOW_NORMAL_PRIORITY_CLASS", 10))    # Windows has classes, POSIX nice
+    except (psutil.Error, OSError, ValueError):
+        pass
+
+
+class _Slot:
+    """A pool thread's helper process and its end of the pipe (None until started)."""
+    proc = None
+    conn = None
 
 
 class TypstPool:
@@ -102,7 +137,8 @@ class TypstPool:
 
     def __init__(self, workers: int, letterhead=None, paper: str = "letter", timeout: float = 30):
         self.letterhead, self.paper, self.timeout = letterhead, paper, timeout
-        self._jobs: queue.Queue[PdfJob | None] = queue.Queue()
+        self._jobs: queue.PriorityQueue = queue.PriorityQueue()      # (order, number, job, part)
+        self._count = itertools.count()
         self._procs: set = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -113,10 +149,11 @@ class TypstPool:
 
     def submit(self, letters, envelopes, author: str, store=None) -> PdfJob:
         job = PdfJob(list(letters), list(envelopes), author, store)
-        if self._closed:
-            job.finish(None, "the server is stopping")
-        else:
-            self._jobs.put(job)
+        for order, part in enumerate((FIRST, SECOND)):
+            if self._closed:
+                job.finish(part, None, "the server is stopping")
+            else:
+                self._jobs.put((order, next(self._count), job, part))
         return job
 
     def pids(self) -> list[int]:
@@ -127,18 +164,18 @@ class TypstPool:
         """End every helper (a compile under way with it); jobs still queued fail."""
         self._closed = True
         for _ in self._threads:
-            self._jobs.put(None)
+            self._jobs.put((-1, next(self._count), None, None))
         with self._lock:
             procs = list(self._procs)
         for p in procs:
             p.kill()
         while True:
             try:
-                job = self._jobs.get_nowait()
+                _, _, job, part = self._jobs.get_nowait()
             except queue.Empty:
                 break
             if job is not None:
-                job.finish(None, "the server is stopping")
+                job.finish(part, None, "the server is stopping")
 
     # ------------------------------------------------------------------ one helper's thread
 
@@ -165,42 +202,48 @@ class TypstPool:
             self._procs.discard(proc)
 
     def _serve(self) -> None:
-        proc = conn = None
+        slot = _Slot()          # this thread's helper
         while not self._closed:
-            if proc is None:        # started before a job comes: the first volunteer finds it warm
-                proc, conn = self._try_start()
-            job = self._jobs.get()
+            if slot.proc is None:      # started before a job comes: the first volunteer finds it warm
+                slot.proc, slot.conn = self._try_start()
+            _, _, job, part = self._jobs.get()
             if job is None:
                 break
-            if proc is None or not proc.is_alive():      # died while idle: replaced first
-                if proc is not None:
-                    self._end(proc, conn)
-                proc, conn = self._try_start()
-            if proc is None:
-                job.finish(None, "Typst's helper process could not be started")
-                continue
             started = time.monotonic()
-            try:
-                conn.send((job.letters, job.envelopes, job.author))
-                ready = conn.poll(self.timeout)
-                kind, value = conn.recv() if ready else ("timeout", None)
-            except (EOFError, OSError):     # the helper died (a crash, or killed)
-                kind, value = "died", None
+            kind, value = self._run(slot, job, part)
+            if kind == "died":          # killed or crashed, perhaps before this job: once more
+                kind, value = self._run(slot, job, part)
             if kind == "ok":
                 pdfs, unshown = value
                 if unshown:
                     log.warning("PDFs: %d character(s) no installed font has, printed as U+FFFD", unshown)
-                job.finish(pdfs)
+                job.finish(part, pdfs)
                 continue
             reason = {"timeout": f"Typst did not finish in {self.timeout:g} s; it was stopped",
                       "died": "Typst's helper process ended unexpectedly"}.get(kind, value)
             log.error("PDFs failed after %.1f s: %s", time.monotonic() - started, reason)
-            job.finish(None, reason)
-            if kind != "error":      # a helper that timed out or died is replaced
-                self._end(proc, conn)
-                proc = conn = None
-        if proc is not None:
-            self._end(proc, conn)
+            job.finish(part, None, reason)
+        if slot.proc is not None:
+            self._end(slot.proc, slot.conn)
+
+    def _run(self, slot: _Slot, job: PdfJob, part: str) -> tuple[str, object]:
+        """("ok", (pdfs, unshown)), ("error", message), ("timeout" or "died", None). A helper
+        that timed out or died is ended; the next run starts another."""
+        if slot.proc is None or not slot.proc.is_alive():
+            if slot.proc is not None:
+                self._end(slot.proc, slot.conn)
+            slot.proc, slot.conn = self._try_start()
+            if slot.proc is None:
+                return "error", "Typst's helper process could not be started"
+        try:
+            slot.conn.send((part, job.letters, job.envelopes, job.author))
+            kind, value = slot.conn.recv() if slot.conn.poll(self.timeout) else ("timeout", None)
+        except (EOFError, OSError):
+            kind, value = "died", None
+        if kind in ("timeout", "died"):
+            self._end(slot.proc, slot.conn)
+            slot.proc = slot.conn = None
+        return kind, value
 
     def _try_start(self):
         try:

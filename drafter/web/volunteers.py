@@ -21,7 +21,7 @@ class File:
     path: Path
     download_name: str
     mimetype: str
-    job: object = None          # a PDF still being made (web.pdfs.PdfJob): written to `path` when done
+    job: object = None          # a PDF still being made (web.pdfs.Part): written to `path` when done
 
 
 @dataclass
