@@ -130,7 +130,7 @@ def main() -> None:
         ap.error(f"--engines: choose from {', '.join(ENGINES)}")
     rows = [run(args.shared, args.volunteers, args.workers, e) for e in engines]
     print(f"{args.volunteers} volunteers at once, {args.workers} server threads, 3 letters each\n")
-    print("| formats | got their letters | submit → letters page p50 | p95 | slowest | all pages in "
+    print("| formats | got their letters | submit → letters page p50 | p95 | slowest | all done in "
           "| got a PDF | submit → PDF in hand p50 | p95 |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
