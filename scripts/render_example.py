@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Rebuild docs/example-page1.png: draft the example letter, convert it with LibreOffice, and
-render its first page. Run from the repository root after changing the example or the layout."""
+"""Rebuild docs/example-page1.png: draft the example letter as PDF (Typst, drafter's default
+engine) and render its first page. Run from the repository root after changing the example or
+the layout."""
 from __future__ import annotations
 
 import shutil
@@ -18,12 +19,9 @@ from drafter.commands.draft import draft  # noqa: E402
 def main(letter: str = "erc-entity-list", target: str = "docs/example-page1.png") -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        [made] = draft(REPO, letter, tmp / "drafts", clean=True)
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp), str(made.path)],
-                       check=True, capture_output=True, timeout=300)
-        pdf = tmp / (made.path.stem + ".pdf")
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+        [made] = draft(REPO, letter, tmp / "drafts", clean=True, formats=("pdf",), log=False)
+        pdf = made.path
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(tmp / "page")], check=True)
         shutil.copy(tmp / "page.png", REPO / target)
     print(REPO / target)

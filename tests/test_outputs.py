@@ -65,7 +65,7 @@ def texts(tmp_path_factory):
 
 
 def test_pdf_page_one_and_footnotes(soffice, tmp_path):
-    res = run("draft", "erc-entity-list", "-o", tmp_path, "--format", "pdf")
+    res = run("draft", "erc-entity-list", "-o", tmp_path, "--format", "pdf", "--pdf-engine", "libreoffice")
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.pdf"]   # docx built in a temp dir only
     pages = pdf_pages(tmp_path / f"{STEM}.pdf")
@@ -81,7 +81,8 @@ def test_pdf_page_one_and_footnotes(soffice, tmp_path):
 
 def test_many_pdfs_in_one_run(soffice, tmp_path):
     start = time.monotonic()
-    res = run("draft", "erc-entity-list", "--each", "-o", tmp_path, "--format", "pdf", "--format", "docx")
+    res = run("draft", "erc-entity-list", "--each", "-o", tmp_path, "--format", "pdf", "--format", "docx",
+              "--pdf-engine", "libreoffice")
     elapsed = time.monotonic() - start
     assert res.exit_code == 0, res.output
     pdfs = sorted(tmp_path.glob("*.pdf"))
@@ -96,7 +97,7 @@ def test_parallel_conversions_do_not_collide(soffice, tmp_path):
     """Two conversions at once, each with its own LibreOffice profile."""
     a, b = tmp_path / "a", tmp_path / "b"
     procs = [subprocess.Popen([sys.executable, "-m", "drafter", "-C", str(REPO), "draft", "erc-entity-list",
-                               "-o", str(d), "--format", "pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               "-o", str(d), "--format", "pdf", "--pdf-engine", "libreoffice"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for d in (a, b)]
     for p in procs:
         out, err = p.communicate(timeout=180)
@@ -111,10 +112,15 @@ def test_missing_libreoffice_names_the_package(tmp_path, monkeypatch):
     # The installers' places are looked for under this (empty) root instead of /.
     monkeypatch.setattr("drafter.formats.pdf.INSTALL_ROOT", empty)
     res = run("draft", "erc-entity-list", "-o", out, "--format", "pdf", "--format", "docx",
-              env={"PATH": str(empty), "DRAFTER_SOFFICE": "", "HOME": str(empty)})
+              "--pdf-engine", "libreoffice", env={"PATH": str(empty), "DRAFTER_SOFFICE": "", "HOME": str(empty)})
     assert res.exit_code == 1
     assert "libreoffice-writer" in res.output and "Traceback" not in res.output
-    assert not out.exists()   # nothing written, not even the .docx or the folder
+    # the PDF's failure costs no Word letter; the PDF alone leaves nothing, not even the folder
+    assert [p.suffix for p in out.iterdir()] == [".docx"] and "the other files were written" in res.output
+    res = run("draft", "erc-entity-list", "-o", tmp_path / "alone", "--format", "pdf", "--pdf-engine", "libreoffice",
+              env={"PATH": str(empty), "DRAFTER_SOFFICE": "", "HOME": str(empty)})
+    assert res.exit_code == 1 and "libreoffice-writer" in res.output
+    assert not (tmp_path / "alone").exists()
 
 
 def test_txt_and_md_have_the_words_of_the_docx(texts):

@@ -267,7 +267,7 @@ def test_ctrl_c_during_draft_format_pdf(soffice, tmp_path, sig):
     tmp, out_dir = tmp_path / "tmp", tmp_path / "out"
     tmp.mkdir()
     proc = start([sys.executable, "-m", "drafter", "draft", "letters/erc-entity-list.yaml", "--each",
-                  "-o", str(out_dir), "--format", "pdf", "--format", "docx"], tmp, None)
+                  "-o", str(out_dir), "--format", "pdf", "--format", "docx", "--pdf-engine", "libreoffice"], tmp, None)
     _, err = stop_and_check(proc, sig, tmp)
     assert "interrupted" in err
     assert not out_dir.exists()      # no letter, no partial file, not even the folder

@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
-from drafter.cli.options import log_option
-from drafter.commands.kit import make_kit
+from drafter.cli.options import log_option, pdf_a_option, pdf_engine_option
+from drafter.commands.kit import FORMATS, make_kit
 
 
 @main.command()
@@ -19,12 +19,16 @@ from drafter.commands.kit import make_kit
 @click.option("--state", default=None, metavar="XX", help="With --legislators: the state whose members to call.")
 @click.option("--district", type=click.IntRange(0, 99), default=None, metavar="N",
               help="With --legislators and --state: also the representative of this district.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="The fact sheet's format, repeatable: docx (default), pdf.")
 @click.option("--force", is_flag=True, help="Replace kit files that already exist.")
+@pdf_engine_option
+@pdf_a_option
 @log_option
 @click.pass_context
-def kit(ctx, letter, out_dir, legislators, state, district, force, log_url):
+def kit(ctx, letter, out_dir, legislators, state, district, formats, force, pdf_engine, pdf_a, log_url):
     """An action kit for LETTER's campaign: call scripts, email, social posts, shareholder
-    questions, a one-page fact sheet (Word), and all of it as kit.md.
+    questions, a one-page fact sheet (Word, or PDF with --format pdf), and all of it as kit.md.
 
     Everything is written even when an item is too long; the command then names each item to
     shorten, with its overshoot, and exits 1."""
@@ -32,7 +36,8 @@ def kit(ctx, letter, out_dir, legislators, state, district, force, log_url):
         raise click.UsageError("--legislators and --state go together (and --district needs both), e.g. "
                                "--legislators ../shared/data/congress-legislators/legislators-current.yaml --state OR")
     report = make_kit(root(ctx), letter, out_dir, force=force, legislators=legislators, state=state,
-                      district=district, log=log_url)
+                      district=district, log=log_url, formats=formats or ("docx",), pdf_engine=pdf_engine,
+                      pdf_a=pdf_a)
     for path in report.paths:
         click.echo(str(path))
     for item in report.items:

@@ -19,10 +19,10 @@ from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import asks_for
 from drafter.formats.pdf import INSTALL_COMMANDS, find_soffice, pdf_bytes
-from drafter.errors import ConversionError, DataError
+from drafter.errors import ConversionError, DataError, DrafterError
 from drafter.compose.letter import Block, FactSheet, Note, NoteRef, Text
 from drafter.campaign.models import LetterSpec, Recipient
-from drafter.formats.outputs import docx_bytes
+from drafter.formats.outputs import DEFAULT_PDF_ENGINE, check_formats, docx_bytes
 from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.kit import KINDS, KitRenderer, Rendered, kind_extra, member_name, shape_error
 from drafter.people.select import select_recipients
@@ -119,16 +119,19 @@ class KitReport:
     items: list[KitItem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)    # what was not made, and why
     paths: list[Path] = field(default_factory=list)
-    # What the campaign log records: (template kind, recipients, file name) per call script and
+    # What the campaign log records: (template kind, recipients, file names) per call script and
     # for the fact sheet; the email, posts and questions go to no office, so they are not logged.
-    logged: list[tuple[str, list[Recipient], str]] = field(default_factory=list)
+    logged: list[tuple[str, list[Recipient], tuple[str, ...]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)      # what could not be made (the fact sheet's PDF)
+    factsheet: FactSheet | None = None
+    factsheet_by_libreoffice: bool = False    # its PDF is LibreOffice's: counted as it is
 
     @property
     def problems(self) -> list[str]:
         out = []
         for item in self.items:
             out += [m for m in [item.limit_message()] if m] + [f"{item.label}: {p}" for p in item.problems]
-        return out
+        return out + self.errors
 
     @property
     def ok(self) -> bool:
@@ -291,12 +294,39 @@ def page_count(docx: bytes) -> int | None:
     return len(_PDF_PAGE.findall(pdf))
 
 
+FORMATS = ("docx", "pdf")     # the fact sheet's
+
+
+def factsheet_files(report: KitReport, formats: tuple[str, ...], pdf_engine: str, pdf_a: bool,
+                    paper: str = "letter") -> dict[str, bytes]:
+    """The fact sheet as factsheet.docx and/or factsheet.pdf. A PDF that fails is one of the
+    report's problems (exit 1); every other file of the kit is still written."""
+    sheet, out = report.factsheet, {}
+    if sheet is None:
+        return out
+    docx = docx_bytes(sheet)
+    if "docx" in formats:
+        out["factsheet.docx"] = docx
+    if "pdf" in formats:
+        try:
+            if pdf_engine == "libreoffice":
+                out["factsheet.pdf"] = next(iter(pdf_bytes({"factsheet.docx": docx}, pdf_a=pdf_a).values()))
+            else:
+                from drafter.formats.typst import factsheet_pdf
+                out["factsheet.pdf"] = factsheet_pdf(sheet, paper=paper, pdf_a=pdf_a)
+        except DrafterError as exc:
+            report.errors.append(f"fact sheet PDF: {exc}")
+    return out
+
+
 def count_factsheet_pages(report: KitReport, files: dict[str, bytes]) -> None:
-    """Measure the built fact sheet's pages in LibreOffice (the build itself never converts)."""
+    """Measure the built fact sheet's pages in LibreOffice (the build itself never converts);
+    a PDF LibreOffice already made is counted as it is."""
     item = next((i for i in report.items if i.kind == "factsheet"), None)
-    if item is None:
+    if item is None or report.factsheet is None:
         return
-    pages = page_count(files["factsheet.docx"])
+    pages = (len(_PDF_PAGE.findall(files["factsheet.pdf"])) if report.factsheet_by_libreoffice
+             else page_count(docx_bytes(report.factsheet)))
     if pages is None:
         report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
                               f"({'; '.join(INSTALL_COMMANDS)})")
@@ -304,7 +334,7 @@ def count_factsheet_pages(report: KitReport, files: dict[str, bytes]) -> None:
         item.measure, item.unit, item.limit = pages, "page(s)", FACTSHEET_PAGES
 
 
-def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, bytes]:
+def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, FactSheet]:
     r = kr.render("factsheet", recipients)
     if shape_error("factsheet", r):
         raise shape_error("factsheet", r)
@@ -312,7 +342,7 @@ def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, by
     text, md = _footnoted(r, "fs")
     sheet = FactSheet(title, kr.composer.organization, kr.spec.date, tuple(r.blocks),
                       tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
-    return KitItem("factsheet", "fact sheet", text, md, r.template), docx_bytes(sheet)
+    return KitItem("factsheet", "fact sheet", text, md, r.template), sheet
 
 
 # --------------------------------------------------------------------------- the kit
@@ -382,8 +412,13 @@ def kit_recipients(campaign: Campaign, spec: LetterSpec, callees: list[Recipient
     return select_recipients(campaign.recipients, spec.to, campaign.groups)
 
 
-def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = ()) -> tuple[KitReport, dict[str, bytes]]:
-    """Every item of the kit, and the files to write ({name: bytes}); nothing is written here."""
+def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (), formats: tuple[str, ...] = ("docx",),
+              pdf_engine: str | None = None, pdf_a: bool = False) -> tuple[KitReport, dict[str, bytes]]:
+    """Every item of the kit, and the files to write ({name: bytes}); nothing is written here.
+    `formats` are the fact sheet's (docx, pdf); its PDF comes from `pdf_engine` (None: the spec's,
+    else Typst)."""
+    formats = check_formats(formats, FORMATS, "format {!r} is not available for the fact sheet")
+    pdf_engine = pdf_engine or spec.pdf_engine or DEFAULT_PDF_ENGINE
     kr = KitRenderer(campaign, spec)
     recipients = kit_recipients(campaign, spec, callees)
     report = KitReport(Path("."))
@@ -414,7 +449,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             report.items.append(item)
             name = named("call-script", r)
             files[name] = (item.text + "\n").encode()
-            report.logged.append(("call-script", [r], name))
+            report.logged.append(("call-script", [r], (name,)))
         if not callees and not any(i.kind == "call-script" for i in report.items):
             report.skipped.append("call scripts: pass --legislators FILE --state XX to call members of Congress")
     if not missing("email"):
@@ -434,10 +469,13 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             report.items.append(item)
             files[named("shareholder-questions", r)] = (item.text + "\n").encode()
     if not missing("factsheet"):
-        item, data = factsheet(kr, recipients)
+        item, report.factsheet = factsheet(kr, recipients)
         report.items.append(item)
-        files["factsheet.docx"] = data
-        report.logged.append(("factsheet", recipients, "factsheet.docx"))
+        made = factsheet_files(report, formats, pdf_engine, pdf_a, spec.paper)
+        files.update(made)
+        report.factsheet_by_libreoffice = "factsheet.pdf" in made and pdf_engine == "libreoffice"
+        if made:
+            report.logged.append(("factsheet", recipients, tuple(made)))
     title = spec.kit.get("title") or f"Action kit: {spec.title or spec.name}"
     files["kit.md"] = kit_markdown(title, report.items).encode()
     return report, files
@@ -445,31 +483,34 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
 
 def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = None, force: bool = False,
              legislators: str | Path | None = None, state: str | None = None,
-             district: int | None = None, log: str | Path | bool | None = None) -> KitReport:
+             district: int | None = None, log: str | Path | bool | None = None,
+             formats: tuple[str, ...] = ("docx",), pdf_engine: str | None = None, pdf_a: bool = False) -> KitReport:
     """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
     campaign folder). Everything is rendered first, then written all or nothing: an existing
     file (unless `force`), a full disk or a link in the way leaves no file of the kit. Limits exceeded are in `report.problems`, not cut.
     Call scripts and the fact sheet are recorded in the campaign log (`log` as for draft)."""
     campaign_log = open_log(root, log or None) if log is not False else None
     try:
-        return _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log)
+        return _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log,
+                         formats, pdf_engine, pdf_a)
     finally:
         if campaign_log is not None:
             campaign_log.close()
 
 
-def _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log) -> KitReport:
+def _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log, formats=("docx",),
+              pdf_engine=None, pdf_a=False) -> KitReport:
     campaign = load_campaign(root)
     spec = load_letter(campaign, letter, SPEC_CHECKS)
     callees = load_callees(legislators, state, district)
-    report, files = build_kit(campaign, spec, callees)
+    report, files = build_kit(campaign, spec, callees, formats, pdf_engine, pdf_a)
     count_factsheet_pages(report, files)
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}
     write_all([(targets[name], data) for name, data in files.items()], force=force)   # all or nothing
     if campaign_log is not None:
-        campaign_log.record([entry("kit", spec.name, f"kit-{kind}", people, [(targets[name], files[name])],
-                                   (name.rsplit(".", 1)[1],)) for kind, people, name in report.logged])
+        campaign_log.record([entry("kit", spec.name, f"kit-{kind}", people, [(targets[n], files[n]) for n in names],
+                                   tuple(n.rsplit(".", 1)[1] for n in names)) for kind, people, names in report.logged])
     report.out_dir, report.paths = out, list(targets.values())
     return report
