@@ -253,6 +253,19 @@ def test_finish_while_pdfs_are_made_leaves_nothing_behind(fresh, tmp_path):
     assert not any(folder.rglob("*.pdf"))
 
 
+def test_asking_again_keeps_only_the_latest_letters_pdfs(fresh, tmp_path):
+    app = fresh(pdf_workers=1)
+    v = Volunteer(app)
+    v.letters()
+    _, links = v.letters({**PEMA, "message": "On second thoughts, these words."})
+    files = downloads(v, links)           # one helper, in order: the first job is done too
+    assert len(files) == 12
+    on_disk = list(app.extensions["drafter"]["volunteers"].base.rglob("*.pdf"))
+    assert len(on_disk) == 5, on_disk     # the first letters' PDFs neither kept nor written
+    printed = "\n".join(pdftotext(files["Pema-Example-letters.pdf"][1], tmp_path))
+    assert "On second thoughts" in printed and "Tibetan families" not in printed
+
+
 # ---- no LibreOffice on the machine --------------------------------------------------------
 
 def test_serve_without_libreoffice_still_makes_pdfs(data, tmp_path, monkeypatch):  # noqa: F811

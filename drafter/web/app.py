@@ -258,13 +258,17 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         pdf_path = {key: v.folder / f"{batch}-{key}.pdf" for key in job_keys(len(m.members))}
 
         def store(pdfs: dict[str, bytes]) -> None:        # in the PDF pool's thread
+            if v.pdf_batch != batch:        # asked again meanwhile: these letters are gone
+                return
             for key, data in pdfs.items():
                 part = pdf_path[key].with_suffix(".part")
                 part.write_bytes(data)
                 part.replace(pdf_path[key])
+        earlier, v.pdf_batch = v.pdf_batch, batch
         try:
             made = maker.make(person, m.members, store=store)
         except DrafterError as exc:
+            v.pdf_batch = earlier
             log.error("letters failed: %s", type(exc).__name__)
             return render_template("error.html", title="Your letters could not be made",
                                    text="Please ask a staff member; nothing was kept."), 500

@@ -36,6 +36,7 @@ class Volunteer:
     extras: list = field(default_factory=list)    # (label, token): envelopes, all letters as PDF
     pdf_failed: bool = False                        # the letters page says so
     pdf_job: object = None                          # Typst's job making this volunteer's PDFs
+    pdf_batch: str = ""                             # the latest submit's: only its PDFs are stored
     files: dict[str, File] = field(default_factory=dict)
     submits: deque = field(default_factory=deque)   # times of letter requests (rate limit)
     requests: deque = field(default_factory=deque)
