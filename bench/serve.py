@@ -100,7 +100,7 @@ def run(shared: Path, volunteers: int, workers: int, engine: str) -> dict:
             threads = [threading.Thread(target=volunteer, args=(url, i, go, results)) for i in range(volunteers)]
             for t in threads:
                 t.start()
-            time.sleep(3.0 if engine == "typst" else 1.0)   # every client has its form (Typst's helpers warm)
+            time.sleep(1.0)          # every client has its form: release them together
             started = time.perf_counter()
             go.set()
             for t in threads:

@@ -73,6 +73,10 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
         if not is_loopback(host):
             click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
                         "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
+        # The first volunteers find Typst warm.
+        if maker.typst is not None and not maker.typst.ready(120):
+            click.secho("warning: Typst's helper processes did not start: volunteers get Word and text "
+                        "letters without PDFs (the log says why)", fg="yellow", err=True)
         where = f"{host}:{server.effective_port}" if ":" not in host else f"[{host}]:{server.effective_port}"
         click.echo(f"drafter serve: http://{where}/" + ("  (kiosk mode)" if kiosk else ""))
         click.echo(f"staff page:    http://{where}/staff  token: {settings.staff_token}")

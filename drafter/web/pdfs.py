@@ -142,6 +142,7 @@ class TypstPool:
         self._procs: set = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._started = threading.Semaphore(0)      # one release per helper that has started
         self._threads = [threading.Thread(target=self._serve, name=f"drafter-typst-{i}", daemon=True)
                          for i in range(workers)]
         for t in self._threads:
@@ -155,6 +156,17 @@ class TypstPool:
             else:
                 self._jobs.put((order, next(self._count), job, part))
         return job
+
+    def ready(self, timeout: float) -> bool:
+        """Wait until every helper has started (fonts loaded), at most `timeout` seconds; whether
+        they all run."""
+        deadline = time.monotonic() + timeout
+        for _ in self._threads:
+            if not self._started.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return False
+        for _ in self._threads:
+            self._started.release()        # a later call answers at once
+        return len(self.pids()) == len(self._threads)
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -203,9 +215,13 @@ class TypstPool:
 
     def _serve(self) -> None:
         slot = _Slot()          # this thread's helper
+        first = True
         while not self._closed:
             if slot.proc is None:      # started before a job comes: the first volunteer finds it warm
                 slot.proc, slot.conn = self._try_start()
+                if first:
+                    first = False
+                    self._started.release()
             _, _, job, part = self._jobs.get()
             if job is None:
                 break
