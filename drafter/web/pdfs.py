@@ -1,15 +1,16 @@
 """The volunteers' PDFs through Typst, made off the request threads where they can be stopped.
 
-A submit makes the Word and text letters at once and hands the PDFs (each letter, all letters
-in one PDF for printing, the envelopes) to a `TypstPool` job: the letters page appears without
-waiting, and a PDF's download waits for its job. Each helper process holds a warm Typst; one
-that takes longer than the timeout, or dies, is killed and replaced, and its volunteer's PDFs
-are reported failed. Their Word and text letters never depend on it.
+A submit makes the Word and text letters at once and hands the PDFs to a `TypstPool` job: all
+the letters in one PDF for printing and the envelopes at once, each letter's own PDF when its
+link is first opened. The letters page appears without waiting; a PDF's download waits for it.
+Each helper process holds a warm Typst and runs below the pages' priority; one that takes
+longer than the timeout, or dies, is killed and replaced, and the PDFs it was making are
+reported failed. The volunteer's Word and text letters never depend on it.
 
-Why processes rather than threads: Typst releases the interpreter while it compiles, so a
-thread would be as fast, but a thread cannot be stopped. Helpers are spawned, never forked:
-Typst's compiler keeps a pool of threads, and a child forked from a process that has compiled
-waits on them forever.
+Why processes rather than threads: a thread cannot be stopped, and the engine compiles one
+document at a time per process (a lock around its one Compiler), so threads would not use a
+second core either. Helpers are spawned, never forked: Typst's compiler keeps a pool of
+threads, and a child forked from a process that has compiled waits on them forever.
 """
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ from drafter.errors import ConversionError
 log = logging.getLogger("drafter.web")
 
 PRINT, ENVELOPES = "letters", "envelopes"      # the job's keys besides the letters' numbers
-# A volunteer's PDFs come in two parts: what they print at the event first (all letters in one
-# PDF, and the envelopes), then each letter's own PDF. Every volunteer's first part goes before
-# anyone's second.
+# A volunteer's PDFs come in two parts: what they print at the event (all letters in one PDF,
+# and the envelopes), made at once; and each letter's own PDF, made when first asked for (most
+# volunteers never do: it halves Typst's work at a busy event).
 FIRST, SECOND = "print", "each"
 
 
@@ -42,14 +43,21 @@ def part_of(key: str) -> str:
 
 
 class Part:
-    """One part of a job: done once its PDFs are stored, or have failed."""
+    """One part of a job: done once its PDFs are stored, or have failed. `request` puts it in
+    the pool's queue (None: it is there already)."""
 
-    def __init__(self):
+    def __init__(self, request: Callable[[], None] | None = None):
         self.done = threading.Event()
         self.error: str | None = None
+        self._request = request
+        self._lock = threading.Lock()
 
     def wait(self, seconds: float) -> bool:
         """Whether the PDFs are stored within `seconds` (False: failed, or still under way)."""
+        with self._lock:
+            request, self._request = self._request, None
+        if request is not None:
+            request()
         return self.done.wait(seconds) and self.error is None
 
 
@@ -61,7 +69,7 @@ class PdfJob:
     envelopes: list
     author: str
     store: Callable[[dict[str, bytes]], None] | None = None
-    parts: dict[str, Part] = field(default_factory=lambda: {FIRST: Part(), SECOND: Part()})
+    parts: dict[str, Part] = field(default_factory=dict)
 
     def part(self, key: str) -> Part:
         return self.parts[part_of(key)]
@@ -150,12 +158,15 @@ class TypstPool:
 
     def submit(self, letters, envelopes, author: str, store=None) -> PdfJob:
         job = PdfJob(list(letters), list(envelopes), author, store)
-        for order, part in enumerate((FIRST, SECOND)):
-            if self._closed:
-                job.finish(part, None, "the server is stopping")
-            else:
-                self._jobs.put((order, next(self._count), job, part))
+        job.parts = {FIRST: Part(), SECOND: Part(lambda: self._put(job, SECOND))}
+        self._put(job, FIRST)
         return job
+
+    def _put(self, job: PdfJob, part: str) -> None:
+        if self._closed:
+            job.finish(part, None, "the server is stopping")
+        else:
+            self._jobs.put((0, next(self._count), job, part))
 
     def ready(self, timeout: float) -> bool:
         """Wait until every helper has started (fonts loaded), at most `timeout` seconds; whether
