@@ -75,7 +75,13 @@ def volunteer(url: str, i: int, go: threading.Event, results: list) -> None:
                     or re.search(r'href="(/f/[^"]+)">Download PDF', page))
         to_pdf = float("nan")
         if pdf_link:
-            pdf = opener.open(urllib.parse.urljoin(url, pdf_link.group(1)), timeout=600).read()
+            pdf = b""
+            while not pdf.startswith(b"%PDF-"):      # "Your PDF is being made" asks again in 2 s
+                resp = opener.open(urllib.parse.urljoin(url, pdf_link.group(1)), timeout=600)
+                pdf = resp.read()
+                if resp.status != 202:
+                    break
+                time.sleep(2)
             to_pdf = time.perf_counter() - t0 if pdf[:5] == b"%PDF-" else float("nan")
         results.append((seconds, ok and docx[:2] == b"PK", to_pdf))
     except Exception as exc:      # counted as a volunteer without letters

@@ -35,11 +35,22 @@ def folded(text: str) -> str:
     return "".join(text.replace("\u200b", "").split())
 
 
+def fetch(v: Volunteer, link: str):
+    """A download, following "Your PDF is being made" (202, which a browser refreshes)."""
+    deadline = time.monotonic() + 120
+    r = v.get(link)
+    while r.status_code == 202 and time.monotonic() < deadline:
+        assert '<meta http-equiv="refresh" content="2;url=' + link + '">' in r.get_data(as_text=True)
+        time.sleep(0.5)
+        r = v.get(link)
+    return r
+
+
 def downloads(v: Volunteer, links) -> dict[str, tuple[str, bytes]]:
     """Download name -> (mimetype, bytes) of every link."""
     out = {}
     for link in links:
-        r = v.get(link)
+        r = fetch(v, link)
         assert r.status_code == 200, (link, r.status_code)
         out[re.search(r'filename="?([^";]+)', r.headers["Content-Disposition"]).group(1)] = (r.mimetype, r.data)
     return out
@@ -156,7 +167,7 @@ def _without_pdfs(v: Volunteer, links) -> list[int]:
     letters' own PDFs (made apart: they may have been made by a helper that took over)."""
     kinds = {}
     for link in links:
-        r = v.get(link)
+        r = fetch(v, link)
         name = re.search(r'filename="?([^";]+)', r.headers.get("Content-Disposition", "")) or None
         kinds.setdefault(r.mimetype, []).append((r.status_code, name and name.group(1)))
     assert [s for s, _ in kinds["text/plain"]] == [200] * 3
@@ -189,7 +200,7 @@ def test_typst_given_no_time_at_all_still_gives_word_and_text_letters(fresh):
     v = Volunteer(app)
     page, links = v.letters()
     assert page.count('class="letter-card"') == 3
-    r = v.get(re.search(r'href="(/f/[^"]+)">Print my letters', page).group(1))
+    r = fetch(v, re.search(r'href="(/f/[^"]+)">Print my letters', page).group(1))
     assert r.status_code == 503 and "This PDF could not be made" in r.get_data(as_text=True)
     assert _without_pdfs(v, links) == [503] * 3
 
@@ -232,6 +243,28 @@ def test_a_hung_typst_is_stopped_and_replaced_and_the_volunteer_keeps_their_lett
             os.kill(pid, signal.SIGCONT)
     assert pid not in _wait_for_helpers(app, 1)     # ended, and a new helper took its place
     _made(app)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="stopping a process needs SIGSTOP (POSIX)")
+def test_a_pdf_still_being_made_answers_at_once_with_a_page_that_asks_again(fresh):
+    app = fresh(pdf_workers=1)
+    _made(app)
+    [pid] = _wait_for_helpers(app, 1)
+    os.kill(pid, signal.SIGSTOP)             # Typst busy for as long as this test wants
+    try:
+        v = Volunteer(app)
+        page, _ = v.letters()
+        link = re.search(r'href="(/f/[^"]+)">Print my letters', page).group(1)
+        started = time.monotonic()
+        r = v.get(link)
+        assert r.status_code == 202 and time.monotonic() - started < 10
+        waiting = r.get_data(as_text=True)
+        assert "Your PDF is being made" in waiting and f'content="2;url={link}"' in waiting
+        assert "Back to your letters" in waiting
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    r = fetch(v, link)
+    assert r.status_code == 200 and r.data.startswith(b"%PDF-")
 
 
 def test_a_typst_helper_that_died_is_replaced_before_the_next_volunteer(fresh, tmp_path):

@@ -36,6 +36,7 @@ MAX_REQUEST = 64 * 1024          # bytes: the whole form is far smaller; anythin
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_HOLD = 2.0                   # seconds a download waits in the request for a PDF being made
 MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
 
 
@@ -332,9 +333,13 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         f = v.files.get(token) if v is not None else None
         if f is None:
             abort(404)
-        if f.job is not None and not f.job.wait(settings.pdf_wait_seconds):
-            # Typst failed, hung (its helper was stopped) or is still busy: the letters page says
-            # so from now on, and the Word and text letters are there.
+        if f.job is not None and not f.job.wait(PDF_HOLD):
+            if not f.job.done.is_set() and f.job.waited() < settings.pdf_wait_seconds:
+                # Still being made: a page that asks again by itself, rather than a server
+                # thread held while a busy event's PDFs queue (the form would wait behind it).
+                return render_template("wait.html", again=request.path), 202
+            # Typst failed, hung (its helper was stopped), or is that late: the Word and text
+            # letters are there, and the letters page says so once the PDFs have failed.
             return render_template("error.html", title="This PDF could not be made",
                                    text="Your Word and text letters are complete on the letters page; "
                                         "a staff member can print those.", back=url_for("letters")), 503

@@ -51,14 +51,21 @@ class Part:
         self.error: str | None = None
         self._request = request
         self._lock = threading.Lock()
+        self.asked = time.monotonic() if request is None else None     # when it was queued
 
     def wait(self, seconds: float) -> bool:
         """Whether the PDFs are stored within `seconds` (False: failed, or still under way)."""
         with self._lock:
             request, self._request = self._request, None
+            if request is not None:
+                self.asked = time.monotonic()
         if request is not None:
             request()
         return self.done.wait(seconds) and self.error is None
+
+    def waited(self) -> float:
+        """Seconds since it was queued."""
+        return time.monotonic() - self.asked if self.asked is not None else 0.0
 
 
 @dataclass
