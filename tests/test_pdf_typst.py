@@ -14,14 +14,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import REPO, SHARED, need
+from conftest import REPO, SHARED, check_docx, need
 from drafter.cli import main
 
 LEGISLATORS = SHARED / "data/congress-legislators/legislators-current.yaml"
@@ -112,8 +114,11 @@ def test_a_whole_committee_letter(campaign, tmp_path, shared):
     (campaign / "letters" / "ssfr.yaml").write_text(
         "template: ssfr\ndate: 2026-06-20\nto: {membership: SSFR}\ncommittee: SSFR\nfrom: [smith, merkley]\n"
         "letterhead: [\"Congressional-Executive Commission on China\", \"Washington, DC 20515\"]\npaper: a4\n")
-    draft("ssfr", "--format", "pdf", "--format", "txt", "-o", str(tmp_path), campaign=campaign)
+    draft("ssfr", "--format", "pdf", "--format", "txt", "--format", "docx", "-o", str(tmp_path), campaign=campaign)
     [pdf] = tmp_path.glob("*.pdf")
+    check_docx(pdf.with_suffix(".docx"))          # the Word letter is A4 too
+    assert '<w:pgSz w:w="11906" w:h="16838"/>' in zipfile.ZipFile(pdf.with_suffix(".docx")).read(
+        "word/document.xml").decode()
     pages = check_letter_pdf(pdf, pdf.with_suffix(".txt").read_text(encoding="utf-8"))
     assert "and Members of the Committee:" in pages[0]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
@@ -374,3 +379,46 @@ def test_a_failing_pdf_engine_keeps_the_word_and_text_letters(no_soffice, tmp_pa
     assert result.exit_code == 1
     assert "LibreOffice" in result.output and "the other files were written" in result.output
     assert sorted(p.suffix for p in (tmp_path / "d").iterdir()) == [".docx", ".txt"]
+
+
+def test_batch_pdfs_with_helper_processes(batch_out, tmp_path):
+    """--jobs 2: the helpers make PDFs too (Typst's threads do not survive a fork, so the batch
+    forks them before any PDF), byte for byte those of --jobs 1."""
+    out = tmp_path / "jobs2"
+    result = CliRunner().invoke(main, ["-C", str(REPO), "batch", "constituent", "--constituents",
+                                       str(REPO / "examples/constituents.csv"), "--legislators", str(LEGISLATORS),
+                                       "--zip-districts", str(ZCCD), "-o", str(out), "--format", "pdf",
+                                       "--format", "txt", "--print-pdf", "--jobs", "2",
+                                       "--log", str(tmp_path / "log.sqlite")])
+    assert result.exit_code == 0, result.output
+    made = sorted(p.name for p in out.glob("*.pdf"))
+    assert made == sorted(p.name for p in batch_out.glob("*.pdf"))
+    for name in made:
+        assert (out / name).read_bytes() == (batch_out / name).read_bytes(), name
+
+
+FORKED = """
+import os, sys
+from drafter.errors import ConversionError
+from drafter.formats.typst import engine
+sys.path.insert(0, "tests")
+from test_pdf_typst import constituent_letter
+from drafter.formats.typst import letter_pdf
+letter_pdf(constituent_letter("before the fork"), warn=None)
+pid = os.fork()
+if pid == 0:
+    try:
+        letter_pdf(constituent_letter("in the child"), warn=None)
+        os._exit(3)
+    except ConversionError as exc:
+        os._exit(0 if "forked" in str(exc) else 4)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a system without fork cannot inherit a running compiler")
+def test_a_process_forked_after_typst_ran_says_so_rather_than_hang():
+    result = subprocess.run([sys.executable, "-c", FORKED], cwd=REPO, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr

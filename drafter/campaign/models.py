@@ -226,7 +226,7 @@ class LetterSpec:
     letterhead: Any = yaml_field({"type": ["string", "array"], "description": "A .docx file, or lines of text."},
                                  None)
     paper: str = yaml_field({"enum": ["letter", "a4"],
-                             "description": "The PDF's paper: 'letter' (US Letter, one-inch margins) or 'a4'."},
+                             "description": "The paper of its PDF and Word file: 'letter' (US Letter, one-inch margins) or 'a4'."},
                             "letter")
     pdf_engine: str | None = yaml_field(
         {"enum": ["typst", "libreoffice"],

@@ -23,6 +23,7 @@ import gc
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
 import os
 import signal
 import sys
@@ -42,6 +43,7 @@ from drafter.people.constituents import (Constituent, Legislators, ReviewItem, Z
                                          read_constituents)
 from drafter.people.samples import SAMPLE_CONSTITUENT, SAMPLE_MEMBERS
 from drafter.formats.docx.letterhead import load_spec_letterhead
+from drafter.formats.typst.engine import typst_ran
 from drafter.formats.outputs import DEFAULT_PDF_ENGINE, SUFFIX, PdfFailed, check_formats, render_outputs
 from drafter import processes
 from drafter.errors import DrafterError, OutputError
@@ -203,13 +205,14 @@ class _Maker:
     def letter(self, job: Job):
         return constituent_letter(self.composer, job.constituent, job.member)
 
-    def warm_up(self) -> None:
+    def warm_up(self, pdf: bool = True) -> None:
         """Render a sample letter, in memory: templates compiled, notes formatted (50 ms cold,
-        1 ms warm), Typst's fonts loaded (before helpers fork, which then share them); never
-        LibreOffice, which would start for nothing. An error is left for the first real letter."""
+        1 ms warm), and with `pdf` Typst's fonts loaded; never LibreOffice, which would start
+        for nothing. A process that forks helpers leaves Typst cold: its threads do not survive
+        a fork. An error is left for the first real letter."""
         try:
             self.render([Job(SAMPLE_CONSTITUENT, SAMPLE_MEMBERS[0], "sample")],
-                        pdf=self.pdf["pdf_engine"] != "libreoffice")
+                        pdf=pdf and self.pdf["pdf_engine"] != "libreoffice")
         except DrafterError:
             pass
 
@@ -318,6 +321,10 @@ class _Helpers:
 
     def __init__(self, maker: _Maker, load_args: tuple, n: int):
         context = processes.context()
+        if "pdf" in maker.formats and typst_ran():
+            # Typst already ran here (a long-lived process: tests, a server): its threads would
+            # not survive a fork, so the helpers start fresh
+            context = multiprocessing.get_context("spawn")
         init = maker if context.get_start_method() == "fork" else load_args
         self.n = n - 1
         self.pool = ProcessPoolExecutor(self.n, mp_context=context, initializer=_helper_init, initargs=(init,))
@@ -599,7 +606,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
             if spec.date_today:
                 spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
             maker = _Maker.of(campaign, spec, out_dir, formats, force, pdf_engine, pdf_a)
-            maker.warm_up()
+            maker.warm_up(pdf=jobs == 1)
             if writing is not None:
                 writing.start(_ChunkEntries(spec.name, spec.template, maker.out_dir, formats))
             helpers = (_Helpers(maker, (root, letter, out_dir, formats, force, spec.date, pdf_engine, pdf_a), jobs)

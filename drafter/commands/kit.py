@@ -304,7 +304,7 @@ def factsheet_files(report: KitReport, formats: tuple[str, ...], pdf_engine: str
     sheet, out = report.factsheet, {}
     if sheet is None:
         return out
-    docx = docx_bytes(sheet)
+    docx = docx_bytes(sheet, paper=paper)
     if "docx" in formats:
         out["factsheet.docx"] = docx
     if "pdf" in formats:
@@ -326,7 +326,7 @@ def count_factsheet_pages(report: KitReport, files: dict[str, bytes]) -> None:
     if item is None or report.factsheet is None:
         return
     pages = (len(_PDF_PAGE.findall(files["factsheet.pdf"])) if report.factsheet_by_libreoffice
-             else page_count(docx_bytes(report.factsheet)))
+             else page_count(files.get("factsheet.docx") or docx_bytes(report.factsheet)))
     if pages is None:
         report.skipped.append("fact sheet page count: not checked, LibreOffice is not installed "
                               f"({'; '.join(INSTALL_COMMANDS)})")

@@ -33,10 +33,10 @@ class PdfFailed(ConversionError):
                            self.outputs)
 
 
-def docx_bytes(letter: Letter, clean: bool = False, letterhead=None) -> bytes:
+def docx_bytes(letter: Letter, clean: bool = False, letterhead=None, paper: str = "letter") -> bytes:
     """The .docx file of a letter; `clean` leaves out review comments; `letterhead` is a
-    `drafter.formats.docx.letterhead.Letterhead`."""
-    return zip_parts(build_parts(letter, with_comments=not clean, letterhead=letterhead))
+    `drafter.formats.docx.letterhead.Letterhead`; `paper` is letter or a4."""
+    return zip_parts(build_parts(letter, with_comments=not clean, letterhead=letterhead, paper=paper))
 
 
 
@@ -64,7 +64,7 @@ def render_outputs(letters: list[Letter], formats, clean: bool = False, letterhe
     for item in letters:
         files: dict[str, bytes] = {}
         if "docx" in formats or via_docx:
-            files["docx"] = docx_bytes(item, clean, letterhead)
+            files["docx"] = docx_bytes(item, clean, letterhead, paper)
         text_item = item
         if letterhead is not None and letterhead.header_lines:
             # The Word header carries the letterhead; the text forms print its words at the top.

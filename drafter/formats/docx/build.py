@@ -12,9 +12,10 @@ from functools import lru_cache
 from drafter.formats.docx import oxml
 from drafter.compose.letter import FactSheet, Letter, NoteRef, Text, subject_line
 from drafter.formats.docx.oxml import parts as P
-from drafter.formats.docx.oxml.section import MARGIN, PAGE_W, section_properties
+from drafter.formats.docx.oxml.section import MARGIN, PAGE_H, PAGE_W, section_properties
 
 TEXT_WIDTH = PAGE_W - 2 * MARGIN
+PAPER_SIZES = {"letter": (PAGE_W, PAGE_H), "a4": (11906, 16838)}   # the spec's `paper:`, in twips
 BLOCK_STYLES = {"para": "BodyText", "ordered": "ListNumber", "bullet": "ListBullet",
                 "quote": "Quote", "heading": "BodyText"}
 FACTSHEET_STYLES = {"para": "BodyText", "ordered": "FactSheetNumber", "bullet": "FactSheetBullet",
@@ -187,10 +188,12 @@ def _factsheet_styles() -> bytes:
     return P.factsheet_styles_xml().encode()
 
 
-def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhead=None) -> dict[str, bytes]:
+def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhead=None,
+                paper: str = "letter") -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
     `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None; a fact
-    sheet has neither letterhead nor review comments."""
+    sheet has neither letterhead nor review comments. `paper` (letter, a4) sizes the page when
+    no letterhead does."""
     rels = Relationships()
     rels.add("styles", "styles.xml")
     rels.add("settings", "settings.xml")
@@ -203,9 +206,10 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
         # Page numbers from page 2: the first page has no footer (titlePg, no first footer).
         footer = rels.add("footer", "footer1.xml")
         m = FACTSHEET_MARGIN if sheet else None
-        sect = section_properties([("footer", "default", footer)],
+        width, height = PAPER_SIZES[paper]
+        sect = section_properties([("footer", "default", footer)], page={"w": width, "h": height},
                                   margins={"top": m, "right": m, "bottom": m, "left": m} if m else None)
-        text_width = TEXT_WIDTH
+        text_width = width - 2 * MARGIN
         extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
         styles = _factsheet_styles() if sheet else static_parts()["word/styles.xml"]
     else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -45,6 +46,19 @@ _QUIET_WARNINGS = re.compile(r"unknown font family", re.I)
 
 _compiler = None
 _lock = threading.Lock()
+# Typst's compiler runs threads of its own: a process forked after it ran has the compiler but
+# not its threads, and a compile there would wait for ever. Such a child makes no PDF (it says
+# so); drafter forks its batch helpers before any compile.
+_forked_after_use = False
+
+
+def _note_fork() -> None:
+    global _forked_after_use
+    _forked_after_use = _forked_after_use or _compiler is not None
+
+
+if hasattr(os, "register_at_fork"):      # POSIX; Windows and spawn start fresh processes
+    os.register_at_fork(after_in_child=_note_fork)
 
 
 def font_list(font: str = "Times New Roman") -> list[str]:
@@ -52,8 +66,16 @@ def font_list(font: str = "Times New Roman") -> list[str]:
     return list(dict.fromkeys([font, *METRIC_COMPATIBLE.get(font, ()), *SCRIPT_FONTS, BUILT_IN]))
 
 
+def typst_ran() -> bool:
+    """Whether this process has a Typst compiler (and its threads): a fork would not keep them."""
+    return _compiler is not None
+
+
 def _get_compiler():
     global _compiler
+    if _forked_after_use:
+        raise ConversionError("Typst cannot run in a process forked after it made a PDF",
+                              hint="make PDFs before forking, or in a process started fresh (spawn)")
     if _compiler is None:
         try:
             import typst
