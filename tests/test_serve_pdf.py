@@ -337,9 +337,15 @@ def test_serve_without_libreoffice_still_makes_pdfs(data, tmp_path, monkeypatch)
 @pytest.mark.parametrize("flags, banner", [((), "on (Typst)"), (("--no-pdf",), "off"),
                                            (("--pdf-engine", "libreoffice", "--no-pdf"), "off")])
 def test_serve_banner_names_the_pdf_engine(campaign, tmp_path, flags, banner):
+    import psutil
     proc, lines = _serve(campaign, tmp_path, *flags, pdf_flag=None)
     try:
         assert lines[3] == f"PDFs:          {banner}\n", lines
+        helpers = psutil.Process(proc.pid).children(recursive=True)     # and multiprocessing's tracker
+        spawned = [p for p in helpers if "spawn_main" in " ".join(p.cmdline())]
+        assert len(spawned) == (2 if "Typst" in banner else 0)     # started before the address is printed
     finally:
         proc.terminate()
         proc.communicate(timeout=120)
+    gone, alive = psutil.wait_procs(helpers, timeout=10)
+    assert alive == []                                             # stopping the server ends them
