@@ -125,8 +125,9 @@ def _helper(conn, letterhead, paper) -> None:
         try:
             conn.send(("ok", make_pdfs(part, letters, envelopes, author, letterhead, paper)))
         except Exception as exc:
-            # The message names what failed (a template error, a font), never a volunteer's words.
-            conn.send(("error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
+            # Only the kind: Typst's message may quote the volunteer's words, which the server's
+            # log never holds (`drafter draft --format pdf` on the letter shows the whole message).
+            conn.send(("error", f"Typst failed ({type(exc).__name__})"))
 
 
 def _lower_priority() -> None:
@@ -179,12 +180,12 @@ class TypstPool:
         """Wait until every helper has started (fonts loaded), at most `timeout` seconds; whether
         they all run."""
         deadline = time.monotonic() + timeout
-        for _ in self._threads:
-            if not self._started.acquire(timeout=max(0.0, deadline - time.monotonic())):
-                return False
-        for _ in self._threads:
+        got = 0
+        while got < len(self._threads) and self._started.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            got += 1
+        for _ in range(got):
             self._started.release()        # a later call answers at once
-        return len(self.pids()) == len(self._threads)
+        return got == len(self._threads) and len(self.pids()) == got
 
     def pids(self) -> list[int]:
         with self._lock:
