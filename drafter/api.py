@@ -14,7 +14,7 @@ from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import compose_letters
 from drafter.compose.letter import Letter
 from drafter.formats.docx.letterhead import load_spec_letterhead
-from drafter.formats.outputs import render_outputs
+from drafter.formats.outputs import DEFAULT_PDF_ENGINE, render_outputs
 
 
 def letters(campaign: Campaign, letter: str | Path, to: tuple[str, ...] | list[str] = (), *,
@@ -30,10 +30,13 @@ def draft_bytes(campaign: Campaign, letter: str | Path, formats: tuple[str, ...]
                 wrap: int | None = None) -> list[tuple[Letter, dict[str, bytes]]]:
     """What `drafter draft` would write, in memory: each letter with {format: bytes} for the
     requested formats ("docx", "pdf", "txt", "md"), the spec's Word letterhead applied. PDFs
-    need LibreOffice; `wrap` wraps plain text at that many columns."""
+    come from the spec's engine (Typst unless it says `pdf_engine: libreoffice`) on its paper;
+    `wrap` wraps plain text at that many columns."""
     composer, composed = compose_letters(campaign, letter, tuple(to), mode, clean, SPEC_CHECKS)
-    letterhead = load_spec_letterhead(campaign, composer.spec)
-    return list(zip(composed, render_outputs(composed, tuple(formats), clean, letterhead, wrap)))
+    spec = composer.spec
+    letterhead = load_spec_letterhead(campaign, spec)
+    return list(zip(composed, render_outputs(composed, tuple(formats), clean, letterhead, wrap,
+                                             pdf_engine=spec.pdf_engine or DEFAULT_PDF_ENGINE, paper=spec.paper)))
 
 
 def letter_bytes(letter: Letter, format: str = "docx", *, clean: bool = False, wrap: int | None = None) -> bytes:

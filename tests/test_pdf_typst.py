@@ -240,18 +240,22 @@ def test_typst_reads_only_its_own_folder(tmp_path):
     reach the package, the campaign or the machine's files, whatever the data says."""
     from drafter.formats.typst import engine
     seen = []
-    real = engine._get_compiler()
+    engine._get_compiler("few")
+    real = dict(engine._compilers)
 
     class Recording:
+        def __init__(self, compiler):
+            self.compiler = compiler
+
         def compile_with_warnings(self, **kw):
             seen.append(sorted(p.relative_to(kw["root"]).as_posix() for p in Path(kw["root"]).rglob("*")))
-            return real.compile_with_warnings(**kw)
-    engine._compiler = Recording()
+            return self.compiler.compile_with_warnings(**kw)
+    engine._compilers.update({k: Recording(c) for k, c in real.items()})
     try:
         from drafter.formats.typst import letter_pdf
         letter_pdf(constituent_letter(HOSTILE))
     finally:
-        engine._compiler = real
+        engine._compilers.update(real)
     assert seen == [["letter.typ", "letterhead.typ"]]
 
 
@@ -422,3 +426,26 @@ def test_a_process_forked_after_typst_ran_says_so_rather_than_hang():
     result = subprocess.run([sys.executable, "-c", FORKED], cwd=REPO, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["../logo.png", "sub/logo.png", ".hidden.png", "letter.typ", "a\\b.png"])
+def test_a_letterhead_image_name_cannot_leave_or_replace_the_templates(name):
+    from drafter.errors import ConversionError
+    from drafter.formats.typst.data import document_data, letter_data
+    from drafter.formats.typst.engine import compile_pdf
+    data = document_data([letter_data(constituent_letter("x"))])
+    with pytest.raises(ConversionError, match="plain file name"):
+        compile_pdf(data, images={name: b"\x89PNG\r\n\x1a\n"})
+
+
+def test_the_first_fonts_are_found_by_their_file_names(tmp_path):
+    """Linux's, Windows' and macOS's names of the families drafter asks for; not the other
+    Noto faces, nor the CJK collections (loaded only for a character the others lack)."""
+    from drafter.formats.typst.engine import font_files, font_list
+    wanted = ["LiberationSerif-Bold.ttf", "timesbd.ttf", "Times New Roman Bold Italic.ttf", "NotoSerif-Regular.ttf",
+              "NotoSerifTibetan-Regular.ttf", "himalaya.ttf"]
+    for name in [*wanted, "NotoSerifBengali-Regular.ttf", "NotoSerifCJK-Regular.ttc", "simsun.ttc", "readme.txt",
+                 "NotoSerifDisplay-Bold.ttf"]:
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        (tmp_path / "sub" / name).write_bytes(b"")
+    assert sorted(p.name for p in font_files(font_list(), [tmp_path])) == sorted(wanted)

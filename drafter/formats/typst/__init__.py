@@ -19,14 +19,16 @@ __all__ = ["letters_pdf", "letter_pdf", "factsheet_pdf", "PAPERS"]
 
 TWIPS = 20      # a Word measure (twentieths of a point) per point
 _DEFAULT_FONT = re.compile(rb'<w:docDefaults>.*?<w:rFonts [^>]*?w:ascii="([^"]+)"', re.S)
+_DEFAULT_SIZE = re.compile(rb'<w:docDefaults>.*?<w:sz w:val="(\d+)"', re.S)     # half-points
 
 
 def _stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def _letterhead_setup(letterhead) -> tuple[dict, dict[str, bytes], dict, list | None, str]:
-    """(data, images, margins in points, page size in points or None, font) of a Word letterhead."""
+def _letterhead_setup(letterhead) -> tuple[dict, dict[str, bytes], dict, list | None, str, float | None]:
+    """(data, images, margins in points, page size in points or None, font, text size in points
+    or None) of a Word letterhead: the letter in the letterhead's own font and size, as in Word."""
     from drafter.formats.typst.letterhead import typst_letterhead
     data, images = typst_letterhead(letterhead)
     size, mar = letterhead.page.get("pgSz", {}), letterhead.page.get("pgMar", {})
@@ -34,7 +36,9 @@ def _letterhead_setup(letterhead) -> tuple[dict, dict[str, bytes], dict, list | 
                (("top", 1440), ("bottom", 1440), ("left", 1440), ("right", 1440), ("header", 720), ("footer", 720))}
     page = [int(size["w"]) / TWIPS, int(size["h"]) / TWIPS] if size.get("w") and size.get("h") else None
     found = _DEFAULT_FONT.search(letterhead.styles or b"")
-    return data, images, margins, page, found.group(1).decode() if found else FONTS["ascii"]
+    size = _DEFAULT_SIZE.search(letterhead.styles or b"")
+    return (data, images, margins, page, found.group(1).decode() if found else FONTS["ascii"],
+            int(size.group(1)) / 2 if size else None)
 
 
 def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str = "letter", pdf_a: bool = False,
@@ -46,15 +50,16 @@ def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str = "let
     letters = list(letters)
     if not letters:
         raise ValueError("no letters")
-    font, images, margins, lh_data = FONTS["ascii"], {}, None, None
+    font, images, margins, lh_data, size = FONTS["ascii"], {}, None, None, None
     data_paper = PAPERS[paper] if paper in PAPERS else paper
     if letterhead is not None:
-        lh_data, images, margins, page, font = _letterhead_setup(letterhead)
+        lh_data, images, margins, page, font, size = _letterhead_setup(letterhead)
         if page is not None:
             data_paper = page
     docs = [letter_data(item, lh_data) for item in letters]
     data = document_data(docs, paper=paper, fonts=font_list(font), margins=margins)
     data["paper"] = data_paper
+    data["size"] = size
     return compile_pdf(data, images=images, pdf_a=pdf_a, date=letters[0].date, warn=warn)
 
 
