@@ -159,6 +159,16 @@ def test_a_hostile_message_prints_exactly_as_typed(typst_app, tmp_path):
     assert log.list_letters()[-1].entry.message == HOSTILE
 
 
+def test_a_chinese_name_prints_on_the_letters_and_the_envelopes(typst_app, tmp_path):
+    app, _ = typst_app
+    v = Volunteer(app)
+    _, links = v.letters({**PEMA, "name": "张伟 Zhang Wei"})
+    files = downloads(v, links)
+    for name in ("Zhang-Wei-letters.pdf", "Zhang-Wei-envelopes.pdf"):
+        text = "\n".join(pdftotext(files[next(n for n in files if n.endswith(name))][1], tmp_path))
+        assert text.count("张伟 Zhang Wei") == 3, name
+
+
 # ---- a failing, hung or killed Typst ------------------------------------------------------
 
 def _without_pdfs(v: Volunteer, links) -> list[int]:

@@ -102,7 +102,7 @@ def make_pdfs(part: str, letters, envelopes, author, letterhead, paper) -> tuple
     warnings: list[str] = []
     if part == FIRST:
         return {PRINT: letters_pdf(letters, letterhead=letterhead, paper=paper, warn=warnings.append),
-                ENVELOPES: envelopes_pdf(envelopes, author=author)}, len(warnings)
+                ENVELOPES: envelopes_pdf(envelopes, author=author, warn=warnings.append)}, len(warnings)
     return {str(i): letter_pdf(letter, letterhead=letterhead, paper=paper, warn=warnings.append)
             for i, letter in enumerate(letters)}, len(warnings)
 
