@@ -192,10 +192,14 @@ class TypstPool:
             return [p.pid for p in self._procs if p.is_alive()]
 
     def close(self) -> None:
-        """End every helper (a compile under way with it); jobs still queued fail."""
+        """End every helper: an idle one exits by itself (removing its temporary files), one
+        still compiling is killed after a moment; jobs still queued fail."""
         self._closed = True
         for _ in self._threads:
-            self._jobs.put((-1, next(self._count), None, None))
+            self._jobs.put((-1, next(self._count), None, None))      # before any queued job
+        deadline = time.monotonic() + 3
+        for t in self._threads:
+            t.join(max(0.0, deadline - time.monotonic()))
         with self._lock:
             procs = list(self._procs)
         for p in procs:
@@ -225,8 +229,14 @@ class TypstPool:
         conn.recv()
         return proc, conn
 
-    def _end(self, proc, conn) -> None:
-        proc.kill()
+    def _end(self, proc, conn, force: bool = True) -> None:
+        """Kill a helper; or, not `force`d, close its pipe and let it exit as a program does
+        (its temporary files removed), killing it only if it has not within a second."""
+        if not force:
+            conn.close()
+            proc.join(1)
+        if proc.is_alive():
+            proc.kill()
         proc.join(10)
         conn.close()
         with self._lock:
@@ -259,7 +269,7 @@ class TypstPool:
             log.error("PDFs failed after %.1f s: %s", time.monotonic() - started, reason)
             job.finish(part, None, reason)
         if slot.proc is not None:
-            self._end(slot.proc, slot.conn)
+            self._end(slot.proc, slot.conn, force=False)
 
     def _run(self, slot: _Slot, job: PdfJob, part: str) -> tuple[str, object]:
         """("ok", (pdfs, unshown)), ("error", message), ("timeout" or "died", None). A helper
