@@ -18,6 +18,13 @@ def context():
     return multiprocessing.get_context("fork" if system.can_fork() else "spawn")
 
 
+def spawn_context():
+    """spawn on every system: for a helper that must not inherit the parent's threads. Typst's
+    compiler keeps a pool of threads, and a child forked after the parent compiled waits on
+    them forever (seen on Linux with typst 0.15)."""
+    return multiprocessing.get_context("spawn")
+
+
 def picklable(exc: BaseException) -> bool:
     try:
         pickle.loads(pickle.dumps(exc))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHARED, need
-from drafter.web import Settings, create_app
+from drafter.web import Settings, close_app, create_app
 
 LEGISLATORS = SHARED / "data/congress-legislators/legislators-current.yaml"
 ZIPS = SHARED / "data/zip-districts/zccd.csv"
@@ -42,7 +42,7 @@ def server(data, tmp_path_factory):
     app = create_app(REPO, "constituent", *data, campaign_log=log, staff_token="staff-secret",
                      storage=tmp)
     yield app, log
-    app.extensions["drafter"]["volunteers"].close()
+    close_app(app)
     log.close()
 
 
@@ -381,10 +381,11 @@ def test_staff_page_needs_the_token_and_shows_exports_and_marks(server, tmp_path
 
 # ---- the command ------------------------------------------------------------------------------
 
-def _serve(campaign: Path, tmp_path: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, list[str]]:
+def _serve(campaign: Path, tmp_path: Path, *extra: str, env: dict | None = None,
+           pdf_flag: str | None = "--no-pdf") -> tuple[subprocess.Popen, list[str]]:
     cmd = [sys.executable, "-m", "drafter", "-C", str(campaign), "serve", "constituent",
            "--legislators", str(LEGISLATORS), "--zip-districts", str(ZIPS), "--port", "0",
-           "--no-pdf", "--log", str(tmp_path / "log.sqlite"), *extra]
+           *([pdf_flag] if pdf_flag else []), "--log", str(tmp_path / "log.sqlite"), *extra]
     env = {**os.environ, "TMPDIR": str(tmp_path), **(env or {})}    # TMPDIR: where the volunteers' folders go
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines = [proc.stdout.readline() for _ in range(4)]
@@ -427,11 +428,12 @@ def test_serve_refuses_a_letter_that_is_not_for_constituents(campaign, data, tmp
 
 @pytest.mark.slow
 def test_pdfs_of_letters_and_envelopes_through_libreoffice(data, soffice, tmp_path):
-    app = create_app(REPO, "constituent", *data, pdf=True, storage=tmp_path)
+    app = create_app(REPO, "constituent", *data, pdf=True, pdf_engine="libreoffice", storage=tmp_path)
     try:
         v = Volunteer(app)
         page, links = v.letters()
         assert page.count("Download PDF") == 3 and "Envelopes (PDF)" in page
+        assert "Print all letters" in page and "Print my letters" not in page     # Typst's alone
         pdfs = {}
         for link in links:
             r = v.get(link)

@@ -1,5 +1,6 @@
 """drafter serve end to end in headless Chromium (Selenium): a volunteer fills the form by its
-labels, chooses their district, gets three letters and downloads one; axe-core checks both pages.
+labels, chooses their district, gets three letters, downloads one and Print my letters (the
+Typst PDF); axe-core checks both pages.
 
 Saves the screenshots docs/volunteers.md and docs/staff.md show (form and letters, 360 and 1280
 px wide). Needs Debian's chromium and chromium-driver (.ci/run installs them).
@@ -7,6 +8,7 @@ px wide). Needs Debian's chromium and chromium-driver (.ci/run installs them).
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -32,17 +34,17 @@ def site(tmp_path_factory):
     need(LEGISLATORS.is_file(), f"{SHARED} (the shared data folder)")
     import waitress
     from drafter.log import open_log
-    from drafter.web import create_app
+    from drafter.web import close_app, create_app
     tmp = tmp_path_factory.mktemp("site")
     log = open_log(tmp, tmp / "log.sqlite")
     app = create_app(REPO, "constituent", LEGISLATORS, ZIPS, campaign_log=log, storage=tmp,
-                     staff_token="staff-secret")
+                     staff_token="staff-secret", pdf=True)          # serve's default: PDFs by Typst
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", log
     server.close()
-    app.extensions["drafter"]["volunteers"].close()
+    close_app(app)
     log.close()
 
 
@@ -194,6 +196,14 @@ def test_volunteer_gets_three_letters_in_chromium(site, browser):
     check_docx(docx)
     text = docx_text(docx)
     assert MESSAGE in text and "Dear Representative Nadler:" in text and "Tenzin Sample" in text
+
+    # Print my letters: one PDF, each letter on its own pages; Envelopes (PDF) beside it.
+    assert d.find_element(By.PARTIAL_LINK_TEXT, "Envelopes (PDF)").is_displayed()
+    d.find_element(By.LINK_TEXT, "Print my letters (PDF)").click()
+    pdf = wait_for_file(d.downloads, ".pdf")
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert printed.count("Dear Senator Gillibrand:") == 1 and printed.count("Dear Representative Nadler:") == 1
+    assert " ".join(printed.split()).count(MESSAGE) == 3
 
     entries = [x.entry for x in log.list_letters()[before:]]
     assert [e.recipient_ids for e in entries] == [("G000555",), ("S000148",), ("N000002",)]

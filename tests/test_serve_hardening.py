@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import REPO
-from drafter.web import Settings, create_app
+from drafter.web import Settings, close_app, create_app
 from test_serve import PEMA, Volunteer, count, data  # noqa: F401  (data: the module's fixture)
 
 TOKEN = "staff-secret"
@@ -28,7 +28,7 @@ def served(data, tmp_path):  # noqa: F811
         return app
     yield make, log
     for app in made:
-        app.extensions["drafter"]["volunteers"].close()
+        close_app(app)
     log.close()
 
 
@@ -187,14 +187,14 @@ def _letters_without_pdfs(v: Volunteer) -> None:
 def test_a_failing_libreoffice_still_gives_the_volunteer_word_and_text_letters(served, tmp_path, monkeypatch):
     make, log = served
     _soffice(tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 1\n")
-    _letters_without_pdfs(Volunteer(make(pdf=True)))
+    _letters_without_pdfs(Volunteer(make(pdf=True, pdf_engine="libreoffice")))
     assert count(log) == 3
 
 
 def test_a_hanging_libreoffice_never_holds_the_volunteer(served, tmp_path, monkeypatch):
     make, _ = served
     _soffice(tmp_path, monkeypatch, "sleep 30 &\nwait\n")
-    app = make(pdf=True, settings=Settings(pdf_wait_seconds=3))
+    app = make(pdf=True, pdf_engine="libreoffice", settings=Settings(pdf_wait_seconds=3))
     started = time.monotonic()
     _letters_without_pdfs(Volunteer(app))
     first = time.monotonic() - started
@@ -246,7 +246,8 @@ def test_stopping_the_server_ends_a_hung_libreoffice(campaign, tmp_path):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 47.25 &\nwait\n")
     fake.chmod(0o755)
-    proc, where = _start(campaign, tmp_path, "--pdf", env={"DRAFTER_SOFFICE": str(fake)})
+    proc, where = _start(campaign, tmp_path, "--pdf", "--pdf-engine", "libreoffice",
+                         env={"DRAFTER_SOFFICE": str(fake)})
 
     def hung():
         return [p for p in psutil.process_iter(["cmdline"]) if "47.25" in (p.info["cmdline"] or [])]
@@ -311,7 +312,7 @@ def fuzz_app(data, tmp_path_factory):  # noqa: F811
     log = open_log(tmp, tmp / "log.sqlite")
     app = create_app(REPO, "constituent", *data, campaign_log=log, storage=tmp)
     yield app, log
-    app.extensions["drafter"]["volunteers"].close()
+    close_app(app)
     log.close()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from drafter.cli import main, root
-from drafter.cli.options import log_option
+from drafter.cli.options import log_option, pdf_engine_option
 from drafter.errors import DrafterError
 
 _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own message, exit 1
@@ -41,9 +41,10 @@ def is_loopback(host: str) -> bool:
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests handled at once (server threads).")
 @click.option("--pdf/--no-pdf", default=None,
-              help="Offer PDFs (made with LibreOffice) [default: when LibreOffice is installed].")
+              help="Offer PDFs [default: on with typst; with libreoffice, when it is installed].")
+@pdf_engine_option
 @click.pass_context
-def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, workers, pdf):
+def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, workers, pdf, pdf_engine):
     """The volunteers' web page: each volunteer writes their own letters to their members.
 
     Prints the address to open and the staff token for /staff (set it with $DRAFTER_STAFF_TOKEN).
@@ -51,19 +52,14 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
     """
     import waitress
     from drafter.log import open_log
-    from drafter.web import create_app
+    from drafter.web import close_app, create_app
     from drafter.web.limits import server_options
 
-    if pdf is None:
-        from drafter.formats.pdf import find_soffice
-        try:
-            pdf = bool(find_soffice())
-        except DrafterError:
-            pdf = False
     campaign_log = open_log(root(ctx), log_url)
     try:
-        app = create_app(root(ctx), letter, legislators, zip_districts, kiosk=kiosk, pdf=pdf,
+        app = create_app(root(ctx), letter, legislators, zip_districts, kiosk=kiosk, pdf=pdf, pdf_engine=pdf_engine,
                          staff_token=os.environ.get(STAFF_ENV) or None, campaign_log=campaign_log)
+        maker = app.extensions["drafter"]["maker"]
         settings = app.extensions["drafter"]["settings"]
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
         try:
@@ -71,17 +67,22 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
                                             max_request_body_size=1024 * 1024, ident="drafter",
                                             clear_untrusted_proxy_headers=True, **server_options())
         except OSError as exc:
-            app.extensions["drafter"]["volunteers"].close()
+            close_app(app)
             raise DrafterError(f"cannot listen on {host} port {port}: {exc.strerror or exc}",
                                hint="another program may be using the port: choose another with --port") from None
         if not is_loopback(host):
             click.secho(f"warning: listening on {host}: anyone who can reach this computer on the "
                         "network can open the page. Use it only on a network you trust.", fg="yellow", err=True)
+        # The first volunteers find Typst warm.
+        if maker.typst is not None and not maker.typst.ready(120):
+            click.secho("warning: Typst's helper processes did not start: volunteers get Word and text "
+                        "letters without PDFs (the log says why)", fg="yellow", err=True)
         where = f"{host}:{server.effective_port}" if ":" not in host else f"[{host}]:{server.effective_port}"
         click.echo(f"drafter serve: http://{where}/" + ("  (kiosk mode)" if kiosk else ""))
         click.echo(f"staff page:    http://{where}/staff  token: {settings.staff_token}")
         click.echo(f"campaign log:  {campaign_log.where}")
-        click.echo("PDFs:          " + ("on (LibreOffice)" if pdf else "off"))
+        engine = {"typst": "Typst", "libreoffice": "LibreOffice"}[maker.pdf_engine]
+        click.echo("PDFs:          " + (f"on ({engine})" if maker.pdf else "off"))
         def stop(_signum, _frame):      # a service manager's SIGTERM: clean up as for Ctrl-C
             raise KeyboardInterrupt
         signal.signal(signal.SIGTERM, stop)
@@ -90,7 +91,7 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
         except KeyboardInterrupt:
             pass
         finally:
-            app.extensions["drafter"]["volunteers"].close()
+            close_app(app)
             server.close()
         click.echo("stopped; every volunteer's files were removed", err=True)
     finally:

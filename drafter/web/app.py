@@ -27,6 +27,7 @@ from drafter.people.constituents import Legislators, ZipDistricts, match
 from drafter.output.names import safe_name
 from drafter.web import form as F
 from drafter.web.maker import LetterMaker
+from drafter.web.pdfs import ENVELOPES, PRINT, job_keys
 from drafter.web.volunteers import RateLimit, Volunteer, Volunteers
 
 log = logging.getLogger("drafter.web")
@@ -35,6 +36,7 @@ MAX_REQUEST = 64 * 1024          # bytes: the whole form is far smaller; anythin
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_HOLD = 2.0                   # seconds a download waits in the request for a PDF being made
 MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
 
 
@@ -47,6 +49,8 @@ class Settings:
     sessions_per_address: int = 600      # new sessions per address per 10 minutes
     idle_seconds: float = 2 * 3600       # a session's files go after this long unused (kiosk: 15 min)
     pdf_wait_seconds: float = 60         # a volunteer waits this long for PDFs, then gets their letters without
+    pdf_timeout_seconds: float = 30      # Typst: one volunteer's PDFs take at most this long, then it is stopped
+    pdf_workers: int = 2                 # Typst: helper processes (one compile each at a time)
     staff_idle_seconds: float = 1800     # a staff sign-in ends after this long unused (kiosk: 5 min)
     cookie_seconds: float = 12 * 3600    # a cookie older than this is refused (a new page gets a new one)
 
@@ -62,11 +66,19 @@ class LetterView:
     files: dict[str, str]             # format -> token
 
 
+def close_app(app: Flask) -> None:
+    """Stop the PDF helpers and remove every volunteer's files."""
+    app.extensions["drafter"]["maker"].close()
+    app.extensions["drafter"]["volunteers"].close()
+
+
 def create_app(root, letter, legislators: Legislators | str | Path, zip_districts: ZipDistricts | str | Path,
-               kiosk: bool = False, staff_token: str | None = None, pdf: bool = False,
-               campaign_log=None, settings: Settings | None = None, storage: Path | None = None) -> Flask:
+               kiosk: bool = False, staff_token: str | None = None, pdf: bool | None = False,
+               campaign_log=None, settings: Settings | None = None, storage: Path | None = None,
+               pdf_engine: str | None = None) -> Flask:
     """The app. `campaign_log` is an open campaign log (drafter.log) or None; `pdf` makes PDFs
-    through LibreOffice as well."""
+    as well (None: where the engine is installed), with `pdf_engine` ("typst" or "libreoffice";
+    None: the letter spec's, else typst). `close_app(app)` ends it."""
     if not isinstance(legislators, Legislators):
         legislators = Legislators.load(legislators)
     if not isinstance(zip_districts, ZipDistricts):
@@ -77,7 +89,9 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         settings.idle_seconds = min(settings.idle_seconds, 900)
         settings.staff_idle_seconds = min(settings.staff_idle_seconds, 300)
     settings.staff_token = staff_token or settings.staff_token or secrets.token_urlsafe(18)
-    maker = LetterMaker(root, letter, legislators, zip_districts, pdf=pdf, pdf_wait=settings.pdf_wait_seconds)
+    maker = LetterMaker(root, letter, legislators, zip_districts, pdf=pdf, pdf_wait=settings.pdf_wait_seconds,
+                        pdf_engine=pdf_engine, pdf_workers=settings.pdf_workers,
+                        pdf_timeout=settings.pdf_timeout_seconds)
     volunteers = Volunteers(storage, idle_seconds=settings.idle_seconds, cookie_seconds=settings.cookie_seconds)
     per_session = RateLimit(settings.letters_per_session, 600)
     per_address = RateLimit(settings.requests_per_address, 60)
@@ -239,28 +253,51 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if not m.ok:
             return form_page(values, {"zip": "We could not find your members of Congress from this "
                                               f"address ({m.review.reason}). Please ask a staff member."}, 422)
+        # Typst's PDFs arrive after the page: this submit's own names, so that a later submit's
+        # files and an earlier job's never meet.
+        batch = secrets.token_hex(6)
+        pdf_path = {key: v.folder / f"{batch}-{key}.pdf" for key in job_keys(len(m.members))}
+
+        def store(pdfs: dict[str, bytes]) -> None:        # in the PDF pool's thread
+            if v.pdf_batch != batch:        # asked again meanwhile: these letters are gone
+                return
+            for key, data in pdfs.items():
+                part = pdf_path[key].with_suffix(".part")
+                part.write_bytes(data)
+                part.replace(pdf_path[key])
+        earlier, v.pdf_batch = v.pdf_batch, batch
         try:
-            made, extras, pdf_failed = maker.make(person, m.members)
+            made = maker.make(person, m.members, store=store)
         except DrafterError as exc:
+            v.pdf_batch = earlier
             log.error("letters failed: %s", type(exc).__name__)
             return render_template("error.html", title="Your letters could not be made",
                                    text="Please ask a staff member; nothing was kept."), 500
         v.clear_letters()
+        job = made.pdf_job
         views = []
         stem = safe_name(safe_name(person.name)[:40])    # a cut can end in '-'
-        for i, item in enumerate(made):
+        for i, item in enumerate(made.made):
             r = item.member
             base = f"{stem}-to-{address.addressee_line(r)}"
             tokens = {fmt: v.add_file(f"{i}.{fmt}", data, safe_name(base, f".{fmt}"), MIMETYPES[fmt])
                       for fmt, data in item.files.items()}
+            if job is not None:
+                tokens["pdf"] = v.add_file(pdf_path[str(i)].name, None, safe_name(base, ".pdf"), MIMETYPES["pdf"],
+                                           job.part(str(i)))
             views.append(LetterView(r.id, address.addressee_line(r), letter_text(item.letter),
                                     r.contact_form, r.website, tokens))
-        for name, data in extras.items():
+        if job is not None:        # printing first, then envelopes
+            for key, label in ((PRINT, "letters"), (ENVELOPES, "envelopes")):
+                v.extras.append((f"{key}.pdf", v.add_file(pdf_path[key].name, None, safe_name(f"{stem}-{label}", ".pdf"),
+                                                          MIMETYPES["pdf"], job.part(key))))
+        for name, data in made.extras.items():
             fmt = name.rsplit(".", 1)[1]
             v.extras.append((name, v.add_file(name, data, safe_name(f"{stem}-envelopes", f".{fmt}"), MIMETYPES[fmt])))
         v.letters = views
-        v.pdf_failed = pdf_failed
-        record(person, made)
+        v.pdf_failed = made.pdf_failed
+        v.pdf_job = job
+        record(person, made.made)
         return redirect(url_for("letters"), 303)
 
     def record(person, made) -> None:
@@ -278,7 +315,10 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         v = current()
         if v is None or not v.letters:
             return redirect(url_for("index"), 303)
-        return render_template("letters.html", letters=v.letters, extras=v.extras, pdf_failed=v.pdf_failed)
+        failed = v.pdf_failed or (v.pdf_job is not None and v.pdf_job.failed)
+        print_token = None if failed else next((t for name, t in v.extras if name == f"{PRINT}.pdf"), None)
+        return render_template("letters.html", letters=v.letters, extras=v.extras, pdf_failed=failed,
+                               print_token=print_token)
 
     @app.get("/letters/print")
     def print_view():
@@ -291,7 +331,19 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     def download(token: str):
         v = current()
         f = v.files.get(token) if v is not None else None
-        if f is None or not f.path.is_file():
+        if f is None:
+            abort(404)
+        if f.job is not None and not f.job.wait(PDF_HOLD):
+            if not f.job.done.is_set() and f.job.waited() < settings.pdf_wait_seconds:
+                # Still being made: a page that asks again by itself, rather than a server
+                # thread held while a busy event's PDFs queue (the form would wait behind it).
+                return render_template("wait.html", again=request.path), 202
+            # Typst failed, hung (its helper was stopped), or is that late: the Word and text
+            # letters are there, and the letters page says so once the PDFs have failed.
+            return render_template("error.html", title="This PDF could not be made",
+                                   text="Your Word and text letters are complete on the letters page; "
+                                        "a staff member can print those.", back=url_for("letters")), 503
+        if not f.path.is_file():
             abort(404)
         return send_file(f.path, mimetype=f.mimetype, as_attachment=True, download_name=f.download_name,
                          max_age=0)

@@ -22,6 +22,7 @@ from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import render_outputs
 from drafter.people import address
 from drafter.people.constituents import Constituent, Legislators, ZipDistricts
+from drafter.web.pdfs import PdfJob, TypstPool
 
 log = logging.getLogger("drafter.web")
 
@@ -30,7 +31,7 @@ log = logging.getLogger("drafter.web")
 class Made:
     member: Recipient
     letter: Letter
-    files: dict[str, bytes]        # docx, txt, and pdf when PDFs are on
+    files: dict[str, bytes]        # docx, txt, and pdf when LibreOffice makes PDFs
 
 
 class PdfQueue:
@@ -92,20 +93,60 @@ class PdfQueue:
                 job["done"].set()
 
 
+ENGINES = ("typst", "libreoffice")
+
+
+@dataclass
+class Letters:
+    """What one submit made: the letters, the extras ready now ({file name: bytes}: envelopes),
+    whether LibreOffice's PDFs failed, and Typst's job still making PDFs (or None)."""
+    made: list[Made]
+    extras: dict[str, bytes]
+    pdf_failed: bool = False
+    pdf_job: PdfJob | None = None
+
+
 class LetterMaker:
-    """Loads the campaign once; each server thread gets its own Composer (they hold caches)."""
+    """Loads the campaign once; each server thread gets its own Composer (they hold caches).
+
+    PDFs (`pdf`: True, False, or None for "where the engine is installed"): `pdf_engine` (else
+    the spec's, else "typst") "typst" makes them in helper processes after the page is answered
+    (a job per volunteer, `pdf_timeout` seconds each at most); "libreoffice" makes them before
+    it, for at most `pdf_wait` seconds."""
 
     def __init__(self, root, letter, legislators: Legislators, zips: ZipDistricts,
-                 pdf: bool = False, pdf_wait: float = 60):
+                 pdf: bool | None = False, pdf_wait: float = 60, pdf_engine: str | None = None,
+                 pdf_workers: int = 2, pdf_timeout: float = 30):
         self.campaign = load_campaign(root)
         self.spec = constituent_spec(self.campaign, letter)
         self.letter_arg = letter
         self.legislators, self.zips = legislators, zips
         self.letterhead = load_spec_letterhead(self.campaign, self.spec)
-        self.pdf, self.pdf_wait = pdf, pdf_wait
         self._local = threading.local()
-        self._pdfs = PdfQueue() if pdf else None
         self.composer()      # a broken template fails at start-up, not in front of a volunteer
+        self.pdf_engine = pdf_engine or self.spec.pdf_engine or "typst"
+        if self.pdf_engine not in ENGINES:
+            raise DrafterError(f"unknown PDF engine {self.pdf_engine!r}", hint="use " + " or ".join(ENGINES))
+        if self.pdf_engine == "libreoffice" and pdf is not False:
+            from drafter.formats.pdf import find_soffice
+            try:
+                find_soffice()
+            except DrafterError:
+                if pdf:              # asked for: said now, not to each volunteer
+                    raise
+                pdf = False          # by default: PDFs are on where LibreOffice is
+        self.pdf, self.pdf_wait = pdf is not False, pdf_wait
+        self._pdfs = PdfQueue() if self.pdf and self.pdf_engine == "libreoffice" else None
+        self.typst: TypstPool | None = None
+        if self.pdf and self.pdf_engine == "typst":
+            if self.letterhead is not None:      # what Typst cannot carry over: said at start-up
+                from drafter.formats.typst.letterhead import typst_letterhead
+                typst_letterhead(self.letterhead)
+            self.typst = TypstPool(pdf_workers, self.letterhead, self.spec.paper or "letter", timeout=pdf_timeout)
+
+    def close(self) -> None:
+        if self.typst is not None:
+            self.typst.close()
 
     def composer(self) -> Composer:
         """This thread's Composer; with `date: today`, letters made after midnight get the new day."""
@@ -117,25 +158,27 @@ class LetterMaker:
             c = self._local.composer = Composer(self.campaign, spec)
         return c
 
-    def make(self, person: Constituent, members: tuple[Recipient, ...]) -> tuple[list[Made], dict[str, bytes], bool]:
-        """The letters, the extras (envelopes: docx, and pdf), and whether PDFs were wanted but
-        failed: the Word and text letters are the volunteer's whatever LibreOffice does."""
+    def make(self, person: Constituent, members: tuple[Recipient, ...], store=None) -> Letters:
+        """The letters and envelopes; their PDFs when on. The Word and text letters are the
+        volunteer's whatever the PDF engine does. Typst's PDFs go to `store` ({key: bytes},
+        keys from pdfs.job_keys) when they are made."""
         letters = [constituent_letter(self.composer(), person, m) for m in members]
         files = render_outputs(letters, ("docx", "txt"), clean=True, letterhead=self.letterhead)
-        envelopes = envelopes_docx([(signature(person), tuple(address.inside_address(m))) for m in members],
-                                   person.name, dt.date.today())
-        extras = {"envelopes.docx": envelopes}
-        pdf_failed = False
-        if self._pdfs is not None:
+        addresses = [(signature(person), tuple(address.inside_address(m))) for m in members]
+        envelopes = envelopes_docx(addresses, person.name, dt.date.today())
+        made = Letters([Made(m, lt, f) for m, lt, f in zip(members, letters, files)], {"envelopes.docx": envelopes})
+        if self.typst is not None:
+            made.pdf_job = self.typst.submit(letters, addresses, person.name, store)
+        elif self._pdfs is not None:
             docs = {str(i): f["docx"] for i, f in enumerate(files)}
             docs["envelopes"] = envelopes
             try:
                 pdfs = self._pdfs.convert(docs, self.pdf_wait)
             except DrafterError as exc:
                 log.error("PDFs failed: %s", exc)      # LibreOffice's words, never the volunteer's
-                pdf_failed = True
+                made.pdf_failed = True
             else:
                 for i, f in enumerate(files):
                     f["pdf"] = pdfs[str(i)]
-                extras["envelopes.pdf"] = pdfs["envelopes"]
-        return [Made(m, lt, f) for m, lt, f in zip(members, letters, files)], extras, pdf_failed
+                made.extras["envelopes.pdf"] = pdfs["envelopes"]
+        return made

@@ -21,6 +21,7 @@ class File:
     path: Path
     download_name: str
     mimetype: str
+    job: object = None          # a PDF still being made (web.pdfs.Part): written to `path` when done
 
 
 @dataclass
@@ -34,22 +35,26 @@ class Volunteer:
     letters: list = field(default_factory=list)   # LetterView for the letters page
     extras: list = field(default_factory=list)    # (label, token): envelopes, all letters as PDF
     pdf_failed: bool = False                        # the letters page says so
+    pdf_job: object = None                          # Typst's job making this volunteer's PDFs
+    pdf_batch: str = ""                             # the latest submit's: only its PDFs are stored
     files: dict[str, File] = field(default_factory=dict)
     submits: deque = field(default_factory=deque)   # times of letter requests (rate limit)
     requests: deque = field(default_factory=deque)
 
-    def add_file(self, name: str, data: bytes, download_name: str, mimetype: str) -> str:
+    def add_file(self, name: str, data: bytes | None, download_name: str, mimetype: str, job=None) -> str:
+        """A file to download; with `job` and no data, one the job writes when it is done."""
         token = secrets.token_urlsafe(24)
         path = self.folder / name
-        path.write_bytes(data)
-        self.files[token] = File(path, download_name, mimetype)
+        if data is not None:
+            path.write_bytes(data)
+        self.files[token] = File(path, download_name, mimetype, job)
         return token
 
     def clear_letters(self) -> None:
         for f in self.files.values():
             f.path.unlink(missing_ok=True)
         self.files.clear()
-        self.letters, self.extras = [], []
+        self.letters, self.extras, self.pdf_job = [], [], None
 
 
 class Volunteers:

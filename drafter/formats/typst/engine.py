@@ -192,15 +192,17 @@ def _name(char: str) -> str:
 
 
 def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bool = False,
-                date: dt.date | None = None, warn: Callable[[str], None] | None = None) -> bytes:
-    """The PDF of letter.typ for `data` (data.document_data). `images` are written in the root's
-    images/ folder under their names; `date` fixes the PDF's timestamps (reproducible files);
-    `warn` receives each character no font has, naming the document that holds it."""
+                date: dt.date | None = None, warn: Callable[[str], None] | None = None,
+                template: str = "letter.typ") -> bytes:
+    """The PDF of letter.typ (or another of drafter's templates beside it: envelopes.typ) for
+    `data` (data.document_data). `images` are written in the root's images/ folder under their
+    names; `date` fixes the PDF's timestamps (reproducible files); `warn` receives each
+    character no font has, naming the document that holds it."""
     docs = data.get("documents", [])
     unshown: set[str] = {ch for s in _strings(docs) for ch in s if _no_font(ch)}
     timestamp = int(dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time(), dt.timezone.utc).timestamp())
     with tempfile.TemporaryDirectory(prefix="drafter-typst-") as root:
-        for name in TEMPLATES:
+        for name in dict.fromkeys((*TEMPLATES, template)):
             shutil.copyfile(TEMPLATE_DIR / name, Path(root, name))
         for name, content in (images or {}).items():
             # in images/, under the names the letterhead's data gives them (letterhead.typ reads
@@ -216,7 +218,7 @@ def compile_pdf(data: dict, *, images: dict[str, bytes] | None = None, pdf_a: bo
             try:
                 with _lock:
                     pdf, warnings = _get_compiler(which).compile_with_warnings(
-                        input=str(Path(root, "letter.typ")), root=root, sys_inputs={"data": payload},
+                        input=str(Path(root, template)), root=root, sys_inputs={"data": payload},
                         pdf_standards=STANDARDS[bool(pdf_a)], timestamp=timestamp)
             except (KeyboardInterrupt, SystemExit):
                 raise
