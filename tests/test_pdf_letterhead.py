@@ -490,3 +490,19 @@ def test_a_word_made_letterhead_with_logos_in_header_and_footer(tmp_path):
     assert in_order(text(pdf), "Tibet Action Example", BODY, "1 Main Street")
     assert len(images(pdf)) == 2 and len(typst_letterhead(read_letterhead(docx))[1]) == 1  # one file, twice
     assert zipfile.is_zipfile(docx)
+
+
+def test_check_warns_first_of_a_letterhead_typst_cannot_draw(campaign, tmp_path):
+    """`check` reports what draft --format pdf and serve would refuse: a warning at the spec's
+    letterhead line (the Word and text files are still made), none once the spec chooses LibreOffice."""
+    from drafter.commands.check import check_campaign
+    bad = mutate(tmp_path, {"word/header1.xml": in_header(TEXT_BOX)})
+    (campaign / "letterheads").mkdir(exist_ok=True)
+    shutil.copyfile(bad, campaign / "letterheads" / "cecc-example.docx")
+    spec = campaign / "letters" / "erc-entity-list-letterhead.yaml"
+    found = [f for f in check_campaign(campaign) if "Typst" in f.message]
+    line = spec.read_text().splitlines().index("letterhead: letterheads/cecc-example.docx") + 1
+    assert [(f.severity, Path(f.file).name, f.line) for f in found] == [("warning", spec.name, line)]
+    assert 'a text box ("Founded 1987")' in found[0].message and "pdf_engine: libreoffice" in found[0].hint
+    spec.write_text(spec.read_text() + "pdf_engine: libreoffice\n")
+    assert not [f for f in check_campaign(campaign) if "Typst" in f.message]

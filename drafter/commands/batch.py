@@ -23,7 +23,6 @@ import gc
 import datetime as dt
 import hashlib
 import io
-import multiprocessing
 import os
 import signal
 import sys
@@ -382,7 +381,7 @@ class _Helpers:
         if "pdf" in maker.formats and typst_ran():
             # Typst already ran here (a long-lived process: tests, a server): its threads would
             # not survive a fork, so the helpers start fresh
-            context = multiprocessing.get_context("spawn")
+            context = processes.spawn_context()
         init = maker if context.get_start_method() == "fork" else load_args
         self.n = n - 1
         self.pool = ProcessPoolExecutor(self.n, mp_context=context, initializer=_helper_init, initargs=(init,))

@@ -329,6 +329,28 @@ def return_address(doc: Located, spec, campaign: Campaign) -> list[Finding]:
                     f"{hint}; or add `address:` to signer {signer!r} in {RECIPIENTS_FILE}")]
 
 
+
+def pdf_letterhead(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+    """A Word letterhead the Typst engine cannot draw (a text box, a shape, a field): the
+    letter's Typst PDFs (draft and batch --format pdf, serve) would be refused. The Word and
+    text files are not, so a warning; none where the spec already chooses LibreOffice."""
+    if not isinstance(spec.letterhead, str) or spec.pdf_engine == "libreoffice":
+        return []
+    from drafter.formats.typst.letterhead import typst_letterhead
+    try:
+        letterhead = load_spec_letterhead(campaign, spec)
+    except DrafterError:
+        return []      # reported at the letterhead's line already
+    try:
+        typst_letterhead(letterhead)
+    except DrafterError as exc:
+        line, col = doc.where(("letterhead",))
+        return [Finding("warning", str(doc.path), line, col, f"its PDFs by Typst would be refused: {exc.message}",
+                        "set `pdf_engine: libreoffice` in this spec (or use --pdf-engine libreoffice), "
+                        "or take that element out of the letterhead")]
+    return []
+
+
 # --- the whole campaign ------------------------------------------------------------------------
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
@@ -377,6 +399,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
             specs.append((doc, load_letter(campaign, path)))
     findings += _asks_for_nobody(campaign, batch)
     findings += [f for doc, spec in specs for f in return_address(doc, spec, campaign)]
+    findings += [f for doc, spec in specs for f in pdf_letterhead(doc, spec, campaign)]
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
     # fail for the reason already reported. A letter waits, too, for the profiles it names.
     failed = {e.file for e in errors}
