@@ -325,3 +325,24 @@ def test_factsheet_over_one_page_is_reported(campaign, soffice, tmp_path):
     assert result.exit_code == 1
     assert re.search(r"fact sheet: [2-9] page\(s\), [1-8] over the 1 limit", result.stderr)
     assert (out / "factsheet.docx").exists()       # written in full, not cut
+
+
+def test_factsheet_over_one_page_is_found_by_check_and_kit_without_libreoffice(campaign, tmp_path, monkeypatch):
+    """Without LibreOffice, kit counts the fact sheet's pages in its Typst PDF and says so; check
+    counts them the same way first, at the template, as an error (kit would exit 1)."""
+    import drafter.formats.pdf as lo
+    from drafter.commands.check import check_campaign
+    monkeypatch.delenv("DRAFTER_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    monkeypatch.setattr(lo, "INSTALL_ROOT", tmp_path / "empty-root")
+    template = campaign / "letters/templates/kit-factsheet.md.j2"
+    assert not [f for f in check_campaign(campaign) if "fact sheet" in f.message]
+    extra = "".join(f"\n- Extra line {i} that a campaigner added to the fact sheet.\n" for i in range(40))
+    template.write_text(template.read_text() + extra)
+    found = [f for f in check_campaign(campaign) if "fact sheet" in f.message]
+    assert found and {(f.severity, f.file) for f in found} == {("error", str(template))}
+    assert re.search(r"the fact sheet of letter '[\w-]+': [2-9] pages, over the 1-page limit", found[0].message)
+    result = run("-C", campaign, "kit", "company-ceo", "-o", tmp_path / "kit")
+    assert result.exit_code == 1
+    assert re.search(r"fact sheet: [2-9] page\(s\), [1-8] over the 1 limit", result.stderr)
+    assert "measured in its Typst PDF" in result.stderr

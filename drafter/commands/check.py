@@ -23,7 +23,7 @@ from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, REC
                                    check_letter_doc, collect_campaign, load_letter, might_match)
 from drafter.compose import chicago
 from drafter.compose.composer import asks_for
-from drafter.compose.kit import UNLINKED_HINT, member_name, unlinked_source_message
+from drafter.compose.kit import FACTSHEET_PAGES, UNLINKED_HINT, fact_sheet, member_name, unlinked_source_message
 from drafter.compose.trial import trial_letters
 from drafter.formats.kittext import overshoots
 from drafter.output.names import kit_file_name, output_name, recipient_label, refuse_clash
@@ -442,11 +442,13 @@ def _rendered(doc: Located, spec, campaign: Campaign, citers: dict) -> list[Find
 
 def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
     """Kit items over their limit, measured as `drafter kit` measures them (which then exits 1),
-    at their template: the email and a call script in words, each social post in characters.
-    (The fact sheet's one page needs LibreOffice to lay it out: kit alone counts it.)"""
+    at their template: the email and a call script in words, each social post in characters,
+    the fact sheet in pages of its Typst PDF (kit counts LibreOffice's pages where it is installed)."""
     urls = {sid: s.url for sid, s in campaign.evidence.sources.items()}
     out = []
     for kind, people, rendered in kit_items:
+        if kind == "factsheet":
+            out += _factsheet_pages(spec, rendered)
         for number, measure, limit, unit in overshoots(kind, rendered.blocks, rendered.sources, urls):
             label = {"email": "the email", "social": f"social post {number}",
                      "call-script": f"the call script for {member_name(people[0])}"}[kind]
@@ -455,6 +457,21 @@ def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
                                f"the {limit} limit", "shorten it: 'drafter kit' measures it the same way"))
     return out
 
+
+
+def _factsheet_pages(spec, rendered) -> list[Finding]:
+    from drafter.formats.typst import factsheet_pdf, page_count
+    if not rendered.blocks:
+        return []       # its shape is reported already
+    try:
+        pages = page_count(factsheet_pdf(fact_sheet(rendered, "", spec.date), paper=spec.paper, warn=None))
+    except DrafterError:
+        return []       # the engine's failure is kit's to report, at the PDF it makes
+    if pages <= FACTSHEET_PAGES:
+        return []
+    return [Finding("error", str(rendered.template), None, None,
+                    f"the fact sheet of letter {spec.name!r}: {pages} pages, over the {FACTSHEET_PAGES}-page limit",
+                    "shorten it: 'drafter kit' counts its pages the same way")]
 
 def _file_clashes(doc: Located, spec, campaign: Campaign) -> list[Finding]:
     """Two letters `draft` would write to one file (an 'output' pattern without {recipient}, ids

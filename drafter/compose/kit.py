@@ -9,12 +9,13 @@ from pathlib import Path
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.composer import Composer, asks_for
-from drafter.compose.letter import Block, Text
+from drafter.compose.letter import Block, FactSheet, Note, Text
 from drafter.compose.render import BodyRenderer, trusted_markdown
 from drafter.errors import TemplateError
 from drafter.people import address
 
 KINDS = ("call-script", "email", "social", "shareholder-questions", "factsheet")
+FACTSHEET_PAGES = 1        # a fact sheet is one page
 
 
 @dataclass
@@ -54,6 +55,13 @@ def unlinked_sources(sources: list[tuple[str, ...]], notes: list[int], evidence)
     """The sources without a URL that the given notes (1-based numbers) cite, each once."""
     return list(dict.fromkeys(s for n in notes for s in sources[n - 1] if not evidence.sources[s].url))
 
+
+
+def fact_sheet(r: Rendered, organization: str, date) -> FactSheet:
+    """The kit's fact sheet from its rendered template: the first block (a heading) is its title."""
+    title = "".join(x.text for x in r.blocks[0].inlines if isinstance(x, Text))
+    return FactSheet(title, organization, date, tuple(r.blocks),
+                     tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
 
 def member_name(r: Recipient) -> str:
     """How a caller names the member: "Senator Merkley" (or the full name)."""

@@ -15,8 +15,9 @@ from drafter.formats.docx.oxml.parts import FONTS
 from drafter.formats.typst.data import PAPERS, document_data, factsheet_data, letter_data
 from drafter.formats.typst.engine import compile_pdf, font_list
 
-__all__ = ["letters_pdf", "letter_pdf", "factsheet_pdf", "PAPERS"]
+__all__ = ["letters_pdf", "letter_pdf", "factsheet_pdf", "page_count", "PAPERS"]
 
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 TWIPS = 20      # a Word measure (twentieths of a point) per point
 _DEFAULT_FONT = re.compile(rb'<w:docDefaults>.*?<w:rFonts [^>]*?w:ascii="([^"]+)"', re.S)
 _DEFAULT_SIZE = re.compile(rb'<w:docDefaults>.*?<w:sz w:val="(\d+)"', re.S)     # half-points
@@ -74,3 +75,9 @@ def factsheet_pdf(sheet: FactSheet, *, paper: str = "letter", pdf_a: bool = Fals
     """The kit's one-page fact sheet as PDF (three-quarter-inch margins, 11-point text)."""
     data = document_data([factsheet_data(sheet)], paper=paper, fonts=font_list(FONTS["ascii"]))
     return compile_pdf(data, pdf_a=pdf_a, date=sheet.date, warn=warn)
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of a PDF drafter made (Typst's or LibreOffice's: page objects are never in
+    compressed object streams there)."""
+    return len(_PDF_PAGE.findall(pdf))
