@@ -75,7 +75,7 @@ def test_pdf_page_one_and_footnotes(soffice, tmp_path):
     assert "Dear Secretaries Raimondo, Yellen, and Blinken:" in first
     assert "Emile Dirks, Mass DNA Collection in the Tibet Autonomous Region" in first   # note 1, on page 1
     everything = " ".join(" ".join(pages).split())
-    assert "Visa Restrictions on PRC Officials Involved in the Forcible Assimilation" in everything
+    assert "Visa restrictions on PRC officials involved in the forcible assimilation" in everything   # described, not quoted
     assert "Jeff Merkley" in everything
 
 
