@@ -15,7 +15,11 @@ from drafter.campaign import dates
 from drafter.campaign.dates import parse_date
 from drafter.campaign.jsontypes import DATE, LINES, QUERY_RULES, ROLES, TEXT, URL, caveat
 
-DEFAULT_STALE_DAYS = 365          # evidence.yaml settings: stale_after_days
+DEFAULT_STALE_DAYS = 365
+DEFAULT_KEEP_DAYS = 90            # letter spec: keep_days (the volunteers' details in the campaign log)
+DEFAULT_QUESTIONS = ("Why does this matter to you?",
+                     "Has it touched you, your family or people you know?",
+                     "What would you like your member of Congress to do?")          # evidence.yaml settings: stale_after_days
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
 
@@ -253,6 +257,20 @@ class LetterSpec:
         {"enum": ["warn", "refuse"],
          "description": "A constituent letter citing evidence due for re-checking: 'warn' (batch says so, once "
                         "per snippet) or 'refuse' (batch stops before any letter is written)."}, "warn")
+    # The volunteers' page (drafter serve): the message, and how long the log keeps a volunteer.
+    message_required: bool = yaml_field(
+        {"type": "boolean", "description": "The volunteers' page refuses a letter without a message of the "
+                                           "volunteer's own (default false: an empty one is asked about once)."},
+        False)
+    message_questions: tuple[str, ...] = yaml_field(
+        {"type": "array", "items": {**TEXT, "minLength": 3, "maxLength": 200}, "minItems": 1, "maxItems": 6,
+         "description": "The questions the volunteers' page asks when a message is empty or repeats the "
+                        "campaign's own words."}, DEFAULT_QUESTIONS, read=tuple)
+    keep_days: int = yaml_field(
+        {"type": "integer", "minimum": 1, "maximum": 3650,
+         "description": "How long the campaign log keeps the letters of volunteers (batch and serve), in days: "
+                        "'drafter log forget --expired' and 'drafter serve' at start remove older ones."},
+        DEFAULT_KEEP_DAYS)
     vars: dict = yaml_field({"type": "object", "description": "Extra values the template can use."}, {},
                             read=lambda value: dict(value or {}))
     kit: dict = yaml_field(      # the spec's `kit:` settings (drafter kit)

@@ -31,7 +31,7 @@ FIELDS = (
     Field("zip", "ZIP code", 10, autocomplete="postal-code", hint="Five digits, such as 02451."),
     Field("email", "Email (optional)", 200, required=False, autocomplete="email",
           hint="Only if you would like the campaign to follow up with you."),
-    Field("message", "Your message", 3000,
+    Field("message", "Your message", 3000, required=False,
           hint="A few sentences in your own words: why this matters to you. Offices give more weight "
                "to a letter in the writer's own words than to a form letter."),
 )
@@ -56,13 +56,17 @@ def clean(name: str, text: str) -> str:
     return " ".join(text.split())
 
 
-def read_form(raw) -> tuple[dict[str, str], dict[str, str]]:
-    """(values as typed, cleaned; errors by field) for a submitted form."""
+def read_form(raw, message_required: bool = False) -> tuple[dict, dict[str, str]]:
+    """(values as typed, cleaned; errors by field) for a submitted form. The values also say
+    whether the volunteer ticked "Don't keep my details" (`forget`) and was already asked for
+    a message of their own (`nudged`); `message_required` is the letter spec's."""
     values = {f.name: clean(f.name, raw.get(f.name, "")) for f in FIELDS}
+    values["forget"] = raw.get("forget") == "1"
+    values["nudged"] = raw.get("nudged") == "1"
     errors: dict[str, str] = {}
     for f in FIELDS:
         v = values[f.name]
-        if f.required and not v:
+        if (f.required or (f.name == "message" and message_required)) and not v:
             errors[f.name] = {"name": "Please enter your full name, as you will sign the letters.",
                               "street": "Please enter your street address: offices answer constituents.",
                               "city": "Please enter your city or town.",
