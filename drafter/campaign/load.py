@@ -279,6 +279,11 @@ def check_letter_doc(doc: Located, campaign: Campaign, checks: Sequence[SpecChec
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
     errors += _check_settings(doc, campaign, checks, data)
+    for pid, raw in (data.get("points") or {}).items():
+        for i, nid in enumerate(raw.get("snippets") or ()):
+            if nid not in campaign.evidence.snippets and not campaign.invalid.has("snippets", nid):
+                errors.append(doc.error(("points", pid, "snippets", i), f"talking point {pid!r} names unknown snippet {nid!r}",
+                                        did_you_mean(nid, campaign.evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
     if data.get("to") == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",
