@@ -20,6 +20,7 @@ from flask import (Flask, abort, g, redirect, render_template, request, send_fil
                    url_for)
 from werkzeug.exceptions import HTTPException
 
+from drafter.compose.composer import default_points
 from drafter.compose.similarity import THRESHOLD, estimate
 from drafter.errors import DrafterError
 from drafter.formats.text import letter_text
@@ -40,6 +41,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_HOLD = 2.0                   # seconds a download waits in the request for a PDF being made
 MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
 
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st: a talking point's place."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 # The Finish page: exactly what remains of the volunteer, by what they chose.
 FINISHED = {
@@ -227,9 +233,12 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     # ------------------------------------------------------------------ the form
 
     def form_page(values=None, errors=None, status=200, notice=None, nudge=None):
+        if values is None and spec.points:       # a new form: the campaign's usual points, in order
+            values = {"points": {p.id: i for i, p in enumerate(default_points(spec), 1)}}
         return render_template("form.html", values=values or {}, errors=errors or {}, fields=F.BY_NAME,
                                states=state_list, notice=notice, nudge=nudge, questions=spec.message_questions,
-                               message_required=spec.message_required), status
+                               message_required=spec.message_required, points=list(spec.points.values()),
+                               ordinals=[ordinal(n) for n in range(1, len(spec.points) + 1)]), status
 
     @app.get("/")
     def index():
@@ -248,7 +257,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
 
     @app.post("/")
     def submit():
-        values, errors = F.read_form(request.form, spec.message_required)
+        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points))
         if not errors:
             more, districts = F.where(values, legislators, zip_districts)
             errors.update(more)

@@ -156,7 +156,9 @@ class LetterMaker:
         found: dict[tuple[str, str], str] = {}
         own = [self.spec.subject or "", self.spec.summary or ""]
         for m in sample_members(self.campaign.recipients):
-            letter = constituent_letter(composer, dataclasses.replace(SAMPLE_CONSTITUENT, note=""), m)
+            # every talking point: a message that copies any of them is the campaign's words
+            sample = dataclasses.replace(SAMPLE_CONSTITUENT, note="", points=tuple(self.spec.points))
+            letter = constituent_letter(composer, sample, m)
             own.append(similarity.letter_text(letter))
             for item in composer.stale_evidence(letter):
                 found.setdefault(item, f"the letter to a sample {m.role}")
