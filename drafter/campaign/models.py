@@ -376,11 +376,11 @@ class LetterSpec:
                                            "volunteer's own (default false: an empty one is asked about once)."},
         False)
     message_questions: tuple[str, ...] = yaml_field(
-        {"type": "array", "items": {**TEXT, "minLength": 3, "maxLength": 200}, "minItems": 1, "maxItems": 6,
+        {"type": "array", "items": {**TEXT, "minLength": 3}, "minItems": 1,
          "description": "The questions the volunteers' page asks when a message is empty or repeats the "
                         "campaign's own words."}, DEFAULT_QUESTIONS, read=tuple)
     keep_days: int = yaml_field(
-        {"type": "integer", "minimum": 1, "maximum": 3650,
+        {"type": "integer", "minimum": 1,
          "description": "How long the campaign log keeps the letters of volunteers (batch and serve), in days: "
                         "'drafter log forget --expired' and 'drafter serve' at start remove older ones."},
         DEFAULT_KEEP_DAYS)
