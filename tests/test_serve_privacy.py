@@ -295,3 +295,10 @@ def test_stale_refuse_stops_serve_with_check_s_message(data, tmp_path):
     result = CliRunner().invoke(main, ["-C", str(root), "serve", "constituent", "--legislators", str(LEGISLATORS),
                                        "--zip-districts", str(ZIPS), "--no-pdf", "--log", str(tmp_path / "l.sqlite")])
     assert result.exit_code == 1 and "stale: refuse" in result.output and "Traceback" not in result.output
+
+
+def test_a_forged_place_leaves_the_point_out(served):
+    app, _, _ = served
+    page, _ = Volunteer(app).letters({**PEMA, "point-children": "99", "point-least-free": "x"})
+    text = html.unescape(re.search(r'<pre class="letter"[^>]*>(.*?)</pre>', page, re.S).group(1))
+    assert "kindergartens" not in text and "least free" not in text and "919,282" in text    # the default
