@@ -158,7 +158,8 @@ def test_an_unknown_point_sends_the_row_to_review_with_the_reason(campaign, tmp_
     rows = [["Full name", "Street address", "City", "State", "ZIP", "Points", "Your message"],
             ["Ama Example", "1 Elm Street", "Cheyenne", "WY", "82001", "children; 2; climate", "words"],
             ["Pasang Example", "2 Elm Street", "Cheyenne", "WY", "82001", "9", "words"],
-            ["Dawa Example", "3 Elm Street", "Cheyenne", "WY", "82001", "3; least-free", "words"]]
+            ["Dawa Example", "3 Elm Street", "Cheyenne", "WY", "82001", "3; least-free", "words"],
+            ["Norbu Example", "4 Elm Street", "Cheyenne", "WY", "82001", "", ""]]
     path = tmp_path / "people.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
@@ -172,6 +173,9 @@ def test_an_unknown_point_sends_the_row_to_review_with_the_reason(campaign, tmp_
     made = " ".join(dawa.read_text(encoding="utf-8").split())
     # point 3 (no-refusal) then least-free, as picked
     assert made.index("Collection drives took place") < made.index("Freedom House ranks Tibet")
+    # no message, no message paragraph: from the opening straight to the default point
+    [norbu] = [f for f in (tmp_path / "out").glob("norbu-example-*-B001261.txt")]
+    assert "Republic of China.\n\nBetween June 2016" in norbu.read_text(encoding="utf-8")
 
 
 def test_point_choice_through_the_compose_api(campaign):
