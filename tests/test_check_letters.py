@@ -113,12 +113,12 @@ def test_an_ask_for_a_role_nobody_has(example):
 
 
 def test_members_of_congress_count_when_a_batch_letter_reaches_them(example):
-    """The cosponsor ask is for members of Congress: no profile in recipients.yaml is one, but the
+    """The write-to-commerce ask is for members of Congress: no profile in recipients.yaml is one, but the
     constituent letter reaches them all. Without that letter, the ask is for nobody."""
     assert errors(example) == []
     (example / "letters/constituent.yaml").unlink()
     [f] = errors(example)
-    assert f.file.endswith("asks.yaml") and "ask 'cosponsor' is for nobody" in f.message
+    assert f.file.endswith("asks.yaml") and "ask 'write-to-commerce' is for nobody" in f.message
 
 
 def test_a_profile_with_errors_holds_back_only_the_letters_that_name_it(example):

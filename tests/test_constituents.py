@@ -166,7 +166,8 @@ def test_broken_utf16_and_empty_files_are_refused(tmp_path):
 def test_example_file_reads_cleanly(repo):
     review = []
     people = read_constituents(repo / "examples/constituents.csv", review)
-    assert len(people) == 6 and review == []
+    assert len(people) == 12 and review == []
+    assert [p.points for p in people][:3] == [(), ("children", "us-concern"), ("least-free", "scale")]
     assert any("{{ 7*7 }}" in (p.note or "") and "<w:p>" in p.note for p in people)
 
 
@@ -260,7 +261,7 @@ def test_vacant_seat_and_nonexistent_district(legislators, zips):
 
 def test_example_batch_matches(repo, legislators, zips):
     results = [match(p, legislators, zips) for p in read_constituents(repo / "examples/constituents.csv")]
-    assert sum(m.ok for m in results) == 5
+    assert sum(m.ok for m in results) == 11
     [ambiguous] = [m for m in results if not m.ok]
     assert len(ambiguous.review.candidates) > 1
 

@@ -90,7 +90,7 @@ def test_call_scripts_use_the_members_real_phones(kit_dirs, shared):
     for bioguide, text in scripts.items():
         assert phones[bioguide] in text.splitlines()[0]
         assert "staff member who handles" in text
-        assert "Co-sign a letter" in text                     # the ask for members, from asks.yaml
+        assert "Write to the Secretary of Commerce" in text                  # the ask for members, from asks.yaml
         assert spoken_words(text) < 150
         assert "Sources" in text and "citizenlab.ca" in text   # facts keep their sources
         spoken = text.split("\nSources")[0]
@@ -116,7 +116,7 @@ def test_a_call_script_with_two_asks_says_the_lead_in_once(campaign, tmp_path):
     [script] = [p for p in report.paths if p.name.startswith("call-script-")]
     text = script.read_text().split("\nSources")[0]
     assert text.count("I ask Senator Wyden to act:") == 1, text
-    assert "1. Co-sign a letter" in text and "2. Hold a hearing on the mass collection of DNA in the Tibet " \
+    assert "1. Write to the Secretary of Commerce" in text and "2. Hold a hearing on the mass collection of DNA in the Tibet " \
                                                "Autonomous Region." in text, text
     assert abbreviations(load_campaign(campaign))["TAR"] == "Tibet Autonomous Region"
     merkley = Recipient(id="M001176", name="Jeff Merkley", role="senator", given="Jeff", surname="Merkley")

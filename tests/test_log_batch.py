@@ -140,29 +140,37 @@ def test_the_log_keeps_no_copy_of_a_letters_text(campaign, shared, tmp_path):
     for letter in out.glob("*.txt"):
         body = letter_body(letter)
         for line in body.splitlines():
-            if line.startswith(("Dear ", "I am writing as your constituent", "The scale", "This surveillance",
-                                "American technology", "Collection is not")):
+            if line.startswith(("Dear ", "As your constituent", "Between June 2016", "A report from Lhasa",
+                                "Collection drives", "Freedom House ranks", "The Secretary of State said",
+                                "I ask that you", "Thank you for your attention")):
                 assert line.encode() not in data and line[:40].encode() not in data, line
                 checked += 1
-    assert checked >= 15 * 5
+    assert checked >= 31 * 5
     for words in ("The scale of this program is without precedent", "police in the TAR collected roughly",
-                  "tightest controls anywhere", "Dear Senator Warren", "Sincerely,"):
+                  "End-User Review Committee add", "Dear Senator Warren", "Sincerely,"):
         assert words.encode() not in data and words.encode("utf-16-le") not in data
 
 
 def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    assert batch(campaign, shared, REPO / "examples/constituents.csv", first).exit_code == 0
+    # The log keeps no talking-point picks (the Points column): the example without them.
+    with open(REPO / "examples/constituents.csv", encoding="utf-8", newline="") as fh:
+        rows = [{k: v for k, v in r.items() if k != "Points"} for r in csv.DictReader(fh)]
+    unpicked = tmp_path / "people.csv"
+    with open(unpicked, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert batch(campaign, shared, unpicked, first).exit_code == 0
     exported = tmp_path / "again.csv"
     result = cli(campaign, "log", "export", "--constituents", str(exported))
     assert result.exit_code == 0, result.output
     with open(exported, encoding="utf-8-sig", newline="") as fh:
         people = list(csv.DictReader(fh))
-    assert [p["Name"] for p in people] == ["Pema Example", "Tenzin Sample", "Dolma Placeholder", "Karma Testcase",
-                                           "Alex Fictional", "Jamie Demo"]
+    assert [p["Name"] for p in people] == [r["Full name"] for r in rows] and len(people) == 12
     assert batch(campaign, shared, exported, second).exit_code == 0
     a, b = {p.name: sha(p) for p in first.glob("*.docx")}, {p.name: sha(p) for p in second.glob("*.docx")}
-    assert a == b and len(a) == 15                            # the same letters, byte for byte
+    assert a == b and len(a) == 31                            # the same letters, byte for byte
 
 
 def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign, shared, tmp_path):

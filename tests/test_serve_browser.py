@@ -249,3 +249,41 @@ def test_page_works_without_javascript(site, tmp_path):
         assert not any(b.is_displayed() for b in d.find_elements(By.CSS_SELECTOR, "button.copy"))
     finally:
         d.quit()
+
+
+def test_prompt_for_a_message_of_one_s_own_then_nothing_kept(site, browser):
+    """An empty message gets the campaign's questions once (screenshots for the docs); the
+    volunteer picks their points, ticks "Don't keep my details", and the log keeps no name."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    url, log = site
+    d = browser
+    before = len(log.list_letters())
+    d.get(url + "/")
+    by_label(d, "Full name").send_keys("Lhamo Private")
+    by_label(d, "Street address").send_keys("9 Birch Road")
+    by_label(d, "City").send_keys("Cheyenne")
+    Select(by_label(d, "State")).select_by_visible_text("Wyoming")
+    by_label(d, "ZIP code").send_keys("82001")
+    click_and_wait(d, '//button[normalize-space(.)="Make my letters"]')
+    nudge = d.find_element(By.CSS_SELECTOR, ".nudge")
+    assert nudge.find_element(By.TAG_NAME, "h2").text == "Would you add a few words of your own?"
+    assert "Why does this matter to you?" in nudge.text
+    assert len(log.list_letters()) == before
+    d.execute_script("window.scrollTo(0, 0)")
+    screenshot(d, "prompt")
+    assert axe_problems(d) == []
+
+    by_label(d, "Your message").send_keys(MESSAGE)
+    Select(by_label(d, "Children are sampled too")).select_by_visible_text("1st")
+    Select(by_label(d, "How many people police sampled")).select_by_visible_text("2nd")
+    by_label(d, "Don’t keep my details").click()
+    click_and_wait(d, '//button[normalize-space(.)="Make my letters"]')
+    assert d.find_element(By.TAG_NAME, "h1").text == "Your letters"
+    text = d.find_element(By.CSS_SELECTOR, "pre.letter").text
+    assert text.index("kindergartens") < text.index("919,282")
+    assert all(p.text for p in d.find_elements(By.CSS_SELECTOR, ".alike"))
+    click_and_wait(d, '//button[normalize-space(.)="Finish"]')
+    assert "The campaign log keeps only, for each letter, which office it is to" in d.page_source
+    rows = log.list_letters()[before:]
+    assert [r.kind for r in rows] == ["anonymous"] * 3 and not any(r.name or r.street for r in rows)

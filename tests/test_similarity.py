@@ -64,7 +64,7 @@ def test_letter_text_runs_from_salutation_to_closing_without_notes(campaign):
     made = constituent_letter(Composer(c, constituent_spec(c, "constituent")), SAMPLE_CONSTITUENT, SAMPLE_MEMBERS[0])
     text = S.letter_text(made)
     assert text.startswith(made.salutation) and text.endswith(made.closing)
-    assert "Collection is not confined to a few places." in text
+    assert "As your constituent in" in text and "End-User Review Committee adds entities" in text
     notes = " ".join(run.text for note in made.notes for run in note.inlines)
     assert "Citizen Lab" in notes and "Citizen Lab" not in text and "[1]" not in text
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 from drafter.campaign.dates import date_parts, parse_date
 from drafter.campaign.schemas import CSL_DATE_FIELDS, SCHEMAS
 from drafter.errors import DataError, DrafterError, did_you_mean
-from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, Evidence, LetterSpec, Recipient, Signer, Snippet, Source,
+from drafter.campaign.models import (DEFAULT_STALE_DAYS, Ask, read_instrument, Evidence, LetterSpec, Recipient, Signer, Snippet, Source,
                                      from_yaml, yaml_fields)
 from drafter.campaign.query import matches
 from drafter.campaign.validate import invalid_fields, invalid_items, validate
@@ -162,7 +162,7 @@ def build_asks(doc: Located | None, evidence: Evidence,
                                         did_you_mean(nid, evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
         asks[aid] = Ask(aid, " ".join(str(raw["text"]).split()), tuple(dict(q) for q in applies),
                         tuple(raw.get("evidence") or ()), raw.get("authority"),
-                        raw.get("confirm"))
+                        raw.get("confirm"), read_instrument(raw["instrument"]) if raw.get("instrument") else None)
     return asks, errors
 
 
@@ -279,6 +279,11 @@ def check_letter_doc(doc: Located, campaign: Campaign, checks: Sequence[SpecChec
                                 did_you_mean(template, campaign.template_names())
                                 or f"create {TEMPLATES_DIR}/{template}{TEMPLATE_SUFFIX}"))
     errors += _check_settings(doc, campaign, checks, data)
+    for pid, raw in (data.get("points") or {}).items():
+        for i, nid in enumerate(raw.get("snippets") or ()):
+            if nid not in campaign.evidence.snippets and not campaign.invalid.has("snippets", nid):
+                errors.append(doc.error(("points", pid, "snippets", i), f"talking point {pid!r} names unknown snippet {nid!r}",
+                                        did_you_mean(nid, campaign.evidence.snippets) or f"add it to {EVIDENCE_FILE}"))
     if data.get("to") == CONSTITUENTS:
         if "from" in data:
             errors.append(doc.error(("from",), "a constituent letter is signed by each constituent",

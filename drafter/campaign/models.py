@@ -15,7 +15,11 @@ from drafter.campaign import dates
 from drafter.campaign.dates import parse_date
 from drafter.campaign.jsontypes import DATE, LINES, QUERY_RULES, ROLES, TEXT, URL, caveat
 
-DEFAULT_STALE_DAYS = 365          # evidence.yaml settings: stale_after_days
+DEFAULT_STALE_DAYS = 365
+DEFAULT_KEEP_DAYS = 90            # letter spec: keep_days (the volunteers' details in the campaign log)
+DEFAULT_QUESTIONS = ("Why does this matter to you?",
+                     "Has it touched you, your family or people you know?",
+                     "What would you like your member of Congress to do?")          # evidence.yaml settings: stale_after_days
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
 
@@ -108,6 +112,119 @@ class Ask:
     evidence: tuple[str, ...] = ()
     authority: str | None = None
     confirm: str | None = None       # a review note: what to confirm about the recipient's authority
+    instrument: "Instrument | None" = None   # what an office can log a position against
+
+
+# The kinds of instrument an ask can name, and the bill types (congress.gov's) with their citation.
+INSTRUMENT_KINDS = ("bill", "letter", "hearing", "agency-letter")
+BILL_TYPES = {"hr": "H.R.", "s": "S.", "hres": "H.Res.", "sres": "S.Res.", "hjres": "H.J.Res.",
+              "sjres": "S.J.Res.", "hconres": "H.Con.Res.", "sconres": "S.Con.Res."}
+# Who can vote on a measure's final passage on the floor: a Delegate or the Resident
+# Commissioner votes in committee but not on passage; a Senator never votes on a House bill.
+FLOOR_VOTERS = {"house": ("representative",), "senate": ("senator",)}
+SPONSORS = {"house": ("representative", "delegate", "resident-commissioner"), "senate": ("senator",)}
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """What an ask asks an office to act on, named so that the office can log a position: a bill
+    (congress, type, number, title), a named letter (its lead office, closing date), a hearing,
+    or a letter from the member to an agency (named by office, not by whoever holds it)."""
+    kind: str
+    title: str
+    action: str | None = None        # bill: cosponsor | vote
+    congress: int | None = None
+    type: str | None = None          # bill: hr, s, hres ... (BILL_TYPES)
+    number: int | None = None
+    lead: str | None = None          # letter: who leads it; hearing: the committee
+    closes: dt.date | None = None    # letter: when signatures close
+    to: str | None = None            # agency-letter: the office written to ("the Secretary of Commerce")
+
+    @property
+    def chamber(self) -> str | None:
+        """A bill's chamber, from its type."""
+        return None if self.type is None else ("house" if self.type.startswith("h") else "senate")
+
+    def citation(self) -> str:
+        """How the Re: line names it: "H.R. 1234, Title (119th Congress)", "Letter to the Secretary
+        of Commerce: Title"."""
+        if self.kind == "bill":
+            n = self.congress or 0
+            suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+            return f"{BILL_TYPES[self.type]} {self.number}, {self.title} ({n}{suffix} Congress)"
+        if self.kind == "letter":
+            parts = [self.title] + ([f"led by {self.lead}"] if self.lead else []) + (
+                [f"closing {self.closes:%B} {self.closes.day}, {self.closes.year}"] if self.closes else [])
+            return ", ".join(parts)
+        if self.kind == "hearing":
+            return f"{self.title}" + (f" ({self.lead})" if self.lead else "")
+        return f"A letter to {self.to} on {self.title}" if self.to else self.title
+
+    def can_act(self, role: str) -> bool:
+        """Whether a member in `role` can do what the ask asks of them."""
+        if self.kind != "bill" or self.chamber is None:
+            return True
+        allowed = FLOOR_VOTERS if self.action == "vote" else SPONSORS
+        return role in allowed[self.chamber]
+
+
+INSTRUMENT_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["kind", "title"],
+    "description": "What the ask asks an office to act on, printed in the letter's 'Re:' line: a bill "
+                   "(congress, type, number, title, action), a named letter (lead, closes), a hearing "
+                   "(lead: the committee), or a letter from the member to an agency (to: the office).",
+    "properties": {
+        "kind": {"enum": list(INSTRUMENT_KINDS)},
+        "title": {**TEXT, "description": "The bill's or letter's title, or what the hearing or letter is about."},
+        "action": {"enum": ["cosponsor", "vote"], "description": "A bill: cosponsor it, or vote for it on the floor."},
+        "congress": {"type": "integer", "minimum": 1},
+        "type": {"enum": list(BILL_TYPES)},
+        "number": {"type": "integer", "minimum": 1},
+        "lead": {**TEXT, "description": "A letter's lead office or member; a hearing's committee."},
+        "closes": {**DATE, "description": "When a letter's signatures close."},
+        "to": {**TEXT, "description": "An agency letter's addressee, by office: 'the Secretary of Commerce'."},
+    },
+    "allOf": [
+        {"if": {"properties": {"kind": {"const": "bill"}}},
+         "then": {"required": ["congress", "type", "number", "action"]}},
+        {"if": {"properties": {"kind": {"const": "agency-letter"}}}, "then": {"required": ["to"]}},
+    ],
+}
+
+
+def read_instrument(raw: dict) -> Instrument:
+    return Instrument(**{k: (parse_date(v) if k == "closes" else v) for k, v in raw.items()})
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    """A point a volunteer may choose to make (a constituent letter's `points:`): a short label
+    for the volunteers' page and the campaign's sentences, each a sourced snippet, optionally
+    after a lead-in of the campaign's own. `default` points are made when a volunteer picks none."""
+    id: str
+    label: str
+    snippets: tuple[str, ...]
+    lead: str | None = None
+    default: bool = False
+
+
+POINT_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["label", "snippets"],
+    "properties": {
+        "label": {**TEXT, "description": "A few words for the volunteers' page: 'Children are sampled too'."},
+        "lead": {**TEXT, "description": "An unsourced lead-in sentence of the campaign's own, before the snippets."},
+        "snippets": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                     "description": "The snippet ids it states (evidence.yaml), in order, each footnoted."},
+        "default": {"type": "boolean", "description": "Made when a volunteer picks no points."},
+    },
+}
+
+
+def read_points(value) -> dict:
+    return {pid: TalkingPoint(pid, " ".join(str(raw["label"]).split()), tuple(raw["snippets"]),
+                              " ".join(str(raw["lead"]).split()) if raw.get("lead") else None,
+                              bool(raw.get("default")))
+            for pid, raw in (value or {}).items()}
 
 
 @dataclass(frozen=True)
@@ -253,6 +370,27 @@ class LetterSpec:
         {"enum": ["warn", "refuse"],
          "description": "A constituent letter citing evidence due for re-checking: 'warn' (batch says so, once "
                         "per snippet) or 'refuse' (batch stops before any letter is written)."}, "warn")
+    # The volunteers' page (drafter serve): the message, and how long the log keeps a volunteer.
+    message_required: bool = yaml_field(
+        {"type": "boolean", "description": "The volunteers' page refuses a letter without a message of the "
+                                           "volunteer's own (default false: an empty one is asked about once)."},
+        False)
+    message_questions: tuple[str, ...] = yaml_field(
+        {"type": "array", "items": {**TEXT, "minLength": 3}, "minItems": 1,
+         "description": "The questions the volunteers' page asks when a message is empty or repeats the "
+                        "campaign's own words."}, DEFAULT_QUESTIONS, read=tuple)
+    keep_days: int = yaml_field(
+        {"type": "integer", "minimum": 1,
+         "description": "How long the campaign log keeps the letters of volunteers (batch and serve), in days: "
+                        "'drafter log forget --expired' and 'drafter serve' at start remove older ones."},
+        DEFAULT_KEEP_DAYS)
+    points: dict = yaml_field(     # id -> TalkingPoint, in the spec's order
+        {"type": "object", "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"}, "additionalProperties": POINT_SCHEMA,
+         "description": "A constituent letter's talking points: the volunteer picks which to make, in their "
+                        "order (the page, or the CSV's Points column: ids or numbers separated by ';'); "
+                        "none picked makes the `default: true` ones. The template prints them with "
+                        "{% for point in points %}{{ point }}{% endfor %}."},
+        {}, read=read_points)
     vars: dict = yaml_field({"type": "object", "description": "Extra values the template can use."}, {},
                             read=lambda value: dict(value or {}))
     kit: dict = yaml_field(      # the spec's `kit:` settings (drafter kit)

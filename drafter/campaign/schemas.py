@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from drafter.campaign.jsontypes import DATE as _date, ID_PATTERN, caveat as _caveat, QUERY as _query, \
     QUERY_RULES as _query_rules, ROLES, TEXT as _text, URL as _url
-from drafter.campaign.models import LetterSpec, Recipient, Signer, schema_of
+from drafter.campaign.models import INSTRUMENT_SCHEMA, LetterSpec, Recipient, Signer, schema_of
 
 __all__ = ["ID_PATTERN", "ROLES", "SCHEMAS", "schema_json"]
 
@@ -148,6 +148,7 @@ ASKS = {
             "authority": {"type": "string", "description": "The legal basis, for reviewers."},
             "confirm": {"type": "string", "description": "What a reviewer must confirm before sending "
                         "(e.g. an authority held only in consultation); drafts carry it as a Word comment."},
+            "instrument": INSTRUMENT_SCHEMA,
         }}}},
 }
 SCHEMAS["asks"] = ASKS

@@ -163,13 +163,21 @@ def merge(ctx, other, log_url):
 @click.option("--constituent", metavar="EMAIL_OR_NAME",
               help="By email: that email's letters. By name: that name's letters and their emails'.")
 @click.option("--before", type=_date, metavar="DATE", help="Every letter logged before DATE (in the past).")
+@click.option("--expired", is_flag=True,
+              help="Volunteers' letters (batch, serve) older than their letter spec's keep_days (default 90).")
 @log_option
 @click.pass_context
-def forget(ctx, constituent, before, log_url):
+def forget(ctx, constituent, before, expired, log_url):
     """Remove personal data from the log for good (the database file is rewritten). The files
     drafter wrote are not touched."""
-    if bool(constituent) == bool(before):
-        raise click.UsageError("give one of --constituent EMAIL_OR_NAME and --before DATE")
+    if bool(constituent) + bool(before) + expired != 1:
+        raise click.UsageError("give one of --constituent EMAIL_OR_NAME, --before DATE and --expired")
+    if expired:
+        from drafter.commands.retention import forget_expired_letters
+        with _open(ctx, log_url) as log:
+            n = forget_expired_letters(log, root(ctx))
+        click.echo(f"removed {n} expired letter(s) from {log.where}")
+        return
     with _open(ctx, log_url) as log:
         kept = log.namesakes(constituent) if constituent else []
         n = log.forget(constituent=constituent, before=before.date() if before else None)

@@ -61,6 +61,16 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
                          staff_token=os.environ.get(STAFF_ENV) or None, campaign_log=campaign_log)
         maker = app.extensions["drafter"]["maker"]
         settings = app.extensions["drafter"]["settings"]
+        from drafter.commands.retention import forget_expired_letters
+        try:             # the retention the page promises, kept from the first volunteer on
+            expired = forget_expired_letters(campaign_log, root(ctx), maker.campaign)
+        except DrafterError:
+            close_app(app)
+            raise
+        if maker.stale:          # once, not with each volunteer's letters
+            click.secho("warning: the letters cite evidence due for re-checking ('stale: refuse' in the letter "
+                        "spec refuses them):\n" + "\n".join(f"  {kind} {item!r}: {why}" for kind, item, why in maker.stale),
+                        fg="yellow", err=True)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
         try:
             server = waitress.create_server(app, host=host, port=port, threads=workers,
@@ -80,7 +90,7 @@ def serve(ctx, letter, legislators, zip_districts, host, port, kiosk, log_url, w
         where = f"{host}:{server.effective_port}" if ":" not in host else f"[{host}]:{server.effective_port}"
         click.echo(f"drafter serve: http://{where}/" + ("  (kiosk mode)" if kiosk else ""))
         click.echo(f"staff page:    http://{where}/staff  token: {settings.staff_token}")
-        click.echo(f"campaign log:  {campaign_log.where}")
+        click.echo(f"campaign log:  {campaign_log.where}" + (f"  ({expired} expired letter(s) removed)" if expired else ""))
         engine = {"typst": "Typst", "libreoffice": "LibreOffice"}[maker.pdf_engine]
         click.echo("PDFs:          " + (f"on ({engine})" if maker.pdf else "off"))
         def stop(_signum, _frame):      # a service manager's SIGTERM: clean up as for Ctrl-C

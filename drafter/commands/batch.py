@@ -36,7 +36,7 @@ from typing import Callable, Iterable
 
 from drafter.campaign.load import load_campaign
 from drafter.commands import SPEC_CHECKS
-from drafter.compose.composer import Composer
+from drafter.compose.composer import Composer, chosen_points
 from drafter.compose.similarity import THRESHOLD, encode, fingerprint, letter_parts, nearest
 from drafter.compose.constituent import (constituent_letter, constituent_spec as compose_constituent_spec,
                                          stale_refused)
@@ -181,6 +181,20 @@ def letter_stem(c: Constituent, member: Recipient) -> str:
     if member_id != member.id.upper() or len(member_id) > 40:
         member_id = f"{member_id[:40]}-{hashlib.sha256(member.id.encode()).hexdigest()[:8]}"
     return safe_name(f"{safe_name(c.name).lower()[:60]}-{person_key(c)}-{member_id}")
+
+
+def known_points(people: list[Constituent], spec, review: list[ReviewItem]) -> list[Constituent]:
+    """The volunteers whose Points cell names only the spec's talking points; the others go to
+    review with the reason (their letters would make points they did not pick)."""
+    known = []
+    for person in people:
+        try:
+            chosen_points(spec, person.points)
+        except ValueError as exc:
+            review.append(ReviewItem(person.row, person.name, person.zip, person.state, f"Points: {exc}"))
+            continue
+        known.append(person)
+    return known
 
 
 def plan(people: Iterable[Constituent], legislators: Legislators,
@@ -749,7 +763,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
                    formats, progress, on_start, writing, committees=None, print_pdf=False) -> BatchReport:
     review: list[ReviewItem] = []
-    people = read_constituents(constituents, review)
+    people = known_points(read_constituents(constituents, review), spec, review)
     bad_rows = len(review)
     if legislators is not None and not isinstance(legislators, Legislators):    # with helpers, half is parsed by one
         legislators = Legislators.load(legislators, pool=helpers.pool if helpers is not None else None,

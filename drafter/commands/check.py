@@ -377,9 +377,6 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     template_findings, calls, constants = _templates(campaign)
     findings += template_findings
     if ev_doc is not None:
-        ask_snippets = {nid for a in campaign.asks.values() for nid in a.evidence}
-        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, ask_snippets),
-                            _cited_by_invalid(campaign))
         findings += _stale(ev_doc, campaign.evidence, today)
     findings += _notes(campaign)
     findings += _repeated_snippets(calls)
@@ -398,6 +395,13 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         if not spec_errors:
             specs.append((doc, load_letter(campaign, path)))
     findings += _asks_for_nobody(campaign, batch)
+    findings += _instruments(campaign, batch)
+    if ev_doc is not None:
+        # a talking point's snippets are used: a volunteer may pick it
+        stated = {nid for a in campaign.asks.values() for nid in a.evidence} | {
+            nid for _, spec in specs for p in spec.points.values() for nid in p.snippets}
+        findings += _unused(ev_doc, campaign.evidence, used_evidence(campaign.evidence, calls, constants, stated),
+                            _cited_by_invalid(campaign))
     findings += [f for doc, spec in specs for f in return_address(doc, spec, campaign)]
     findings += [f for doc, spec in specs for f in pdf_letterhead(doc, spec, campaign)]
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
@@ -545,6 +549,46 @@ def _asks_for_nobody(campaign: Campaign, batch: bool) -> list[Finding]:
                                f"ask {ask.id!r} is for nobody: no recipient matches {_query_text(query)}",
                                _query_hint(query, people, memberships)))
     return out
+
+
+def _instruments(campaign: Campaign, batch: bool) -> list[Finding]:
+    """An ask a recipient's role cannot perform (a Delegate voting on a bill's final passage, a
+    Senator cosponsoring a House bill) is an error at its instrument; `batch`: an ask a
+    constituent letter may carry that names no instrument is a warning (an office logs a
+    position against a bill, a named letter, a hearing or an agency letter, not a cause)."""
+    doc = campaign.docs.get("asks")
+    if doc is None:
+        return []
+    out = []
+    for ask in campaign.asks.values():
+        inst = ask.instrument
+        if inst is None:
+            if batch and any(_could_be_member_of_congress(q) for q in ask.applies):
+                line, col = doc.where(("asks", ask.id))
+                out.append(Finding("warning", str(doc.path), line, col,
+                                   f"ask {ask.id!r} goes in constituent letters but names no instrument: "
+                                   "nothing an office can log a position against",
+                                   "add 'instrument:' (a bill with congress, type, number and title; a named "
+                                   "letter with its lead and closing date; a hearing; or a letter to an agency)"))
+            continue
+        roles = {r for q in ask.applies if _could_be_member_of_congress(q) for r in _roles(q)} | {
+            r.role for r in campaign.recipients.values() if any(matches(r, q) for q in ask.applies)}
+        cannot = sorted(r for r in roles if r in CONGRESS_ROLES and not inst.can_act(r))
+        if cannot:
+            line, col = doc.where(("asks", ask.id, "instrument"))
+            what = "vote on the final passage of" if inst.action == "vote" else "cosponsor"
+            out.append(Finding("error", str(doc.path), line, col,
+                               f"ask {ask.id!r} asks its recipients to {what} {inst.citation()}, which a "
+                               f"{' or a '.join(r.replace('-', ' ') for r in cannot)} cannot do",
+                               "narrow 'for:' to the roles that can (e.g. {role: representative}), and give "
+                               "the others an ask of their own"))
+    return out
+
+
+def _roles(query: dict) -> list[str]:
+    """The roles a query names (none named: any member of Congress)."""
+    roles = query.get("role", list(CONGRESS_ROLES))
+    return roles if isinstance(roles, list) else [roles]
 
 
 def _query_text(query: dict) -> str:

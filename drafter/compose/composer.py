@@ -77,6 +77,7 @@ class Composer:
             "letter": {"date": date_line(self.spec.date), "title": self.spec.title,
                        "subject": self.spec.subject, "name": self.spec.name},
             "vars": self.spec.vars,
+            "points": default_points(self.spec),
             "addressed": addressed,
             "organization": self.organization,
         }
@@ -234,6 +235,29 @@ def letterhead_lines(letterhead, signers: list[Signer]) -> tuple[tuple[str, ...]
     if not sender:
         sender = next((s.address for s in signers if s.address), ())
     return name, tuple(" ".join(line.split()) for line in sender)
+
+
+def default_points(spec: LetterSpec) -> list:
+    """The talking points a letter makes when its writer picks none: the `default: true` ones."""
+    return [p for p in spec.points.values() if p.default]
+
+
+def chosen_points(spec: LetterSpec, picked) -> list:
+    """The talking points a writer picked, in their order: ids, or numbers counting from 1 in the
+    spec's order; none picked gives the defaults. ValueError naming what is not a point."""
+    if not picked:
+        return default_points(spec)
+    ids = list(spec.points)
+    chosen = []
+    for item in picked:
+        key = str(item).strip()
+        pid = ids[int(key) - 1] if key.isdigit() and 1 <= int(key) <= len(ids) else key
+        if pid not in spec.points:
+            have = ", ".join(f"{i} {p}" for i, p in enumerate(ids, start=1)) or "none"
+            raise ValueError(f"no talking point {key!r} in letter {spec.name!r} (it has: {have})")
+        if spec.points[pid] not in chosen:
+            chosen.append(spec.points[pid])
+    return chosen
 
 
 def asks_for(asks, recipients: list[Recipient]) -> list:

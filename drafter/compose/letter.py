@@ -75,6 +75,8 @@ class Letter:
     # the sender's address under the letterhead's name (street, city, phone, web), in a smaller
     # style: the letterhead's own, else the signers' organisation's
     letterhead_address: tuple[str, ...] = ()
+    # a constituent's own address (name, street, city, email) at the top, above the date
+    return_address: tuple[str, ...] = ()
     # the evidence its notes cite (ids, in order): for a batch's report of evidence due for re-checking
     snippets: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()

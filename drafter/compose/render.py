@@ -138,6 +138,21 @@ class AskView:
         return str(self)
 
 
+@dataclass(frozen=True)
+class PointView:
+    """A talking point as a template prints it: its lead-in, then its snippets with their notes
+    (a snippet the letter has already stated gives its note only). `label` is the page's."""
+    id: str
+    label: str
+    _say: Any = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return str(self._say())
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 class AskList(list):
     """The letter's asks; remembers whether the template went through them (a list of asks
     that comes out empty leaves a letter asking nothing)."""
@@ -205,6 +220,14 @@ class Helpers:
             return Markup(f"{TAG_OPEN}ask:{ask.id}{TAG_CLOSE}") + Markup(" ").join(parts)
         return AskView(ask.id, trusted_markdown(ask.text), say)
 
+    def point(self, point) -> PointView:
+        """A talking point (models.TalkingPoint) as its paragraph's text, tagged with its id."""
+        def say() -> Markup:
+            parts = ([trusted_markdown(point.lead)] if point.lead else []) + [
+                Markup(str(self.snippet(nid))) for nid in point.snippets]
+            return Markup(f"{TAG_OPEN}point:{point.id}{TAG_CLOSE}") + Markup(" ").join(parts)
+        return PointView(point.id, point.label, say)
+
     def snippet(self, nid: str) -> SnippetView:
         if not isinstance(nid, str):
             raise EvidenceMissing(f"snippet() takes a snippet id in quotes, not {nid!r}", hint=_ids_hint("snippet"))
@@ -248,7 +271,7 @@ def _restore_verbatim(blocks: list[Block], lines: list[str]) -> list[Block]:
 def _finalize(value):
     if isinstance(value, Verbatim):
         return _verbatim(value)
-    if isinstance(value, (Markup, SnippetView, AskView)):
+    if isinstance(value, (Markup, SnippetView, AskView, PointView)):
         return str(value)
     if value is None:
         raise TemplateError("a template expression gave no value (None)")
@@ -325,6 +348,7 @@ def unknown_name_error(exc: UnknownName, context: dict, line_text: str, **where)
 
 # Python's names for what a template handles, in the template's terms.
 _TYPE_WORDS = {"Recipient": "recipient", "Signer": "signer", "SnippetView": "snippet", "AskView": "ask",
+               "PointView": "point",
                "AskList": "list", "Markup": "text", "str": "text", "NoneType": "nothing", "dict": "mapping",
                "int": "number", "float": "number", "tuple": "list", "bool": "true/false"}
 _TYPE_NAME = re.compile(r"""(['"])(?:[\w.]+\.)?(%s)(?: object)?\1""" % "|".join(_TYPE_WORDS))
@@ -429,6 +453,8 @@ class BodyRenderer:
         ctx = dict(context, cite=helpers.cite, snippet=helpers.snippet, snippets=helpers.snippets)
         if "asks" in ctx:
             ctx["asks"] = AskList(helpers.ask(a) for a in ctx["asks"])
+        if "points" in ctx:
+            ctx["points"] = [helpers.point(p) for p in ctx["points"]]
         verbatim: list[str] = []
         token = _VERBATIM_LINES.set(verbatim)
         try:

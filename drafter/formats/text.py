@@ -67,6 +67,8 @@ def _frame(letter: Letter, escape) -> tuple[list[str], list[str]]:
     head = []
     if letter.letterhead or letter.letterhead_address:
         head.append("\n".join(escape(x) for x in (*letter.letterhead, *letter.letterhead_address)))
+    if letter.return_address:
+        head.append("\n".join(escape(x) for x in letter.return_address))
     head.append(escape(letter.date_line))
     head += ["\n".join(escape(x) for x in block.lines) for block in letter.addresses]
     if letter.subject:

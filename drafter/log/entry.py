@@ -13,6 +13,8 @@ from drafter.errors import DrafterError
 
 DRAFTED, SENT, ANSWERED = "drafted", "sent", "answered"
 STATUSES = (DRAFTED, SENT, ANSWERED)   # in order: a merge keeps the furthest one
+ANONYMOUS = "anonymous"     # a volunteer who kept nothing: office, day and sha256 only
+KINDS = ("signer", "constituent", ANONYMOUS)
 PERSON_FIELDS = ("name", "street", "city", "state", "zip", "district", "message", "email")
 
 
@@ -56,7 +58,8 @@ class LogEntry:
     """One letter as placed on disk.
 
     `kind` says whose the personal fields are: 'signer' (draft: the signers' names joined by
-    '; ', no address) or 'constituent' (batch, serve: what the volunteer's letter holds).
+    '; ', no address), 'constituent' (batch, serve: what the volunteer's letter holds) or
+    'anonymous' (serve, "Don't keep my details": none).
     `sha256` is the content of the first of `paths` (the letter's first format)."""
     command: str                      # draft | batch | kit | serve
     letter: str                       # the spec's name
@@ -82,6 +85,8 @@ class LogEntry:
     @cached_property
     def key(self) -> str:
         """Which letter this is, whatever its content: versions of a letter share the key."""
+        if self.kind == ANONYMOUS:      # nothing of the person: each letter is its own
+            return _digest(["key", self.command, self.letter, list(self.recipient_ids), [self.kind, self.sha256]])
         # compared as before invisible characters were removed: a letter keeps its ids in every log
         person = (self.kind, *(_folded(getattr(self, f), False) for f in ("name", "street", "city")), self.state,
                   self.zip, _folded(self.email, False))

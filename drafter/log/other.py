@@ -9,7 +9,7 @@ import json
 import re
 
 from drafter.log.backend import Backend, connect
-from drafter.log.entry import PERSON_FIELDS, STATUSES, LogEntry, LogError, normal
+from drafter.log.entry import ANONYMOUS, KINDS, PERSON_FIELDS, STATUSES, LogEntry, LogError, normal
 from drafter.log.schema import LATEST
 from drafter.compose.similarity import decode
 
@@ -92,8 +92,10 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
             bad(f"{name} is not text")
     if values["status"] not in STATUSES:
         bad(f"unknown status {values['status']!r} (drafter writes {', '.join(STATUSES)})")
-    if values["kind"] not in ("signer", "constituent"):
-        bad(f"unknown kind {values['kind']!r} (drafter writes signer, constituent)")
+    if values["kind"] not in KINDS:
+        bad(f"unknown kind {values['kind']!r} (drafter writes {', '.join(KINDS)})")
+    if values["kind"] == ANONYMOUS and any(values[f] for f in PERSON_FIELDS):
+        bad("an anonymous letter holds personal fields")
     created = _when(values["created"])
     if created is None:
         bad(f"created {values['created']!r} is not a date and time")

@@ -379,6 +379,13 @@ class CampaignLog:
         self._delete(doomed)
         return len(doomed)
 
+    def remove(self, ids: Iterable[int]) -> None:
+        """Delete these rows, bytes included (the volunteers' page: a volunteer who chose, after
+        making letters, that the log keep nothing of them)."""
+        ids = [int(i) for i in ids]
+        self._transaction(lambda: self._delete(ids))
+        self.db.purge(_TABLES, "'drafter log forget --expired'")
+
     def namesakes(self, email: str) -> list[LoggedLetter]:
         """Letters without an email whose writer has the name of a letter from `email`: perhaps
         the same person, which only they can confirm (forget --constituent NAME)."""
@@ -422,6 +429,46 @@ class CampaignLog:
         removed = self._transaction(work)
         self.db.purge(_TABLES, "'drafter log forget'")
         return removed
+
+
+def forget_expired(log: CampaignLog, keep_days: dict[str, int], default: int,
+                   now: dt.datetime | None = None) -> int:
+    """Remove volunteers' letters (batch and serve: kind 'constituent') logged longer ago than
+    their letter spec keeps them (`keep_days` by spec name, else `default` days), bytes
+    included. Return the number of rows removed."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+
+    def cutoff(days: int) -> str:
+        return (now - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoffs = {name: cutoff(days) for name, days in keep_days.items()}
+    oldest = cutoff(default)
+
+    def work():
+        doomed = [int(i) for i, letter, created in log.db.execute(
+            "SELECT id, letter, created FROM letters WHERE kind = 'constituent'")
+            if created < cutoffs.get(letter, oldest)]
+        log._delete(doomed)
+        return len(doomed)
+    removed = log._transaction(work)
+    if removed:
+        log.db.purge(_TABLES, "'drafter log forget --expired'")
+    return removed
+
+
+def office_fingerprints(log: CampaignLog, recipients: list[str],
+                        limit: int = 5000) -> dict[str, list[tuple[int, bytes]]]:
+    """(row id, fingerprint) of the latest `limit` letters logged to each recipient (the
+    volunteers' page compares a new letter with them)."""
+    out: dict[str, list[tuple[int, bytes]]] = {r: [] for r in recipients}
+    for r in recipients:
+        for id_, fp in log.db.execute(
+                "SELECT l.id, l.fingerprint FROM letters l JOIN letter_recipients r ON r.letter_id = l.id "
+                f"WHERE r.recipient = ? AND l.fingerprint <> '' ORDER BY l.id DESC LIMIT {int(limit)}", (r,)):
+            try:
+                out[r].append((int(id_), similarity.decode(fp)))
+            except ValueError:         # not as drafter writes it: not compared
+                pass
+    return out
 
 
 def _buried(dead: dict[str, set[str]], name: str, email: str) -> bool:

@@ -70,6 +70,12 @@ class Constituent:
     district: int | None = None   # 0 = at-large
     email: str | None = None
     note: str | None = None
+    points: tuple[str, ...] = ()  # the talking points picked (ids or numbers), in the writer's order
+
+
+def parse_points(text: str) -> tuple[str, ...]:
+    """A Points cell ('children; 1', 'scale,children') as the picks, in order."""
+    return tuple(p.strip() for p in re.split(r"[;,\n]", text or "") if p.strip())
 
 
 def constituent_context(c: Constituent) -> dict:
@@ -113,6 +119,7 @@ HEADER_ALIASES = {
     "email": ["email", "emailaddress", "mail"],
     "note": ["note", "notes", "message", "comment", "comments", "personalnote", "personalmessage",
              "yourwords", "letter", "story", "text"],
+    "points": ["points", "talkingpoints", "mypoints", "pointstomake"],
 }
 _ALIAS_TO_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
 # What a header may say around the field name: "Your name", "Note (optional)".
@@ -425,7 +432,8 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
     if r.problems:
         return None, "; ".join(r.problems)
     return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
-                       district=district, email=r.get("email"), note=note), None
+                       district=district, email=r.get("email"), note=note,
+                       points=parse_points(r.raw("points"))), None
 
 
 OPEN_QUOTE = 'is a quotation mark (") left open in this row? Everything after it reads as one cell'

@@ -20,6 +20,8 @@ from flask import (Flask, abort, g, redirect, render_template, request, send_fil
                    url_for)
 from werkzeug.exceptions import HTTPException
 
+from drafter.compose.composer import default_points
+from drafter.compose.similarity import THRESHOLD, estimate
 from drafter.errors import DrafterError
 from drafter.formats.text import letter_text
 from drafter.people import address
@@ -38,6 +40,25 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_HOLD = 2.0                   # seconds a download waits in the request for a PDF being made
 MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st: a talking point's place."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+# The Finish page: exactly what remains of the volunteer, by what they chose.
+FINISHED = {
+    "kept": "Thank you. Your session has ended: your letters are removed from this computer. The campaign log "
+            "keeps, for each letter, your name, street address, city, state, ZIP code, district, email (if you "
+            "gave one) and message, which office it is to, and when; campaign staff can see them, for "
+            "{days} days, then they are removed.",
+    "anonymous": "Thank you. Your session has ended: your letters and details are removed from this computer. "
+                 "The campaign log keeps only, for each letter, which office it is to, the day, and a checksum "
+                 "of the letter (its SHA-256), which does not contain your name or address.",
+    "nolog": "Thank you. Your session has ended: your letters and details are removed from this computer, "
+             "and this server keeps no log of them.",
+}
 
 
 @dataclass
@@ -64,6 +85,18 @@ class LetterView:
     contact_form: str | None
     website: str | None               # where the House's data has no contact form
     files: dict[str, str]             # format -> token
+    alike: str = ""                   # how alike it reads to the other letters to the office, in words
+
+
+def alike_words(best: float | None, others: int) -> str:
+    """The letter's highest similarity to another letter to the same office, in plain words."""
+    if best is None:
+        return "No other letter to this office is in the campaign's log yet."
+    share = f"about {round(best * 100)}% of its wording" if best >= 0.05 else "almost none of its wording"
+    if best > THRESHOLD:
+        return (f"This letter shares {share} with another of the {others} letters to this office: the office "
+                "may count it as a form letter. A few sentences of your own make it count as yours.")
+    return f"This letter reads as your own: it shares {share} with any of the {others} other letters to this office."
 
 
 def close_app(app: Flask) -> None:
@@ -113,6 +146,10 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     spec = maker.spec
     campaign = {"title": spec.subject or spec.title or "Write to your members of Congress",
                 "summary": spec.summary}
+    minutes = round(settings.idle_seconds / 60)
+    privacy = {"log": campaign_log is not None, "days": spec.keep_days,
+               "idle": f"{minutes // 60} hours" if minutes % 60 == 0 and minutes > 60 else
+                       "an hour" if minutes == 60 else f"{minutes} minutes"}
 
     # ------------------------------------------------------------------ every request
 
@@ -149,7 +186,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     def common():
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(24)
-        return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk}
+        return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk, "privacy": privacy}
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -195,9 +232,13 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
 
     # ------------------------------------------------------------------ the form
 
-    def form_page(values=None, errors=None, status=200, notice=None):
+    def form_page(values=None, errors=None, status=200, notice=None, nudge=None):
+        if values is None and spec.points:       # a new form: the campaign's usual points, in order
+            values = {"points": {p.id: i for i, p in enumerate(default_points(spec), 1)}}
         return render_template("form.html", values=values or {}, errors=errors or {}, fields=F.BY_NAME,
-                               states=state_list, notice=notice), status
+                               states=state_list, notice=notice, nudge=nudge, questions=spec.message_questions,
+                               message_required=spec.message_required, points=list(spec.points.values()),
+                               ordinals=[ordinal(n) for n in range(1, len(spec.points) + 1)]), status
 
     @app.get("/")
     def index():
@@ -207,19 +248,27 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             volunteers.end_all()
             staff_sessions.end(session.get("staff"))     # a staff sign-in on the kiosk goes too
             session.clear()
-        notice = "Thank you. Your session has ended and your details are gone." if request.args.get("done") else None
+        notice = FINISHED.get(request.args.get("done", ""))
+        if notice:
+            notice = notice.format(days=spec.keep_days)
         v = None if settings.kiosk else current()
         # Back from the district choice: the form as the volunteer filled it.
         return form_page(values=v.pending if v is not None and v.pending else None, notice=notice)
 
     @app.post("/")
     def submit():
-        values, errors = F.read_form(request.form)
+        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points))
         if not errors:
             more, districts = F.where(values, legislators, zip_districts)
             errors.update(more)
         if errors:      # in the form's order, so the summary reads top to bottom
             return form_page(values, {f.name: errors[f.name] for f in F.FIELDS if f.name in errors}, 422)
+        if not values["nudged"]:
+            # Once: a message of one's own makes the letter count as the writer's.
+            nudge = "empty" if not values["message"] else "copied" if maker.repeats_campaign(values["message"]) else None
+            if nudge:
+                values["nudged"] = True
+                return form_page(values, nudge=nudge)
         v = current() or start()
         if not per_session.allow(v.sid):
             abort(429)
@@ -297,16 +346,29 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         v.letters = views
         v.pdf_failed = made.pdf_failed
         v.pdf_job = job
-        record(person, made.made)
+        v.kept = not values["forget"]
+        record(v, person, made.made, views)
         return redirect(url_for("letters"), 303)
 
-    def record(person, made) -> None:
-        """Everything made goes into the campaign log (when the server has one)."""
+    def record(v: Volunteer, person, made, views: list[LetterView]) -> None:
+        """Everything made goes into the campaign log (when the server has one), after each
+        letter is measured against the others logged to its office (not this volunteer's)."""
         if campaign_log is None:
             return
+        from drafter.log.store import office_fingerprints
         from drafter.web.records import entries
         with log_lock:           # one connection, many server threads
-            campaign_log.record(entries(spec, person, made))
+            logged = office_fingerprints(campaign_log, [item.member.id for item in made])
+            for item, view in zip(made, views):
+                others = [fp for id_, fp in logged[item.member.id] if id_ not in v.logged]
+                view.alike = alike_words(max((estimate(item.fingerprint, fp) for fp in others), default=None),
+                                         len(others))
+            if not v.kept and v.logged:     # their earlier letters named them: gone now
+                campaign_log.remove(v.logged)
+                v.logged.clear()
+            ids = campaign_log.record(entries(spec, person, made, [item.fingerprint for item in made],
+                                              keep=v.kept))
+        v.logged.update(ids)
 
     # ------------------------------------------------------------------ letters and files
 
@@ -318,7 +380,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         failed = v.pdf_failed or (v.pdf_job is not None and v.pdf_job.failed)
         print_token = None if failed else next((t for name, t in v.extras if name == f"{PRINT}.pdf"), None)
         return render_template("letters.html", letters=v.letters, extras=v.extras, pdf_failed=failed,
-                               print_token=print_token)
+                               print_token=print_token, kept=v.kept)
 
     @app.get("/letters/print")
     def print_view():
@@ -350,9 +412,11 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
 
     @app.post("/finish")
     def finish():
+        v = current()
+        done = "nolog" if campaign_log is None else "anonymous" if v is not None and not v.kept else "kept"
         volunteers.end(session.get("sid"))
         staff_sessions.end(session.get("staff"))         # a copy of this cookie opens nothing
         session.clear()
-        return redirect(url_for("index", done=1), 303)
+        return redirect(url_for("index", done=done), 303)
 
     return app

@@ -31,7 +31,7 @@ FIELDS = (
     Field("zip", "ZIP code", 10, autocomplete="postal-code", hint="Five digits, such as 02451."),
     Field("email", "Email (optional)", 200, required=False, autocomplete="email",
           hint="Only if you would like the campaign to follow up with you."),
-    Field("message", "Your message", 3000,
+    Field("message", "Your message", 3000, required=False,
           hint="A few sentences in your own words: why this matters to you. Offices give more weight "
                "to a letter in the writer's own words than to a form letter."),
 )
@@ -56,13 +56,37 @@ def clean(name: str, text: str) -> str:
     return " ".join(text.split())
 
 
-def read_form(raw) -> tuple[dict[str, str], dict[str, str]]:
-    """(values as typed, cleaned; errors by field) for a submitted form."""
+def read_points(raw, points) -> dict[str, int]:
+    """{point id: its place} for the talking points given a place ('point-ID': '1', '2' ...;
+    '' leaves it out); anything else leaves it out too (only a forged form sends it)."""
+    places = {}
+    for pid in points:
+        value = raw.get(f"point-{pid}", "")
+        if value.isdigit() and 1 <= int(value) <= len(points):
+            places[pid] = int(value)
+    return places
+
+
+def picked(places: dict[str, int], points) -> tuple[str, ...]:
+    """The ids in the volunteer's order (two given one place: in the campaign's order)."""
+    order = list(points)
+    return tuple(sorted(places, key=lambda pid: (places[pid], order.index(pid))))
+
+
+def read_form(raw, message_required: bool = False, points=()) -> tuple[dict, dict[str, str]]:
+    """(values as typed, cleaned; errors by field) for a submitted form. The values also say
+    whether the volunteer ticked "Don't keep my details" (`forget`), was already asked for a
+    message of their own (`nudged`), and which of the spec's talking `points` (their ids) they
+    placed where (`points`); `message_required` is the letter spec's."""
     values = {f.name: clean(f.name, raw.get(f.name, "")) for f in FIELDS}
+    values["forget"] = raw.get("forget") == "1"
+    values["nudged"] = raw.get("nudged") == "1"
+    values["points"] = read_points(raw, points)
+    values["picked"] = picked(values["points"], points)
     errors: dict[str, str] = {}
     for f in FIELDS:
         v = values[f.name]
-        if f.required and not v:
+        if (f.required or (f.name == "message" and message_required)) and not v:
             errors[f.name] = {"name": "Please enter your full name, as you will sign the letters.",
                               "street": "Please enter your street address: offices answer constituents.",
                               "city": "Please enter your city or town.",
@@ -117,4 +141,4 @@ def district_choices(state: str, districts: list[int], legislators: Legislators)
 def constituent(values: dict, district: int | None) -> Constituent:
     return Constituent(row=0, name=values["name"], street=values["street"], city=values["city"],
                        state=values["state"], zip=values["zip"][:5], district=district,
-                       email=values["email"] or None, note=values["message"])
+                       email=values["email"] or None, note=values["message"], points=values.get("picked", ()))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from drafter.campaign.load import load_campaign
 from drafter.campaign.models import Recipient
 from drafter.compose.composer import Composer
-from drafter.compose.constituent import constituent_letter, constituent_spec, signature
+from drafter.compose import similarity
+from drafter.compose.constituent import constituent_letter, constituent_spec, signature, stale_refused
 from drafter.compose.letter import Letter
 from drafter.errors import ConversionError, DrafterError
 from drafter.formats.docx.envelope import envelopes_docx
@@ -22,6 +23,7 @@ from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import render_outputs
 from drafter.people import address
 from drafter.people.constituents import Constituent, Legislators, ZipDistricts
+from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
 from drafter.web.pdfs import PdfJob, TypstPool
 
 log = logging.getLogger("drafter.web")
@@ -32,6 +34,7 @@ class Made:
     member: Recipient
     letter: Letter
     files: dict[str, bytes]        # docx, txt, and pdf when LibreOffice makes PDFs
+    fingerprint: bytes = b""       # compose.similarity's, for the log and the letters page
 
 
 class PdfQueue:
@@ -123,7 +126,9 @@ class LetterMaker:
         self.legislators, self.zips = legislators, zips
         self.letterhead = load_spec_letterhead(self.campaign, self.spec)
         self._local = threading.local()
-        self.composer()      # a broken template fails at start-up, not in front of a volunteer
+        # A broken template fails at start-up, not in front of a volunteer; so does evidence
+        # due for re-checking under `stale: refuse` (check's words), and `stale` says it once.
+        self.stale = self._samples()
         self.pdf_engine = pdf_engine or self.spec.pdf_engine or "typst"
         if self.pdf_engine not in ENGINES:
             raise DrafterError(f"unknown PDF engine {self.pdf_engine!r}", hint="use " + " or ".join(ENGINES))
@@ -144,6 +149,30 @@ class LetterMaker:
                 typst_letterhead(self.letterhead)
             self.typst = TypstPool(pdf_workers, self.letterhead, self.spec.paper or "letter", timeout=pdf_timeout)
 
+    def _samples(self) -> list[tuple[str, str, str]]:
+        """Compose the sample letters as `drafter check` does: the campaign's own words (what a
+        message should not merely repeat) and the stale evidence they cite, (kind, id, why)."""
+        composer = self.composer()
+        found: dict[tuple[str, str], str] = {}
+        own = [self.spec.subject or "", self.spec.summary or ""]
+        for m in sample_members(self.campaign.recipients):
+            # every talking point: a message that copies any of them is the campaign's words
+            sample = dataclasses.replace(SAMPLE_CONSTITUENT, note="", points=tuple(self.spec.points))
+            letter = constituent_letter(composer, sample, m)
+            own.append(similarity.letter_text(letter))
+            for item in composer.stale_evidence(letter):
+                found.setdefault(item, f"the letter to a sample {m.role}")
+        self.campaign_words = set().union(*(similarity.shingles(t) for t in own))
+        if found and self.spec.stale == "refuse":
+            raise stale_refused(composer, found)
+        return [(kind, item, composer.stale_reason(kind, item)) for kind, item in found]
+
+    def repeats_campaign(self, message: str) -> bool:
+        """Whether most of the message's five-word sequences are the campaign's own (its
+        summary, or its letter's words): a copy, not the volunteer's words."""
+        mine = similarity.shingles(message)
+        return bool(mine) and len(mine & self.campaign_words) > similarity.THRESHOLD * len(mine)
+
     def close(self) -> None:
         if self.typst is not None:
             self.typst.close()
@@ -162,11 +191,18 @@ class LetterMaker:
         """The letters and envelopes; their PDFs when on. The Word and text letters are the
         volunteer's whatever the PDF engine does. Typst's PDFs go to `store` ({key: bytes},
         keys from pdfs.job_keys) when they are made."""
-        letters = [constituent_letter(self.composer(), person, m) for m in members]
+        composer = self.composer()
+        letters = [constituent_letter(composer, person, m) for m in members]
+        if self.spec.stale == "refuse":      # a member the samples did not stand for
+            found = {item: f"the letter to {m.id}" for m, lt in zip(members, letters)
+                     for item in composer.stale_evidence(lt)}
+            if found:
+                raise stale_refused(composer, found)
         files = render_outputs(letters, ("docx", "txt"), clean=True, letterhead=self.letterhead)
         addresses = [(signature(person), tuple(address.inside_address(m))) for m in members]
         envelopes = envelopes_docx(addresses, person.name, dt.date.today())
-        made = Letters([Made(m, lt, f) for m, lt, f in zip(members, letters, files)], {"envelopes.docx": envelopes})
+        made = Letters([Made(m, lt, f, similarity.fingerprint(similarity.letter_parts(lt)))
+                        for m, lt, f in zip(members, letters, files)], {"envelopes.docx": envelopes})
         if self.typst is not None:
             made.pdf_job = self.typst.submit(letters, addresses, person.name, store)
         elif self._pdfs is not None:

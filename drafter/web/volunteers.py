@@ -40,6 +40,8 @@ class Volunteer:
     files: dict[str, File] = field(default_factory=dict)
     submits: deque = field(default_factory=deque)   # times of letter requests (rate limit)
     requests: deque = field(default_factory=deque)
+    kept: bool = True              # False: "Don't keep my details" (the log holds nothing of them)
+    logged: set = field(default_factory=set)    # their rows in the campaign log (not compared with)
 
     def add_file(self, name: str, data: bytes | None, download_name: str, mimetype: str, job=None) -> str:
         """A file to download; with `job` and no data, one the job writes when it is done."""

@@ -149,6 +149,8 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     lines += [(x, "LetterheadAddress") for x in letter.letterhead_address if not header_address]
     for i, (line, style) in enumerate(lines):
         body.append(oxml.paragraph(oxml.run(line), _RULED[style] if i == len(lines) - 1 else style))
+    if letter.return_address:
+        body.append(oxml.paragraph(oxml.run("\n".join(letter.return_address)), "ReturnAddress"))
     body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))

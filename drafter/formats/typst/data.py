@@ -77,6 +77,7 @@ def letter_data(letter: Letter, letterhead: dict | None = None) -> dict:
         "date": [letter.date.year, letter.date.month, letter.date.day],
         "letterhead": None if letterhead is not None else list(letter.letterhead),
         "word_letterhead": letterhead,
+        "return_address": list(letter.return_address),
         "date_line": letter.date_line,
         "addresses": [list(a.lines) for a in letter.addresses],
         "subject": subject_line(letter.subject) if letter.subject else None,

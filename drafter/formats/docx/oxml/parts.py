@@ -89,6 +89,9 @@ def styles_xml(size: int = 24, extra: tuple[str, ...] = ()) -> str:
         _style(p, "LetterheadAddressRule", "Letterhead Address Rule", based_on="LetterheadAddress", next_="Date",
                ppr='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
                    + _spacing(0, 480)),
+        # A constituent's own name and address (and email) at the top, above the date.
+        _style(p, "ReturnAddress", "Return Address", next_="Date", qformat=True,
+               ppr="<w:keepNext/><w:keepLines/>" + _spacing(0, 240)),
         _style(p, "Date", "Date", next_="InsideAddress", ui=99, qformat=True, ppr=_spacing(0, 480)),
         _style(p, "InsideAddress", "Inside Address", next_="InsideAddress", qformat=True,
                ppr='<w:keepNext/><w:keepLines/>' + _spacing(0, 240)),
