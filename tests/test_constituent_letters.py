@@ -209,6 +209,7 @@ def test_check_warns_on_an_ask_without_instrument_and_refuses_a_role_that_cannot
 """)
     said = _check(campaign)
     assert "warning: ask 'write-to-commerce' goes in constituent letters but names no instrument" in said
+    assert "warning: ask 'vote' names the bill H.R. 1 in its instrument but not in its text" in said
     assert re.search(r"asks\.yaml:\d+:\d+: error: ask 'vote' asks its recipients to vote on the final passage of "
                      r"H\.R\. 1, A bill \(118th Congress\), which a delegate cannot do", said), said
 

@@ -96,7 +96,8 @@ def test_print_my_letters_is_one_pdf_each_letter_on_its_own_pages(typst_app, tmp
     texts = {n: d.decode() for n, (mime, d) in files.items() if mime == "text/plain"}
     assert len(texts) == 3 and all(mime in ("application/pdf", DOCX, "text/plain") for mime, _ in files.values())
     pages = pdftotext(files["Pema-Example-letters.pdf"][1], tmp_path)
-    # Each letter starts a page: the return address at its top, the date and addressee under it.
+    # Each letter starts a page: the volunteer's address at its top (four lines with the email),
+    # then the date, and its addressee right under them.
     starts = [i for i, p in enumerate(pages) if p.lstrip().startswith(texts[next(iter(texts))].split("\n")[0])]
     assert len(starts) == 3, [p[:80] for p in pages]
     for n, (start, member) in enumerate(zip(starts, MEMBERS)):
@@ -165,10 +166,10 @@ def test_a_chinese_name_prints_on_the_letters_and_the_envelopes(typst_app, tmp_p
     v = Volunteer(app)
     _, links = v.letters({**PEMA, "name": "张伟 Zhang Wei"})
     files = downloads(v, links)
-    for name in ("Zhang-Wei-letters.pdf", "Zhang-Wei-envelopes.pdf"):
+    # each letter has the name at its top and under "Sincerely,"; each envelope once
+    for name, times in (("Zhang-Wei-letters.pdf", 6), ("Zhang-Wei-envelopes.pdf", 3)):
         text = "\n".join(pdftotext(files[next(n for n in files if n.endswith(name))][1], tmp_path))
-        # a letter names its writer at the top (return address) and under "Sincerely,"
-        assert text.count("张伟 Zhang Wei") == (6 if "letters" in name else 3), name
+        assert text.count("张伟 Zhang Wei") == times, name
 
 
 # ---- a failing, hung or killed Typst ------------------------------------------------------

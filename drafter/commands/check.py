@@ -571,6 +571,12 @@ def _instruments(campaign: Campaign, batch: bool) -> list[Finding]:
                                    "add 'instrument:' (a bill with congress, type, number and title; a named "
                                    "letter with its lead and closing date; a hearing; or a letter to an agency)"))
             continue
+        named = inst.citation().split(",")[0] if inst.kind == "bill" else None     # "H.R. 1234"
+        if named and named not in ask.text:
+            line, col = doc.where(("asks", ask.id, "text"))
+            out.append(Finding("warning", str(doc.path), line, col,
+                               f"ask {ask.id!r} names the bill {named} in its instrument but not in its text",
+                               f"say which bill in the ask, e.g. 'Cosponsor {named}, the ...'"))
         roles = {r for q in ask.applies if _could_be_member_of_congress(q) for r in _roles(q)} | {
             r.role for r in campaign.recipients.values() if any(matches(r, q) for q in ask.applies)}
         cannot = sorted(r for r in roles if r in CONGRESS_ROLES and not inst.can_act(r))
