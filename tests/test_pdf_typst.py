@@ -283,7 +283,10 @@ _MESSAGE = st.lists(_SCRIPTS.flatmap(lambda s: st.lists(s, min_size=1, max_size=
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomize: the same 60 messages on every machine and run (a CI run once stalled inside this
+# test for over ten minutes with a random seed that could not be recovered; see CHANGELOG.md)
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=_MESSAGE)
 def test_any_message_is_found_in_the_pdf(tmp_path, message):
     from drafter.formats.typst import letter_pdf
