@@ -352,7 +352,8 @@ class _Watchdog:
     LINGER = 1.0            # seconds of sampling after the last render ended
 
     def __init__(self):
-        self.cond = threading.Condition(threading.Lock())
+        # reentrant, so that a render thread can tell it still holds it (release_leaked)
+        self.cond = threading.Condition(threading.RLock())
         self.active: dict[int, _Budget] = {}    # thread id -> the render it runs
         self.fired: dict[int, _Budget] = {}     # overrun raised, render not ended yet
         self.thread: threading.Thread | None = None
@@ -386,6 +387,14 @@ class _Watchdog:
             if self.idle or not self.can_measure:
                 self.cond.notify()
             return True
+
+    def release_leaked(self) -> None:
+        """An overrun that lands just after this thread took the lock, before its `with` block
+        began, leaves the lock taken (a `with` statement is not safe from asynchronous
+        exceptions: bpo-29988); the watchdog and every later render would wait on it forever.
+        Called where the overrun is caught, outside any `with self.cond`."""
+        while self.cond._is_owned():
+            self.cond.release()
 
     def remove(self, budget: _Budget) -> None:
         with self.cond:
@@ -497,7 +506,8 @@ def render_bounded(template: jinja2.Template, context: dict, path: str) -> str:
         except _Overrun:
             if budget.fired is None:        # an outer render's overrun: it is theirs to report
                 raise
-            _WATCHDOG.remove(budget)        # the exception may have landed inside the first remove
+            _WATCHDOG.release_leaked()      # it may have landed as the first remove took the lock
+            _WATCHDOG.remove(budget)        # or inside the first remove
             raise _overrun_error(budget.fired) from None
     except MemoryError:
         raise _overrun_error("memory") from None
