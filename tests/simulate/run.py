@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 TESTS = ["test_files.py", "test_batch.py", "test_draft.py", "test_names.py", "test_csv_excel.py",
          "test_sandbox_limits.py", "test_hostile.py", "test_log.py", "test_log_batch.py", "test_serve.py",
-         "test_serve_pdf.py", "test_soffice.py", "test_pdf_typst.py", "test_docs.py"]
+         "test_serve_pdf.py", "test_soffice.py", "test_docs.py"]
 
 
 def main(argv: list[str]) -> int:
