@@ -24,7 +24,14 @@ def caveat(what: str) -> dict:
 
 
 ROLES = ["secretary", "senator", "representative", "delegate", "resident-commissioner",
-         "ceo", "governor", "ambassador", "official", "other"]
+         "ceo", "governor", "ambassador", "official", "other",
+         # parliaments beyond Congress (with `country:`): a member, a minister
+         "mp", "minister"]
+# Where a recipient holds office: US (the default), a country whose forms of address drafter
+# knows (ISO 3166 alpha-2), or EU (the European Parliament). See drafter/people/forms.yaml.
+COUNTRIES = ["US", "GB", "DE", "FR", "CA", "AU", "EU"]
+# The letter's language and country (BCP 47): see drafter/locale/locales.yaml.
+LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "en-CA", "en-AU"]
 
 # A recipient query. No oneOf: a value's JSON type picks the rule (keywords apply only to their own
 # type), so a mistake is reported at the key that has it ("to[0].role: 'senatr' is not allowed")
@@ -35,5 +42,7 @@ QUERY_RULES = {"additionalProperties": False, "minProperties": 1, "properties": 
     "state": {"type": ["string", "array"], "items": {"type": "string"}},
     "district": {"type": ["integer", "array"], "items": {"type": "integer"}},
     "membership": {"type": ["string", "array"], "items": {"type": "string"}},
+    "country": {"type": ["string", "array"], "items": {"type": "string"}},
+    "constituency": {"type": ["string", "array"], "items": {"type": "string"}},
 }}
 QUERY = {"type": "object", **QUERY_RULES}

@@ -13,7 +13,7 @@ from typing import Any
 
 from drafter.campaign import dates
 from drafter.campaign.dates import parse_date
-from drafter.campaign.jsontypes import DATE, LINES, QUERY_RULES, ROLES, TEXT, URL, caveat
+from drafter.campaign.jsontypes import COUNTRIES, DATE, LINES, LOCALES, QUERY_RULES, ROLES, TEXT, URL, caveat
 
 DEFAULT_STALE_DAYS = 365
 DEFAULT_KEEP_DAYS = 90            # letter spec: keep_days (the volunteers' details in the campaign log)
@@ -284,6 +284,38 @@ class Recipient:
                                 "'Senator Chuck Schumer', or a name alone, which keeps the derived title."}, None)
     inside_address: tuple[str, ...] = yaml_field(
         {**LINES, "description": "Overrides the whole derived inside address."}, (), read=tuple)
+    # Parliaments beyond Congress (drafter/people/forms.yaml): where the office is, and what a
+    # country's form of address needs that the US forms do not.
+    country: str | None = yaml_field(
+        {"enum": COUNTRIES, "description": "Where the recipient holds office: US (the default), GB, DE, FR, CA, "
+                                           "AU, or EU (the European Parliament). Picks the forms of address."}, None)
+    locale: str | None = yaml_field(
+        {"enum": LOCALES, "description": "The language and country of letters to this recipient, when the "
+                                         "letter spec names none (default: the country's, e.g. de-DE for DE)."}, None)
+    gender: str | None = yaml_field(
+        {"enum": ["female", "male"],
+         "description": "Picks Frau/Herr, Madame/Monsieur, Ms/Mr where a country's form needs it "
+                        "(most parliaments' data has none: given by hand)."}, None)
+    privy_council: bool = yaml_field(
+        {"type": "boolean", "description": "A member of the Privy Council: 'The Rt Hon' (UK) or "
+                                           "'The Honourable ..., P.C.' (Canada) in the address."}, False)
+    honourable: bool = yaml_field(
+        {"type": "boolean", "description": "Styled 'The Hon' (Australia: members of the Executive Council)."},
+        False)
+    academic_title: str | None = yaml_field(
+        {**TEXT, "description": "An academic title kept in the address and salutation ('Dr.', 'Prof. Dr.')."}, None)
+    post_nominals: str | None = yaml_field({**TEXT, "description": "Letters after the name ('OAM')."}, None)
+    constituency: str | None = yaml_field(
+        {**TEXT, "description": "What a member represents: a constituency, riding, division, Wahlkreis, "
+                                "circonscription, or a state (an Australian Senator)."}, None)
+    constituency_code: str | None = yaml_field(
+        {**TEXT, "description": "The constituency's code (a UK GSS code such as E14001234, a Canadian riding "
+                                "number): what batch matches volunteers by."}, None)
+    parliament: str | None = yaml_field(
+        {"enum": ["gb-commons", "eu-parliament", "de-bundestag", "ca-commons", "au-parliament", "fr-assemblee"],
+         "description": "The parliament data 'drafter recipients import-parliament' took the profile from."}, None)
+    member_id: str | None = yaml_field(
+        {**TEXT, "description": "The member's id in that parliament's data (what a re-import matches)."}, None)
     state: str | None = yaml_field({"type": "string", "pattern": "^[A-Z]{2}$"}, None)
     district: int | None = yaml_field({"type": "integer", "minimum": 0}, None)
     party: str | None = yaml_field(TEXT, None)
@@ -299,6 +331,10 @@ class Recipient:
     @property
     def caveat(self) -> str | None:
         return self.note or self.notes
+
+    @property
+    def country_code(self) -> str:
+        return self.country or "US"
 
     def is_member(self, group: str) -> bool:
         return group in self.memberships or any(c.get("id") == group for c in self.committees)
@@ -347,9 +383,22 @@ class LetterSpec:
                                  "properties": {"name": {"anyOf": [TEXT, LINES]}, "address": LINES}}],
          "description": "A .docx file, lines of text (the organisation's name), or {name, address}: "
                         "the name, then the sender's address lines in a smaller style."}, None)
-    paper: str = yaml_field({"enum": ["letter", "a4"],
-                             "description": "The paper of its PDF and Word file: 'letter' (US Letter, one-inch margins) or 'a4'."},
-                            "letter")
+    locale: str | None = yaml_field(
+        {"enum": LOCALES, "description": "The letter's language and country: en-US (the default), en-GB, de-DE, "
+                                         "fr-FR, en-CA or en-AU. It sets the paper, the date, the salutation's "
+                                         "punctuation, the closing, the letter's fixed words and the citations' terms."},
+        None)
+    greeting: str = yaml_field(
+        {"enum": ["formal", "neutral"],
+         "description": "'neutral' greets by the full name ('Dear Keir Starmer,', 'Guten Tag Anna Beispiel,') where "
+                        "the country's practice allows it and a profile gives no gender."}, "formal")
+    quotes: str | None = yaml_field(
+        {"enum": ["double", "single"],
+         "description": "Quotation marks: the locale's (default), or 'single' for British style (‘...’)."}, None)
+    paper: str | None = yaml_field({"enum": ["letter", "a4"],
+                                    "description": "The paper of its PDF and Word file: 'letter' (US Letter, one-inch "
+                                                   "margins) or 'a4'; default: the locale's."},
+                                   None)
     pdf_engine: str | None = yaml_field(
         {"enum": ["typst", "libreoffice"],
          "description": "What makes its PDFs: 'typst' (the default, from the letter itself) or 'libreoffice' "
@@ -362,7 +411,9 @@ class LetterSpec:
         {**LINES, "description": "The committee's office (street, city) for a letter with `committee:`, "
                                  "where the committee data gives none or another."}, (), read=tuple)
     output: str = yaml_field(TEXT, "{date}-{template}-{recipient}")
-    closing: str = yaml_field(TEXT, "Sincerely,")
+    closing: str | None = yaml_field(
+        {**TEXT, "description": "The closing; default: the locale's and the form of address's ('Sincerely,', "
+                                "'Yours sincerely,', 'Mit freundlichen Grüßen', ...)."}, None)
     salutation: str | None = yaml_field(    # replaces the derived "Dear ...:" line
         {**TEXT, "description": "Replaces the derived salutation, e.g. 'Dear Mr. Chairman:'."}, None)
     stale_after_days: int = yaml_field({"type": "integer", "minimum": 1}, 180)

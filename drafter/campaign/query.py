@@ -12,7 +12,8 @@ def _as_list(value) -> list:
 
 
 def matches(r: Recipient, query: dict) -> bool:
-    """A query's keys all hold: role, state, district, membership (each a value or a list).
+    """A query's keys all hold: role, state, district, membership, country, constituency (each a
+    value or a list).
     Former officials match only when named by id: a query is about who holds office now."""
     if r.former:
         return False
@@ -23,5 +24,10 @@ def matches(r: Recipient, query: dict) -> bool:
     if "district" in query and r.district not in _as_list(query["district"]):
         return False
     if "membership" in query and not any(r.is_member(m) for m in _as_list(query["membership"])):
+        return False
+    if "country" in query and r.country_code not in [c.upper() for c in _as_list(query["country"])]:
+        return False
+    if "constituency" in query and (r.constituency or "").casefold() not in \
+            [c.casefold() for c in _as_list(query["constituency"])]:
         return False
     return True
