@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from drafter.people.address import (ROLE_FORMS, addressee_line, inside_address, joint_salutation,
+from drafter.people.address import (ABROAD_ROLES, ROLE_FORMS, addressee_line, inside_address, joint_salutation,
                              nickname, parse_name, salutation, salutation_name)
 from drafter.errors import DataError
 from drafter.campaign.models import Recipient
@@ -34,7 +34,13 @@ SMITH = rec("Adam Smith", "representative", "smith", state="WA", district=9,
 
 
 def test_roles_table_covers_every_schema_role():
-    assert set(ROLE_FORMS) == set(ROLES)
+    assert set(ROLE_FORMS) == set(ROLES) - set(ABROAD_ROLES)
+
+
+def test_a_role_abroad_without_a_country_names_the_field():
+    with pytest.raises(DataError, match="names no country") as exc:
+        salutation(rec("Jane Smith", "mp", address=("1 Main St",)))
+    assert "country:" in exc.value.hint
 
 
 # --- each role: inside address and salutation ---------------------------------------------
@@ -407,7 +413,7 @@ def test_missing_name_and_unknown_role():
     assert "typo" in str(e.value) and "senator" in str(e.value)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ABROAD_ROLES])
 def test_no_empty_or_none_lines_for_any_role(role):
     r = rec("Alex B. Doe", role, title="Ambassador of Chile" if role == "ambassador" else None,
             courtesy="Mx." if role != "ambassador" else "Mr.", state="OR", address=("1 Main St",))

@@ -476,7 +476,7 @@ def draft_output(root, tmp_path):
     ("[{role: senatr}]", "to[0].role: 'senatr' is not allowed", "did you mean 'senator'?"),
     ("{role: senatr}", "to.role: 'senatr' is not allowed", "did you mean 'senator'?"),
     ("[raimondo, {role: [secretary, senatr]}]", "to[1].role[1]: 'senatr' is not allowed", "did you mean 'senator'?"),
-    ("[{party: Democratic}]", "unknown field 'party' in to[0]", "allowed here: role, state, district, membership"),
+    ("[{party: Democratic}]", "unknown field 'party' in to[0]", "allowed here: role, state, district, membership, country, constituency"),
     ("{membrship: cecc}", "unknown field 'membrship' in to", "did you mean 'membership'?"),
     ("[{district: one}]", "to[0].district: expected integer or array, found str", None),
 ])

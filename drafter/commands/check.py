@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from drafter.locale import get as get_locale
 from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign, Invalid,
                                    check_letter_doc, collect_campaign, load_letter, might_match)
 from drafter.compose import chicago
@@ -468,7 +469,7 @@ def _factsheet_pages(spec, rendered) -> list[Finding]:
     if not rendered.blocks:
         return []       # its shape is reported already
     try:
-        pages = page_count(factsheet_pdf(fact_sheet(rendered, "", spec.date), paper=spec.paper, warn=None))
+        pages = page_count(factsheet_pdf(fact_sheet(rendered, "", spec.date), paper=spec.paper or get_locale(spec.locale).paper, warn=None))
     except DrafterError:
         return []       # the engine's failure is kit's to report, at the PDF it makes
     if pages <= FACTSHEET_PAGES:

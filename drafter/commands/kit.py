@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.locale import get as get_locale
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import asks_for
@@ -447,7 +448,7 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
     if not missing("factsheet"):
         item, report.factsheet = factsheet(kr, recipients)
         report.items.append(item)
-        made = factsheet_files(report, formats, pdf_engine, pdf_a, spec.paper)
+        made = factsheet_files(report, formats, pdf_engine, pdf_a, spec.paper or get_locale(spec.locale).paper)
         files.update(made)
         report.factsheet_by_libreoffice = "factsheet.pdf" in made and pdf_engine == "libreoffice"
         if made:
@@ -480,7 +481,7 @@ def _make_kit(root, letter, out_dir, force, legislators, state, district, campai
     spec = load_letter(campaign, letter, SPEC_CHECKS)
     callees = load_callees(legislators, state, district)
     report, files = build_kit(campaign, spec, callees, formats, pdf_engine, pdf_a)
-    count_factsheet_pages(report, files, spec.paper)
+    count_factsheet_pages(report, files, spec.paper or get_locale(spec.locale).paper)
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}

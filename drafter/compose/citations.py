@@ -101,12 +101,14 @@ def _patched_style_bytes(path: Path) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def load_style(path: Path):
+def load_style(path: Path, locale: str | None = None):
+    """A CSL style; `locale` (de-DE, fr-FR, ...) gives its terms ("Abgerufen am") and dates in
+    that language, from citeproc-py's CSL locale files."""
     from citeproc import CitationStylesStyle
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return CitationStylesStyle(io.BytesIO(_patched_style_bytes(path)), validate=False)
+            return CitationStylesStyle(io.BytesIO(_patched_style_bytes(path)), locale=locale, validate=False)
     except DataError:
         raise
     except (etree.XMLSyntaxError, Exception) as exc:  # citeproc raises bare exceptions on bad styles
@@ -186,11 +188,15 @@ def _unquoted_title(html: str, item: dict) -> str:
 class Citer:
     """Formats the footnotes of one evidence library in one style."""
 
-    def __init__(self, evidence: Evidence, style: str = DEFAULT_STYLE, root: Path | None = None):
+    def __init__(self, evidence: Evidence, style: str = DEFAULT_STYLE, root: Path | None = None,
+                 locale: str | None = None):
         from citeproc.source.json import CiteProcJSON
         self.evidence = evidence
+        self.locale = locale
         self.style_path = resolve_style(style, root)
-        self.style = load_style(self.style_path)
+        # US punctuation inside quotation marks, and Chicago's US legal forms, only in en-US.
+        self.us = locale in (None, "en-US")
+        self.style = load_style(self.style_path, None if self.us else locale)
         items = [chicago.with_short_title(src.csl) for src in evidence.sources.values()]
         self._items = {item["id"]: item for item in items}
         self.hand_written = self.style_path == resolve_style(DEFAULT_STYLE)
@@ -256,7 +262,7 @@ class Citer:
                 html = "; ".join(p.rstrip().removesuffix(".") for p in parts[:-1]) + ("; " if len(parts) > 1 else "")
                 html += parts[-1]
                 parser = _RunParser()
-                parser.feed(_punctuation_inside_quotes(html))
+                parser.feed(_punctuation_inside_quotes(html) if self.us else html)
                 parser.close()
                 urls = [self.evidence.sources[c.source].url for c in cluster if self.evidence.sources[c.source].url]
                 runs = smart_runs(_link_urls(parser.runs, urls))

@@ -11,22 +11,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from functools import cached_property
 
+from drafter import locale as locales
 from drafter.people import address
 from drafter.campaign.load import CONSTITUENTS, Campaign, TEMPLATE_SUFFIX, load_letter
 from drafter.compose.citations import Citer
 from drafter.compose.letter import AddressBlock, Letter, Note, NoteRef
 from drafter.campaign.models import LetterSpec, Recipient, Signer
 from drafter.compose.render import BodyRenderer
-from drafter.compose.typography import curl
+from drafter.compose.typography import curl, localize_quotes
 from drafter.errors import DataError
 from drafter.campaign.query import matches
 from drafter.people.select import group_letters, select_recipients
 from drafter.campaign.staleness import stale_snippets, stale_sources
 
 
-def date_line(d: dt.date) -> str:
-    """US style: 'October 23, 2023'."""
-    return f"{d:%B} {d.day}, {d.year}"
+def date_line(d: dt.date, loc: locales.Locale | None = None) -> str:
+    """The letter's date in its locale: 'October 23, 2023' (US), '23 October 2023', '23. Oktober 2023'."""
+    return (loc or locales.get(None)).date(d)
+
+
+def letter_locale(spec: LetterSpec, recipients: list[Recipient]) -> locales.Locale:
+    """The spec's locale; else the one its recipients' profiles ask for (their own `locale:`, or
+    their country's); else en-US. Recipients that ask for different ones need the spec to say."""
+    if spec.locale:
+        return locales.get(spec.locale)
+    wanted = list(dict.fromkeys(address.recipient_locale(r) for r in recipients))
+    if len(wanted) > 1:
+        raise DataError(f"letter {spec.name!r} goes to recipients written to in different locales "
+                        f"({', '.join(w or locales.DEFAULT for w in wanted)})",
+                        file=str(spec.path), hint="add `locale:` to the letter spec, or send separate letters (`mode: each`)")
+    return locales.get(wanted[0] if wanted else None)
+
+
+def quote_marks(loc: locales.Locale, choice: str | None) -> tuple[str, str, str, str]:
+    """The letter's quotation marks: the locale's, or single first where the spec asks (British style)."""
+    q = loc.quotes
+    return (q[2], q[3], q[0], q[1]) if choice == "single" and q[0] in "“„" else q
 
 
 def signature_lines(s: Signer) -> tuple[str, ...]:
@@ -62,20 +82,30 @@ class Composer:
                                      self.campaign.evidence, TEMPLATE_SUFFIX)
         if self.citer is None:
             self.citer = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root)
+        self._citers = {self.citer.locale or locales.DEFAULT: self.citer}
         self.signers = [self.campaign.signers[s] for s in self.spec.signers]
         self.organization = curl(next((s.organization for s in self.signers if s.organization),
                                       self.signers[0].name if self.signers else ""))
+
+    def citer_for(self, loc: locales.Locale) -> Citer:
+        """The citation formatter in the letter's language (one per locale, made when first needed)."""
+        if loc.code not in self._citers:
+            self._citers[loc.code] = Citer(self.campaign.evidence, self.spec.citation_style, self.campaign.root,
+                                           locale=loc.code)
+        return self._citers[loc.code]
 
     def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
         def addressed(**query) -> bool:
             return any(matches(r, query) for r in recipients)
 
+        loc = letter_locale(self.spec, recipients)
         ctx = {
             "recipients": recipients,
             "asks": asks_for(self.campaign.asks.values(), recipients),
             "signers": self.signers,
-            "letter": {"date": date_line(self.spec.date), "title": self.spec.title,
-                       "subject": self.spec.subject, "name": self.spec.name},
+            "letter": {"date": date_line(self.spec.date, loc), "title": self.spec.title,
+                       "subject": self.spec.subject, "name": self.spec.name, "locale": loc.code,
+                       "language": loc.lang},
             "vars": self.spec.vars,
             "points": default_points(self.spec),
             "addressed": addressed,
@@ -88,39 +118,43 @@ class Composer:
 
     def compose(self, recipients: list[Recipient], extra: dict | None = None,
                 signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
+        loc = letter_locale(self.spec, recipients)
         body = self.renderer.render(self.context(recipients, extra))
         if body.asks_missing:
             raise self.no_asks(recipients, self.renderer.path)
-        notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer.notes(body.clusters), start=1))
+        notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer_for(loc).notes(body.clusters), start=1))
         committee = self.spec.committee
         if committee is None and len(recipients) > 2:
             self._whole_committee(recipients)
         try:
-            addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation)
+            addressed, salutation = address.address_letter(recipients, committee, self.spec.salutation,
+                                                           loc=loc, greeting=self.spec.greeting)
             blocks = tuple(
-                AddressBlock(tuple(address.inside_address(r, committee, self.spec.committee_address)),
+                AddressBlock(tuple(address.inside_address(r, committee, self.spec.committee_address, loc=loc)),
                              profile_comment(r, self.spec.date, self.spec.stale_after_days) if comments else None)
                 for r in addressed)
         except DataError as exc:
-            raise self._at_profile(exc, recipients) from None
+            raise self._at_profile(exc, recipients, loc) from None
         if comments:
             body = dataclasses.replace(body, blocks=self._review(body, recipients))
-        title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":")
+        title = self.spec.title or "Letter to " + salutation.removeprefix("Dear ").rstrip(":,")
         letterhead, sender = letterhead_lines(self.spec.letterhead, self.signers)
         # The campaign's own text outside the body (recipients.yaml, the spec) gets the body's
         # curly quotes; a constituent's signature (`signatures`) is the volunteer's, as typed.
         blocks = tuple(dataclasses.replace(b, lines=tuple(map(curl, b.lines))) for b in blocks)
-        return Letter(
+        closing = self.spec.closing or loc.closing_for(salutation)
+        letter = Letter(
             title=curl(title), author=self.organization, date=self.spec.date,
-            date_line=date_line(self.spec.date), letterhead=tuple(map(curl, letterhead)), addresses=blocks,
-            salutation=curl(salutation), body=body.blocks, notes=notes, closing=curl(self.spec.closing),
+            date_line=date_line(self.spec.date, loc), letterhead=tuple(map(curl, letterhead)), addresses=blocks,
+            salutation=curl(salutation), body=body.blocks, notes=notes, closing=curl(closing),
             signatures=signatures if signatures is not None else tuple(signature_lines(s) for s in self.signers),
-            cc=tuple(curl(self._cc_line(c)) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
+            cc=tuple(curl(self._cc_line(c, loc)) for c in self.spec.cc), recipient_ids=tuple(r.id for r in recipients),
             addressee_ids=tuple(r.id for r in addressed), subject=curl(self.spec.subject) if self.spec.subject else None,
-            letterhead_address=tuple(map(curl, sender)),
+            letterhead_address=tuple(map(curl, sender)), locale=loc.code,
 
             snippets=tuple(dict.fromkeys(n for ids in body.snippet_ids for n in ids)),
             sources=tuple(dict.fromkeys(c.source for cluster in body.clusters for c in cluster)))
+        return localize_quotes(letter, quote_marks(loc, self.spec.quotes))
 
     @cached_property
     def _stale(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -198,11 +232,11 @@ class Composer:
                             hint=f"add `committee: {cid}` (addressed to its chair and ranking member at the "
                                  "committee's office, greeting the rest as Members), or `mode: each`")
 
-    def _at_profile(self, exc: DataError, recipients: list[Recipient]) -> DataError:
+    def _at_profile(self, exc: DataError, recipients: list[Recipient], loc=None) -> DataError:
         """The error at the line of the recipients.yaml profile that causes it, as check gives it."""
         doc = self.campaign.docs.get("recipients")
         for r in recipients:
-            problem = address.profile_problem(r)
+            problem = address.profile_problem(r, loc, self.spec.greeting)
             if problem and problem.message == exc.message and doc is not None \
                     and r.id in ((doc.data or {}).get("recipients") or {}):
                 line, col = doc.where(("recipients", r.id))
@@ -217,9 +251,9 @@ class Composer:
                          file=str(self.spec.path),
                          hint="give an ask a 'for:' that matches them, or put the list inside {% if asks %}")
 
-    def _cc_line(self, entry: str) -> str:
+    def _cc_line(self, entry: str, loc: locales.Locale | None = None) -> str:
         r = self.campaign.recipients.get(entry)
-        return address.addressee_line(r) if r else entry
+        return address.addressee_line(r, loc) if r else entry
 
 
 def letterhead_lines(letterhead, signers: list[Signer]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from drafter.locale import get as get_locale
+
 
 @dataclass(frozen=True)
 class Text:
@@ -48,9 +50,10 @@ class AddressBlock:
     comment: str | None = None      # a review note for the editor (stale profile, ...)
 
 
-def subject_line(subject: str) -> str:
-    """The subject line every format prints: "Re: Mass DNA collection in Tibet"."""
-    return f"Re: {subject}"
+def subject_line(subject: str, locale: str = "en-US") -> str:
+    """The subject line every format prints: "Re: Mass DNA collection in Tibet" (in German, as
+    DIN 5008 has it, the subject alone)."""
+    return get_locale(locale).subject_line(subject)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class Letter:
     # the evidence its notes cite (ids, in order): for a batch's report of evidence due for re-checking
     snippets: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    locale: str = "en-US"            # drafter/locale: its paper, fixed words and layout
 
     def review_comments(self) -> int:
         """How many review comments its Word draft holds (none with --clean)."""

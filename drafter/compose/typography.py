@@ -88,3 +88,36 @@ def curl(text: str) -> str:
         return text
     marked = _AS_TYPED.sub(lambda m: VERBATIM_OPEN + m.group() + VERBATIM_CLOSE, text.translate(_NO_MARKS))
     return smart_quotes(marked).translate(_NO_MARKS)
+
+
+US_MARKS = ("“", "”", "‘", "’")
+# A ’ between letters (don’t, Tibet’s) is an apostrophe, not a closing quotation mark.
+_MARK = re.compile(r"[“”‘]|(?<!\w)’|’(?!\w)")
+
+
+def local_marks(text: str, marks: tuple[str, str, str, str]) -> str:
+    """Text with US quotation marks (what `curl` and CSL give) in another style: „…“ ‚…‘
+    (German), « … » (French), ‘…’ first (British single quotes)."""
+    if marks == US_MARKS or not text:
+        return text
+    table = dict(zip(US_MARKS, marks))
+    return _MARK.sub(lambda m: table[m.group()], text)
+
+
+def localize_quotes(letter, marks: tuple[str, str, str, str]):
+    """A composed letter with its quotation marks in the locale's style (links left alone)."""
+    import dataclasses
+    from drafter.compose.letter import Text
+    if marks == US_MARKS:
+        return letter
+
+    def runs(inlines):
+        return tuple(dataclasses.replace(x, text=local_marks(x.text, marks))
+                     if isinstance(x, Text) and not x.link else x for x in inlines)
+
+    return dataclasses.replace(
+        letter, title=local_marks(letter.title, marks), salutation=local_marks(letter.salutation, marks),
+        closing=local_marks(letter.closing, marks),
+        subject=local_marks(letter.subject, marks) if letter.subject else None,
+        body=tuple(dataclasses.replace(b, inlines=runs(b.inlines)) for b in letter.body),
+        notes=tuple(dataclasses.replace(n, inlines=runs(n.inlines)) for n in letter.notes))

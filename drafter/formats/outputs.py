@@ -33,7 +33,7 @@ class PdfFailed(ConversionError):
                            self.outputs)
 
 
-def docx_bytes(letter: Letter, clean: bool = False, letterhead=None, paper: str = "letter") -> bytes:
+def docx_bytes(letter: Letter, clean: bool = False, letterhead=None, paper: str | None = None) -> bytes:
     """The .docx file of a letter; `clean` leaves out review comments; `letterhead` is a
     `drafter.formats.docx.letterhead.Letterhead`; `paper` is letter or a4."""
     return zip_parts(build_parts(letter, with_comments=not clean, letterhead=letterhead, paper=paper))
@@ -51,7 +51,7 @@ def check_formats(formats, allowed: tuple[str, ...] = FORMATS, refusal: str = "u
 
 
 def render_outputs(letters: list[Letter], formats, clean: bool = False, letterhead=None,
-                   wrap: int | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE, paper: str = "letter",
+                   wrap: int | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE, paper: str | None = None,
                    pdf_a: bool = False, warn=None) -> list[dict[str, bytes]]:
     """Each letter's files as {format: bytes}. PDFs come from Typst (one compile a letter, from
     the composed letter) or from one LibreOffice run for all letters' .docx files. A failed PDF

@@ -36,6 +36,7 @@ class Locale:
     closing: str
     quotes: tuple[str, str, str, str]
     joint: str
+    stop: bool          # Mr., Ms. with a full stop
     serial_comma: bool
     and_word: str
     layout: str
@@ -86,7 +87,7 @@ def _table() -> dict[str, Locale]:
         table[code] = Locale(code=code, language=v["language"], paper=v["paper"], margins=tuple(v["margins"]),
                              subject=v["subject"], cc=v["cc"], page=v["page"], salutation=v["salutation"],
                              closing=v["closing"], quotes=tuple(v["quotes"]), joint=v["joint"],
-                             serial_comma=v["serial_comma"], and_word=v["and"], layout=v["layout"],
+                             stop=v["stop"], serial_comma=v["serial_comma"], and_word=v["and"], layout=v["layout"],
                              envelope=v["envelope"])
     assert sorted(table) == sorted(LOCALES), "locales.yaml and jsontypes.LOCALES must name the same locales"
     return table

@@ -15,6 +15,8 @@ from drafter.errors import DataError, did_you_mean
 from drafter.campaign.models import Recipient
 from drafter.campaign.schemas import ROLES
 from drafter.people.states import STATE_NAMES, state_phrase
+from drafter.people import forms
+from drafter import locale as locales
 
 HONORABLE = "The Honorable"
 SENATE = "United States Senate"
@@ -193,7 +195,13 @@ def _missing(r: Recipient, field: str, what: str) -> DataError:
     return DataError(f"recipient {r.id!r}: {what} is missing", hint=f"add `{field}:` to {r.id}")
 
 
+ABROAD_ROLES = ("mp", "minister")     # roles only a parliament or government abroad has
+
+
 def _role(r: Recipient) -> Role:
+    if r.role in ABROAD_ROLES:
+        raise DataError(f"recipient {r.id!r}: role {r.role!r} is one abroad, and the profile names no country",
+                        hint=f"add `country:` to {r.id} (GB, DE, FR, CA, AU or EU)")
     try:
         return ROLE_FORMS[r.role]
     except KeyError:
@@ -306,14 +314,37 @@ def _former_lines(r: Recipient, organization: str | None, address: tuple[str, ..
 
 # --- public API --------------------------------------------------------------------------
 
-def addressee_line(r: Recipient) -> str:
-    """First line of the inside address: "The Honorable Gina M. Raimondo", "Marc N. Casper"."""
+def abroad(r: Recipient) -> bool:
+    """Whether the profile holds office outside the United States (forms.py has its forms)."""
+    return r.country_code != "US"
+
+
+def recipient_locale(r: Recipient) -> str | None:
+    """The locale the profile asks letters to it be written in: its own, else its country's
+    (English for the European Parliament); None for the United States' default."""
+    if r.locale:
+        return r.locale
+    if abroad(r):
+        return locales.for_country(r.country) or "en-GB"
+    return None
+
+
+def _locale(r: Recipient, loc: locales.Locale | None) -> locales.Locale:
+    return loc or locales.get(recipient_locale(r))
+
+
+def addressee_line(r: Recipient, loc: locales.Locale | None = None) -> str:
+    """First line of the inside address: "The Honorable Gina M. Raimondo", "Marc N. Casper"
+    (abroad: the name lines on one, "Herrn Dr. Johann Wadephul")."""
+    if abroad(r):
+        return " ".join(forms.addressee_lines(r, _locale(r, loc)))
     if _line(r.addressee):
         return _line(r.addressee)
     return " ".join(filter(None, (_honorific(r), _name(r).formal)))
 
 
-def inside_address(r: Recipient, committee: str | None = None, committee_address: tuple[str, ...] = ()) -> list[str]:
+def inside_address(r: Recipient, committee: str | None = None, committee_address: tuple[str, ...] = (),
+                   loc: locales.Locale | None = None) -> list[str]:
     """Stacked lines: addressee, title, organization, address; duplicates dropped.
 
     With `committee`, a chair or ranking member also gets "Chair, <committee name>", and is
@@ -322,6 +353,8 @@ def inside_address(r: Recipient, committee: str | None = None, committee_address
     else the chamber's address. A former official has no default organization or address: the
     profile gives the present ones.
     """
+    if abroad(r):
+        return forms.inside_address(r, _locale(r, loc))
     override = [line for line in map(_line, r.inside_address) if line]
     if override:
         return override
@@ -403,9 +436,11 @@ def full_name_salutation(r: Recipient) -> DataError | None:
                           "(a title and surname) or `salutation:`")
 
 
-def profile_problem(r: Recipient) -> DataError | None:
+def profile_problem(r: Recipient, loc: locales.Locale | None = None, greeting: str = "formal") -> DataError | None:
     """Why a letter could not address this profile as it stands (no address, greeted by the full
-    name, a former member at a congressional office, ...), or None."""
+    name, a former member at a congressional office, a form abroad that needs a gender ...), or None."""
+    if abroad(r):
+        return forms.profile_problem(r, _locale(r, loc), greeting)
     try:
         salutation(r)
         inside_address(r)
@@ -516,8 +551,8 @@ def whole_committee(rs: list[Recipient]) -> str | None:
     return None
 
 
-def address_letter(rs: list[Recipient], committee: str | None = None,
-                   salutation_text: str | None = None) -> tuple[list[Recipient], str]:
+def address_letter(rs: list[Recipient], committee: str | None = None, salutation_text: str | None = None,
+                   loc: locales.Locale | None = None, greeting: str = "formal") -> tuple[list[Recipient], str]:
     """Who gets an inside address, and the salutation, for one letter to `rs`.
 
     A letter to a whole committee (`committee` set and every recipient on it, beyond its
@@ -525,6 +560,14 @@ def address_letter(rs: list[Recipient], committee: str | None = None,
     Ranking Member Shaheen, and Members of the Committee:". `salutation_text` (a letter spec's
     `salutation:`) replaces the derived salutation.
     """
+    if any(map(abroad, rs)):
+        if not all(map(abroad, rs)):
+            raise DataError(f"one letter cannot go both to the United States and abroad: "
+                            f"{', '.join(r.id for r in rs if abroad(r))} hold office outside it",
+                            hint="send separate letters (`mode: each`, or two letter specs)")
+        loc = _locale(rs[0], loc)
+        return rs, (loc.punctuate(_line(salutation_text)) if _line(salutation_text)
+                    else forms.joint_salutation(rs, loc, greeting))
     addressed, members = rs, None
     if committee and len(rs) > 1 and all(r.is_member(committee) for r in rs):
         leaders = _leaders(rs, committee)

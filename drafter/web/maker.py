@@ -147,7 +147,7 @@ class LetterMaker:
             if self.letterhead is not None:      # what Typst cannot carry over: said at start-up
                 from drafter.formats.typst.letterhead import typst_letterhead
                 typst_letterhead(self.letterhead)
-            self.typst = TypstPool(pdf_workers, self.letterhead, self.spec.paper or "letter", timeout=pdf_timeout)
+            self.typst = TypstPool(pdf_workers, self.letterhead, self.spec.paper, timeout=pdf_timeout)
 
     def _samples(self) -> list[tuple[str, str, str]]:
         """Compose the sample letters as `drafter check` does: the campaign's own words (what a

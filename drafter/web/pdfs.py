@@ -151,7 +151,7 @@ class TypstPool:
 
     START_SECONDS = 120          # a helper that is not ready by then is ended (a broken install)
 
-    def __init__(self, workers: int, letterhead=None, paper: str = "letter", timeout: float = 30):
+    def __init__(self, workers: int, letterhead=None, paper: str | None = None, timeout: float = 30):
         self.letterhead, self.paper, self.timeout = letterhead, paper, timeout
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()      # (order, number, job, part)
         self._count = itertools.count()

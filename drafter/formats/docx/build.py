@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from drafter.formats.docx import oxml
+from drafter.locale import get as get_locale
 from drafter.compose.letter import FactSheet, Letter, NoteRef, Text, subject_line
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.oxml.section import MARGIN, PAGE_H, PAGE_W, section_properties
@@ -228,7 +229,7 @@ def _factsheet_styles() -> bytes:
 
 
 def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhead=None,
-                paper: str = "letter") -> dict[str, bytes]:
+                paper: str | None = None) -> dict[str, bytes]:
     """All parts of the package, in the order they are written. `letterhead` is a
     `drafter.letterhead.Letterhead` (styles, page setup, header and footer) or None; a fact
     sheet has neither letterhead nor review comments. `paper` (letter, a4) sizes the page when
@@ -245,7 +246,7 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
         # Page numbers from page 2: the first page has no footer (titlePg, no first footer).
         footer = rels.add("footer", "footer1.xml")
         m = FACTSHEET_MARGIN if sheet else None
-        width, height = PAPER_SIZES[paper]
+        width, height = PAPER_SIZES[paper or ("letter" if sheet else get_locale(letter.locale).paper)]
         sect = section_properties([("footer", "default", footer)], page={"w": width, "h": height},
                                   margins={"top": m, "right": m, "bottom": m, "left": m} if m else None)
         text_width = width - 2 * MARGIN

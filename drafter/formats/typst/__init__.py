@@ -10,6 +10,7 @@ import re
 import sys
 from typing import Callable, Iterable
 
+from drafter.locale import get as get_locale
 from drafter.compose.letter import FactSheet, Letter
 from drafter.formats.docx.oxml.parts import FONTS
 from drafter.formats.typst.data import PAPERS, document_data, factsheet_data, letter_data
@@ -42,7 +43,7 @@ def _letterhead_setup(letterhead) -> tuple[dict, dict[str, bytes], dict, list | 
             int(size.group(1)) / 2 if size else None)
 
 
-def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str = "letter", pdf_a: bool = False,
+def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str | None = None, pdf_a: bool = False,
                 warn: Callable[[str], None] | None = _stderr) -> bytes:
     """One PDF of every letter, each on its own pages with its own page numbers. `letterhead`
     is a `drafter.formats.docx.letterhead.Letterhead` (its first-page header and footer and
@@ -51,6 +52,7 @@ def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str = "let
     letters = list(letters)
     if not letters:
         raise ValueError("no letters")
+    paper = paper or get_locale(letters[0].locale).paper
     font, images, margins, lh_data, size = FONTS["ascii"], {}, None, None, None
     data_paper = PAPERS[paper] if paper in PAPERS else paper
     if letterhead is not None:
@@ -64,16 +66,16 @@ def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str = "let
     return compile_pdf(data, images=images, pdf_a=pdf_a, date=letters[0].date, warn=warn)
 
 
-def letter_pdf(letter: Letter, *, letterhead=None, paper: str = "letter", pdf_a: bool = False,
+def letter_pdf(letter: Letter, *, letterhead=None, paper: str | None = None, pdf_a: bool = False,
                warn: Callable[[str], None] | None = _stderr) -> bytes:
     """The PDF of one letter (see letters_pdf)."""
     return letters_pdf([letter], letterhead=letterhead, paper=paper, pdf_a=pdf_a, warn=warn)
 
 
-def factsheet_pdf(sheet: FactSheet, *, paper: str = "letter", pdf_a: bool = False,
+def factsheet_pdf(sheet: FactSheet, *, paper: str | None = None, pdf_a: bool = False,
                   warn: Callable[[str], None] | None = _stderr) -> bytes:
     """The kit's one-page fact sheet as PDF (three-quarter-inch margins, 11-point text)."""
-    data = document_data([factsheet_data(sheet)], paper=paper, fonts=font_list(FONTS["ascii"]))
+    data = document_data([factsheet_data(sheet)], paper=paper or "letter", fonts=font_list(FONTS["ascii"]))
     return compile_pdf(data, pdf_a=pdf_a, date=sheet.date, warn=warn)
 
 
