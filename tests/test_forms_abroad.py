@@ -256,7 +256,7 @@ def test_example_letter_in_typst_pdf(drafted, spec):
         assert " ".join(part.split()) in flat, part
 
 
-@pytest.mark.parametrize("spec", ["de-minister", "fr-depute", "gb-minister"])
+@pytest.mark.parametrize("spec", LETTERS)
 def test_example_letter_in_libreoffice_pdf(drafted, spec, soffice, tmp_path):
     salutation, closing, date, _, first = LETTERS[spec]
     flat = " ".join(pdf_text(soffice, _one(drafted / spec, ".docx"), tmp_path).split())
