@@ -43,6 +43,14 @@ class _FastDumper(_CDumper):
         return True
 
 
+class _Profile(dict):
+    """A profile: always a block mapping, even with only scalar fields (short lists stay inline)."""
+
+
+_FastDumper.add_representer(
+    _Profile, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False))
+
+
 @dataclass
 class ImportReport:
     path: Path
@@ -72,6 +80,11 @@ def read_source(path: str | Path, what: str, build=None):
     """A source YAML file's data; `build(loader)` may build just part of it from the nodes."""
     path = Path(path)
     data = read_file(path, max_bytes=MAX_SOURCE, what=what)    # a regular file: a FIFO cannot hang it
+    return parse_source(data, path, what, build)
+
+
+def parse_source(data: bytes, path: Path, what: str, build=None):
+    """read_source for bytes already read: a syntax error names the file and line."""
     try:
         loader = FastLoader(data)
         try:
@@ -288,6 +301,7 @@ class CampaignText:
         self.replace[a] = [pad + ln if ln.strip() else ln for ln in text.splitlines(keepends=True)]
 
     def _emit(self, profiles: dict) -> str:
+        profiles = {rid: _Profile(p) if isinstance(p, dict) else p for rid, p in profiles.items()}
         return yaml.dump(profiles, Dumper=_FastDumper, default_flow_style=None, sort_keys=False,
                          width=4096, allow_unicode=True, indent=self.indent)
 
