@@ -387,7 +387,7 @@ def read_members(parliament: Parliament, path: str | Path) -> tuple[list[Member]
     hint = f"use {parliament.name}/{SOURCE_FILE} from ../shared/data/parliaments"
     shape = ("a mapping with lists 'representatives' and 'senators'" if parliament.name == "au-parliament"
              else "a list of members")
-    if not records:
+    if not records or (records[0][2] is None) != (parliament.name != "au-parliament"):
         raise DataError(f"expected {shape} ({parliament.title})", file=str(path), hint=hint)
     members, seen = [], {}
     for line, record, house in records:
