@@ -293,6 +293,21 @@ def test_a_renamed_profile_is_still_matched_by_its_member_id(tmp_path):
     result = run(tmp_path, "gb-commons", gb, "--id", "4514")
     assert "added 0, updated 0, unchanged 1" in result.output
     assert list(people_of(tmp_path)) == ["starmer"]
+    # Its member_id deleted by hand: the import record still knows the profile, and fills it in.
+    path.write_text(path.read_text(encoding="utf-8").replace("    member_id: '4514'\n", ""), encoding="utf-8")
+    result = run(tmp_path, "gb-commons", gb, "--id", "4514")
+    assert "added 0, updated 1" in result.output
+    assert list(people_of(tmp_path)) == ["starmer"] and people_of(tmp_path)["starmer"]["member_id"] == "4514"
+
+
+def test_a_new_id_never_takes_an_existing_profiles(tmp_path):
+    (tmp_path / "recipients.yaml").write_text(
+        "recipients:\n  gb-keir-starmer:\n    name: Keir Starmer\n    role: other\n", encoding="utf-8")
+    result = run(tmp_path, "gb-commons", source("gb-commons"), "--id", "4514")
+    assert result.exit_code == 0, result.output
+    people = people_of(tmp_path)
+    assert people["gb-keir-starmer"] == {"name": "Keir Starmer", "role": "other"}
+    assert people["gb-keir-starmer-4514"]["member_id"] == "4514"
 
 
 def test_a_dismissed_note_stays_deleted_and_a_deleted_field_comes_back(tmp_path):

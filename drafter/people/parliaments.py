@@ -22,6 +22,7 @@ names, ministerial posts to confirm, constructed or personal e-mail addresses.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -247,7 +248,7 @@ def _ca(m: dict) -> Member:
 AU_STATES = {"NSW": "New South Wales", "VIC": "Victoria", "QLD": "Queensland", "WA": "Western Australia",
              "SA": "South Australia", "TAS": "Tasmania", "ACT": "Australian Capital Territory",
              "NT": "Northern Territory"}
-_AU_STATE_OF = {**{k: v for k, v in AU_STATES.items()}, **{v.upper(): v for v in AU_STATES.values()}}
+_AU_STATE_OF = {**AU_STATES, **{v.upper(): v for v in AU_STATES.values()}}
 _MINISTERIAL = re.compile(r"\bMinister\b|Treasurer|Attorney-General|Cabinet Secretary")
 
 
@@ -348,7 +349,6 @@ _SNAPSHOT = re.compile(r"\((?:[^()]*\s)?(\d{4}-\d{2}-\d{2})\)")
 
 def snapshot_date(data: bytes):
     """The data's date from the file's '# Source: ... (2026-06-27)' comment, or None."""
-    import datetime as dt
     for line in data[:4096].decode("utf-8", "replace").splitlines():
         if not line.startswith("#"):
             break
@@ -447,7 +447,7 @@ def _profile(parliament: Parliament, member: Member, as_of) -> dict:
 
 def _match(existing: dict, parliament: str, base: dict, recipients_path: Path) -> dict[str, str]:
     """member id -> profile id, for profiles of this parliament: by (parliament, member_id), else
-    the id the last import gave it when that profile has lost its member_id."""
+    the id the last import gave it when that profile has lost its parliament or member_id."""
     found: dict[str, str] = {}
     for rid, profile in existing.items():
         if isinstance(profile, dict) and profile.get("parliament") == parliament and profile.get("member_id"):
@@ -460,8 +460,9 @@ def _match(existing: dict, parliament: str, base: dict, recipients_path: Path) -
     for key, record in base.items():
         name, _, mid = key.partition("/")
         rid = record.get("id") if isinstance(record, dict) else None
-        if name == parliament and mid not in found and rid in existing and isinstance(existing[rid], dict) \
-                and not existing[rid].get("member_id") and rid not in found.values():
+        profile = existing.get(rid) if isinstance(rid, str) else None
+        if name == parliament and mid not in found and isinstance(profile, dict) and rid not in found.values() \
+                and profile.get("parliament") in (None, parliament) and profile.get("member_id") in (None, mid):
             found[mid] = rid
     return found
 
