@@ -375,6 +375,8 @@ def test_bad_input_is_refused_with_a_clear_message(campaign, tmp_path):
     bad = tmp_path / "members-current.yaml"
     bad.write_text("- id: 1\n  name: [unclosed\n", encoding="utf-8")
     _refused(campaign, "gb-commons", bad, "--all", says=(f"{bad}:", "YAML syntax error"))
+    bad.write_text("- {id: 1, first_name: A, last_name: B, country_code: LU, gender: [F]}\n", encoding="utf-8")
+    _refused(campaign, "eu-parliament", bad, "--all", says=(f"{bad}:1:", "cannot read this member"))
     bad.write_text("just: a mapping\n", encoding="utf-8")
     _refused(campaign, "gb-commons", bad, "--all", says="expected a list of members")
     # Another parliament's file: its members lack what this one's have.

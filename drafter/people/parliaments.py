@@ -395,7 +395,11 @@ def read_members(parliament: Parliament, path: str | Path) -> tuple[list[Member]
         if missing:
             raise DataError(f"expected a member of the {parliament.title} with {', '.join(required)}; "
                             f"this one has no {missing[0]!r}", file=str(path), line=line, hint=hint)
-        member = reader(record, house) if house else reader(record)
+        try:
+            member = reader(record, house) if house else reader(record)
+        except (TypeError, ValueError, AttributeError) as exc:   # a field of an unexpected kind
+            raise DataError(f"cannot read this member of the {parliament.title}: {exc}", file=str(path),
+                            line=line, hint=hint) from None
         if member.member_id in seen:
             raise DataError(f"member id {member.member_id!r} appears twice (also line {seen[member.member_id]})",
                             file=str(path), line=line, hint=hint)
