@@ -410,6 +410,8 @@ def test_title_case_and_ids():
     assert title_case("GARCÍA HERMIDA-VAN DER WALLE") == "García Hermida-Van der Walle"
     assert title_case("MCNAMARA") == "McNamara" and title_case("Ó RÍORDÁIN") == "Ó Ríordáin"
     assert title_case("DE") == "De"         # a particle alone is the name
+    assert title_case("VAN BREMPT", "BE") == "Van Brempt" and title_case("DE MASI", "IT") == "De Masi"
+    assert title_case("VAN SPARRENTAK", "NL") == "van Sparrentak"
     assert slug("Jérôme Buisson") == "jerome-buisson" and slug("Clare O’Neil") == "clare-oneil"
     assert slug("Jürgen Straße") == "jurgen-strasse"
 

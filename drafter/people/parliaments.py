@@ -125,6 +125,8 @@ GENDER = {"Mr": "male", "Sir": "male", "Mrs": "female", "Ms": "female", "Miss": 
 # Lower case when not the first word of a name: "Kathleen van Brempt", "Pilar del Castillo".
 PARTICLES = {"van", "von", "der", "den", "de", "del", "du", "des", "da", "dos", "das", "do", "zu", "zur",
              "ten", "ter", "y", "i"}
+# Where a surname's particle keeps its capital: Belgium ("Van Brempt"), Italy ("De Masi").
+CAPITAL_PARTICLES = {"BE", "IT"}
 _NOBLE = {"Freiherr", "Freifrau", "Graf", "Gräfin", "Prinz", "Prinzessin", "Baron", "Baronin"}
 
 
@@ -136,15 +138,17 @@ def _cap(word: str) -> str:
     return out
 
 
-def title_case(surname: str) -> str:
+def title_case(surname: str, country: str | None = None) -> str:
     """An EP surname in capitals written as names usually are: 'DI RUPO' -> 'Di Rupo',
     'VON DER SCHULENBURG' -> 'von der Schulenburg' (particles lower case, as they follow
-    the given name, unless the last word), 'STRACK-ZIMMERMANN' -> 'Strack-Zimmermann'. A guess: the profile's note says so."""
+    the given name, unless the last word or in a country that capitalises them: 'DE MASI' from
+    Italy is 'De Masi'), 'STRACK-ZIMMERMANN' -> 'Strack-Zimmermann'. A guess: the profile's note says so."""
     words = surname.split()
     out = []
     for i, word in enumerate(words):
         lower = word.lower()
-        particle = lower in PARTICLES or (lower == "la" and i and words[i - 1].lower() in ("de", "del"))
+        particle = country not in CAPITAL_PARTICLES and (
+            lower in PARTICLES or (lower == "la" and i and words[i - 1].lower() in ("de", "del")))
         out.append(lower if particle and i < len(words) - 1
                    else "-".join(_cap(p) for p in word.split("-")))
     return " ".join(out)
@@ -202,7 +206,7 @@ def _gb(m: dict) -> Member:
 
 def _eu(m: dict) -> Member:
     given, capitals = _text(m["first_name"]), _text(m["last_name"])
-    surname = title_case(capitals)
+    surname = title_case(capitals, _text(m.get("country_code")))
     phone = _text(m.get("phone"))
     if phone and phone.startswith("00"):
         phone = "+" + phone[2:]
