@@ -34,7 +34,7 @@ from drafter.campaign.query import matches
 from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
-from drafter.people import address
+from drafter.people import address, forms
 from drafter.formats.docx.letterhead import LETTERHEAD_ADDRESS_NAME, load_spec_letterhead
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
@@ -295,8 +295,10 @@ def address_findings(doc: Located, recipients: dict, greeting: str = "formal") -
         if problem:
             line, col = doc.where(("recipients", rid))
             # A former official is written to only when a letter names them (an import keeps
-            # members who left office): a warning, and drafting such a letter is refused.
-            out.append(Finding("warning" if r.former else "error", str(doc.path), line, col,
+            # members who left office), and a member abroad whose data lacks a gender may be
+            # one no letter greets: a warning, and drafting a letter to them is refused.
+            lacks = isinstance(problem, forms.MissingField) and problem.field == "gender"
+            out.append(Finding("warning" if r.former or lacks else "error", str(doc.path), line, col,
                                problem.message, problem.hint))
         elif r.former and r.title and not r.inside_address and address.office_title(r):
             line, col = doc.where(("recipients", rid, "title"))
@@ -684,6 +686,8 @@ def source_links(campaign: Campaign, doc: Located, calls: list[EvidenceCall], co
 
 def _placed_once(findings: list[Finding]) -> list[Finding]:
     """A problem found both in a template's calls (with its line) and by rendering (without one)
-    is reported once, at its line."""
+    is reported once, at its line; one a letter makes an error is not also a warning."""
     placed = {(f.file, f.message) for f in findings if f.line is not None}
-    return [f for f in findings if f.line is not None or (f.file, f.message) not in placed]
+    errors = {(f.file, f.line, f.message) for f in findings if f.severity == "error"}
+    return [f for f in findings if (f.line is not None or (f.file, f.message) not in placed)
+            and not (f.severity == "warning" and (f.file, f.line, f.message) in errors)]
