@@ -75,6 +75,12 @@ def locale_data(loc: Locale) -> dict:
     return {"lang": lang, "region": region, "cc": loc.cc, "page": loc.page, "layout": loc.layout}
 
 
+def sender_address(letter: Letter, word_letterhead=None) -> tuple[str, ...]:
+    """The sender's address under the letterhead, as the .docx prints it: none where a Word
+    letterhead's header has its own."""
+    return () if word_letterhead is not None and word_letterhead.header_address else letter.letterhead_address
+
+
 def din_data(letter: Letter, letterhead=None) -> dict:
     """A DIN 5008 letter's address field: the return line, the address's type size and line
     pitch (points), and the field's measures (millimetres from the page's edges)."""
@@ -84,7 +90,7 @@ def din_data(letter: Letter, letterhead=None) -> dict:
             "note_zone": din.NOTE_ZONE, "inset": din.TEXT_INSET, "info": [din.INFO_TOP, din.INFO_LEFT],
             "return_size": din.RETURN_SIZE_PT, "return_line_pt": din.RETURN_LINE_PT,
             "subject_gap": din.SUBJECT_GAP_PT, "folds": list(din.FOLD_MARKS), "hole": din.HOLE_MARK,
-            "letterhead_address": din.one_line(letter.letterhead_address),
+            "letterhead_address": din.one_line(sender_address(letter, letterhead)),
             "return_address": din.one_line(letter.return_address)}
 
 
@@ -102,6 +108,7 @@ def letter_data(letter: Letter, letterhead: dict | None = None, word_letterhead=
         "letterhead": None if letterhead is not None else list(letter.letterhead),
         "word_letterhead": letterhead,
         "return_address": list(letter.return_address),
+        "letterhead_address": list(sender_address(letter, word_letterhead)),
         "date_line": letter.date_line,
         "addresses": [list(a.lines) for a in letter.addresses],
         "subject": subject_line(letter.subject, letter.locale) if letter.subject else None,
