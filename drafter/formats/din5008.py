@@ -53,13 +53,33 @@ def one_line(lines: tuple[str, ...]) -> str:
     return " · ".join(x.strip() for x in lines if x.strip())
 
 
-def sender_line(letter, letterhead=None) -> str | None:
-    """The return line of a `Letter`: a constituent's own name and address, else the letterhead's
-    (a Word letterhead's header, else the letter's letterhead lines or its organisation)."""
+def sender_line(letter, letterhead=None) -> tuple[str, float] | None:
+    """The return line of a `Letter` and its size in points: a constituent's own name and
+    address, else the letterhead's (a Word letterhead's header, else the letter's letterhead
+    lines or its organisation). A line too long for the field at 8 points is set smaller, down
+    to 6; one too long even then leaves out the name: it must never wrap and push the address
+    out of the field."""
     if letter.return_address:
-        return return_line(letter.return_address[0], tuple(letter.return_address[1:]))
-    header_lines = getattr(letterhead, "header_lines", ()) if letterhead is not None else ()
-    header_address = getattr(letterhead, "header_address", ()) if letterhead is not None else ()
-    address = tuple(header_address or letter.letterhead_address)
-    name = (header_lines[0] if header_lines else letter.letterhead[0] if letter.letterhead else letter.author)
-    return return_line(name, address)
+        name, address = letter.return_address[0], tuple(letter.return_address[1:])
+    else:
+        header_lines = getattr(letterhead, "header_lines", ()) if letterhead is not None else ()
+        header_address = getattr(letterhead, "header_address", ()) if letterhead is not None else ()
+        address = tuple(header_address or letter.letterhead_address)
+        name = header_lines[0] if header_lines else letter.letterhead[0] if letter.letterhead else letter.author
+    line = None
+    for line in (return_line(name, address), return_line(None, address)):
+        if line is None:
+            return None
+        size = _fit(line)
+        if size >= 6:
+            return line, size
+    return line, 6.0
+
+
+def _fit(line: str) -> float:
+    """The largest size up to 8 points, in half points, at which `line` fits the field's width
+    (estimated with wide serif faces' widths, so it fits in Times New Roman and the wider ones)."""
+    from drafter.formats.docx.build import line_twips
+    room = (FIELD_WIDTH - TEXT_INSET - 1) * 1440 / 25.4
+    wide = line_twips(line, RETURN_SIZE_PT)
+    return float(RETURN_SIZE_PT) if wide <= room else int(RETURN_SIZE_PT * room / wide * 2) / 2

@@ -43,7 +43,7 @@ def _row(height: int, cells: str) -> str:
 
 
 def head_xml(letter: Letter, wrap, *, page_width: int, top: int, left: int, right: int,
-             text_letterhead: bool, header_address: bool, return_line: str | None) -> tuple[str, str]:
+             text_letterhead: bool, header_address: bool, return_line: tuple[str, float] | None) -> tuple[str, str]:
     """(page 1 down to the address field, more inside addresses after it). `top`, `left` and
     `right` are the page's margins and `page_width` its width, in twips; `wrap` adds a review
     comment to runs."""
@@ -61,7 +61,8 @@ def head_xml(letter: Letter, wrap, *, page_width: int, top: int, left: int, righ
         head.append(oxml.paragraph(oxml.run(D.one_line(letter.return_address), size=10), "ReturnAddress", jc="right"))
     field: list[str] = []
     if return_line:
-        field.append(oxml.paragraph(oxml.run(return_line, size=_fit(return_line)), "ReturnLine"))
+        line, size = return_line
+        field.append(oxml.paragraph(oxml.run(line, size=None if size == D.RETURN_SIZE_PT else size), "ReturnLine"))
     first, *more = letter.addresses or ()
     if first is not None:
         size, pitch = D.address_type(len(first.lines))
@@ -91,11 +92,3 @@ def head_xml(letter: Letter, wrap, *, page_width: int, top: int, left: int, righ
     after = "".join(oxml.paragraph(wrap(b.comment, oxml.run("\n".join(b.lines))), "InsideAddress") for b in more)
     return spacer + "".join(head) + table, after
 
-
-def _fit(line: str) -> float | None:
-    """The return line's size: the style's 8 points, smaller (down to 6) where the line would
-    wrap in the field and push the address down."""
-    from drafter.formats.docx.build import line_twips
-    room = twips(D.FIELD_WIDTH - D.TEXT_INSET - 1)
-    wide = line_twips(line, D.RETURN_SIZE_PT) * 6 // 7     # Times New Roman itself, not a wider face
-    return None if wide <= room else max(6.0, int(D.RETURN_SIZE_PT * room / wide * 2) / 2)

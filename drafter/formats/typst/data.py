@@ -85,10 +85,10 @@ def din_data(letter: Letter, letterhead=None) -> dict:
     """A DIN 5008 letter's address field: the return line, the address's type size and line
     pitch (points), and the field's measures (millimetres from the page's edges)."""
     size, pitch = din.address_type(len(letter.addresses[0].lines) if letter.addresses else 1)
-    return {"return_line": din.sender_line(letter, letterhead), "size": size, "pitch": pitch,
+    line, return_size = din.sender_line(letter, letterhead) or (None, din.RETURN_SIZE_PT)
+    return {"return_line": line, "return_size": return_size, "size": size, "pitch": pitch,
             "field": [din.FIELD_TOP, din.FIELD_LEFT, din.FIELD_WIDTH, din.FIELD_HEIGHT],
             "note_zone": din.NOTE_ZONE, "inset": din.TEXT_INSET, "info": [din.INFO_TOP, din.INFO_LEFT],
-            "return_size": din.RETURN_SIZE_PT, "return_line_pt": din.RETURN_LINE_PT,
             "subject_gap": din.SUBJECT_GAP_PT, "folds": list(din.FOLD_MARKS), "hole": din.HOLE_MARK,
             "letterhead_address": din.one_line(sender_address(letter, letterhead)),
             "return_address": din.one_line(letter.return_address)}
