@@ -14,28 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, check_docx, need
+from test_check import EVIDENCE
 from drafter.cli import main
 from drafter.formats import din5008 as din
 from drafter.formats.docx.envelope import envelopes_docx
 from drafter.formats.envelopes import envelope_for
 from drafter.formats.typst.envelopes import envelopes_pdf
-
-EVIDENCE = """\
-sources:
-  citizenlab-2022:
-    type: report
-    title: "Mass DNA Collection in the Tibet Autonomous Region from 2016–2022"
-    author: [{family: Dirks, given: Emile}]
-    issued: 2022-09-13
-    URL: https://citizenlab.ca/2022/09/mass-dna-collection-in-the-tibet-autonomous-region/
-    accessed: 2023-10-20
-snippets:
-  dna-scale:
-    text: Police in the TAR collected roughly 919,282 to 1,206,962 DNA samples.
-    source: citizenlab-2022
-    tags: [dna]
-    verified: 2023-10-20
-"""
 
 # One member of each parliament, with what its form of address needs.
 PROFILES = {
