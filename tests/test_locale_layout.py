@@ -316,3 +316,24 @@ def test_the_letters_locale_chooses_the_envelope(locale, size):
                     salutation="", body=(), notes=(), closing="", signatures=(), locale=locale)
     assert envelope_for([letter]) == size
     assert envelope_for([]) == "us10"
+
+
+@pytest.mark.parametrize("engine", ["typst", pytest.param("libreoffice", marks=pytest.mark.slow)])
+def test_a_joint_german_letter_puts_the_first_address_in_the_field_and_the_others_under_it(tmp_path, engine):
+    if engine == "libreoffice":
+        need(shutil.which("soffice") is not None, "LibreOffice (soffice)")
+    root = make_campaign(tmp_path, "de-DE")
+    people = root / "recipients.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace(
+        "signers:", "  mueller:\n    name: Hans Müller\n    role: mp\n    country: DE\n    gender: male\n"
+        "    as_of: 2023-10-20\nsigners:"), encoding="utf-8")
+    spec = root / "letters" / "body.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("to: [member]", "to: [member, mueller]\nmode: joint"),
+                    encoding="utf-8")
+    pdf = draft(root, "pdf", engine=engine)["pdf"]
+    assert_in_din_field(pdf, GERMAN_ADDRESS)
+    words = words_mm(pdf)
+    second = lines_of(words, "Hans Müller MdB")
+    subject = lines_of(words, SUBJECT)
+    assert din.FIELD_TOP + din.FIELD_HEIGHT < second[0][2] < subject[0][2] - 15
+    assert "Sehr geehrte Frau Dr. Beispiel, sehr geehrter Herr Müller," in " ".join(pdftotext(pdf).split())
