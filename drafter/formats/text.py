@@ -10,6 +10,7 @@ import re
 import textwrap
 
 from drafter.compose.letter import Block, Letter, NoteRef, subject_line
+from drafter.locale import get as get_locale
 
 SOURCES_HEADING = "Sources"
 
@@ -72,12 +73,13 @@ def _frame(letter: Letter, escape) -> tuple[list[str], list[str]]:
     head.append(escape(letter.date_line))
     head += ["\n".join(escape(x) for x in block.lines) for block in letter.addresses]
     if letter.subject:
-        head.append(escape(subject_line(letter.subject)))
+        head.append(escape(subject_line(letter.subject, letter.locale)))
     head.append(escape(letter.salutation))
     tail = [escape(letter.closing)]
     tail += ["\n".join(escape(x) for x in sig) for sig in letter.signatures]
     if letter.cc:
-        tail.append("\n".join(("cc: " if i == 0 else "    ") + escape(x) for i, x in enumerate(letter.cc)))
+        word = get_locale(letter.locale).cc + " "      # "cc: ", "Kopie an: "; the rest aligned under the first
+        tail.append("\n".join((word if i == 0 else " " * len(word)) + escape(x) for i, x in enumerate(letter.cc)))
     return head, tail
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from drafter.formats.docx import oxml
-from drafter.locale import get as get_locale
+from drafter.formats import din5008 as din
+from drafter.formats.docx import din5008 as docx_din, oxml
+from drafter.locale import Locale, get as get_locale
 from drafter.compose.letter import FactSheet, Letter, NoteRef, Text, subject_line
+from drafter.formats.docx.din5008 import RULED, twips
 from drafter.formats.docx.oxml import parts as P
 from drafter.formats.docx.oxml.section import MARGIN, PAGE_H, PAGE_W, section_properties
 
@@ -133,32 +135,52 @@ def _signatures(sigs: tuple[tuple[str, ...], ...], text_width: int) -> str:
     return oxml.borderless_table(rows, text_width)
 
 
-_RULED = {"Letterhead": "LetterheadRule", "LetterheadAddress": "LetterheadAddressRule"}
-
-
 def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None, lists: list[str],
                  sect: str, text_width: int = TEXT_WIDTH, text_letterhead: bool = True,
-                 header_address: bool = False) -> str:
+                 header_address: bool = False, page: dict | None = None) -> str:
     """The body. `comments` None drafts without review comments; `text_letterhead` False when a
     Word letterhead's header carries the organisation's name instead; `header_address` when it
-    carries the sender's address too."""
+    carries the sender's address too. `page` (width and margins in twips, the return line) is
+    for a DIN 5008 letter's address field."""
     wrap = comments.wrap if comments is not None else (lambda _text, xml: xml)
+    loc = get_locale(letter.locale)
     body: list[str] = []
+    if loc.layout == "din5008":
+        head, more = docx_din.head_xml(letter, wrap, text_letterhead=text_letterhead,
+                                       header_address=header_address, **page)
+        body += [head, more]
+    else:
+        _standard_head(letter, wrap, body, text_letterhead, header_address)
+    # DIN 5008: two blank lines between the address field and the subject
+    gap = {"before": din.SUBJECT_GAP_PT * 20} if loc.layout == "din5008" else None
+    if letter.subject:
+        body.append(oxml.paragraph(oxml.run(subject_line(letter.subject, letter.locale)), "Subject", spacing=gap))
+        gap = None
+    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation", spacing=gap))
+    _body_xml(letter, body, rels, comments, wrap, lists, text_width, loc)
+    if not body[-1].startswith("<w:p>"):
+        body.append("<w:p/>")
+    return _document(body, sect)
+
+
+def _standard_head(letter: Letter, wrap, body: list[str], text_letterhead: bool, header_address: bool) -> None:
+    """Letterhead, return address, date and inside addresses, one under the other (US and
+    British letters)."""
     # The name in Letterhead, then the sender's address in Letterhead Address; the rule under
     # the last line. A Word letterhead's header has the name (and its own address, if any).
     lines = [(x, "Letterhead") for x in (letter.letterhead if text_letterhead else ())]
     lines += [(x, "LetterheadAddress") for x in letter.letterhead_address if not header_address]
     for i, (line, style) in enumerate(lines):
-        body.append(oxml.paragraph(oxml.run(line), _RULED[style] if i == len(lines) - 1 else style))
+        body.append(oxml.paragraph(oxml.run(line), RULED[style] if i == len(lines) - 1 else style))
     if letter.return_address:
         body.append(oxml.paragraph(oxml.run("\n".join(letter.return_address)), "ReturnAddress"))
     body.append(oxml.paragraph(oxml.run(letter.date_line), "Date"))
     for block in letter.addresses:
         runs = oxml.run("\n".join(block.lines))
         body.append(oxml.paragraph(wrap(block.comment, runs), "InsideAddress"))
-    if letter.subject:
-        body.append(oxml.paragraph(oxml.run(subject_line(letter.subject)), "Subject"))
-    body.append(oxml.paragraph(oxml.run(letter.salutation), "Salutation"))
+
+
+def _body_xml(letter, body, rels, comments, wrap, lists, text_width, loc: Locale) -> None:
     list_ids: dict[int, int] = {}
     for i, block in enumerate(letter.body):
         num = _list_number(block, lists, list_ids)
@@ -177,10 +199,7 @@ def document_xml(letter: Letter, rels: Relationships, comments: _Comments | None
     body.append(oxml.paragraph(oxml.run(letter.closing), "Closing"))
     body.append(_signatures(letter.signatures, text_width))
     for i, line in enumerate(letter.cc):
-        body.append(oxml.paragraph(oxml.run(("cc: " if i == 0 else "\t") + line), "Cc"))
-    if not body[-1].startswith("<w:p>"):
-        body.append("<w:p/>")
-    return _document(body, sect)
+        body.append(oxml.paragraph(oxml.run((loc.cc + " " if i == 0 else "\t") + line), "Cc"))
 
 
 def _document(body: list[str], sect: str) -> str:
@@ -224,6 +243,24 @@ def _footnotes(notes: tuple) -> tuple[bytes, tuple]:
 
 
 @lru_cache(maxsize=None)
+def _letter_styles(locale: str) -> bytes:
+    """A letter's styles in its language (Word's spelling and hyphenation), with a German
+    letter's DIN 5008 styles."""
+    if locale == "en-US":
+        return static_parts()["word/styles.xml"]
+    extra = docx_din.styles() if get_locale(locale).layout == "din5008" else ()
+    return P.styles_xml(extra=extra, lang=locale).encode()
+
+
+@lru_cache(maxsize=None)
+def _footer(locale: str) -> bytes:
+    """The page number from page 2 as the locale writes it: "2", "Page 2", "Seite 2"."""
+    if locale == "en-US":
+        return static_parts()["word/footer1.xml"]
+    return P.footer_xml(get_locale(locale).page).encode()
+
+
+@lru_cache(maxsize=None)
 def _factsheet_styles() -> bytes:
     return P.factsheet_styles_xml().encode()
 
@@ -242,31 +279,45 @@ def build_parts(letter: Letter | FactSheet, with_comments: bool = True, letterhe
     extra: dict[str, bytes] = {}
     overrides: dict[str, str] = {}
     sheet = isinstance(letter, FactSheet)
+    loc = get_locale(None if sheet else letter.locale)
     if letterhead is None:
         # Page numbers from page 2: the first page has no footer (titlePg, no first footer).
         footer = rels.add("footer", "footer1.xml")
-        m = FACTSHEET_MARGIN if sheet else None
-        width, height = PAPER_SIZES[paper or ("letter" if sheet else get_locale(letter.locale).paper)]
+        width, height = PAPER_SIZES[paper or ("letter" if sheet else loc.paper)]
+        if sheet:
+            top = right = bottom = left = FACTSHEET_MARGIN
+        else:
+            top, right, bottom, left = (twips(v) for v in loc.margins)
         sect = section_properties([("footer", "default", footer)], page={"w": width, "h": height},
-                                  margins={"top": m, "right": m, "bottom": m, "left": m} if m else None)
-        text_width = width - 2 * MARGIN
-        extra["word/footer1.xml"] = static_parts()["word/footer1.xml"]
-        styles = _factsheet_styles() if sheet else static_parts()["word/styles.xml"]
+                                  margins={"top": top, "right": right, "bottom": bottom, "left": left})
+        text_width = width - left - right
+        extra["word/footer1.xml"] = _footer(loc.code)
+        styles = _factsheet_styles() if sheet else _letter_styles(loc.code)
     else:
         refs = {name: rels.add(kind, name.removeprefix("word/")) for name, kind in letterhead.rel_kinds().items()}
         sect, text_width = letterhead.sect_xml(refs), letterhead.text_width
-        extra.update(letterhead.parts)
+        # drafter's own page-number footer in the letter's language; the letterhead's own as it is
+        extra.update({name: _footer(loc.code) if data == static_parts()["word/footer1.xml"] else data
+                      for name, data in letterhead.parts.items()})
         overrides.update(letterhead.content_types)
         styles = letterhead.styles
+        if loc.layout == "din5008" and b'w:styleId="ReturnLine"' not in styles:
+            styles = styles.replace(b"</w:styles>", "".join(docx_din.styles()).encode() + b"</w:styles>")
+        size, mar = letterhead.page.get("pgSz", {}), letterhead.page.get("pgMar", {})
+        width, top = int(size.get("w", PAGE_W)), int(mar.get("top", MARGIN))
+        left, right = int(mar.get("left", MARGIN)), int(mar.get("right", MARGIN))
     # Comment ids follow the footnote ids (1..n), never sharing one with a note.
     comments = _Comments(letter.date, len(letter.notes) + 1) if with_comments and not sheet else None
     lists: list[str] = []
     if sheet:
         document = factsheet_document_xml(letter, rels, lists, sect)
     else:
+        page = {"page_width": width, "top": top, "left": left, "right": right,
+                "return_line": din.sender_line(letter, letterhead)}
         document = document_xml(letter, rels, comments, lists, sect, text_width,
                                 text_letterhead=letterhead is None,
-                                header_address=bool(letterhead is not None and letterhead.header_address))
+                                header_address=bool(letterhead is not None and letterhead.header_address),
+                                page=page)
     footnotes, note_rels = _footnotes(letter.notes)
     if lists:
         rels.add("numbering", "numbering.xml")

@@ -1,4 +1,5 @@
-"""#10 envelopes as a .docx (and so as a PDF through LibreOffice): one page per office."""
+"""Envelopes (No. 10, or DL for letters abroad) as a .docx (and so as a PDF through LibreOffice):
+one page per office."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,11 @@ from drafter.formats.docx.package import zip_parts
 
 
 def envelopes_docx(envelopes: list[tuple[tuple[str, ...], tuple[str, ...]]], author: str,
-                   date: dt.date) -> bytes:
-    """One envelope per (return address lines, delivery address lines)."""
-    word = {"word/document.xml": envelopes_document_xml(envelopes).encode(),
-            "word/styles.xml": envelope_styles_xml().encode(),
+                   date: dt.date, size: str = "us10") -> bytes:
+    """One envelope per (return address lines, delivery address lines); `size` us10 or dl
+    (formats.envelopes.envelope_for(letters) gives the letters' own)."""
+    word = {"word/document.xml": envelopes_document_xml(envelopes, size).encode(),
+            "word/styles.xml": envelope_styles_xml(size).encode(),
             "word/settings.xml": P.settings_xml(has_footnotes=False).encode(),
             "word/fontTable.xml": P.font_table_xml().encode()}
     names = ["docProps/core.xml", "docProps/app.xml", *word]

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from drafter.locale import get as get_locale
 from drafter.compose.letter import FactSheet, Letter
 from drafter.formats.docx.oxml.parts import FONTS
-from drafter.formats.typst.data import PAPERS, document_data, factsheet_data, letter_data
+from drafter.formats.typst.data import PAPERS, document_data, factsheet_data, letter_data, locale_margins
 from drafter.formats.typst.engine import compile_pdf, font_list
 
 __all__ = ["letters_pdf", "letter_pdf", "factsheet_pdf", "page_count", "PAPERS"]
@@ -59,7 +59,9 @@ def letters_pdf(letters: Iterable[Letter], *, letterhead=None, paper: str | None
         lh_data, images, margins, page, font, size = _letterhead_setup(letterhead)
         if page is not None:
             data_paper = page
-    docs = [letter_data(item, lh_data) for item in letters]
+    docs = [letter_data(item, lh_data, letterhead) for item in letters]
+    if margins is None:
+        margins = locale_margins(get_locale(letters[0].locale))
     data = document_data(docs, paper=paper, fonts=font_list(font), margins=margins)
     data["paper"] = data_paper
     data["size"] = size

@@ -7,6 +7,8 @@ with Typst's text functions; none is ever read as Typst markup, so `#read(...)`,
 from __future__ import annotations
 
 from drafter.compose.letter import Block, FactSheet, Letter, NoteRef, Text, subject_line
+from drafter.formats import din5008 as din
+from drafter.locale import Locale, get as get_locale
 
 PAPERS = {"letter": "us-letter", "a4": "a4"}
 LIST_KINDS = ("ordered", "bullet")
@@ -66,10 +68,38 @@ def notes(letter: Letter | FactSheet) -> dict[str, list[dict]]:
     return {str(n.number): inlines(n.inlines) for n in letter.notes}
 
 
-def letter_data(letter: Letter, letterhead: dict | None = None) -> dict:
+def locale_data(loc: Locale) -> dict:
+    """What letter.typ takes from the letter's locale: its language (hyphenation, the PDF's
+    language), the words around the copy list and the page number, the layout."""
+    lang, _, region = loc.code.partition("-")
+    return {"lang": lang, "region": region, "cc": loc.cc, "page": loc.page, "layout": loc.layout}
+
+
+def sender_address(letter: Letter, word_letterhead=None) -> tuple[str, ...]:
+    """The sender's address under the letterhead, as the .docx prints it: none where a Word
+    letterhead's header has its own."""
+    return () if word_letterhead is not None and word_letterhead.header_address else letter.letterhead_address
+
+
+def din_data(letter: Letter, letterhead=None) -> dict:
+    """A DIN 5008 letter's address field: the return line, the address's type size and line
+    pitch (points), and the field's measures (millimetres from the page's edges)."""
+    size, pitch = din.address_type(len(letter.addresses[0].lines) if letter.addresses else 1)
+    line, return_size = din.sender_line(letter, letterhead) or (None, din.RETURN_SIZE_PT)
+    return {"return_line": line, "return_size": return_size, "size": size, "pitch": pitch,
+            "field": [din.FIELD_TOP, din.FIELD_LEFT, din.FIELD_WIDTH, din.FIELD_HEIGHT],
+            "note_zone": din.NOTE_ZONE, "inset": din.TEXT_INSET, "info": [din.INFO_TOP, din.INFO_LEFT],
+            "subject_gap": din.SUBJECT_GAP_PT, "folds": list(din.FOLD_MARKS), "hole": din.HOLE_MARK,
+            "letterhead_address": din.one_line(sender_address(letter, letterhead)),
+            "return_address": din.one_line(letter.return_address)}
+
+
+def letter_data(letter: Letter, letterhead: dict | None = None, word_letterhead=None) -> dict:
     """One letter. `letterhead` is a Word letterhead's data (letterhead.py), printed on page 1
-    instead of the letter's own lines of text."""
+    instead of the letter's own lines of text; `word_letterhead` the Letterhead itself (its
+    header's address is a DIN 5008 letter's return line)."""
     seen: set[int] = set()
+    loc = get_locale(letter.locale)
     return {
         "kind": "letter",
         "title": letter.title,
@@ -78,15 +108,18 @@ def letter_data(letter: Letter, letterhead: dict | None = None) -> dict:
         "letterhead": None if letterhead is not None else list(letter.letterhead),
         "word_letterhead": letterhead,
         "return_address": list(letter.return_address),
+        "letterhead_address": list(sender_address(letter, word_letterhead)),
         "date_line": letter.date_line,
         "addresses": [list(a.lines) for a in letter.addresses],
-        "subject": subject_line(letter.subject) if letter.subject else None,
+        "subject": subject_line(letter.subject, letter.locale) if letter.subject else None,
         "salutation": letter.salutation,
         "body": blocks(letter.body, seen),
         "notes": notes(letter),
         "closing": letter.closing,
         "signatures": [list(s) for s in letter.signatures],
         "cc": list(letter.cc),
+        "locale": locale_data(loc),
+        "din": din_data(letter, word_letterhead) if loc.layout == "din5008" else None,
     }
 
 
@@ -96,10 +129,17 @@ def factsheet_data(sheet: FactSheet) -> dict:
             "body": blocks(sheet.body, set(), sheet=True), "notes": notes(sheet)}
 
 
+def locale_margins(loc: Locale) -> dict:
+    """The locale's page margins in points, as letter.typ takes them (a Word letterhead's own
+    page setup replaces them)."""
+    top, right, bottom, left = (mm * din.PT_PER_MM for mm in loc.margins)
+    return {"top": top, "right": right, "bottom": bottom, "left": left, "header": 36, "footer": 36}
+
+
 def document_data(items: list[dict], *, paper: str = "letter", fonts: list[str] = (),
                   margins: dict | None = None) -> dict:
     """What letter.typ reads from sys.inputs: the documents (each starts a page and numbers its
-    own pages) and the page setup. The PDF's title and author are the first document's."""
+    own pages) and the page setup. The PDF's title, author and language are the first document's."""
     if paper not in PAPERS:
         raise ValueError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
     return {"paper": PAPERS[paper], "fonts": list(fonts), "margins": margins, "documents": items}

@@ -40,10 +40,12 @@ def present(*children: tuple[object, str]) -> str:
 
 
 def rpr(style: str | None = None, italic: bool = False, bold: bool = False,
-        superscript: bool = False, small_caps: bool = False) -> str:
-    """Run properties, children in schema order."""
+        superscript: bool = False, small_caps: bool = False, size: float | None = None) -> str:
+    """Run properties, children in schema order; `size` in points."""
+    half = size and round(size * 2)
     inner = present((style, f'<w:rStyle w:val="{esc(style)}"/>'), (bold, "<w:b/>"), (italic, "<w:i/>"),
-                    (small_caps, "<w:smallCaps/>"), (superscript, '<w:vertAlign w:val="superscript"/>'))
+                    (small_caps, "<w:smallCaps/>"), (size, f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'),
+                    (superscript, '<w:vertAlign w:val="superscript"/>'))
     return f"<w:rPr>{inner}</w:rPr>" if inner else ""
 
 
@@ -79,10 +81,14 @@ def comment_range(comment_id: int, inner_xml: str) -> str:
             f'<w:commentReference w:id="{comment_id}"/></w:r>')
 
 
-def ppr(style: str | None = None, num: tuple[int, int] | None = None, keep_next: bool = False) -> str:
-    """Paragraph properties; `num` is (numId, level)."""
+def ppr(style: str | None = None, num: tuple[int, int] | None = None, keep_next: bool = False,
+        spacing: dict | None = None, jc: str | None = None) -> str:
+    """Paragraph properties; `num` is (numId, level); `spacing` the w:spacing attributes
+    (before, after, line, lineRule) over the style's."""
     inner = present((style, f'<w:pStyle w:val="{esc(style)}"/>'), (keep_next, "<w:keepNext/>"),
-                    (num, num and f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'))
+                    (num, num and f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'),
+                    (spacing, spacing and "<w:spacing " + " ".join(f'w:{k}="{v}"' for k, v in spacing.items()) + "/>"),
+                    (jc, f'<w:jc w:val="{jc}"/>'))
     return f"<w:pPr>{inner}</w:pPr>" if inner else ""
 
 

@@ -58,12 +58,13 @@ def _spacing(before: int = 0, after: int = 0) -> str:
     return f'<w:spacing w:before="{before}" w:after="{after}"/>'
 
 
-def styles_xml(size: int = 24, extra: tuple[str, ...] = ()) -> str:
-    """The letter styles; `size` is the text size in half-points, `extra` more styles after them."""
+def styles_xml(size: int = 24, extra: tuple[str, ...] = (), lang: str = "en-US") -> str:
+    """The letter styles; `size` is the text size in half-points, `extra` more styles after them,
+    `lang` the text's language (spelling and hyphenation in Word)."""
     fonts = " ".join(f'w:{k}="{v}"' for k, v in FONTS.items())
     defaults = (f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts {fonts}/>'
                 f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-                '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="bo-CN"/></w:rPr></w:rPrDefault>'
+                f'<w:lang w:val="{esc(lang)}" w:eastAsia="zh-CN" w:bidi="bo-CN"/></w:rPr></w:rPrDefault>'
                 '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
                 '</w:pPrDefault></w:docDefaults>')
     p, c = "paragraph", "character"
@@ -218,10 +219,14 @@ def comments_xml(comments: list[tuple[int, str, str, str]], date: dt.date) -> st
     return f'{XML_DECL}<w:comments {WR_ROOT_ATTRS}>{body}</w:comments>'
 
 
-def footer_xml() -> str:
-    """Page number, centred; the first page has none (titlePg in the section)."""
+def footer_xml(label: str = "{n}") -> str:
+    """Page number, centred; the first page has none (titlePg in the section). `label` is the
+    locale's ("Seite {n}"): its words are runs around the PAGE field."""
+    before, _, after = label.partition("{n}")
     return (f'{XML_DECL}<w:ftr {WR_ROOT_ATTRS}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-            '<w:fldSimple w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple></w:p></w:ftr>')
+            + (run(before) if before else "")
+            + '<w:fldSimple w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'
+            + (run(after) if after else "") + '</w:p></w:ftr>')
 
 
 def core_xml(title: str, author: str, created: dt.date, subject: str = "") -> str:
