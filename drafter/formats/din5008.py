@@ -33,8 +33,8 @@ def address_type(lines: int) -> tuple[float, float]:
 
 
 def return_line(name: str | None, address: tuple[str, ...]) -> str | None:
-    """The sender's one-line return address above the recipient's ("Tibet Initiative Deutschland ·
-    Greifswalder Straße 4 · 10405 Berlin"): postal lines only (no email, telephone or web
+    """The sender's one-line return address above the recipient's ("Tibet-Kampagne Berlin ·
+    Beispielstraße 10 · 10115 Berlin"): postal lines only (no email, telephone or web
     address); None when the letter has no sender's address."""
     postal = [line for line in address if not _contact(line)]
     if not postal:
