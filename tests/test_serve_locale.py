@@ -308,3 +308,14 @@ def test_german_page_in_chromium_has_lang_de_and_passes_axe(campaign, data, tmp_
         server.close()
         close_app(app)
         log.close()
+
+
+def test_check_warns_of_what_serve_would_refuse(tmp_path):
+    from click.testing import CliRunner
+    from drafter.cli import main
+    root = copy_campaign(tmp_path)
+    spec_file(root, "ohne-kopf", locale="de-DE", closing=None, letterhead=None)
+    spec_file(root, "mit-kopf", locale="de-DE", closing=None, letterhead=ORGANISATION)
+    result = CliRunner().invoke(main, ["-C", str(root), "check"])
+    said = [line for line in result.output.splitlines() if "drafter serve would refuse" in line]
+    assert len(said) == 1 and "ohne-kopf.yaml" in said[0] and "names nobody" in said[0], result.output
