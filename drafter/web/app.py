@@ -94,7 +94,7 @@ def refuse_abroad(campaign, spec) -> None:
                         f"campaign's recipients are abroad ({', '.join(abroad)}), and the page cannot yet match "
                         "volunteers by constituency", file=str(spec.path),
                         hint="write constituents' letters with 'drafter batch' from a CSV that names each "
-                             "volunteer's constituency (docs/international.md)")
+                             "volunteer's constituency: see docs/international.md")
 
 
 def data_controller(spec, letterhead, t: Messages) -> str:
