@@ -23,6 +23,11 @@ from test_serve import LEGISLATORS, PEMA, ZIPS, Volunteer, data  # noqa: F401 (a
 ORGANISATION = {"name": "Tibet-Gruppe Beispielstadt e.V.", "address": ["Musterstraße 1", "12345 Beispielstadt"]}
 CONTROLLER = "Tibet-Gruppe Beispielstadt e.V., Musterstraße 1, 12345 Beispielstadt"
 # Fixed English text a German or French page must not show (labels, buttons, headings, privacy).
+# A German campaign writes its talking points' labels in German (the page shows them as written).
+GERMAN_POINTS = {"scale": "Wie viele Menschen die Polizei erfasst hat", "children": "Auch Kinder werden erfasst",
+                 "no-refusal": "Niemand kann Nein sagen",
+                 "least-free": "Tibet gehört zu den am wenigsten freien Orten der Welt",
+                 "us-concern": "Der US-Außenminister hat sich besorgt geäußert"}
 ENGLISH = ("Full name", "Street address", "Your message", "Make my letters", "What the campaign keeps",
            "Don’t keep my details", "Skip to the main content", "About you", "Choose your state",
            "Leave out", "Your letters are removed", "Please check", "campaign log")
@@ -36,14 +41,17 @@ def spec_file(root: Path, name: str, **fields) -> str:
             spec.pop(key, None)
         else:
             spec[key] = value
-    (root / f"letters/{name}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    (root / f"letters/{name}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
+                                              encoding="utf-8")
     return name
 
 
 @pytest.fixture(scope="module")
 def campaign(tmp_path_factory):
     root = copy_campaign(tmp_path_factory.mktemp("locale"))
-    spec_file(root, "aufruf", locale="de-DE", closing=None, letterhead=ORGANISATION,
+    points = yaml.safe_load((root / "letters/constituent.yaml").read_text(encoding="utf-8"))["points"]
+    german = {pid: {**point, "label": GERMAN_POINTS[pid]} for pid, point in points.items()}
+    spec_file(root, "aufruf", locale="de-DE", closing=None, letterhead=ORGANISATION, points=german,
               subject="Stoppt die massenhafte DNA-Sammlung in Tibet", summary=None, keep_days=30)
     spec_file(root, "appel", locale="fr-FR", closing=None, letterhead=ORGANISATION,
               subject="Arrêtez la collecte massive d’ADN au Tibet", summary=None, keep_days=45)
@@ -262,6 +270,7 @@ def test_serve_says_so_and_exits_1(campaign):
     from click.testing import CliRunner
     from drafter.cli import main
     need(LEGISLATORS.is_file() and ZIPS.is_file(), "the shared data folder")
+    spec_file(campaign, "ohne-kopf", locale="de-DE", closing=None, letterhead=None)
     result = CliRunner().invoke(main, ["-C", str(campaign), "serve", "ohne-kopf", "--legislators", str(LEGISLATORS),
                                        "--zip-districts", str(ZIPS), "--port", "0"])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -272,9 +281,10 @@ def test_serve_says_so_and_exits_1(campaign):
 
 @pytest.mark.slow
 def test_german_page_in_chromium_has_lang_de_and_passes_axe(campaign, data, tmp_path):
+    """Fills the German form by its German labels; axe-core checks the form, its errors and the letters."""
     import waitress
     from selenium.webdriver.common.by import By
-    from test_serve_browser import CHROMEDRIVER, CHROMIUM, axe_problems, by_label, chrome_options
+    from test_serve_browser import CHROMEDRIVER, CHROMIUM, axe_problems, by_label, chrome_options, screenshot
     need(Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), "chromium and chromium-driver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -288,6 +298,7 @@ def test_german_page_in_chromium_has_lang_de_and_passes_axe(campaign, data, tmp_
         url = f"http://127.0.0.1:{server.effective_port}"
         driver.get(url + "/")
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
+        screenshot(driver, "form-de")          # docs/international.md shows it
         assert axe_problems(driver) == []
         by_label(driver, "Vor- und Nachname").send_keys("Pema Beispiel")
         driver.find_element(By.CSS_SELECTOR, "button.primary").click()      # errors: German, still accessible
