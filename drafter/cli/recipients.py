@@ -1,4 +1,4 @@
-"""`drafter recipients list|import-congress`."""
+"""`drafter recipients list|import-congress|import-parliament`."""
 from __future__ import annotations
 
 import time
@@ -8,13 +8,13 @@ import click
 
 from drafter.campaign.load import RECIPIENTS_FILE
 from drafter.campaign.schemas import ROLES
-from drafter.commands.recipients import import_congress, list_recipients
+from drafter.commands.recipients import import_congress, import_parliament, list_recipients
 from drafter.cli import echo_table, main, root
 
 
 @main.group()
 def recipients():
-    """List recipient profiles, or import members of Congress."""
+    """List recipient profiles, or import members of Congress or of a parliament."""
 
 
 @recipients.command("import-congress")
@@ -33,12 +33,37 @@ def import_congress_cmd(ctx, legislators, membership, committee_ids, states, ids
     Each option can be repeated (any of its values); options given together must all hold."""
     path = root(ctx) / RECIPIENTS_FILE
     started = time.perf_counter()
-    report = import_congress(path, legislators, membership, committee_ids, states, ids=ids)
+    _echo(import_congress(path, legislators, membership, committee_ids, states, ids=ids), started)
+
+
+def _echo(report, started: float) -> None:
     for line in report.lines():
         click.echo(line)
     for written in report.written:
         click.echo(f"wrote {written}")
     click.echo(f"done in {time.perf_counter() - started:.2f} s")
+
+
+@recipients.command("import-parliament")
+@click.argument("parliament", metavar="PARLIAMENT")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--id", "ids", multiple=True, metavar="ID", help="Only this member (the id in the source).")
+@click.option("--constituency", "constituencies", multiple=True, metavar="NAME_OR_CODE",
+              help="Only the member(s) for this constituency, riding, division or Wahlkreis (name or code); "
+                   "a state for Australian Senators, a member state for MEPs, a département in France.")
+@click.option("--party", "parties", multiple=True, metavar="TEXT",
+              help="Only members of this party or parliamentary group.")
+@click.option("--all", "everyone", is_flag=True, help="Every member in the file.")
+@click.pass_context
+def import_parliament_cmd(ctx, parliament, source, ids, constituencies, parties, everyone):
+    """Add or refresh members of PARLIAMENT (gb-commons, eu-parliament, de-bundestag, ca-commons,
+    au-parliament or fr-assemblee) from SOURCE, its members-current.yaml or the folder holding it.
+
+    Each option can be repeated (any of its values); options given together must all hold.
+    The sources' attribution goes to recipients.sources.md beside recipients.yaml."""
+    path = root(ctx) / RECIPIENTS_FILE
+    started = time.perf_counter()
+    _echo(import_parliament(path, parliament, source, ids, constituencies, parties, everyone), started)
 
 
 @recipients.command("list")

@@ -282,14 +282,16 @@ def _stale(doc: Located, evidence: Evidence, today: dt.date | None) -> list[Find
 
 # --- forms of address ------------------------------------------------------------------------
 
-def address_findings(doc: Located, recipients: dict) -> list[Finding]:
+def address_findings(doc: Located, recipients: dict, greeting: str = "formal") -> list[Finding]:
     """Profiles a letter could not address as they stand, at the profile's line, with the field
     that fixes it: above all one that would be greeted by the bare full name ("Dear Dana K.
     Whitfield:"), but also a missing address or a former member still at a Senate office.
-    Drafting refuses the same profiles."""
+    Drafting refuses the same profiles. Abroad, a form that needs a gender the profile lacks
+    is named too, unless the campaign's letters greet by the full name (`greeting: neutral`) and
+    the country's practice allows it."""
     out = []
     for rid, r in recipients.items():
-        problem = address.profile_problem(r)
+        problem = address.profile_problem(r, greeting=greeting)
         if problem:
             line, col = doc.where(("recipients", rid))
             # A former official is written to only when a letter names them (an import keeps
@@ -395,8 +397,6 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
     findings = [Finding.of(e) for e in errors]
     ev_doc = campaign.docs.get("evidence")
     rdoc = campaign.docs.get("recipients")
-    if rdoc is not None:
-        findings += address_findings(rdoc, campaign.recipients)
     template_findings, calls, constants = _templates(campaign)
     findings += template_findings
     if ev_doc is not None:
@@ -417,6 +417,9 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
         findings += [Finding.of(e) for e in spec_errors]
         if not spec_errors:
             specs.append((doc, load_letter(campaign, path)))
+    if rdoc is not None:
+        neutral = any(spec.greeting == "neutral" for _, spec in specs)
+        findings += address_findings(rdoc, campaign.recipients, "neutral" if neutral else "formal")
     findings += _asks_for_nobody(campaign, batch)
     findings += _instruments(campaign, batch)
     if ev_doc is not None:

@@ -1,8 +1,8 @@
-"""`drafter recipients list|import-congress`: the profiles of recipients.yaml, filtered by role
-and state; members of Congress imported into it.
+"""`drafter recipients list|import-congress|import-parliament`: the profiles of recipients.yaml,
+filtered by role and state; members of Congress or of a parliament imported into it.
 
-Reads recipients.yaml alone (a mistake in evidence.yaml does not stop a listing); the import
-is computed by `people.congress.plan_import` and written here.
+Reads recipients.yaml alone (a mistake in evidence.yaml does not stop a listing); an import
+is computed by `people.congress.plan_import` or `people.parliaments.plan_import` and written here.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from drafter.campaign.validate import validate
 from drafter.campaign.yamlsrc import load_yaml
 from drafter.output.files import replace_text
 from drafter.people.congress import CongressImportReport, plan_import
+from drafter.people.importing import ImportReport
+from drafter.people.parliaments import plan_import as plan_parliament
 
 
 def list_recipients(root: str | Path, roles=(), states=()) -> list[Recipient]:
@@ -36,8 +38,21 @@ def import_congress(recipients_path: str | Path, legislators_path: str | Path,
     both atomically, and only when the result validates.
     """
     report, texts = plan_import(recipients_path, legislators_path, committees_path, committee_ids, states, today, ids)
+    return _write(report, texts)
+
+
+def _write(report: ImportReport, texts: dict[Path, str]) -> ImportReport:
     report.path.parent.mkdir(parents=True, exist_ok=True)
     for path, text in texts.items():
         replace_text(path, text)
         report.written.append(path)
     return report
+
+
+def import_parliament(recipients_path: str | Path, parliament: str, source: str | Path, ids=(),
+                      constituencies=(), parties=(), everyone: bool = False) -> ImportReport:
+    """Add or refresh members of a parliament as profiles in recipients.yaml (see
+    `people.parliaments`). Writes recipients.yaml, the import record and recipients.sources.md
+    beside it, each atomically, and only when the result validates."""
+    report, texts = plan_parliament(recipients_path, parliament, source, ids, constituencies, parties, everyone)
+    return _write(report, texts)

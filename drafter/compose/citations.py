@@ -29,7 +29,8 @@ from drafter.campaign.load import is_under
 from drafter.errors import DataError, did_you_mean
 from drafter.compose import chicago
 from drafter.compose.letter import Text
-from drafter.compose.typography import smart_runs
+from drafter.compose.typography import US_MARKS, smart_runs, us_marks
+from drafter.locale import get as get_locale
 from drafter.campaign.models import Evidence
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -116,6 +117,16 @@ def load_style(path: Path, locale: str | None = None):
                         hint="fix the .csl file (an XML file), or name a known style such as chicago-notes-bibliography") from None
 
 
+@lru_cache(maxsize=8)
+def csl_quote_marks(csl_locale: str) -> tuple[str, str, str, str]:
+    """The quotation marks a CSL locale file gives (open, close, inner open, inner close)."""
+    import citeproc
+    path = Path(citeproc.__file__).parent / "data" / "locales" / f"locales-{csl_locale}.xml"
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    terms = {t.get("name"): t.text or "" for t in root.iter(f"{{{CSL_NS}}}term")}
+    return tuple(terms[k] for k in ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote"))
+
+
 class _RunParser(HTMLParser):
     """citeproc-py's HTML output (<i>, <b>, small caps, <sup>) as Text runs."""
 
@@ -194,9 +205,11 @@ class Citer:
         self.evidence = evidence
         self.locale = locale
         self.style_path = resolve_style(style, root)
-        # US punctuation inside quotation marks, and Chicago's US legal forms, only in en-US.
-        self.us = locale in (None, "en-US")
-        self.style = load_style(self.style_path, None if self.us else locale)
+        # US punctuation inside quotation marks in American English (en-US, en-CA) only.
+        self.us = get_locale(locale).csl == "en-US"      # en-US and en-CA
+        self.csl_locale = None if self.us else get_locale(locale).csl
+        self.style = load_style(self.style_path, self.csl_locale)
+        self.csl_marks = csl_quote_marks(self.csl_locale) if self.csl_locale else US_MARKS
         items = [chicago.with_short_title(src.csl) for src in evidence.sources.values()]
         self._items = {item["id"]: item for item in items}
         self.hand_written = self.style_path == resolve_style(DEFAULT_STYLE)
@@ -262,7 +275,8 @@ class Citer:
                 html = "; ".join(p.rstrip().removesuffix(".") for p in parts[:-1]) + ("; " if len(parts) > 1 else "")
                 html += parts[-1]
                 parser = _RunParser()
-                parser.feed(_punctuation_inside_quotes(html) if self.us else html)
+                # The CSL locale's quotation marks read as US ones: the letter's locale sets them all.
+                parser.feed(_punctuation_inside_quotes(html) if self.us else us_marks(html, self.csl_marks))
                 parser.close()
                 urls = [self.evidence.sources[c.source].url for c in cluster if self.evidence.sources[c.source].url]
                 runs = smart_runs(_link_urls(parser.runs, urls))

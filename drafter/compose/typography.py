@@ -104,6 +104,17 @@ def local_marks(text: str, marks: tuple[str, str, str, str]) -> str:
     return _MARK.sub(lambda m: table[m.group()], text)
 
 
+def us_marks(text: str, marks: tuple[str, str, str, str]) -> str:
+    """The reverse of local_marks: another style's quotation marks (a CSL locale's) as US ones,
+    so that nesting and the letter's own style apply to them like to any other."""
+    pairs = {m: u for m, u in zip(marks, US_MARKS) if m != u}
+    if not pairs or not text:
+        return text
+    pattern = "|".join(r"(?<!\w)’|’(?!\w)" if m == "’" else re.escape(m)
+                       for m in sorted(pairs, key=len, reverse=True))
+    return re.sub(pattern, lambda m: pairs[m.group()], text)
+
+
 def localize_quotes(letter, marks: tuple[str, str, str, str]):
     """A composed letter with its quotation marks in the locale's style (links left alone)."""
     import dataclasses

@@ -39,6 +39,7 @@ class Locale:
     stop: bool          # Mr., Ms. with a full stop
     serial_comma: bool
     and_word: str
+    csl: str            # the CSL locale of the citations
     layout: str
     envelope: str
 
@@ -87,7 +88,7 @@ def _table() -> dict[str, Locale]:
         table[code] = Locale(code=code, language=v["language"], paper=v["paper"], margins=tuple(v["margins"]),
                              subject=v["subject"], cc=v["cc"], page=v["page"], salutation=v["salutation"],
                              closing=v["closing"], quotes=tuple(v["quotes"]), joint=v["joint"],
-                             stop=v["stop"], serial_comma=v["serial_comma"], and_word=v["and"], layout=v["layout"],
+                             stop=v["stop"], serial_comma=v["serial_comma"], and_word=v["and"], csl=v["csl"], layout=v["layout"],
                              envelope=v["envelope"])
     assert sorted(table) == sorted(LOCALES), "locales.yaml and jsontypes.LOCALES must name the same locales"
     return table
