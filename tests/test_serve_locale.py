@@ -184,6 +184,17 @@ def test_german_letters_keep_details_only_with_consent_and_the_volunteer_s_words
     assert f"verlangen Sie von {CONTROLLER} die Löschung Ihrer Angaben." in done
 
 
+def test_withdrawing_consent_on_the_page_removes_what_named_them(german):
+    """As the statement says: making the letters again without the box ticked, before Finish."""
+    app, log = german
+    v = Volunteer(app)
+    v.letters({**PEMA, "keep": "1"})
+    assert len([r for r in log.list_letters() if r.name]) == 3
+    v.letters(PEMA)
+    rows = log.list_letters()
+    assert len(rows) == 3 and not any(r.name or r.street or r.email for r in rows)
+
+
 def test_german_error_pages_and_english_staff_pages(german):
     app, _ = german
     v = Volunteer(app)
