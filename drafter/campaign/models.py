@@ -386,7 +386,8 @@ class LetterSpec:
     locale: str | None = yaml_field(
         {"enum": LOCALES, "description": "The letter's language and country: en-US (the default), en-GB, de-DE, "
                                          "fr-FR, en-CA or en-AU. It sets the paper, the date, the salutation's "
-                                         "punctuation, the closing, the letter's fixed words and the citations' terms."},
+                                         "punctuation, the closing, the letter's fixed words, the citations' terms "
+                                         "and the language of the volunteers' page (drafter serve)."},
         None)
     greeting: str = yaml_field(
         {"enum": ["formal", "neutral"],

@@ -356,6 +356,28 @@ def pdf_letterhead(doc: Located, spec, campaign: Campaign) -> list[Finding]:
     return []
 
 
+def serve_refusals(doc: Located, spec, campaign: Campaign) -> list[Finding]:
+    """What `drafter serve` would refuse at start for a constituent letter (drafter/web/app.py):
+    recipients all abroad, or a GDPR page that names nobody responsible. Batch takes the letter,
+    so a warning."""
+    if spec.to != (CONSTITUENTS,):
+        return []
+    from drafter.locale import get as get_locale
+    from drafter.web.app import data_controller, refuse_abroad
+    from drafter.web.i18n import Messages
+    try:
+        letterhead = load_spec_letterhead(campaign, spec)
+    except DrafterError:
+        return []      # reported at the letterhead's line already
+    try:
+        refuse_abroad(campaign, spec)
+        data_controller(spec, letterhead, Messages(get_locale(spec.locale)))
+    except DrafterError as exc:
+        line, col = doc.where(("locale",) if "locale" in doc.data else ("to",))
+        return [Finding("warning", str(doc.path), line, col, f"drafter serve would refuse it: {exc.message}", exc.hint)]
+    return []
+
+
 # --- the whole campaign ------------------------------------------------------------------------
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
@@ -410,6 +432,7 @@ def check_campaign(root: str | Path = ".", today: dt.date | None = None) -> list
                             _cited_by_invalid(campaign))
     findings += [f for doc, spec in specs for f in return_address(doc, spec, campaign)]
     findings += [f for doc, spec in specs for f in pdf_letterhead(doc, spec, campaign)]
+    findings += [f for doc, spec in specs for f in serve_refusals(doc, spec, campaign)]
     # Rendering needs whole evidence, asks and templates: with errors there, every letter would
     # fail for the reason already reported. A letter waits, too, for the profiles it names.
     failed = {e.file for e in errors}

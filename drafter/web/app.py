@@ -20,14 +20,16 @@ from flask import (Flask, abort, g, redirect, render_template, request, send_fil
                    url_for)
 from werkzeug.exceptions import HTTPException
 
-from drafter.compose.composer import default_points
+from drafter.compose.composer import default_points, letterhead_lines
 from drafter.compose.similarity import THRESHOLD, estimate
-from drafter.errors import DrafterError
+from drafter.errors import DataError, DrafterError
+from drafter.locale import get as get_locale
 from drafter.formats.text import letter_text
 from drafter.people import address
 from drafter.people.constituents import Legislators, ZipDistricts, match
 from drafter.output.names import safe_name
 from drafter.web import form as F
+from drafter.web.i18n import Messages
 from drafter.web.maker import LetterMaker
 from drafter.web.pdfs import ENVELOPES, PRINT, job_keys
 from drafter.web.volunteers import RateLimit, Volunteer, Volunteers
@@ -42,23 +44,8 @@ PDF_HOLD = 2.0                   # seconds a download waits in the request for a
 MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "txt": "text/plain"}   # werkzeug adds "; charset=utf-8"
 
 
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st: a talking point's place."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-# The Finish page: exactly what remains of the volunteer, by what they chose.
-FINISHED = {
-    "kept": "Thank you. Your session has ended: your letters are removed from this computer. The campaign log "
-            "keeps, for each letter, your name, street address, city, state, ZIP code, district, email (if you "
-            "gave one) and message, which office it is to, and when; campaign staff can see them, for "
-            "{days} days, then they are removed.",
-    "anonymous": "Thank you. Your session has ended: your letters and details are removed from this computer. "
-                 "The campaign log keeps only, for each letter, which office it is to, the day, and a checksum "
-                 "of the letter (its SHA-256), which does not contain your name or address.",
-    "nolog": "Thank you. Your session has ended: your letters and details are removed from this computer, "
-             "and this server keeps no log of them.",
-}
+# The Finish page: exactly what remains of the volunteer, by what they chose (catalogue keys).
+FINISHED = {"kept": "done_kept", "anonymous": "done_anonymous", "nolog": "done_nolog"}
 
 
 @dataclass
@@ -88,15 +75,45 @@ class LetterView:
     alike: str = ""                   # how alike it reads to the other letters to the office, in words
 
 
-def alike_words(best: float | None, others: int) -> str:
+def alike_words(best: float | None, others: int, t: Messages = F.ENGLISH) -> str:
     """The letter's highest similarity to another letter to the same office, in plain words."""
     if best is None:
-        return "No other letter to this office is in the campaign's log yet."
-    share = f"about {round(best * 100)}% of its wording" if best >= 0.05 else "almost none of its wording"
-    if best > THRESHOLD:
-        return (f"This letter shares {share} with another of the {others} letters to this office: the office "
-                "may count it as a form letter. A few sentences of your own make it count as yours.")
-    return f"This letter reads as your own: it shares {share} with any of the {others} other letters to this office."
+        return t("alike_none")
+    share = t("alike_share", pct=round(best * 100)) if best >= 0.05 else t("alike_little")
+    return t("alike_form" if best > THRESHOLD else "alike_own", share=share, others=others)
+
+
+def refuse_abroad(campaign, spec) -> None:
+    """The page finds a volunteer's members of Congress from their state and ZIP code: a campaign
+    whose recipients are all abroad (import-parliament profiles) cannot match its volunteers
+    here, and is refused at start rather than sending them to Congress."""
+    current = [r for r in campaign.recipients.values() if not r.former]
+    abroad = sorted({r.country_code for r in current if r.country_code != "US"})
+    if abroad and not any(r.country_code == "US" for r in current):
+        raise DataError(f"drafter serve matches volunteers to members of Congress by state and ZIP code; this "
+                        f"campaign's recipients are abroad ({', '.join(abroad)}), and the page cannot yet match "
+                        "volunteers by constituency", file=str(spec.path),
+                        hint="write constituents' letters with 'drafter batch' from a CSV that names each "
+                             "volunteer's constituency: see docs/international.md")
+
+
+def data_controller(spec, letterhead, t: Messages) -> str:
+    """Who is responsible for the volunteers' details, as the page names them: the letter spec's
+    letterhead (its name and address lines, or a Word letterhead's header). Where the GDPR
+    applies the page must name them (Art. 13(1)(a)), so a page that cannot is refused."""
+    name, address_lines = letterhead_lines(spec.letterhead, [])
+    if letterhead is not None and not name:
+        name = letterhead.header_lines[:1]
+        address_lines = letterhead.header_address
+    words = ", ".join(" ".join(line.split()) for line in (*name, *address_lines) if line.strip())
+    if not words and t.gdpr:
+        raise DataError(f"the volunteers' page of a {t.locale.code} campaign states, in the GDPR's terms, who "
+                        "is responsible for the details volunteers give (Art. 13(1)(a)), and this letter spec "
+                        "names nobody", file=str(spec.path),
+                        hint="give it a letterhead with the organisation's name and address, e.g. "
+                             "'letterhead: {name: Tibet-Gruppe Beispielstadt e.V., address: [Musterstraße 1, "
+                             "12345 Beispielstadt]}'")
+    return words
 
 
 def close_app(app: Flask) -> None:
@@ -144,12 +161,19 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     app.extensions["drafter"] = {"settings": settings, "volunteers": volunteers, "maker": maker,
                                  "log": campaign_log, "log_lock": log_lock, "staff": staff_sessions}
     spec = maker.spec
-    campaign = {"title": spec.subject or spec.title or "Write to your members of Congress",
-                "summary": spec.summary}
-    minutes = round(settings.idle_seconds / 60)
-    privacy = {"log": campaign_log is not None, "days": spec.keep_days,
-               "idle": f"{minutes // 60} hours" if minutes % 60 == 0 and minutes > 60 else
-                       "an hour" if minutes == 60 else f"{minutes} minutes"}
+    t = Messages(get_locale(spec.locale))
+    try:
+        refuse_abroad(maker.campaign, spec)
+        controller = data_controller(spec, maker.letterhead, t)
+    except DrafterError:
+        close_app(app)
+        raise
+    campaign = {"title": spec.subject or spec.title or t("default_title"), "summary": spec.summary}
+    privacy = {"log": campaign_log is not None, "days": spec.keep_days, "idle": t.idle(settings.idle_seconds),
+               "gdpr": t.gdpr, "controller": controller}
+    # The closing a volunteer signs below, as the print hints name it (French: the formula repeats
+    # the salutation, so the hint says "the closing" without quoting one).
+    closing = (spec.closing or t.locale.closing).rstrip()
 
     # ------------------------------------------------------------------ every request
 
@@ -186,24 +210,17 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     def common():
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(24)
-        return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk, "privacy": privacy}
+        return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk, "privacy": privacy,
+                "t": t, "lang": t.lang, "closing": closing}
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
         code = exc.code or 500
-        messages = {
-            400: ("This page has expired", "The form was out of date or did not come from this page. "
-                  "Please start again.") if exc.description == "csrf" else
-                 ("Something was wrong with that request", "Please go back to the form and try again."),
-            404: ("Nothing here", "This link is not valid, or belonged to a session that has ended."),
-            405: ("Nothing here", "Please use the form."),
-            413: ("That was too long", "What you sent is larger than this page accepts. Please shorten "
-                  "your message and try again."),
-            429: ("Please wait a moment", "Too many requests came from here in a short time. Wait a "
-                  "minute, then try again."),
-        }
-        title, text = messages.get(code, ("Something went wrong", "Please try again, or ask a staff member."))
-        resp = app.make_response((render_template("error.html", title=title, text=text), code))
+        messages = {400: ("expired_title", "expired_text") if exc.description == "csrf" else ("bad_title", "bad_text"),
+                    404: ("nothing_title", "nothing_text"), 405: ("nothing_title", "use_form"),
+                    413: ("too_large_title", "too_large_text"), 429: ("busy_title", "busy_text")}
+        title, text = messages.get(code, ("wrong_title", "wrong_text"))
+        resp = app.make_response((render_template("error.html", title=t(title), text=t(text)), code))
         if code == 429:
             resp.headers["Retry-After"] = "60"
         return resp
@@ -211,8 +228,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     @app.errorhandler(Exception)
     def crash(exc):
         log.error("error in %s: %s", request.endpoint or "-", type(exc).__name__)
-        return render_template("error.html", title="Something went wrong",
-                               text="Your letters could not be made. Please ask a staff member."), 500
+        return render_template("error.html", title=t("wrong_title"), text=t("crash_text")), 500
 
     # ------------------------------------------------------------------ sessions
 
@@ -238,7 +254,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         return render_template("form.html", values=values or {}, errors=errors or {}, fields=F.BY_NAME,
                                states=state_list, notice=notice, nudge=nudge, questions=spec.message_questions,
                                message_required=spec.message_required, points=list(spec.points.values()),
-                               ordinals=[ordinal(n) for n in range(1, len(spec.points) + 1)]), status
+                               ordinals=[t.ordinal(n) for n in range(1, len(spec.points) + 1)]), status
 
     @app.get("/")
     def index():
@@ -248,18 +264,19 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             volunteers.end_all()
             staff_sessions.end(session.get("staff"))     # a staff sign-in on the kiosk goes too
             session.clear()
-        notice = FINISHED.get(request.args.get("done", ""))
-        if notice:
-            notice = notice.format(days=spec.keep_days)
+        done = request.args.get("done", "")
+        notice = t(FINISHED[done], days=spec.keep_days) if done in FINISHED else None
+        if done == "kept" and t.gdpr:
+            notice += t("done_kept_gdpr", controller=controller)
         v = None if settings.kiosk else current()
         # Back from the district choice: the form as the volunteer filled it.
         return form_page(values=v.pending if v is not None and v.pending else None, notice=notice)
 
     @app.post("/")
     def submit():
-        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points))
+        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points), t)
         if not errors:
-            more, districts = F.where(values, legislators, zip_districts)
+            more, districts = F.where(values, legislators, zip_districts, t)
             errors.update(more)
         if errors:      # in the form's order, so the summary reads top to bottom
             return form_page(values, {f.name: errors[f.name] for f in F.FIELDS if f.name in errors}, 422)
@@ -275,7 +292,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if len(districts) > 1:
             v.pending = values
             return render_template("district.html", choices=F.district_choices(values["state"], districts,
-                                                                                legislators),
+                                                                                legislators, t),
                                    zip=values["zip"][:5], error=None), 200
         district = districts[0] if districts else None
         return make_letters(v, values, district)
@@ -286,13 +303,12 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if v is None or v.pending is None:
             return redirect(url_for("index"), 303)
         values = v.pending
-        _, districts = F.where(values, legislators, zip_districts)
+        _, districts = F.where(values, legislators, zip_districts, t)
         chosen = request.form.get("district", "")
         if chosen not in {str(d) for d in districts}:
             return render_template("district.html", choices=F.district_choices(values["state"], districts,
-                                                                                legislators),
-                                   zip=values["zip"][:5],
-                                   error="Please choose your district from the list."), 422
+                                                                                legislators, t),
+                                   zip=values["zip"][:5], error=t("district_missing")), 422
         v.pending = None
         return make_letters(v, values, int(chosen))
 
@@ -320,8 +336,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         except DrafterError as exc:
             v.pdf_batch = earlier
             log.error("letters failed: %s", type(exc).__name__)
-            return render_template("error.html", title="Your letters could not be made",
-                                   text="Please ask a staff member; nothing was kept."), 500
+            return render_template("error.html", title=t("failed_title"), text=t("failed_text")), 500
         v.clear_letters()
         job = made.pdf_job
         views = []
@@ -362,7 +377,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             for item, view in zip(made, views):
                 others = [fp for id_, fp in logged[item.member.id] if id_ not in v.logged]
                 view.alike = alike_words(max((estimate(item.fingerprint, fp) for fp in others), default=None),
-                                         len(others))
+                                         len(others), t)
             if not v.kept and v.logged:     # their earlier letters named them: gone now
                 campaign_log.remove(v.logged)
                 v.logged.clear()
@@ -402,9 +417,8 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
                 return render_template("wait.html", again=request.path), 202
             # Typst failed, hung (its helper was stopped), or is that late: the Word and text
             # letters are there, and the letters page says so once the PDFs have failed.
-            return render_template("error.html", title="This PDF could not be made",
-                                   text="Your Word and text letters are complete on the letters page; "
-                                        "a staff member can print those.", back=url_for("letters")), 503
+            return render_template("error.html", title=t("pdf_missing_title"), text=t("pdf_missing_text"),
+                                   back=url_for("letters")), 503
         if not f.path.is_file():
             abort(404)
         return send_file(f.path, mimetype=f.mimetype, as_attachment=True, download_name=f.download_name,

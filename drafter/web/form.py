@@ -1,7 +1,8 @@
 """The volunteer's form: what each field accepts, and errors in words a volunteer understands.
 
-The field labels are the ones the issue fixes; the length limits keep one letter a letter (and
-the request-size limit in app.py stops anything far larger before it is read).
+The field labels are the ones the issue fixes, in the page's language (drafter/web/messages);
+the length limits keep one letter a letter (and the request-size limit in app.py stops anything
+far larger before it is read). What a volunteer typed is only cleaned, never translated.
 """
 from __future__ import annotations
 
@@ -9,31 +10,36 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from drafter.locale import get as get_locale
 from drafter.people.constituents import Constituent, Legislators, ZipDistricts, clean_text, seat_label
 from drafter.people.states import STATE_NAMES
+from drafter.web.i18n import Messages
+
+ENGLISH = Messages(get_locale(None))
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    label: str
     max: int
     required: bool = True
     autocomplete: str = "off"
-    hint: str = ""
+    hint: bool = False          # a hint under the label: the catalogue's "hint_NAME"
+
+    @property
+    def label(self) -> str:
+        """The label's key in the page's catalogue (drafter/web/messages)."""
+        return f"label_{self.name}"
 
 
 FIELDS = (
-    Field("name", "Full name", 100, autocomplete="name"),
-    Field("street", "Street address", 150, autocomplete="address-line1"),
-    Field("city", "City", 80, autocomplete="address-level2"),
-    Field("state", "State", 2, autocomplete="address-level1"),
-    Field("zip", "ZIP code", 10, autocomplete="postal-code", hint="Five digits, such as 02451."),
-    Field("email", "Email (optional)", 200, required=False, autocomplete="email",
-          hint="Only if you would like the campaign to follow up with you."),
-    Field("message", "Your message", 3000, required=False,
-          hint="A few sentences in your own words: why this matters to you. Offices give more weight "
-               "to a letter in the writer's own words than to a form letter."),
+    Field("name", 100, autocomplete="name"),
+    Field("street", 150, autocomplete="address-line1"),
+    Field("city", 80, autocomplete="address-level2"),
+    Field("state", 2, autocomplete="address-level1"),
+    Field("zip", 10, autocomplete="postal-code", hint=True),
+    Field("email", 200, required=False, autocomplete="email", hint=True),
+    Field("message", 3000, required=False, hint=True),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?")
@@ -73,13 +79,14 @@ def picked(places: dict[str, int], points) -> tuple[str, ...]:
     return tuple(sorted(places, key=lambda pid: (places[pid], order.index(pid))))
 
 
-def read_form(raw, message_required: bool = False, points=()) -> tuple[dict, dict[str, str]]:
+def read_form(raw, message_required: bool = False, points=(), t: Messages = ENGLISH) -> tuple[dict, dict[str, str]]:
     """(values as typed, cleaned; errors by field) for a submitted form. The values also say
     whether the volunteer ticked "Don't keep my details" (`forget`), was already asked for a
     message of their own (`nudged`), and which of the spec's talking `points` (their ids) they
-    placed where (`points`); `message_required` is the letter spec's."""
+    placed where (`points`); `message_required` is the letter spec's; errors in `t`'s language.
+    Where the GDPR applies, keeping the details is opt-in: "Keep my details" (`keep`) ticked."""
     values = {f.name: clean(f.name, raw.get(f.name, "")) for f in FIELDS}
-    values["forget"] = raw.get("forget") == "1"
+    values["forget"] = raw.get("keep") != "1" if t.gdpr else raw.get("forget") == "1"
     values["nudged"] = raw.get("nudged") == "1"
     values["points"] = read_points(raw, points)
     values["picked"] = picked(values["points"], points)
@@ -87,54 +94,44 @@ def read_form(raw, message_required: bool = False, points=()) -> tuple[dict, dic
     for f in FIELDS:
         v = values[f.name]
         if (f.required or (f.name == "message" and message_required)) and not v:
-            errors[f.name] = {"name": "Please enter your full name, as you will sign the letters.",
-                              "street": "Please enter your street address: offices answer constituents.",
-                              "city": "Please enter your city or town.",
-                              "state": "Please choose your state.",
-                              "zip": "Please enter your ZIP code: it finds your Representative.",
-                              "message": "Please write a few sentences of your own."}[f.name]
+            errors[f.name] = t(f"need_{f.name}")
         elif len(v) > f.max:
-            errors[f.name] = (f"This is {len(v):,} characters long; please keep it under {f.max:,}."
-                              if f.name != "message" else
-                              f"Your message is {len(v):,} characters long; please keep it under "
-                              f"{f.max:,} (about a page), so the letter stays one a staffer reads.")
+            errors[f.name] = t("too_long" if f.name != "message" else "message_too_long",
+                               n=t.number(len(v)), max=t.number(f.max))
     z = values["zip"]
     if "zip" not in errors and not ZIP_RE.fullmatch(z):
         digits = re.sub(r"\D", "", z)
-        errors["zip"] = (f"We could not find ZIP code {z}: it needs five digits."
-                         if digits and len(digits) < 5 else
-                         f"We could not read ZIP code {z}: it needs five digits, such as 02451.")
+        errors["zip"] = t("zip_short" if digits and len(digits) < 5 else "zip_unread", zip=z)
     if values["email"] and "email" not in errors and not EMAIL_RE.fullmatch(values["email"]):
-        errors["email"] = "This does not look like an email address; leave it empty if you prefer."
+        errors["email"] = t("email_bad")
     return values, errors
 
 
-def where(values: dict, legislators: Legislators, zips: ZipDistricts) -> tuple[dict, list]:
+def where(values: dict, legislators: Legislators, zips: ZipDistricts, t: Messages = ENGLISH) -> tuple[dict, list]:
     """Errors on state and ZIP, and the districts a ZIP spans (more than one: the volunteer chooses)."""
     state, zip5 = values["state"], values["zip"][:5]
     if state not in legislators.states:
-        return {"state": "Please choose your state from the list."}, []
+        return {"state": t("state_unknown")}, []
     if legislators.districts(state) == [0]:          # one seat for the whole state: nothing to look up
         return {}, [0]
     seats = zips.get(zip5)
     if not seats:
-        return {"zip": f"We could not find ZIP code {zip5}. Please check it; if it is right, "
-                       "ask a staff member to help."}, []
+        return {"zip": t("zip_unknown", zip=zip5)}, []
     in_state = sorted({d for s, d in seats if s == state})
     if not in_state:
-        elsewhere = " or ".join(sorted({STATE_NAMES.get(s, s) for s, _ in seats}))
-        return {"zip": f"ZIP code {zip5} is in {elsewhere}, not {STATE_NAMES.get(state, state)}. "
-                       "Please check the state and the ZIP code."}, []
+        elsewhere = f" {t('or')} ".join(sorted({STATE_NAMES.get(s, s) for s, _ in seats}))
+        return {"zip": t("zip_elsewhere", zip=zip5, elsewhere=elsewhere, state=STATE_NAMES.get(state, state))}, []
     return {}, in_state
 
 
-def district_choices(state: str, districts: list[int], legislators: Legislators) -> list[dict]:
+def district_choices(state: str, districts: list[int], legislators: Legislators,
+                     t: Messages = ENGLISH) -> list[dict]:
     """Each candidate district with its Representative's name, for the volunteer to choose."""
     out = []
     for d in districts:
         rep = legislators.representative(state, d)
         out.append({"value": str(d), "label": seat_label(state, d),
-                    "member": rep.name if rep else "vacant seat"})
+                    "member": rep.name if rep else t("vacant")})
     return out
 
 

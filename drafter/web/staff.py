@@ -18,6 +18,7 @@ from flask import abort, redirect, render_template, request, send_file, session,
 
 from drafter.errors import DrafterError
 from drafter.log.store import latest_letters, rows_by_hour
+from drafter.web.form import ENGLISH
 from drafter.web.volunteers import RateLimit
 
 EXPORTS = {"letters.csv": "export_letters_csv", "constituents.csv": "export_constituents_csv"}
@@ -60,6 +61,11 @@ class StaffSessions:
                 self._seen.pop(sid, None)
 
 
+def staff_page(name: str, **values):
+    """A staff page: in English whatever the campaign's language (the volunteers' page is theirs)."""
+    return render_template(name, t=ENGLISH, lang="en", **values)
+
+
 def register(app, settings, campaign_log, log_lock) -> StaffSessions:
     attempts = RateLimit(20, 600)      # sign-in attempts per address: a token is not guessed
     sessions = StaffSessions(settings.staff_idle_seconds)
@@ -70,15 +76,15 @@ def register(app, settings, campaign_log, log_lock) -> StaffSessions:
     @app.get("/staff")
     def staff():
         if not signed_in():
-            return render_template("staff_login.html", error=None)
+            return staff_page("staff_login.html", error=None)
         if campaign_log is None:
-            return render_template("staff.html", log=False)
+            return staff_page("staff.html", log=False)
         with log_lock:
             offices, totals = campaign_log.stats(by="recipient")
             by_hour = rows_by_hour(campaign_log)
             letters = latest_letters(campaign_log, SHOWN)
         hours = [(hour.replace("T", " ") + ":00", n) for hour, n in by_hour]
-        return render_template("staff.html", log=True, offices=offices, totals=totals, hours=hours,
+        return staff_page("staff.html", log=True, offices=offices, totals=totals, hours=hours,
                                letters=letters, count=sum(n for _, n in by_hour),
                                marked=request.args.get("marked"))
 
@@ -87,7 +93,7 @@ def register(app, settings, campaign_log, log_lock) -> StaffSessions:
         if not attempts.allow(request.remote_addr or "-"):
             abort(429)
         if not hmac.compare_digest(request.form.get("token", "").strip().encode(), settings.staff_token.encode()):
-            return render_template("staff_login.html", error="That is not the staff token."), 403
+            return staff_page("staff_login.html", error="That is not the staff token."), 403
         sessions.end(session.get("staff"))
         session["staff"] = sessions.new()
         return redirect(url_for("staff"), 303)

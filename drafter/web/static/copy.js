@@ -1,5 +1,6 @@
 // Conveniences only: the page works without this file.
-// "Copy text" puts a letter's text on the clipboard; "Print" opens the print dialog.
+// "Copy text" puts a letter's text on the clipboard; "Print" opens the print dialog. The words
+// it shows are the button's data-copied and data-failed, in the page's language.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("button.copy").forEach(function (button) {
     if (!navigator.clipboard) return;
@@ -9,9 +10,9 @@ document.addEventListener("DOMContentLoaded", function () {
       var text = document.getElementById(id).textContent;
       var status = document.querySelector('.copied[data-for="' + id + '"]');
       navigator.clipboard.writeText(text).then(function () {
-        status.textContent = "Copied. Now paste it into the contact form.";
+        status.textContent = button.getAttribute("data-copied");
       }, function () {
-        status.textContent = "Could not copy: select the text and copy it yourself.";
+        status.textContent = button.getAttribute("data-failed");
       });
     });
   });
