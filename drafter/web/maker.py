@@ -19,6 +19,7 @@ from drafter.compose.constituent import constituent_letter, constituent_spec, si
 from drafter.compose.letter import Letter
 from drafter.errors import ConversionError, DrafterError
 from drafter.formats.docx.envelope import envelopes_docx
+from drafter.formats.envelopes import envelope_for
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import render_outputs
 from drafter.people import address
@@ -200,7 +201,7 @@ class LetterMaker:
                 raise stale_refused(composer, found)
         files = render_outputs(letters, ("docx", "txt"), clean=True, letterhead=self.letterhead)
         addresses = [(signature(person), tuple(address.inside_address(m))) for m in members]
-        envelopes = envelopes_docx(addresses, person.name, dt.date.today())
+        envelopes = envelopes_docx(addresses, person.name, dt.date.today(), size=envelope_for(letters))
         made = Letters([Made(m, lt, f, similarity.fingerprint(similarity.letter_parts(lt)))
                         for m, lt, f in zip(members, letters, files)], {"envelopes.docx": envelopes})
         if self.typst is not None:

@@ -98,11 +98,13 @@ class PdfJob:
 def make_pdfs(part: str, letters, envelopes, author, letterhead, paper) -> tuple[dict[str, bytes], int]:
     """One part's PDFs, in this process; and how many characters no font has (shown as U+FFFD)."""
     from drafter.formats.typst import letter_pdf, letters_pdf
+    from drafter.formats.envelopes import envelope_for
     from drafter.formats.typst.envelopes import envelopes_pdf
     warnings: list[str] = []
     if part == FIRST:
         return {PRINT: letters_pdf(letters, letterhead=letterhead, paper=paper, warn=warnings.append),
-                ENVELOPES: envelopes_pdf(envelopes, author=author, warn=warnings.append)}, len(warnings)
+                ENVELOPES: envelopes_pdf(envelopes, author=author, warn=warnings.append,
+                                         size=envelope_for(letters))}, len(warnings)
     return {str(i): letter_pdf(letter, letterhead=letterhead, paper=paper, warn=warnings.append)
             for i, letter in enumerate(letters)}, len(warnings)
 
