@@ -102,7 +102,9 @@ def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], calle
         if kind == "call-script":
             people = {r.id: r for r in [*recipients, *callees] if r.phone and asks_for(asks, [r])}
             for r in representatives(list(people.values()), asks):
-                render(kind, [r], kind_extra(kind, r))
+                extra = trial.attempt(kr.extra, kind, r)
+                if extra is not None:
+                    render(kind, [r], extra)
         elif kind == "shareholder-questions":
             for r in [r for r in recipients if r.role == "ceo"][:1]:
                 render(kind, [r], kind_extra(kind, r))
