@@ -287,7 +287,7 @@ _HEADER_EXAMPLES = {"name": ["Name", "Full name"], "street": ["Street address", 
 
 # Where a volunteer abroad finds their constituency: drafter has no postcode-to-constituency data.
 FIND_CONSTITUENCY = {"GB": "volunteers find theirs with 'Find your MP' at https://www.parliament.uk/"}
-CONSTITUENCY_EXAMPLES = {"GB": "the constituency's name, e.g. 'Richmond Park', or its ONS code such as E14001445"}
+CONSTITUENCY_EXAMPLES = {"GB": "the constituency's name, e.g. 'Richmond Park', or its ONS code, e.g. E14001445"}
 
 
 def no_constituency_column(header: list[str], path: Path, country: str, postcode: bool) -> DataError:
@@ -299,7 +299,7 @@ def no_constituency_column(header: list[str], path: Path, country: str, postcode
     find = FIND_CONSTITUENCY.get(country)
     return DataError(f"no Constituency column: {why}; the header has {', '.join(map(repr, header))}",
                      file=path, line=1,
-                     hint=f"add a Constituency column ({example})" + (f"; {find}" if find else ""))
+                     hint=f"add a Constituency column: {example}" + (f"; {find}" if find else ""))
 
 
 def _header_hint(field: str, unmatched: list[str]) -> str:
