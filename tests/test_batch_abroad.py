@@ -376,3 +376,17 @@ def test_a_german_kit_has_the_locales_words(campaign, tmp_path):
     assert kit.startswith("# Aktionspaket: DNA-Entnahme in Tibet\n")
     assert "\n## Anrufleitfäden\n" in kit and "\n## E-Mail\n" in kit and "**Betreff:**" in kit
     assert "Call script" not in kit and "Subject" not in kit
+
+
+def test_a_member_abroad_is_named_as_the_salutation_without_its_greeting():
+    from drafter import locale
+    from drafter.campaign.models import Recipient
+    from drafter.compose.kit import member_name
+    deputy = Recipient(id="d", name="Marie Exemple", role="mp", country="FR", gender="female")
+    assert member_name(deputy, locale.get("fr-FR")) == "Madame la Députée"
+    mdb = Recipient(id="b", name="Anna Beispiel", role="mp", country="DE", gender="female", academic_title="Dr.")
+    assert member_name(mdb, locale.get("de-DE")) == "Frau Dr. Beispiel"
+    assert member_name(mdb, locale.get("de-DE"), "neutral") == "Dr. Anna Beispiel"     # "Guten Tag Dr. Anna Beispiel"
+    mp = Recipient(id="o", name="Sarah Olney", role="mp", country="GB", gender="female")
+    assert member_name(mp) == "Ms Olney"                  # the profile's own locale: en-GB
+    assert locale.get("fr-FR").kit.subject == "Objet\u00a0:" and locale.get("de-DE").kit.sources == "Quellen"
