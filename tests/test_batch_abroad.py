@@ -8,7 +8,6 @@ Licence v3.0); their genders are given by hand, as a campaign gives them (the da
 from __future__ import annotations
 
 import csv
-import re
 import zipfile
 from pathlib import Path
 
