@@ -389,3 +389,21 @@ def test_a_member_abroad_is_named_as_the_salutation_without_its_greeting():
     mp = Recipient(id="o", name="Sarah Olney", role="mp", country="GB", gender="female")
     assert member_name(mp) == "Ms Olney"                  # the profile's own locale: en-GB
     assert locale.get("fr-FR").kit.subject == "Objet\u00a0:" and locale.get("de-DE").kit.sources == "Quellen"
+
+
+def test_the_return_address_is_in_the_volunteers_countrys_order():
+    from drafter.compose.constituent import return_address, signature
+    from drafter.people.constituents import Constituent
+
+    def person(country, city, zip_, state=""):
+        return Constituent(row=2, name="Pema Example", street="1 Example Street", city=city, state=state, zip=zip_,
+                           country=country, constituency="Somewhere")
+    assert signature(person("GB", "London", "SW14 8LD")) == ("Pema Example", "1 Example Street", "London", "SW14 8LD")
+    assert signature(person("DE", "Berlin", "10115"))[2:] == ("10115 Berlin",)
+    assert signature(person("FR", "Paris", "75007"))[2:] == ("75007 Paris",)
+    assert signature(person("CA", "Ottawa", "K1A 0A6", "ON"))[2:] == ("Ottawa ON  K1A 0A6",)
+    assert signature(person("CA", "Ottawa", "K1A 0A6"))[2:] == ("Ottawa  K1A 0A6",)
+    assert signature(person("AU", "Canberra", "2600", "ACT"))[2:] == ("Canberra ACT 2600",)
+    us = Constituent(row=2, name="Pema Example", street="12 Main Street", city="Waltham", state="MA", zip="02451",
+                     email="pema@example.org")
+    assert return_address(us) == ("Pema Example", "12 Main Street", "Waltham, MA 02451", "pema@example.org")
