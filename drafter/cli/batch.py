@@ -19,9 +19,10 @@ _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own m
 @click.argument("letter")
 @click.option("--constituents", type=_file, required=True, metavar="FILE.csv",
               help="The volunteers: a spreadsheet's CSV export (name, street, city, state, zip, "
-                   "district, email, note).")
-@click.option("--legislators", type=_file, required=True, metavar="FILE.yaml",
-              help="legislators-current.yaml from github.com/unitedstates/congress-legislators.")
+                   "district, email, note; abroad: name, street, town, postcode, constituency, ...).")
+@click.option("--legislators", type=_file, default=None, metavar="FILE.yaml",
+              help="legislators-current.yaml from github.com/unitedstates/congress-legislators (a US "
+                   "letter; abroad, members come from recipients.yaml by constituency).")
 @click.option("--zip-districts", type=_file, default=None, metavar="FILE.csv",
               help="ZIP-to-district file (zccd.csv), for rows without a district.")
 @click.option("--committees", type=_file, default=None, metavar="FILE.yaml",
@@ -42,7 +43,8 @@ _file = click.Path(dir_okay=False, path_type=Path)   # a missing file: our own m
 @click.pass_context
 def batch(ctx, letter, constituents, legislators, zip_districts, committees, out_dir, jobs, formats, print_pdf,
           force, pdf_engine, pdf_a, log_url):
-    """One letter from each volunteer in a CSV to each of their members of Congress.
+    """One letter from each volunteer in a CSV to each of their members of Congress (or, for a
+    letter spec whose locale is another country's, to the MP of their constituency).
 
     Re-running skips letters already written with the same content; a letter whose file
     differs is reported as a conflict and left alone unless --force.

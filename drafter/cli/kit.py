@@ -19,6 +19,9 @@ from drafter.commands.kit import FORMATS, make_kit
 @click.option("--state", default=None, metavar="XX", help="With --legislators: the state whose members to call.")
 @click.option("--district", type=click.IntRange(0, 99), default=None, metavar="N",
               help="With --legislators and --state: also the representative of this district.")
+@click.option("--constituency", default=None, metavar="NAME",
+              help="A constituent letter abroad: call the member of this constituency (its name or code, as "
+                   "recipients.yaml gives it).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="The fact sheet's format, repeatable: docx (default), pdf.")
 @click.option("--force", is_flag=True, help="Replace kit files that already exist.")
@@ -26,7 +29,7 @@ from drafter.commands.kit import FORMATS, make_kit
 @pdf_a_option
 @log_option
 @click.pass_context
-def kit(ctx, letter, out_dir, legislators, state, district, formats, force, pdf_engine, pdf_a, log_url):
+def kit(ctx, letter, out_dir, legislators, state, district, constituency, formats, force, pdf_engine, pdf_a, log_url):
     """An action kit for LETTER's campaign: call scripts, email, social posts, shareholder
     questions, a one-page fact sheet (Word, or PDF with --format pdf), and all of it as kit.md.
 
@@ -37,7 +40,7 @@ def kit(ctx, letter, out_dir, legislators, state, district, formats, force, pdf_
                                "--legislators ../shared/data/congress-legislators/legislators-current.yaml --state OR")
     report = make_kit(root(ctx), letter, out_dir, force=force, legislators=legislators, state=state,
                       district=district, log=log_url, formats=formats or ("docx",), pdf_engine=pdf_engine,
-                      pdf_a=pdf_a)
+                      pdf_a=pdf_a, constituency=constituency)
     for path in report.paths:
         click.echo(str(path))
     for item in report.items:

@@ -39,9 +39,9 @@ from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import Composer, chosen_points
 from drafter.compose.similarity import THRESHOLD, encode, fingerprint, letter_parts, nearest
 from drafter.compose.constituent import (constituent_letter, constituent_spec as compose_constituent_spec,
-                                         stale_refused)
-from drafter.people.constituents import (Constituent, Legislators, ReviewItem, ZipDistricts, match,
-                                         read_constituents)
+                                         members_abroad, stale_refused)
+from drafter.people.constituents import (Constituencies, Constituent, Legislators, ReviewItem, ZipDistricts, match,
+                                         read_constituents, review_item)
 from drafter.people.samples import SAMPLE_CONSTITUENT, SAMPLE_MEMBERS
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.typst.engine import typst_ran
@@ -191,25 +191,25 @@ def known_points(people: list[Constituent], spec, review: list[ReviewItem]) -> l
         try:
             chosen_points(spec, person.points)
         except ValueError as exc:
-            review.append(ReviewItem(person.row, person.name, person.zip, person.state, f"Points: {exc}"))
+            review.append(review_item(person, f"Points: {exc}"))
             continue
         known.append(person)
     return known
 
 
-def plan(people: Iterable[Constituent], legislators: Legislators,
-         zips: ZipDistricts | None) -> tuple[list[Job], list[ReviewItem]]:
+def plan(people: Iterable[Constituent], legislators: Legislators | None, zips: ZipDistricts | None,
+         constituencies: Constituencies | None = None) -> tuple[list[Job], list[ReviewItem]]:
     """The letters to make, in CSV order (senators first), and the rows that get none or only
     some (a ZIP spanning districts: the Senate letters, not the House one). A row repeating an
-    earlier row's name and address goes to review: its letters would have the same names."""
+    earlier row's name and address goes to review: its letters would have the same names.
+    With `constituencies` (a campaign abroad) each row goes to its constituency's member."""
     jobs, review, seen = [], [], {}
     for person in people:
         first = seen.setdefault(person_key(person), person.row)
         if first != person.row:
-            review.append(ReviewItem(person.row, person.name, person.zip, person.state,
-                                     f"same name and address as row {first}; one letter each is sent"))
+            review.append(review_item(person, f"same name and address as row {first}; one letter each is sent"))
             continue
-        m = match(person, legislators, zips)
+        m = constituencies.match(person) if constituencies is not None else match(person, legislators, zips)
         if m.review is not None:       # the whole row, or (a ZIP spanning districts) its House letter
             review.append(m.review)
         jobs.extend(Job(person, member, letter_stem(person, member)) for member in m.members)
@@ -550,16 +550,23 @@ def constituent_spec(campaign, letter):
 
 
 REVIEW_COLUMNS = ("row", "name", "zip", "state", "reason", "candidates")
+REVIEW_COLUMNS_ABROAD = ("row", "name", "postcode", "constituency", "reason", "candidates")
 
 
-def write_review(path: str | Path, items: Iterable[ReviewItem]) -> Path:
-    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically."""
+def write_review(path: str | Path, items: Iterable[ReviewItem], country: str = "US") -> Path:
+    """needs-review.csv (UTF-8 with a BOM, so Excel shows accented names); written atomically.
+    Abroad (`country` not US) it names each row's postcode and constituency; its candidates
+    are constituencies' names or profile ids, separated by '; '."""
     path = Path(path)
     buf = io.StringIO(newline="")
     out = csv.writer(buf)
-    out.writerow(REVIEW_COLUMNS)
+    out.writerow(REVIEW_COLUMNS if country == "US" else REVIEW_COLUMNS_ABROAD)
     for it in sorted(items, key=lambda i: i.row):
-        out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
+        if country == "US":
+            out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.state), it.reason, " ".join(it.candidates)])
+        else:
+            out.writerow([it.row, cell(it.name), cell(it.zip), cell(it.constituency), it.reason,
+                          "; ".join(it.candidates)])
     files.replace_text(path, buf.getvalue(), encoding="utf-8-sig")
     return path
 
@@ -708,7 +715,7 @@ def _what_was_written(records: list[Record], pending: list[Record], manifest: Pa
 
 
 def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
-              legislators: str | Path | Legislators, zip_districts: str | Path | ZipDistricts | None = None,
+              legislators: str | Path | Legislators | None = None, zip_districts: str | Path | ZipDistricts | None = None,
               out_dir: str | Path | None = None, jobs: int = 1, formats: tuple[str, ...] = ("docx",),
               force: bool = False, progress: Callable[[int], None] | None = None,
               on_start: Callable[[int], None] | None = None,
@@ -729,6 +736,10 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
     PDFs come from `pdf_engine` (None: the spec's, else Typst); a letter whose PDF fails keeps
     its other files, its PDF is marked pending, and the batch ends with the error. `print_pdf`
     also writes print.pdf (by Typst): every letter of the batch, each from a new page.
+
+    A letter whose locale is another country's (`locale: en-GB`) matches each volunteer to the
+    member whose profile in recipients.yaml has their constituency (name or code): no
+    `legislators`, ZIPs or districts (members_abroad).
     """
     started = time.perf_counter()
     root = Path(root)
@@ -741,6 +752,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
         try:
             campaign = load_campaign(root)
             spec = constituent_spec(campaign, letter)      # a bad spec or template fails before the CSV is read
+            constituencies = members_abroad(campaign, spec, legislators, zip_districts, committees)
             out_dir = Path(out_dir) if out_dir is not None else root / "drafts" / spec.name
             if spec.date_today:
                 spec = dataclasses.replace(spec, date=manifest_date(out_dir / MANIFEST) or spec.date)
@@ -753,7 +765,7 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
             if helpers is not None:
                 finally_.callback(helpers.close)
             return _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir,
-                                  jobs, formats, progress, on_start, writing, committees, print_pdf)
+                                  jobs, formats, progress, on_start, writing, committees, print_pdf, constituencies)
         except BaseException:
             if writing is not None:
                 writing.ready()          # a log that cannot be used is said first
@@ -761,14 +773,16 @@ def run_batch(root: str | Path, letter: str | Path, constituents: str | Path,
 
 
 def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip_districts, out_dir, jobs,
-                   formats, progress, on_start, writing, committees=None, print_pdf=False) -> BatchReport:
+                   formats, progress, on_start, writing, committees=None, print_pdf=False,
+                   constituencies: Constituencies | None = None) -> BatchReport:
     review: list[ReviewItem] = []
-    people = known_points(read_constituents(constituents, review), spec, review)
+    country = constituencies.country if constituencies is not None else "US"
+    people = known_points(read_constituents(constituents, review, country), spec, review)
     bad_rows = len(review)
     if legislators is not None and not isinstance(legislators, Legislators):    # with helpers, half is parsed by one
         legislators = Legislators.load(legislators, pool=helpers.pool if helpers is not None else None,
                                        committees=committees)
-    todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts))
+    todo, unmatched = plan(people, legislators, _load(ZipDistricts, zip_districts), constituencies)
     review += unmatched
     if todo:
         maker.render([maker.letter(todo[0])], pdf=False)    # a template error stops the batch here
@@ -797,7 +811,7 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
         pending = _pending(todo, formats, records)
         try:
             manifest = write_manifest(out_dir / MANIFEST, records + reviewed + pending, spec.date)
-            write_review(out_dir / REVIEW, review)
+            write_review(out_dir / REVIEW, review, country)
         except DrafterError:
             manifest = None
         said = _what_was_written(records, pending, manifest)
@@ -808,7 +822,7 @@ def _plan_and_make(started, maker, helpers, spec, constituents, legislators, zip
         raise
     pending = _pending(todo, formats, records)       # PDFs that failed
     manifest = write_manifest(out_dir / MANIFEST, records + reviewed + pending, spec.date)
-    review_path = write_review(out_dir / REVIEW, review)
+    review_path = write_review(out_dir / REVIEW, review, country)
     similar = similarity_rows(letters)
     similarity_path = write_similarity(out_dir / SIMILARITY, similar)
     if pending:

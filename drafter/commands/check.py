@@ -19,11 +19,10 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from drafter.locale import get as get_locale
 from drafter.campaign.load import (CONSTITUENTS, EVIDENCE_FILE, LETTERS_DIR, RECIPIENTS_FILE, Campaign, Invalid,
                                    check_letter_doc, collect_campaign, load_letter, might_match)
 from drafter.compose import chicago
-from drafter.compose.composer import asks_for
+from drafter.compose.composer import asks_for, letter_locale
 from drafter.compose.kit import FACTSHEET_PAGES, UNLINKED_HINT, fact_sheet, member_name, unlinked_source_message
 from drafter.compose.trial import trial_letters
 from drafter.formats.kittext import overshoots
@@ -481,7 +480,7 @@ def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
     out = []
     for kind, people, rendered in kit_items:
         if kind == "factsheet":
-            out += _factsheet_pages(spec, rendered)
+            out += _factsheet_pages(spec, rendered, people)
         for number, measure, limit, unit in overshoots(kind, rendered.blocks, rendered.sources, urls):
             label = {"email": "the email", "social": f"social post {number}",
                      "call-script": f"the call script for {member_name(people[0])}"}[kind]
@@ -492,12 +491,13 @@ def _kit_lengths(spec, campaign: Campaign, kit_items: list) -> list[Finding]:
 
 
 
-def _factsheet_pages(spec, rendered) -> list[Finding]:
+def _factsheet_pages(spec, rendered, people=()) -> list[Finding]:
     from drafter.formats.typst import factsheet_pdf, page_count
     if not rendered.blocks:
         return []       # its shape is reported already
     try:
-        pages = page_count(factsheet_pdf(fact_sheet(rendered, "", spec.date), paper=spec.paper or get_locale(spec.locale).paper, warn=None))
+        paper = spec.paper or letter_locale(spec, list(people)).paper      # the kit's: the letter's locale's
+        pages = page_count(factsheet_pdf(fact_sheet(rendered, "", spec.date), paper=paper, warn=None))
     except DrafterError:
         return []       # the engine's failure is kit's to report, at the PDF it makes
     if pages <= FACTSHEET_PAGES:

@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.locale import get as get_locale
+from drafter.locale import KitWords, get as get_locale
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX, TEMPLATES_DIR, load_campaign, load_letter
 from drafter.commands import SPEC_CHECKS
 from drafter.compose.composer import asks_for
+from drafter.compose.constituent import constituency_country, members_abroad
 from drafter.formats.pdf import INSTALL_COMMANDS, find_soffice, pdf_bytes
 from drafter.formats.typst import factsheet_pdf, page_count
 from drafter.errors import ConversionError, DataError, DrafterError
@@ -31,7 +32,7 @@ from drafter.formats.text import body_lines, markdown_inlines, md_escape
 from drafter.compose.typography import curl
 from drafter.compose.kit import (FACTSHEET_PAGES, KINDS, UNLINKED_HINT, KitRenderer, Rendered, fact_sheet,
                                  kind_extra, member_name, shape_error, unlinked_source_message, unlinked_sources)
-from drafter.people.address import parse_name
+from drafter.people.address import abroad, parse_name
 from drafter.people.select import select_recipients
 from drafter.output.files import ensure_dir, write_all
 from drafter.output.names import kit_file_name, refuse_clash, safe_name
@@ -51,6 +52,7 @@ class KitItem:
     unit: str = ""
     limit: int | None = None
     problems: list[str] = field(default_factory=list)   # other faults (a fact without a link)
+    heading: str = ""            # kit.md's heading of the item, in the kit's language (else the label)
 
     @property
     def over(self) -> int:
@@ -75,6 +77,7 @@ class KitReport:
     errors: list[str] = field(default_factory=list)      # what could not be made (the fact sheet's PDF)
     factsheet: FactSheet | None = None
     factsheet_by_libreoffice: bool = False    # its PDF is LibreOffice's: counted as it is
+    paper: str = "letter"                     # the fact sheet's: the spec's, else its locale's
 
     @property
     def problems(self) -> list[str]:
@@ -113,17 +116,18 @@ def _note_text(runs) -> str:
     return "".join(r.text for r in runs)
 
 
-def _footnoted(r: Rendered, prefix: str, marked: bool = True) -> tuple[str, str]:
+def _footnoted(r: Rendered, prefix: str, words: KitWords, marked: bool = True) -> tuple[str, str]:
     """(plain text with [n] markers and a Sources list, Markdown with pandoc footnotes);
-    `marked` False: a script read aloud, with no markers and its sources listed after it."""
+    `marked` False: a script read aloud, with no markers and its sources listed after it.
+    `words`: the kit's language's ("Sources", "Quellen")."""
     text = blocks_text(r.blocks, (lambda n: f"[{n}]") if marked else (lambda n: ""))
     md = _markdown(r.blocks, (lambda n: f"[^{prefix}-{n}]") if marked else (lambda n: ""))
     if r.notes and not marked:
         sources = "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
-        return text + "\n\nSources\n\n" + sources, md + "\n\nSources:\n\n" + "\n".join(
+        return text + f"\n\n{words.sources}\n\n" + sources, md + f"\n\n{words.sources}{words.colon}\n\n" + "\n".join(
             f"{i}. {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     if r.notes:
-        text += "\n\nSources\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
+        text += f"\n\n{words.sources}\n\n" + "\n".join(f"{i}. {_note_text(n)}" for i, n in enumerate(r.notes, 1))
         md += "\n\n" + "\n".join(f"[^{prefix}-{i}]: {markdown_inlines(n)}" for i, n in enumerate(r.notes, 1))
     return text, md
 
@@ -187,25 +191,29 @@ def call_scripts(kr: KitRenderer, callees: list[Recipient], skipped: list[str]) 
             skipped.append(f"call script for {r.id}: {member_name(r)} signed this letter")
             continue
         if not r.phone:
-            skipped.append(f"call script for {r.id}: no phone number in the profile "
-                           "(add 'phone:' to recipients.yaml, or use --legislators and --state)")
+            skipped.append(f"call script for {r.id}: no phone number in the profile (add 'phone:' to "
+                           + ("recipients.yaml)" if abroad(r) else "recipients.yaml, or use --legislators and --state)"))
             continue
         if not asks_for(kr.campaign.asks.values(), [r]):
             skipped.append(f"call script for {r.id}: no ask in asks.yaml applies to them")
             continue
-        member = member_name(r)
-        rendered = kr.render("call-script", [r], kind_extra("call-script", r))
+        extra = kr.extra("call-script", r)
+        member, words = extra["member"], kr.locale([r]).kit
+        rendered = kr.render("call-script", [r], extra)
         # Read aloud: no note markers, abbreviations in full; the sources follow for the caller.
         rendered = dataclasses.replace(rendered, blocks=spoken_blocks(rendered.blocks, names))
-        text, md = _footnoted(rendered, f"call-{safe_name(r.id)}", marked=False)
+        text, md = _footnoted(rendered, f"call-{safe_name(r.id)}", words, marked=False)
         items.append((r, KitItem("call-script", f"call script for {member}", text, md, rendered.template,
-                                 count_words(spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"])))
+                                 count_words(spoken(rendered.blocks)), "words", WORD_LIMITS["call-script"],
+                                 heading=words.call_script.format(member=member))))
     return items
 
 
 def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     """The first heading of the template is the subject line; the sources follow the body as
-    links, each source once, numbered in order of first citation."""
+    links, each source once, numbered in order of first citation. "Subject" and "Sources" are
+    in the letter's language."""
+    words = kr.locale(recipients).kit
     r = kr.render("email", recipients)
     if shape_error("email", r):
         raise shape_error("email", r)
@@ -219,13 +227,14 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
     def mark(n: int) -> str:
         return ", ".join(str(numbers[s]) for s in r.sources[n - 1])
 
-    text = f"Subject: {subject}\n\n" + blocks_text(body, lambda n: f" [{mark(n)}]")
-    md = f"**Subject:** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
+    text = f"{words.subject} {subject}\n\n" + blocks_text(body, lambda n: f" [{mark(n)}]")
+    md = f"**{md_escape(words.subject)}** {md_escape(subject)}\n\n" + _markdown(body, lambda n: f" \\[{mark(n)}\\]")
     if numbers:
         # each source's full note, as the letter's first citation of it reads (URL included)
-        notes = kr.composer.citer.full_notes(numbers)
-        text += "\n\nSources:\n" + "\n".join(f"[{i}] {_note_text(notes[s])}" for s, i in numbers.items())
-        md += "\n\nSources:\n\n" + "\n".join(f"- \\[{i}\\] {markdown_inlines(notes[s])}"
+        notes = kr.composer.citer_for(kr.locale(recipients)).full_notes(numbers)
+        sources = words.sources + words.colon
+        text += f"\n\n{sources}\n" + "\n".join(f"[{i}] {_note_text(notes[s])}" for s, i in numbers.items())
+        md += f"\n\n{md_escape(sources)}\n\n" + "\n".join(f"- \\[{i}\\] {markdown_inlines(notes[s])}"
                                                 for s, i in numbers.items())
     return KitItem("email", "email", text, md, r.template, count_words(spoken(body)), "words",
                    WORD_LIMITS["email"])
@@ -233,6 +242,7 @@ def email(kr: KitRenderer, recipients: list[Recipient]) -> KitItem:
 
 def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
     """One post per paragraph (or list item) of the template; each citation becomes its link."""
+    words = kr.locale(recipients).kit
     r = kr.render("social", recipients)
     sources = kr.campaign.evidence.sources
     urls = {sid: source.url for sid, source in sources.items()}
@@ -245,7 +255,7 @@ def social_posts(kr: KitRenderer, recipients: list[Recipient]) -> list[KitItem]:
                                     kr.campaign.evidence)
         problems = [f"{unlinked_source_message(s)} ({UNLINKED_HINT})" for s in unlinked]
         items.append(KitItem("social", f"social post {i}", text, md, r.template, post_length(text),
-                             "characters", POST_LIMIT, problems))
+                             "characters", POST_LIMIT, problems, heading=words.social_post.format(n=i)))
     if shape_error("social", r):
         raise shape_error("social", r)
     return items
@@ -255,10 +265,11 @@ def shareholder_questions(kr: KitRenderer, companies: list[Recipient]) -> list[K
     items = []
     for r in companies:
         company = r.organization or r.name
+        words = kr.locale([r]).kit
         rendered = kr.render("shareholder-questions", [r], kind_extra("shareholder-questions", r))
-        text, md = _footnoted(rendered, f"sq-{safe_name(r.id)}")
+        text, md = _footnoted(rendered, f"sq-{safe_name(r.id)}", words)
         items.append(KitItem("shareholder-questions", f"shareholder questions for {company}", text, md,
-                             rendered.template))
+                             rendered.template, heading=words.questions.format(company=company)))
     return items
 
 
@@ -322,7 +333,7 @@ def factsheet(kr: KitRenderer, recipients: list[Recipient]) -> tuple[KitItem, Fa
     r = kr.render("factsheet", recipients)
     if shape_error("factsheet", r):
         raise shape_error("factsheet", r)
-    text, md = _footnoted(r, "fs")
+    text, md = _footnoted(r, "fs", kr.locale(recipients).kit)
     return KitItem("factsheet", "fact sheet", text, md, r.template), fact_sheet(r, kr.composer.organization, kr.spec.date)
 
 
@@ -332,17 +343,20 @@ SECTION_TITLES = {"call-script": "Call scripts", "email": "Email", "social": "So
                   "shareholder-questions": "Shareholder questions", "factsheet": "Fact sheet"}
 
 
-def kit_markdown(title: str, items: list[KitItem]) -> str:
-    """The kit as one Markdown page (footnote labels are unique across sections)."""
+def kit_markdown(title: str, items: list[KitItem], words: KitWords | None = None) -> str:
+    """The kit as one Markdown page (footnote labels are unique across sections); its headings
+    in the kit's language (`words`, default English)."""
+    words = words or get_locale(None).kit
     parts = [f"# {md_escape(title)}"]
     for kind in KINDS:
         mine = [i for i in items if i.kind == kind]
         if not mine:
             continue
-        parts.append(f"## {SECTION_TITLES[kind]}")
+        parts.append(f"## {md_escape(words.section(kind))}")
         for item in mine:
             if len(mine) > 1 or kind in ("call-script", "shareholder-questions"):
-                parts.append(f"### {md_escape(item.label[:1].upper() + item.label[1:])}")
+                heading = item.heading or item.label[:1].upper() + item.label[1:]
+                parts.append(f"### {md_escape(heading)}")
             parts.append(item.markdown)
     return "\n\n".join(parts) + "\n"
 
@@ -382,10 +396,31 @@ def company_letters(campaign: Campaign) -> list[str]:
     return out
 
 
+def constituency_callees(campaign: Campaign, spec: LetterSpec, constituency: str | None,
+                         legislators=None) -> list[Recipient]:
+    """The member of a constituency (name or code) for a constituent letter abroad, from the
+    campaign's profiles as batch matches volunteers (--constituency)."""
+    if constituency is None:
+        return []
+    members = members_abroad(campaign, spec, legislators) if constituency_country(spec) != "US" else None
+    if members is None:
+        raise DataError(f"--constituency is for a letter abroad, and letter {spec.name!r} goes to members of "
+                        "Congress", file=str(spec.path), hint="use --legislators FILE --state XX [--district N]")
+    found, why, _candidates = members.members(constituency)
+    if why:
+        raise DataError(why, file=str(spec.path), hint="give --constituency the name or code a profile in "
+                                                       "recipients.yaml has")
+    return found
+
+
 def kit_recipients(campaign: Campaign, spec: LetterSpec, callees: list[Recipient]) -> list[Recipient]:
     """The spec's recipients; for a constituent letter (`to: constituents`, for `drafter batch`)
-    the members of Congress named with --legislators and --state."""
+    the members of Congress named with --legislators and --state, or abroad the member of the
+    constituency named with --constituency."""
     if tuple(spec.to) == ("constituents",) and "constituents" not in campaign.recipients:
+        if not callees and constituency_country(spec) != "US":
+            raise DataError("this letter goes to each constituent's member of parliament", file=str(spec.path),
+                            hint="pass --constituency NAME (or its code) to name one")
         if not callees:
             raise DataError("this letter goes to each constituent's members of Congress", file=str(spec.path),
                             hint="pass --legislators FILE --state XX [--district N] to name them")
@@ -402,7 +437,8 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
     pdf_engine = pdf_engine or spec.pdf_engine or DEFAULT_PDF_ENGINE
     kr = KitRenderer(campaign, spec)
     recipients = kit_recipients(campaign, spec, callees)
-    report = KitReport(Path("."))
+    loc = kr.locale(recipients)        # the kit's language and paper: the letter's
+    report = KitReport(Path("."), paper=spec.paper or loc.paper)
     files: dict[str, bytes] = {}
 
     def missing(kind: str) -> bool:
@@ -427,7 +463,8 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
             name = named("call-script", r)
             files[name] = (item.text + "\n").encode()
             report.logged.append(("call-script", [r], (name,)))
-        if not callees and not any(i.kind == "call-script" for i in report.items):
+        if not callees and not any(i.kind == "call-script" for i in report.items) \
+                and constituency_country(spec) == "US" and not any(map(abroad, recipients)):
             report.skipped.append("call scripts: pass --legislators FILE --state XX to call members of Congress")
     if not missing("email"):
         item = email(kr, recipients)
@@ -448,40 +485,43 @@ def build_kit(campaign: Campaign, spec: LetterSpec, callees: list[Recipient] = (
     if not missing("factsheet"):
         item, report.factsheet = factsheet(kr, recipients)
         report.items.append(item)
-        made = factsheet_files(report, formats, pdf_engine, pdf_a, spec.paper or get_locale(spec.locale).paper)
+        made = factsheet_files(report, formats, pdf_engine, pdf_a, report.paper)
         files.update(made)
         report.factsheet_by_libreoffice = "factsheet.pdf" in made and pdf_engine == "libreoffice"
         if made:
             report.logged.append(("factsheet", recipients, tuple(made)))
-    title = curl(spec.kit.get("title") or f"Action kit: {spec.title or spec.name}")
-    files["kit.md"] = kit_markdown(title, report.items).encode()
+    title = curl(spec.kit.get("title") or loc.kit.title.format(title=spec.title or spec.name))
+    files["kit.md"] = kit_markdown(title, report.items, loc.kit).encode()
     return report, files
 
 
 def make_kit(root: str | Path, letter: str | Path, out_dir: str | Path | None = None, force: bool = False,
              legislators: str | Path | None = None, state: str | None = None,
              district: int | None = None, log: str | Path | bool | None = None,
-             formats: tuple[str, ...] = ("docx",), pdf_engine: str | None = None, pdf_a: bool = False) -> KitReport:
+             formats: tuple[str, ...] = ("docx",), pdf_engine: str | None = None, pdf_a: bool = False,
+             constituency: str | None = None) -> KitReport:
     """Write the action kit of a letter spec's campaign in `out_dir` (default: kit/LETTER in the
     campaign folder). Everything is rendered first, then written all or nothing: an existing
     file (unless `force`), a full disk or a link in the way leaves no file of the kit. Limits exceeded are in `report.problems`, not cut.
-    Call scripts and the fact sheet are recorded in the campaign log (`log` as for draft)."""
+    Call scripts and the fact sheet are recorded in the campaign log (`log` as for draft).
+    `constituency` (a constituent letter abroad): the member of that constituency is called."""
     campaign_log = open_log(root, log or None) if log is not False else None
     try:
         return _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log,
-                         formats, pdf_engine, pdf_a)
+                         formats, pdf_engine, pdf_a, constituency)
     finally:
         if campaign_log is not None:
             campaign_log.close()
 
 
 def _make_kit(root, letter, out_dir, force, legislators, state, district, campaign_log, formats=("docx",),
-              pdf_engine=None, pdf_a=False) -> KitReport:
+              pdf_engine=None, pdf_a=False, constituency=None) -> KitReport:
     campaign = load_campaign(root)
     spec = load_letter(campaign, letter, SPEC_CHECKS)
-    callees = load_callees(legislators, state, district)
+    callees = (constituency_callees(campaign, spec, constituency, legislators) if constituency is not None
+               else load_callees(legislators, state, district))
     report, files = build_kit(campaign, spec, callees, formats, pdf_engine, pdf_a)
-    count_factsheet_pages(report, files, spec.paper or get_locale(spec.locale).paper)
+    count_factsheet_pages(report, files, report.paper)
     out = Path(out_dir) if out_dir is not None else Path(root) / "kit" / spec.name
     ensure_dir(out)
     targets = {name: out / name for name in files}

@@ -12,7 +12,49 @@ from drafter.compose.composer import Composer, asks_for, chosen_points
 from drafter.compose.typography import curl
 from drafter.compose.letter import Letter
 from drafter.errors import DataError
-from drafter.people.constituents import Constituent, constituent_context
+from drafter import locale as locales
+from drafter.people.constituents import Constituencies, Constituent, constituent_context
+
+
+def constituency_country(spec) -> str:
+    """The country a constituent letter's volunteers live in: its locale's (en-GB: GB), where
+    they are matched to members by constituency; US (ZIP and district) by default."""
+    return next((country for country, code in locales.COUNTRY_LOCALES.items() if code == spec.locale), "US")
+
+
+# The parliament data `drafter recipients import-parliament` takes a country's members from.
+PARLIAMENTS = {"GB": "gb-commons", "CA": "ca-commons", "AU": "au-parliament", "DE": "de-bundestag",
+               "FR": "fr-assemblee"}
+
+
+def members_abroad(campaign, spec, legislators=None, zip_districts=None, committees=None) -> Constituencies | None:
+    """For a letter whose volunteers live outside the US (its locale's country), the campaign's
+    members there by constituency (recipients.yaml); None for a letter to members of Congress,
+    which needs the legislators file."""
+    country = constituency_country(spec)
+    if country == "US":
+        if legislators is None:
+            raise DataError(f"letter {spec.name!r} goes to members of Congress, and no --legislators file "
+                            "was given", file=str(spec.path),
+                            hint="add --legislators legislators-current.yaml (github.com/unitedstates/congress-"
+                                 "legislators); for a campaign abroad set the spec's `locale:` (e.g. en-GB)")
+        return None
+    given = [option for option, value in (("--legislators", legislators), ("--zip-districts", zip_districts),
+                                          ("--committees", committees)) if value is not None]
+    if given:
+        raise DataError(f"{', '.join(given)} name members of Congress, but letter {spec.name!r} (locale "
+                        f"{spec.locale}) goes to members in {country}, matched by constituency in recipients.yaml",
+                        file=str(spec.path), hint=f"leave out {', '.join(given)}")
+    found = Constituencies.of(campaign.recipients.values(), country)
+    if not len(found):
+        doc = campaign.docs.get("recipients")
+        raise DataError(f"letter {spec.name!r} goes to members in {country}, and no profile in recipients.yaml "
+                        f"has `country: {country}`, role mp (or minister) and a `constituency:`",
+                        file=str(doc.path) if doc is not None else str(spec.path),
+                        hint=(f"import them: drafter recipients import-parliament {PARLIAMENTS[country]}; or "
+                              if country in PARLIAMENTS else "") + "write profiles with `country:`, `role: mp`, "
+                             "`constituency:` and `constituency_code:`")
+    return found
 
 
 def constituent_spec(campaign, letter, checks=(), needed_by: str = "it"):
@@ -38,9 +80,33 @@ def stale_refused(composer: Composer, found: dict[tuple[str, str], str]) -> Data
                           "in evidence.yaml, or set 'stale: warn'; no letter was written")
 
 
+# The lines of a volunteer's postal address after the street, by country: in the UK the town,
+# then the postcode on a line of its own; in Canada municipality, province, two spaces, postal
+# code; in Australia locality, state, postcode; in Germany and France the postcode before the
+# town. {region} is the CSV's State column, if any. (US: "City, ST 12345".)
+TOWN_LINES = {
+    "GB": ("{city}", "{zip}"),
+    "CA": ("{city} {region}  {zip}",),
+    "AU": ("{city} {region} {zip}",),
+    "DE": ("{zip} {city}",),
+    "FR": ("{zip} {city}",),
+}
+
+
 def signature(c: Constituent) -> tuple[str, ...]:
-    """The volunteer's name and postal address (an envelope's return address)."""
-    return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
+    """The volunteer's name and postal address (an envelope's return address), in their
+    country's order: 'Austin, TX 78701'; in the UK town and postcode on lines of their own."""
+    if c.country == "US":
+        return (c.name, c.street, f"{c.city}, {c.state} {c.zip}")
+    return (c.name, c.street, *(_town_line(t, c) for t in TOWN_LINES.get(c.country, ("{city}", "{zip}"))))
+
+
+def _town_line(template: str, c: Constituent) -> str:
+    """A town line filled in, an empty region leaving no gap (a double space where the post
+    asks for one stays)."""
+    text = template.format(city=c.city, state=c.state, region=c.state, zip=c.zip)
+    parts = text.split("  ") if "  " in template else [text]
+    return "  ".join(" ".join(p.split()) for p in parts if p.strip())
 
 
 def return_address(c: Constituent) -> tuple[str, ...]:
@@ -62,7 +128,10 @@ def constituent_letter(composer: Composer, c: Constituent, member: Recipient) ->
     their address at the top, one ask (its instrument in the Re: line), the talking points
     they picked (`c.points`; ValueError for one the spec lacks)."""
     asks = one_ask(asks_for(composer.campaign.asks.values(), [member]), member)
-    extra = {"constituent": constituent_context(c), "points": chosen_points(composer.spec, c.points),
+    person = constituent_context(c)
+    if c.country != "US" and member.constituency:       # its name, though the volunteer gave its code
+        person["constituency"] = member.constituency
+    extra = {"constituent": person, "points": chosen_points(composer.spec, c.points),
              "asks": asks}
     letter = composer.compose([member], extra=extra, signatures=((c.name,),), comments=False)
     instrument = asks[0].instrument if asks else None

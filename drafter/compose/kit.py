@@ -8,7 +8,8 @@ from pathlib import Path
 
 from drafter.campaign.load import Campaign, TEMPLATE_SUFFIX
 from drafter.campaign.models import LetterSpec, Recipient
-from drafter.compose.composer import Composer, asks_for
+from drafter import locale as locales
+from drafter.compose.composer import Composer, asks_for, letter_locale
 from drafter.compose.letter import Block, FactSheet, Note, Text
 from drafter.compose.render import BodyRenderer, trusted_markdown
 from drafter.errors import TemplateError
@@ -63,16 +64,21 @@ def fact_sheet(r: Rendered, organization: str, date) -> FactSheet:
     return FactSheet(title, organization, date, tuple(r.blocks),
                      tuple(Note(n, tuple(runs)) for n, runs in enumerate(r.notes, 1)))
 
-def member_name(r: Recipient) -> str:
-    """How a caller names the member: "Senator Merkley" (or the full name)."""
+def member_name(r: Recipient, loc: locales.Locale | None = None, greeting: str = "formal") -> str:
+    """How a caller names the member: "Senator Merkley" (or the full name); abroad, the
+    salutation of the letter's language without its greeting ("Ms Olney", "Frau Dr. Beispiel",
+    "Madame la Députée")."""
+    if address.abroad(r):
+        salutation = address.address_letter([r], loc=loc, greeting=greeting)[1]
+        return (loc or locales.get(address.recipient_locale(r))).kit.spoken_name(salutation)
     title, name = address.salutation_name(r)
     return f"{title} {name}".strip()
 
 
-def kind_extra(kind: str, r: Recipient) -> dict:
+def kind_extra(kind: str, r: Recipient, loc: locales.Locale | None = None, greeting: str = "formal") -> dict:
     """What a kit template for one person sees besides the letter's context."""
     if kind == "call-script":
-        return {"member": member_name(r), "phone": r.phone}
+        return {"member": member_name(r, loc, greeting), "phone": r.phone}
     if kind == "shareholder-questions":
         return {"company": r.organization or r.name}
     return {}
@@ -87,12 +93,23 @@ class KitRenderer:
         self.spec = spec
         self._renderers: dict[str, BodyRenderer] = {}
 
+    def locale(self, recipients: list[Recipient]) -> locales.Locale:
+        """The kit's language: the letter's (its spec's `locale:`, else its recipients')."""
+        return letter_locale(self.spec, recipients)
+
+    def extra(self, kind: str, r: Recipient) -> dict:
+        """kind_extra in the letter's language and greeting."""
+        return kind_extra(kind, r, self.locale([r]), self.spec.greeting)
+
     def has(self, kind: str) -> bool:
         return self.campaign.template_path(f"kit-{kind}").is_file()
 
     def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
-        """The letter's context plus the kit's own names."""
+        """The letter's context plus the kit's own names: the letter's salutation and closing."""
         asks = asks_for(self.campaign.asks.values(), recipients)
+        loc = self.locale(recipients)
+        salutation = address.address_letter(recipients, self.spec.committee, self.spec.salutation, loc=loc,
+                                            greeting=self.spec.greeting)[1]
         kit = self.spec.kit
         handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
         handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]
@@ -101,8 +118,10 @@ class KitRenderer:
             "ask_texts": [trusted_markdown(a.text) for a in asks],
             "kit": {"hashtags": [_prefixed(h, "#") for h in kit.get("hashtags", [])],
                     "handles": list(dict.fromkeys(handles)), "title": kit.get("title")},
-            # greeted as the letter greets them: the spec's `salutation:`, a whole committee's form
-            "salutation": address.address_letter(recipients, self.spec.committee, self.spec.salutation)[1],
+            # greeted as the letter greets them: the spec's `salutation:`, a whole committee's form,
+            # the form of their country in the letter's language; the letter's closing
+            "salutation": salutation,
+            "closing": self.spec.closing or loc.closing_for(salutation),
             **(extra or {})})
 
     def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
@@ -115,6 +134,7 @@ class KitRenderer:
         body = renderer.render(ctx)
         if body.asks_missing:
             raise self.composer.no_asks(recipients, renderer.path)
-        notes = self.composer.citer.notes(body.clusters) if body.clusters else []
+        citer = self.composer.citer_for(self.locale(recipients))     # notes in the letter's language
+        notes = citer.notes(body.clusters) if body.clusters else []
         return Rendered(body.blocks, notes, [tuple(c.source for c in cl) for cl in body.clusters],
                         renderer.path)

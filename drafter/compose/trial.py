@@ -11,11 +11,11 @@ from drafter.campaign.load import CONSTITUENTS, Campaign
 from drafter.campaign.models import LetterSpec, Recipient
 from drafter.compose.citations import Citer
 from drafter.compose.composer import Composer, asks_for
-from drafter.compose.constituent import constituent_letter, stale_refused
+from drafter.compose.constituent import constituency_country, constituent_letter, members_abroad, stale_refused
 from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, kind_extra, shape_error,
                                  unlinked_source_message, unlinked_sources)
 from drafter.errors import DataError, DrafterError
-from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
+from drafter.people.samples import sample_constituent, sample_members, sample_members_abroad
 from drafter.people.select import group_letters, select_recipients
 
 
@@ -56,10 +56,15 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
     if composer is None:
         return trial.errors
     if spec.to == (CONSTITUENTS,):
-        recipients = callees = sample_members(campaign.recipients)
+        country = constituency_country(spec)
+        if country == "US":
+            recipients = callees = sample_members(campaign.recipients)
+        else:       # abroad: the campaign's own members by constituency, as batch matches them
+            members = trial.attempt(members_abroad, campaign, spec)
+            recipients = callees = sample_members_abroad(members) if members is not None else []
         stale: dict[tuple[str, str], str] = {}
         for member in recipients:        # composed as batch and the web page compose it
-            letter = trial.attempt(constituent_letter, composer, SAMPLE_CONSTITUENT, member)
+            letter = trial.attempt(constituent_letter, composer, sample_constituent(country), member)
             if letter is not None and spec.stale == "refuse":
                 for item in composer.stale_evidence(letter):
                     stale.setdefault(item, f"the letter to a sample {member.role}")
@@ -97,7 +102,9 @@ def trial_kit(trial: _Trial, kr: KitRenderer, recipients: list[Recipient], calle
         if kind == "call-script":
             people = {r.id: r for r in [*recipients, *callees] if r.phone and asks_for(asks, [r])}
             for r in representatives(list(people.values()), asks):
-                render(kind, [r], kind_extra(kind, r))
+                extra = trial.attempt(kr.extra, kind, r)
+                if extra is not None:
+                    render(kind, [r], extra)
         elif kind == "shareholder-questions":
             for r in [r for r in recipients if r.role == "ceo"][:1]:
                 render(kind, [r], kind_extra(kind, r))

@@ -24,6 +24,31 @@ COUNTRY_LOCALES = {"US": "en-US", "GB": "en-GB", "DE": "de-DE", "FR": "fr-FR", "
 
 
 @dataclass(frozen=True)
+class KitWords:
+    """The words `drafter kit` writes in the kit's language (locales.yaml, `kit:`)."""
+    title: str                 # kit.md's title, {title} the letter's
+    subject: str               # before the email's subject line
+    sources: str               # a sources list's heading
+    colon: str                 # after a heading in running text ("Sources:", "Sources :")
+    sections: tuple[tuple[str, str], ...]   # kit.md's section headings: (kind, heading)
+    call_script: str           # a call script's heading, {member} as the caller names them
+    social_post: str           # {n}
+    questions: str             # {company}
+    greetings: tuple[str, ...]  # what precedes a name in a salutation ("Dear")
+
+    def section(self, kind: str) -> str:
+        return dict(self.sections)[kind]
+
+    def spoken_name(self, salutation: str) -> str:
+        """How a caller names the member the salutation greets: "Dear Ms Olney," -> "Ms Olney"."""
+        text = salutation.strip().rstrip(",:;")
+        for word in sorted(self.greetings, key=len, reverse=True):
+            if text.startswith(word + " "):
+                return text[len(word):].strip()
+        return text
+
+
+@dataclass(frozen=True)
 class Locale:
     code: str
     language: str
@@ -42,6 +67,7 @@ class Locale:
     csl: str            # the CSL locale of the citations
     layout: str
     envelope: str
+    kit: KitWords
 
     @property
     def babel(self) -> str:
@@ -88,10 +114,14 @@ def _table() -> dict[str, Locale]:
         table[code] = Locale(code=code, language=v["language"], paper=v["paper"], margins=tuple(v["margins"]),
                              subject=v["subject"], cc=v["cc"], page=v["page"], salutation=v["salutation"],
                              closing=v["closing"], quotes=tuple(v["quotes"]), joint=v["joint"],
-                             stop=v["stop"], serial_comma=v["serial_comma"], and_word=v["and"], csl=v["csl"], layout=v["layout"],
-                             envelope=v["envelope"])
+                             stop=v["stop"], serial_comma=v["serial_comma"], and_word=v["and"], csl=v["csl"],
+                             layout=v["layout"], envelope=v["envelope"], kit=_kit_words(v["kit"]))
     assert sorted(table) == sorted(LOCALES), "locales.yaml and jsontypes.LOCALES must name the same locales"
     return table
+
+
+def _kit_words(v: dict) -> KitWords:
+    return KitWords(**{**v, "sections": tuple(v["sections"].items()), "greetings": tuple(v["greetings"])})
 
 
 def get(code: str | None) -> Locale:

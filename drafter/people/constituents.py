@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import difflib
 import io
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,10 @@ class Constituent:
     email: str | None = None
     note: str | None = None
     points: tuple[str, ...] = ()  # the talking points picked (ids or numbers), in the writer's order
+    # Abroad (a letter spec whose locale is another country's): `zip` is the postcode as the
+    # country writes it, `state` a region the address may carry (a Canadian province), or "".
+    country: str = "US"
+    constituency: str | None = None     # the name or code the volunteer gave (matched, not trusted)
 
 
 def parse_points(text: str) -> tuple[str, ...]:
@@ -82,8 +88,9 @@ def constituent_context(c: Constituent) -> dict:
     """What the template sees as `constituent`. What the volunteer typed is Verbatim: printed
     exactly (no curly quotes, never markup), the note each line a paragraph."""
     return {"name": Verbatim(c.name), "street": Verbatim(c.street), "city": Verbatim(c.city), "state": c.state,
-            "state_name": STATE_NAMES.get(c.state, c.state), "zip": c.zip, "district": c.district,
-            "note": Verbatim(c.note or "")}
+            "state_name": STATE_NAMES.get(c.state, c.state) if c.country == "US" else Verbatim(c.state),
+            "zip": c.zip, "postcode": c.zip, "district": c.district, "country": c.country,
+            "constituency": Verbatim(c.constituency or ""), "note": Verbatim(c.note or "")}
 
 
 @dataclass(frozen=True)
@@ -94,10 +101,17 @@ class ReviewItem:
     zip: str
     state: str
     reason: str
-    candidates: tuple[str, ...] = ()   # seat labels such as 'AL-6'
+    candidates: tuple[str, ...] = ()   # seat labels such as 'AL-6' (abroad: constituencies, profile ids)
+    constituency: str = ""             # abroad: as the volunteer wrote it
+
+
+def review_item(c: Constituent, reason: str, candidates: tuple[str, ...] = ()) -> ReviewItem:
+    return ReviewItem(c.row, c.name, c.zip, c.state, reason, candidates, c.constituency or "")
 
 
 REQUIRED = ("name", "street", "city", "state", "zip")
+REQUIRED_ABROAD = ("name", "street", "city", "zip", "constituency")
+COLUMNS_ABROAD = "Name, Street, Town, Postcode, Email, Constituency, Message, Points"
 MAX_CSV = 512 * 1024 * 1024     # bytes of a CSV named on the command line
 MAX_CELL = 20_000      # characters in one cell: a long note is a few thousand
 
@@ -120,6 +134,11 @@ HEADER_ALIASES = {
     "note": ["note", "notes", "message", "comment", "comments", "personalnote", "personalmessage",
              "yourwords", "letter", "story", "text"],
     "points": ["points", "talkingpoints", "mypoints", "pointstomake"],
+    # abroad: what the member represents (a UK constituency, Canadian riding, Australian
+    # division, Wahlkreis, circonscription), by name or code
+    "constituency": ["constituency", "constituencyname", "constituencycode", "parliamentaryconstituency",
+                     "gsscode", "onscode", "riding", "ridingname", "electoraldivision", "division",
+                     "electorate", "wahlkreis", "circonscription"],
 }
 _ALIAS_TO_FIELD = {alias: f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
 # What a header may say around the field name: "Your name", "Note (optional)".
@@ -235,8 +254,9 @@ def _delimiter(text: str) -> str:
     return best if any(scores[best]) else ","
 
 
-def _map_header(header: list[str], path: Path) -> dict[str, int]:
-    """field -> column index; a missing required column or a doubled field is a whole-file error."""
+def _map_header(header: list[str], path: Path, country: str = "US") -> dict[str, int]:
+    """field -> column index; a missing required column or a doubled field is a whole-file error.
+    `country` other than US: volunteers are matched by constituency, not state and ZIP."""
     columns: dict[str, int] = {}
     unmatched = []
     for i, cell in enumerate(header):
@@ -252,7 +272,9 @@ def _map_header(header: list[str], path: Path) -> dict[str, int]:
         columns[field] = i
     if "name" not in columns and {"first_name", "last_name"} <= columns.keys():
         columns["name"] = -1          # built from first + last name
-    missing = [f for f in REQUIRED if f not in columns]
+    missing = [f for f in (REQUIRED if country == "US" else REQUIRED_ABROAD) if f not in columns]
+    if "constituency" in missing:
+        raise no_constituency_column(header, path, country, "zip" in columns)
     if missing:
         field = missing[0]
         raise DataError(f"no {field} column; the header has {', '.join(map(repr, header))}",
@@ -262,6 +284,22 @@ def _map_header(header: list[str], path: Path) -> dict[str, int]:
 
 _HEADER_EXAMPLES = {"name": ["Name", "Full name"], "street": ["Street address", "Address"],
                    "city": ["City"], "state": ["State"], "zip": ["ZIP", "Zip code", "Postal code"]}
+
+# Where a volunteer abroad finds their constituency: drafter has no postcode-to-constituency data.
+FIND_CONSTITUENCY = {"GB": "volunteers find theirs with 'Find your MP' at https://www.parliament.uk/"}
+CONSTITUENCY_EXAMPLES = {"GB": "the constituency's name, e.g. 'Richmond Park', or its ONS code, e.g. E14001445"}
+
+
+def no_constituency_column(header: list[str], path: Path, country: str, postcode: bool) -> DataError:
+    """A CSV for a campaign abroad without the column volunteers are matched by."""
+    why = ("drafter has no postcode-to-constituency data, so it cannot find a volunteer's member from the "
+           "postcode" if postcode else "each volunteer is matched to their member by constituency")
+    example = CONSTITUENCY_EXAMPLES.get(country, "the constituency's name or code, as the members' profiles "
+                                                 "in recipients.yaml give it")
+    find = FIND_CONSTITUENCY.get(country)
+    return DataError(f"no Constituency column: {why}; the header has {', '.join(map(repr, header))}",
+                     file=path, line=1,
+                     hint=f"add a Constituency column: {example}" + (f"; {find}" if find else ""))
 
 
 def _header_hint(field: str, unmatched: list[str]) -> str:
@@ -285,6 +323,31 @@ def parse_zip(text: str) -> str:
     if re.fullmatch(r"\d{7,9}", digits):        # ZIP+4 without its dash
         return digits.zfill(9)[:5]
     raise ValueError(f"malformed ZIP {raw!r} (expected 5 digits or ZIP+4 such as 02451-1234)")
+
+
+# Postcodes abroad: (pattern on the squashed upper-case text, how it is written, example). A
+# spreadsheet that stored German, French or Australian postcodes as numbers dropped their leading
+# zero ('1067' for Dresden's 01067): padded back, as ZIPs are.
+POSTCODES = {
+    "GB": (re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})"), "{0} {1}", "SW1A 0AA"),
+    "CA": (re.compile(r"([A-Z][0-9][A-Z])([0-9][A-Z][0-9])"), "{0} {1}", "K1A 0A6"),
+    "DE": (re.compile(r"([0-9]{4,5})"), "{0:0>5}", "11011"),
+    "FR": (re.compile(r"([0-9]{4,5})"), "{0:0>5}", "75007"),
+    "AU": (re.compile(r"([0-9]{3,4})"), "{0:0>4}", "2600"),
+}
+
+
+def parse_postcode(text: str, country: str) -> str:
+    """A postcode as the country writes it ('sw1a0aa' -> 'SW1A 0AA'); ValueError when it cannot
+    be one. A country without a rule here keeps it as typed."""
+    raw = " ".join(text.split())
+    if country not in POSTCODES:
+        return raw
+    pattern, form, example = POSTCODES[country]
+    m = pattern.fullmatch(re.sub(r"[\s-]", "", raw.upper()).removesuffix(".0"))
+    if m is None:
+        raise ValueError(f"malformed postcode {raw!r} (expected one such as {example})")
+    return form.format(*m.groups())
 
 
 _DISTRICT = re.compile(r"^(?:([A-Za-z]{2})\s*[- ]?\s*)?(\d{1,2}|al|atlarge)(?:st|nd|rd|th)?$")
@@ -408,7 +471,7 @@ LOST_LETTER_HINT = "retype it, then " + SAVE_AS
 
 
 def _constituent(row: int, cells: list[str], columns: dict[str, int], header: list[str],
-                 delimiter: str) -> tuple[Constituent | None, str | None]:
+                 delimiter: str, country: str = "US") -> tuple[Constituent | None, str | None]:
     """A Constituent, or None and the reason the row cannot be used."""
     r = _Row(cells, columns, header)
     for i, cell in enumerate(cells):
@@ -422,9 +485,15 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
     name = " ".join((r.get("name", required=True) or "").split())
     street = _one_line(", ".join(filter(None, (r.get("street", required=True), r.raw("street2")))))
     city = _one_line(r.get("city", required=True))
-    state = r.get("state", parse_state, required=True)
-    zip_ = r.get("zip", parse_zip, required=True)
-    district = r.get("district", lambda t: parse_district(t, state))
+    if country == "US":
+        state = r.get("state", parse_state, required=True)
+        zip_ = r.get("zip", parse_zip, required=True)
+        district = r.get("district", lambda t: parse_district(t, state))
+        constituency = None
+    else:       # the region is printed as typed (a province in a Canadian address); no district
+        state, district = _one_line(r.raw("state")), None
+        zip_ = r.get("zip", lambda t: parse_postcode(t, country), required=True)
+        constituency = _one_line(r.get("constituency", required=True)) or None
     note = r.text("note") if r.raw("note") else None
     for field, value in (("name", name), ("street", street), ("city", city)):
         if "?" in value and _LOST_LETTER.search(value):
@@ -433,7 +502,7 @@ def _constituent(row: int, cells: list[str], columns: dict[str, int], header: li
         return None, "; ".join(r.problems)
     return Constituent(row=row, name=name, street=street, city=city, state=state, zip=zip_,
                        district=district, email=r.get("email"), note=note,
-                       points=parse_points(r.raw("points"))), None
+                       points=parse_points(r.raw("points")), country=country, constituency=constituency), None
 
 
 OPEN_QUOTE = 'is a quotation mark (") left open in this row? Everything after it reads as one cell'
@@ -454,8 +523,11 @@ def _rows(reader, path: Path):
         yield cells
 
 
-def read_constituents(path: str | Path, review: list | None = None) -> list[Constituent]:
+def read_constituents(path: str | Path, review: list | None = None, country: str = "US") -> list[Constituent]:
     """The volunteers in a spreadsheet's CSV export.
+
+    `country` other than US (a campaign abroad): each row gives a postcode and a constituency
+    (name or code) instead of a state and ZIP; a file without a Constituency column is refused.
 
     A row with a bad or empty cell is appended to `review` as a ReviewItem when a list is given
     (the batch goes on without it); without `review`, the first such row raises DataError.
@@ -477,8 +549,9 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
     header = next(records, None)
     if not header or not any(h.strip() for h in header):
         raise DataError("the file is empty; the first row must name the columns", file=path, line=1,
-                        hint="columns: Name, Street address, City, State, ZIP, District, Email, Note")
-    columns = _map_header(header, path)
+                        hint="columns: " + ("Name, Street address, City, State, ZIP, District, Email, Note"
+                                            if country == "US" else COLUMNS_ABROAD))
+    columns = _map_header(header, path, country)
     people = []
     rows = list(records)
     for row, cells in enumerate(rows, start=2):
@@ -487,14 +560,15 @@ def read_constituents(path: str | Path, review: list | None = None) -> list[Cons
         if row == len(rows) + 1 and any(len(c) > MAX_CELL and c.count("\n") > 1 for c in cells):
             raise DataError(f"row {row}: a cell runs from here to the end of the file", file=path, line=row,
                             hint=OPEN_QUOTE)
-        person, problem = _constituent(row, cells, columns, header, delimiter)
+        person, problem = _constituent(row, cells, columns, header, delimiter, country)
         if person is not None:
             people.append(person)
         elif review is None:
             raise DataError(f"row {row}: {problem}", file=path, line=row)
         else:
             r = _Row(cells, columns, header)
-            review.append(ReviewItem(row, *(r.raw(f)[:200] for f in ("name", "zip", "state")), problem))
+            review.append(ReviewItem(row, *(r.raw(f)[:200] for f in ("name", "zip", "state")), problem,
+                                     constituency=r.raw("constituency")[:200]))
     return people
 
 
@@ -694,3 +768,77 @@ def match(constituent: Constituent, legislators: Legislators,
     if c.state not in NO_SENATORS and len(senators) != 2:
         return _review(c, f"{c.state} has {len(senators)} senators in the legislators file (vacancy)")
     return Match(c, tuple(senators) + (rep,))
+
+
+# --------------------------------------------------------------------------- constituencies abroad
+
+# Members a volunteer abroad writes to as a constituent: the lower house's members (and
+# ministers who hold a seat), not an Australian Senator, whose `constituency` is a state.
+CONSTITUENCY_ROLES = ("mp", "minister")
+
+
+def constituency_key(text: str) -> str:
+    """A constituency's name for matching: case, accents, punctuation and '&' ignored
+    ('Ynys Mon' is 'Ynys Môn', 'Aldridge Brownhills' is 'Aldridge-Brownhills')."""
+    text = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
+
+
+class Constituencies:
+    """A country's members by constituency, from the campaign's profiles (recipients.yaml) with
+    that `country:`, a `constituency:` or `constituency_code:`, and role mp or minister; a
+    former member (`former: true`) is not written to."""
+
+    def __init__(self, members: list[Recipient], country: str):
+        self.country = country
+        self.by_code: dict[str, list[Recipient]] = defaultdict(list)
+        self.by_name: dict[str, list[Recipient]] = defaultdict(list)
+        self.names: dict[str, str] = {}          # key -> the name as the profiles write it
+        for m in members:
+            if m.constituency_code:
+                self.by_code[m.constituency_code.strip().casefold()].append(m)
+            if m.constituency:
+                key = constituency_key(m.constituency)
+                self.by_name[key].append(m)
+                self.names.setdefault(key, " ".join(m.constituency.split()))
+
+    @classmethod
+    def of(cls, recipients, country: str) -> "Constituencies":
+        return cls([r for r in recipients if r.country_code == country and r.role in CONSTITUENCY_ROLES
+                    and not r.former and (r.constituency or r.constituency_code)], country)
+
+    def __len__(self) -> int:
+        return len({m.id for ms in [*self.by_code.values(), *self.by_name.values()] for m in ms})
+
+    def members(self, text: str) -> tuple[list[Recipient], str | None, tuple[str, ...]]:
+        """(the members, None) for a constituency's code or name; ([], why, candidates) when it
+        is none of theirs, or more than one profile holds it. Never a guess: a near name is a
+        candidate for the reviewer, not a match."""
+        text = " ".join(text.split())
+        found = self.by_code.get(text.casefold()) or self.by_name.get(constituency_key(text))
+        if found:
+            mps = [m for m in found if m.role == "mp"] or found    # an MP's own profile before a minister's
+            if len(mps) == 1:
+                return mps, None, ()
+            ids = tuple(m.id for m in mps)
+            return [], (f"constituency {text!r} is held by {len(mps)} profiles in recipients.yaml "
+                        f"({', '.join(ids)}); mark the one who left with 'former: true'"), ids
+        key = constituency_key(text)
+        words = set(key.split())
+        near = [self.names[k] for k in self.names if words and words <= set(k.split())]
+        near += [self.names[k] for k in difflib.get_close_matches(key, list(self.names), n=3, cutoff=0.8)]
+        near = tuple(dict.fromkeys(near))[:5]
+        if len(near) > 1 and words:
+            why = f"constituency {text!r} is ambiguous: it could be {' or '.join(map(repr, near))}"
+        else:
+            why = (f"none of the {len(self)} members' profiles for {self.country} in recipients.yaml has "
+                   f"constituency {text!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+                   + "; correct the Constituency cell (the name or the code)")
+        return [], why, near
+
+    def match(self, c: Constituent) -> Match:
+        members, why, candidates = self.members(c.constituency or "")
+        if why:
+            return Match(c, (), review_item(c, why, candidates))
+        return Match(c, tuple(members))

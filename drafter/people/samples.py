@@ -3,8 +3,10 @@ legislators file: a sample constituent, and a member of each chamber. They are u
 memory, never written into a letter."""
 from __future__ import annotations
 
+import dataclasses
+
 from drafter.campaign.models import Recipient
-from drafter.people.constituents import Constituent
+from drafter.people.constituents import POSTCODES, Constituencies, Constituent
 
 CONGRESS_ROLES = ("senator", "representative", "delegate", "resident-commissioner")
 
@@ -29,3 +31,21 @@ def sample_members(recipients: dict[str, Recipient]) -> list[Recipient]:
         found = next((r for r in recipients.values() if r.role == sample.role and not r.former), None)
         out.append(found or sample)
     return out
+
+
+def sample_constituent(country: str = "US") -> Constituent:
+    """The sample volunteer; abroad, with a postcode of the country's form and a constituency."""
+    if country == "US":
+        return SAMPLE_CONSTITUENT
+    postcode = POSTCODES[country][2] if country in POSTCODES else "0000"
+    return dataclasses.replace(SAMPLE_CONSTITUENT, state="", zip=postcode, district=None, country=country,
+                               constituency="Sample Constituency")
+
+
+def sample_members_abroad(members: Constituencies) -> list[Recipient]:
+    """One member of each role among a country's members by constituency (an MP first)."""
+    found: dict[str, Recipient] = {}
+    everyone = {m.id: m for ms in [*members.by_code.values(), *members.by_name.values()] for m in ms}
+    for m in sorted(everyone.values(), key=lambda m: m.role != "mp"):
+        found.setdefault(m.role, m)
+    return list(found.values())
