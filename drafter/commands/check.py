@@ -34,6 +34,7 @@ from drafter.commands import SPEC_CHECKS
 from drafter.errors import DataError, DrafterError, did_you_mean
 from drafter.campaign.models import Evidence
 from drafter.people import address, forms
+from drafter.locale import get as get_locale
 from drafter.formats.docx.letterhead import LETTERHEAD_ADDRESS_NAME, load_spec_letterhead
 from drafter.campaign.reading import outside
 from drafter.compose.render import Helpers, make_environment, read_template
@@ -361,16 +362,14 @@ def serve_refusals(doc: Located, spec, campaign: Campaign) -> list[Finding]:
     so a warning."""
     if spec.to != (CONSTITUENTS,):
         return []
-    from drafter.locale import get as get_locale
-    from drafter.web.app import data_controller, refuse_abroad
-    from drafter.web.i18n import Messages
+    from drafter.compose.serving import data_controller, refuse_abroad
     try:
         letterhead = load_spec_letterhead(campaign, spec)
     except DrafterError:
         return []      # reported at the letterhead's line already
     try:
         refuse_abroad(campaign, spec)
-        data_controller(spec, letterhead, Messages(get_locale(spec.locale)))
+        data_controller(spec, letterhead, get_locale(spec.locale))
     except DrafterError as exc:
         line, col = doc.where(("locale",) if "locale" in doc.data else ("to",))
         return [Finding("warning", str(doc.path), line, col, f"drafter serve would refuse it: {exc.message}", exc.hint)]

@@ -108,8 +108,9 @@ class KitRenderer:
         """The letter's context plus the kit's own names: the letter's salutation and closing."""
         asks = asks_for(self.campaign.asks.values(), recipients)
         loc = self.locale(recipients)
+        # a kit for a constituent letter abroad whose campaign has no members there yet: no one to greet
         salutation = address.address_letter(recipients, self.spec.committee, self.spec.salutation, loc=loc,
-                                            greeting=self.spec.greeting)[1]
+                                            greeting=self.spec.greeting)[1] if recipients else ""
         kit = self.spec.kit
         handles = [_prefixed(h, "@") for h in kit.get("handles", [])]
         handles += [_prefixed(r.handle, "@") for r in recipients if r.handle]

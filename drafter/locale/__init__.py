@@ -20,6 +20,7 @@ from drafter.campaign.jsontypes import LOCALES
 DEFAULT = "en-US"
 # The locale a country's recipients are written to in when neither the letter nor the profile
 # names one. The European Parliament has none of its own: a campaign names its language.
+GDPR_LOCALES = frozenset({"de-DE", "fr-FR", "en-GB"})
 COUNTRY_LOCALES = {"US": "en-US", "GB": "en-GB", "DE": "de-DE", "FR": "fr-FR", "CA": "en-CA", "AU": "en-AU"}
 
 
@@ -68,6 +69,11 @@ class Locale:
     layout: str
     envelope: str
     kit: KitWords
+
+    @property
+    def gdpr(self) -> bool:
+        """Whether the GDPR (the UK GDPR in Britain) governs what a volunteers' page keeps."""
+        return self.code in GDPR_LOCALES
 
     @property
     def babel(self) -> str:

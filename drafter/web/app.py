@@ -20,7 +20,7 @@ from flask import (Flask, abort, g, redirect, render_template, request, send_fil
                    url_for)
 from werkzeug.exceptions import HTTPException
 
-from drafter.compose.composer import default_points, letterhead_lines
+from drafter.compose.composer import default_points
 from drafter.compose.similarity import THRESHOLD, estimate
 from drafter.errors import DataError, DrafterError
 from drafter.locale import get as get_locale
@@ -29,6 +29,7 @@ from drafter.people import address
 from drafter.people.constituents import Legislators, ZipDistricts, match
 from drafter.output.names import safe_name
 from drafter.web import form as F
+from drafter.compose.serving import data_controller, refuse_abroad
 from drafter.web.i18n import Messages
 from drafter.web.maker import LetterMaker
 from drafter.web.pdfs import ENVELOPES, PRINT, job_keys
@@ -83,39 +84,6 @@ def alike_words(best: float | None, others: int, t: Messages = F.ENGLISH) -> str
     return t("alike_form" if best > THRESHOLD else "alike_own", share=share, others=others)
 
 
-def refuse_abroad(campaign, spec) -> None:
-    """The page finds a volunteer's members of Congress from their state and ZIP code: a campaign
-    whose recipients are all abroad (import-parliament profiles) cannot match its volunteers
-    here, and is refused at start rather than sending them to Congress."""
-    current = [r for r in campaign.recipients.values() if not r.former]
-    abroad = sorted({r.country_code for r in current if r.country_code != "US"})
-    if abroad and not any(r.country_code == "US" for r in current):
-        raise DataError(f"drafter serve matches volunteers to members of Congress by state and ZIP code; this "
-                        f"campaign's recipients are abroad ({', '.join(abroad)}), and the page cannot yet match "
-                        "volunteers by constituency", file=str(spec.path),
-                        hint="write constituents' letters with 'drafter batch' from a CSV that names each "
-                             "volunteer's constituency: see docs/international.md")
-
-
-def data_controller(spec, letterhead, t: Messages) -> str:
-    """Who is responsible for the volunteers' details, as the page names them: the letter spec's
-    letterhead (its name and address lines, or a Word letterhead's header). Where the GDPR
-    applies the page must name them (Art. 13(1)(a)), so a page that cannot is refused."""
-    name, address_lines = letterhead_lines(spec.letterhead, [])
-    if letterhead is not None and not name:
-        name = letterhead.header_lines[:1]
-        address_lines = letterhead.header_address
-    words = ", ".join(" ".join(line.split()) for line in (*name, *address_lines) if line.strip())
-    if not words and t.gdpr:
-        raise DataError(f"the volunteers' page of a {t.locale.code} campaign states, in the GDPR's terms, who "
-                        "is responsible for the details volunteers give (Art. 13(1)(a)), and this letter spec "
-                        "names nobody", file=str(spec.path),
-                        hint="give it a letterhead with the organisation's name and address, e.g. "
-                             "'letterhead: {name: Tibet-Gruppe Beispielstadt e.V., address: [Musterstraße 1, "
-                             "12345 Beispielstadt]}'")
-    return words
-
-
 def close_app(app: Flask) -> None:
     """Stop the PDF helpers and remove every volunteer's files."""
     app.extensions["drafter"]["maker"].close()
@@ -164,7 +132,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     t = Messages(get_locale(spec.locale))
     try:
         refuse_abroad(maker.campaign, spec)
-        controller = data_controller(spec, maker.letterhead, t)
+        controller = data_controller(spec, maker.letterhead, t.locale)
     except DrafterError:
         close_app(app)
         raise

@@ -21,7 +21,6 @@ import yaml
 from drafter.locale import Locale
 
 LANGUAGES = ("en", "de", "fr")
-GDPR_LOCALES = frozenset({"de-DE", "fr-FR", "en-GB"})
 _DIR = Path(__file__).parent / "messages"
 
 
@@ -44,7 +43,7 @@ class Messages:
     @property
     def gdpr(self) -> bool:
         """Whether the statement of what is kept is in the GDPR's terms, with opt-in consent."""
-        return self.locale.code in GDPR_LOCALES
+        return self.locale.gdpr
 
     def __call__(self, key: str, **values) -> str:
         text = catalogue(self.lang)[key]
