@@ -267,8 +267,17 @@ def test_example_letter_in_libreoffice_pdf(drafted, spec, soffice, tmp_path):
 def test_german_citations_are_german(drafted):
     text = _one(drafted / "de-minister", ".txt").read_text(encoding="utf-8")
     assert "„China: New Evidence of Mass DNA Collection in Tibet“, 5. September 2022" in text
+    assert "\n\nQuellen\n\n1. " in text
 
 
 def need_pdftotext():
     from conftest import need
     need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+
+
+def test_recipients_list_by_country():
+    result = CliRunner().invoke(main, ["-C", str(INTERNATIONAL), "recipients", "list", "--country", "gb"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["id", "name", "role", "country", "constituency"]
+    assert [line.split()[0] for line in lines[1:]] == ["gb-cooper", "gb-rand"]

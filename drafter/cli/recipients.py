@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from drafter.campaign.load import RECIPIENTS_FILE
+from drafter.campaign.jsontypes import COUNTRIES
 from drafter.campaign.schemas import ROLES
 from drafter.commands.recipients import import_congress, import_parliament, list_recipients
 from drafter.cli import echo_table, main, root
@@ -69,12 +70,19 @@ def import_parliament_cmd(ctx, parliament, source, ids, constituencies, parties,
 @recipients.command("list")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Only this role.")
 @click.option("--state", "states", multiple=True, metavar="XX", help="Only this state.")
+@click.option("--country", "countries", multiple=True, type=click.Choice(COUNTRIES, case_sensitive=False),
+              help="Only those holding office in this country (EU: the European Parliament).")
 @click.pass_context
-def list_cmd(ctx, roles, states):
-    """A table of recipient profiles: id, name, role, state, district."""
-    rows = [(p.id, p.name, p.role, p.state or "", "" if p.district is None else str(p.district))
-            for p in list_recipients(root(ctx), roles, states)]
-    if not rows:
+def list_cmd(ctx, roles, states, countries):
+    """A table of recipient profiles: id, name, role, and state and district (members of Congress)
+    or country and constituency (abroad)."""
+    people = list_recipients(root(ctx), roles, states, countries)
+    if not people:
         click.echo("no recipient matches", err=True)
         return
-    echo_table(("id", "name", "role", "state", "district"), rows)
+    us, abroad = any(p.country_code == "US" for p in people), any(p.country_code != "US" for p in people)
+    head = ("id", "name", "role") + (("state", "district") if us else ()) + (("country", "constituency") if abroad else ())
+    rows = [(p.id, p.name, p.role)
+            + ((p.state or "", "" if p.district is None else str(p.district)) if us else ())
+            + ((p.country or "", p.constituency or "") if abroad else ()) for p in people]
+    echo_table(head, rows)

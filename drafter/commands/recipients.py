@@ -1,5 +1,5 @@
 """`drafter recipients list|import-congress|import-parliament`: the profiles of recipients.yaml,
-filtered by role and state; members of Congress or of a parliament imported into it.
+filtered by role, state and country; members of Congress or of a parliament imported into it.
 
 Reads recipients.yaml alone (a mistake in evidence.yaml does not stop a listing); an import
 is computed by `people.congress.plan_import` or `people.parliaments.plan_import` and written here.
@@ -19,15 +19,18 @@ from drafter.people.importing import ImportReport
 from drafter.people.parliaments import plan_import as plan_parliament
 
 
-def list_recipients(root: str | Path, roles=(), states=()) -> list[Recipient]:
-    """The profiles in file order with one of `roles` and from one of `states` (none: any)."""
+def list_recipients(root: str | Path, roles=(), states=(), countries=()) -> list[Recipient]:
+    """The profiles in file order with one of `roles`, from one of `states` and holding office in
+    one of `countries` (US, GB, DE, FR, CA, AU, EU) (none: any)."""
     doc = load_yaml(Path(root) / RECIPIENTS_FILE)
     errors = validate(doc, "recipients")
     if errors:
         raise errors[0]
     people, _, _ = build_people(doc)
     states = {s.upper() for s in states}
-    return [p for p in people.values() if (not roles or p.role in roles) and (not states or p.state in states)]
+    countries = {c.upper() for c in countries}
+    return [p for p in people.values() if (not roles or p.role in roles) and (not states or p.state in states)
+            and (not countries or p.country_code in countries)]
 
 
 def import_congress(recipients_path: str | Path, legislators_path: str | Path,

@@ -2,7 +2,7 @@
 
 Both read the same `Letter` the Word builder reads, so the words are the same; only the
 markup differs. Plain text has none: note markers are "[1]", the notes follow as a numbered
-"Sources" list, lists are "1." and "-", block quotes are indented.
+"Sources" list ("Quellen" in German), lists are "1." and "-", block quotes are indented.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import textwrap
 from drafter.compose.letter import Block, Letter, NoteRef, subject_line
 from drafter.locale import get as get_locale
 
-SOURCES_HEADING = "Sources"
 
 
 def _plain_inlines(inlines) -> str:
@@ -92,7 +91,7 @@ def letter_text(letter: Letter, wrap: int | None = None) -> str:
         width = len(str(len(letter.notes))) + 2
         notes = [_wrap(_plain_inlines(n.inlines), wrap, f"{n.number}.".ljust(width), " " * width)
                  for n in letter.notes]
-        parts += [SOURCES_HEADING, "\n".join(notes)]
+        parts += [get_locale(letter.locale).kit.sources, "\n".join(notes)]
     return "\n\n".join(parts) + "\n"
 
 
