@@ -336,6 +336,7 @@ def _migrates_a_first_version_log(target: str, monkeypatch) -> None:
         assert {"letters_key", "letters_created"} <= indexes and not {"letters_name", "letters_email"} & indexes
         assert sorted(r.name for r in log.list_letters()) == ["Pema Example", "Tenzin Sample"]
         assert {r.fingerprint for r in log.list_letters()} == {""}      # version 4: none for earlier letters
+        assert {(r.points, r.constituency) for r in log.list_letters()} == {("", "")}     # version 5
         assert log.similar() == ([], [])
         log.record([entry("Dolma Placeholder")])
         assert log.forget(constituent="TENZIN sample") == 1
