@@ -68,6 +68,12 @@ points:
     label: How many people police sampled
     snippets: [dna-scale, dna-no-crime]
     default: true
+  children:
+    label: Children are sampled too
+    snippets: [dna-kindergartens, dna-qinghai-boys]
+  least-free:
+    label: Tibet is among the least free places on Earth
+    snippets: [tibet-least-free]
 """
 
 UK_TEMPLATE = """As your constituent in {{ constituent.city }} ({{ constituent.constituency }}), I am writing

@@ -34,14 +34,18 @@ def entry(name="Pema Example", sha="a" * 64, member="M000133", **kw) -> LogEntry
 
 def at_schema(m: pytest.MonkeyPatch, version: int) -> None:
     """Make logs as a drafter at an earlier schema version did (`m` a monkeypatch context):
-    its migrations, and its letters' columns (version 4 added the fingerprint)."""
+    its migrations, and its letters' columns (version 4 added the fingerprint, 5 the points and
+    constituency)."""
     from drafter.log import schema, store
     m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
     m.setattr(schema, "LATEST", version)
-    if version < 4:
+    later = {4: ("fingerprint",), 5: ("points", "constituency")}
+    gone = {c for v, columns in later.items() if v > version for c in columns}
+    if gone:
+        keep = [i for i, c in enumerate(store._COLUMNS) if c not in gone]
         row_of = store._row_of
-        m.setattr(store, "_COLUMNS", store._COLUMNS[:-1])
-        m.setattr(store, "_row_of", lambda e: row_of(e)[:-1])
+        m.setattr(store, "_COLUMNS", tuple(store._COLUMNS[i] for i in keep))
+        m.setattr(store, "_row_of", lambda e: tuple(row_of(e)[i] for i in keep))
 
 
 def cli(campaign: Path, *args: str):

@@ -151,26 +151,110 @@ def test_the_log_keeps_no_copy_of_a_letters_text(campaign, shared, tmp_path):
         assert words.encode() not in data and words.encode("utf-16-le") not in data
 
 
-def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def log_at(request, tmp_path) -> list[str]:
+    """--log for a round trip: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return ["--log", str(tmp_path / "trip.sqlite")]
+    return ["--log", request.getfixturevalue("postgres")]
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_exported_constituents_feed_a_batch_again(campaign, shared, tmp_path, log_at):
+    """batch -> log export --constituents -> batch gives the same letters, byte for byte: the
+    log keeps each volunteer's talking points (ids, in their order; numbers resolved)."""
     first, second = tmp_path / "first", tmp_path / "second"
-    # The log keeps no talking-point picks (the Points column): the example without them.
-    with open(REPO / "examples/constituents.csv", encoding="utf-8", newline="") as fh:
-        rows = [{k: v for k, v in r.items() if k != "Points"} for r in csv.DictReader(fh)]
-    unpicked = tmp_path / "people.csv"
-    with open(unpicked, "w", encoding="utf-8", newline="") as fh:
+    rows = read_csv(REPO / "examples/constituents.csv")
+    assert rows[-1]["Full name"] == "Tashi Palmo"
+    rows[-1]["Points"] = "5; 2; 5"          # by number, one twice: us-concern, children
+    people = tmp_path / "people.csv"
+    with open(people, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    assert batch(campaign, shared, unpicked, first).exit_code == 0
+    assert batch(campaign, shared, people, first, *log_at).exit_code == 0
+    logged = {r["name"]: r["points"] for r in listed(campaign, *log_at)}
+    assert logged["Tenzin Sample"] == "children; us-concern" and logged["Pema Example"] == ""
+    assert logged["Tashi Palmo"] == "us-concern; children"
     exported = tmp_path / "again.csv"
-    result = cli(campaign, "log", "export", "--constituents", str(exported))
+    result = cli(campaign, "log", "export", "--constituents", str(exported), *log_at)
     assert result.exit_code == 0, result.output
-    with open(exported, encoding="utf-8-sig", newline="") as fh:
-        people = list(csv.DictReader(fh))
-    assert [p["Name"] for p in people] == [r["Full name"] for r in rows] and len(people) == 12
-    assert batch(campaign, shared, exported, second).exit_code == 0
+    again = read_csv(exported)
+    assert list(again[0]) == ["Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note", "Points"]
+    assert [p["Name"] for p in again] == [r["Full name"] for r in rows] and len(again) == 12
+    assert [p["Points"] for p in again] == [r["Points"] for r in rows[:-1]] + ["us-concern; children"]
+    assert batch(campaign, shared, exported, second, *log_at).exit_code == 0
     a, b = {p.name: sha(p) for p in first.glob("*.docx")}, {p.name: sha(p) for p in second.glob("*.docx")}
     assert a == b and len(a) == 31                            # the same letters, byte for byte
+    # without the Points column the picked letters differ (the defaults): the export kept the picks
+    third, unpicked = tmp_path / "third", tmp_path / "unpicked.csv"
+    with open(unpicked, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [k for k in again[0] if k != "Points"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(again)
+    assert batch(campaign, shared, unpicked, third, *log_at).exit_code == 0
+    c = {p.name: sha(p) for p in third.glob("*.docx")}
+    assert {n for n in a if a[n] != c[n]} == {n for n in a if not n.startswith(("pema-", "karma-", "jamie-"))}
+
+
+def test_a_uk_batch_exported_feeds_a_uk_batch_again(campaign, shared, tmp_path, log_at):
+    """Abroad the log keeps the constituency the volunteer gave: the export has the columns a UK
+    batch asks for, and the same letters to the same MPs come of it. A log that also holds US
+    volunteers exports the US columns and Constituency, which both batches read."""
+    from test_batch_abroad import VOLUNTEERS, uk_campaign, write_csv
+    uk = uk_campaign(campaign)
+    rows = [list(r) for r in VOLUNTEERS]
+    rows[0][-1], rows[1][-1] = "least-free; children", "3"      # by id; by number (least-free)
+    first, second = tmp_path / "first", tmp_path / "second"
+
+    def uk_batch(people: Path, out: Path):
+        result = cli(uk, "batch", "uk-constituent", "--constituents", str(people), "-o", str(out), *log_at)
+        assert result.exit_code == 0, result.output
+        return {(r["constituent"], r["member"], r["file"]): sha(out / r["file"]) for r in manifest(out)
+                if r["file"]}
+    made = uk_batch(write_csv(tmp_path / "volunteers.csv", rows), first)
+    assert sorted(k[:2] for k in made) == [("Dolma Placeholder", "llinos-medi"), ("Pema Example", "sarah-olney"),
+                                           ("Tenzin Sample", "rishi-sunak")]   # Karma's "Richmond" is for a reviewer
+    logged = {r["name"]: r for r in listed(uk, *log_at)}
+    assert {n: (r["points"], r["constituency"], r["zip"], r["state"]) for n, r in logged.items()} == {
+        "Pema Example": ("least-free; children", "richmond park", "SW14 8LD", ""),
+        "Tenzin Sample": ("least-free", "E14001444", "DL7 8EQ", ""),
+        "Dolma Placeholder": ("", "Ynys Mon", "LL77 7AA", "")}
+    exported = tmp_path / "again.csv"
+    assert cli(uk, "log", "export", "--constituents", str(exported), *log_at).exit_code == 0
+    again = read_csv(exported)
+    assert list(again[0]) == ["Name", "Street", "Town", "Postcode", "Email", "Constituency", "Message", "Points"]
+    assert [(p["Name"], p["Constituency"], p["Points"]) for p in again] == [
+        ("Pema Example", "richmond park", "least-free; children"), ("Tenzin Sample", "E14001444", "least-free"),
+        ("Dolma Placeholder", "Ynys Mon", "")]
+    assert uk_batch(exported, second) == made                  # the same letters to the same MPs
+
+    # US volunteers in the same log: US columns and Constituency; either batch reads the file
+    us = tmp_path / "us.csv"
+    with open(us, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Name", "Street address", "City", "State", "ZIP", "Points"],
+                                  ["Yeshi Norbu", "12 Main Street", "Waltham", "MA", "02451", "children"]])
+    assert batch(uk, shared, us, tmp_path / "us", *log_at).exit_code == 0
+    mixed = tmp_path / "mixed.csv"
+    assert cli(uk, "log", "export", "--constituents", str(mixed), *log_at).exit_code == 0
+    both = read_csv(mixed)
+    assert list(both[0]) == ["Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note",
+                             "Points", "Constituency"]
+    assert [p["Name"] for p in both] == ["Pema Example", "Tenzin Sample", "Dolma Placeholder", "Yeshi Norbu"]
+    assert uk_batch(mixed, tmp_path / "third") == made
+    assert [r["name"] for r in read_csv(tmp_path / "third/needs-review.csv")] == ["Yeshi Norbu"]
+    assert batch(uk, shared, mixed, tmp_path / "fourth", *log_at).exit_code == 0
+    assert {r["constituent"] for r in manifest(tmp_path / "fourth") if r["file"]} == {"Yeshi Norbu"}
+    assert {r["name"] for r in read_csv(tmp_path / "fourth/needs-review.csv")} == {
+        "Pema Example", "Tenzin Sample", "Dolma Placeholder"}
+    # one letter's writers alone: the UK columns again
+    assert cli(uk, "log", "export", "--constituents", "--letter", "uk-constituent", str(exported), "--force",
+               *log_at).exit_code == 0
+    assert read_csv(exported) == again
 
 
 def test_a_log_that_cannot_be_opened_stops_the_batch_before_any_letter(campaign, shared, tmp_path):
@@ -336,6 +420,7 @@ def _migrates_a_first_version_log(target: str, monkeypatch) -> None:
         assert {"letters_key", "letters_created"} <= indexes and not {"letters_name", "letters_email"} & indexes
         assert sorted(r.name for r in log.list_letters()) == ["Pema Example", "Tenzin Sample"]
         assert {r.fingerprint for r in log.list_letters()} == {""}      # version 4: none for earlier letters
+        assert {(r.points, r.constituency) for r in log.list_letters()} == {("", "")}     # version 5
         assert log.similar() == ([], [])
         log.record([entry("Dolma Placeholder")])
         assert log.forget(constituent="TENZIN sample") == 1

@@ -345,3 +345,41 @@ def test_a_fuzzed_merged_log_never_tracebacks_or_loses_a_row(tmp_path_factory, c
     assert "Traceback" not in result.output
     assert {"Pema Example", "Dolma Placeholder"} <= set(names(ours))      # none of ours lost
     assert hashlib.sha256(theirs.read_bytes()).hexdigest() == content
+
+
+# ---- talking points and constituency (schema 5) ------------------------------------------------
+
+def test_merge_carries_points_and_constituency_and_takes_a_schema_4_log(tmp_path, monkeypatch):
+    from test_log import at_schema
+    ours = logged(tmp_path / "ours.sqlite", entry("Pema Example", points="children; scale"))
+    theirs = logged(tmp_path / "theirs.sqlite", entry("Tenzin Sample", points="least-free", street="3 High Street",
+                                                     city="Northallerton", state="", zip="DL7 8EQ", district="",
+                                                     constituency="E14001444"))
+    with monkeypatch.context() as m:
+        at_schema(m, 4)
+        older = logged(tmp_path / "older.sqlite", entry("Dolma Placeholder"))
+    assert run("log", "merge", theirs, "--log", ours).stdout.startswith("added 1,")
+    assert run("log", "merge", older, "--log", ours).stdout.startswith("added 1,")
+    with open_log(None, ours) as log:
+        assert {r.name: (r.points, r.constituency) for r in log.list_letters()} == {
+            "Pema Example": ("children; scale", ""), "Tenzin Sample": ("least-free", "E14001444"),
+            "Dolma Placeholder": ("", "")}
+
+
+@pytest.mark.parametrize("column", ["points", "constituency"])
+def test_merge_refuses_an_anonymous_letter_with_points_or_a_constituency(tmp_path, column):
+    ours = logged(tmp_path / "ours.sqlite", entry("Pema Example"))
+    theirs = logged(tmp_path / "theirs.sqlite", replace(entry("Tenzin Sample", kind="anonymous", street="", city="",
+                                                             state="", zip="", district="", message="", email=""),
+                                                       name=""))
+    edited(theirs, f"UPDATE letters SET {column} = 'children'")
+    refused(run("log", "merge", theirs, "--log", ours), "an anonymous letter holds personal fields")
+    assert names(ours) == ["Pema Example"]
+
+
+def test_forget_removes_the_points_and_constituency_bytes(tmp_path):
+    log = logged(tmp_path / "log.sqlite", entry("Pema Example", points="no-refusal; us-concern",
+                                               constituency="Richmond Park"), entry("Tenzin Sample"))
+    assert b"no-refusal; us-concern" in _bytes(log) and b"Richmond Park" in _bytes(log)
+    assert run("log", "forget", "--constituent", "pema@example.org", "--log", log).exit_code == 0
+    assert b"no-refusal; us-concern" not in _bytes(log) and b"Richmond Park" not in _bytes(log)

@@ -15,6 +15,7 @@ from conftest import REPO, copy_campaign
 from drafter.cli import main
 from drafter.errors import DrafterError
 from drafter.log import LogEntry, open_log
+from drafter.log.entry import PERSON_FIELDS
 from drafter.web import close_app, create_app
 from test_serve import LEGISLATORS, PEMA, ZIPS, Volunteer, _serve, data  # noqa: F401 (a fixture)
 
@@ -50,7 +51,7 @@ def test_dont_keep_my_details_leaves_nothing_that_names_or_locates_them(served, 
     form = quiet.get("/").get_data(as_text=True)
     assert '<label for="forget">Don’t keep my details</label>' in form
     assert "It is removed after 90 days." in form
-    page, _ = quiet.letters({**TENZIN, "forget": "1"})
+    page, _ = quiet.letters({**TENZIN, "forget": "1", "point-children": "1", "point-least-free": "2"})
     assert "The campaign log keeps only which office each letter is to" in page
     rows = log.list_letters()
     assert len(rows) == 6
@@ -59,8 +60,9 @@ def test_dont_keep_my_details_leaves_nothing_that_names_or_locates_them(served, 
     for r in quiet_rows:     # office, day and sha256 only
         assert r.recipient_ids and r.office and re.fullmatch(r"[0-9a-f]{64}", r.sha256)
         assert r.created.endswith("T00:00:00.000000Z") and r.fingerprint == ""
-        assert not any(getattr(r, f) for f in ("name", "street", "city", "state", "zip", "district", "email",
-                                               "message"))
+        assert not any(getattr(r, f) for f in PERSON_FIELDS)        # the talking points picked too
+    assert PERSON_FIELDS == ("name", "street", "city", "state", "zip", "district", "message", "email", "points",
+                             "constituency")
     # every listing, export and stat
     out = [run("log", "list", "--log", str(path), "--format", fmt) for fmt in ("table", "csv", "json")]
     out += [run("log", "stats", "--log", str(path), "--by", by) for by in ("recipient", "letter", "state", "day",
@@ -103,7 +105,8 @@ def test_ticking_it_later_removes_the_letters_that_named_them(served, tmp_path):
 def test_finish_page_says_exactly_what_remains(served):
     app, _, _ = served
     for person, words in ((PEMA, "The campaign log keeps, for each letter, your name, street address, city, "
-                                 "state, ZIP code, district, email (if you gave one) and message, which office "
+                                 "state, ZIP code, district, email (if you gave one), message and the talking points "
+                                 "you picked, which office "
                                  "it is to, and when; campaign staff can see them, for 90 days"),
                           ({**TENZIN, "forget": "1"}, "The campaign log keeps only, for each letter, which office "
                                                       "it is to, the day, and a checksum of the letter")):
@@ -218,8 +221,8 @@ def test_letters_page_says_how_alike_each_letter_reads(served):
     assert all(s.startswith("This letter reads as your own") for s in said), said
 
 
-def test_the_volunteer_s_points_in_their_order(served):
-    app, _, _ = served
+def test_the_volunteer_s_points_in_their_order(served, tmp_path):
+    app, log, path = served
     v = Volunteer(app)
     form = v.get("/").get_data(as_text=True)
     assert '<label for="point-children">Children are sampled too</label>' in form
@@ -229,6 +232,14 @@ def test_the_volunteer_s_points_in_their_order(served):
     text = html.unescape(re.search(r'<pre class="letter"[^>]*>(.*?)</pre>', page, re.S).group(1))
     kids, free = text.index("kindergartens"), text.index("least free")
     assert kids < free and "919,282" not in text       # scale left out: not the default any more
+    # the log keeps the picks in their order, and an export gives them to a batch
+    assert {r.points for r in log.list_letters()} == {"children; least-free"}
+    Volunteer(app).letters({**TENZIN, "point-scale": "", "point-children": ""})     # none: the defaults
+    assert [r.points for r in log.list_letters()] == ["children; least-free"] * 3 + [""] * 3
+    run("log", "export", "--constituents", str(tmp_path / "people.csv"), "--log", str(path))
+    exported = (tmp_path / "people.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert exported[0].endswith(",Note,Points") and exported[1].endswith(",children; least-free")
+    assert exported[2].startswith(TENZIN["name"]) and exported[2].endswith(",")
 
 
 # ---- retention --------------------------------------------------------------------------------

@@ -134,13 +134,15 @@ def mark(ctx, ids, status, on, note, log_url):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--constituents", is_flag=True,
               help="One row per constituent, in the columns 'drafter batch --constituents' reads.")
+@click.option("--letter", metavar="NAME", help="Only this letter spec's letters (or writers).")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @log_option
 @click.pass_context
-def export(ctx, file, constituents, force, log_url):
+def export(ctx, file, constituents, letter, force, log_url):
     """Write the log as a spreadsheet-safe CSV: one row per letter, or per constituent."""
     with _open(ctx, log_url) as log:
-        n = log.export_constituents_csv(file, force) if constituents else log.export_letters_csv(file, force)
+        n = (log.export_constituents_csv(file, force, letter) if constituents
+             else log.export_letters_csv(file, force, letter))
     click.echo(str(file))
     click.echo(f"{n} {'constituent' if constituents else 'letter'}(s)", err=True)
 

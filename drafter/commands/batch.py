@@ -184,15 +184,19 @@ def letter_stem(c: Constituent, member: Recipient) -> str:
 
 
 def known_points(people: list[Constituent], spec, review: list[ReviewItem]) -> list[Constituent]:
-    """The volunteers whose Points cell names only the spec's talking points; the others go to
-    review with the reason (their letters would make points they did not pick)."""
+    """The volunteers whose Points cell names only the spec's talking points, their picks as
+    the points' ids (numbers resolved, repeats dropped: what the log keeps and an export gives
+    back); the others go to review with the reason (their letters would make points they did
+    not pick)."""
     known = []
     for person in people:
         try:
-            chosen_points(spec, person.points)
+            chosen = chosen_points(spec, person.points)
         except ValueError as exc:
             review.append(review_item(person, f"Points: {exc}"))
             continue
+        if person.points:
+            person = dataclasses.replace(person, points=tuple(p.id for p in chosen))
         known.append(person)
     return known
 

@@ -15,7 +15,9 @@ DRAFTED, SENT, ANSWERED = "drafted", "sent", "answered"
 STATUSES = (DRAFTED, SENT, ANSWERED)   # in order: a merge keeps the furthest one
 ANONYMOUS = "anonymous"     # a volunteer who kept nothing: office, day and sha256 only
 KINDS = ("signer", "constituent", ANONYMOUS)
-PERSON_FIELDS = ("name", "street", "city", "state", "zip", "district", "message", "email")
+# `points`: the talking point ids the volunteer picked, in their order, joined by "; " ("" for
+# the defaults); `constituency`: abroad, the one they gave (schema 5). Both are theirs, like the message.
+PERSON_FIELDS = ("name", "street", "city", "state", "zip", "district", "message", "email", "points", "constituency")
 
 
 class LogError(DrafterError):
@@ -78,6 +80,8 @@ class LogEntry:
     district: str = ""
     message: str = ""
     email: str = ""
+    points: str = ""
+    constituency: str = ""
     created: str = field(default_factory=utc_now)
     # compose.similarity's fingerprint of its text (encoded), "" for none: hashes, never the text
     fingerprint: str = ""

@@ -23,10 +23,11 @@ def office(r: Recipient | None, rid: str = "") -> str:
 
 
 def constituent_fields(c: Constituent) -> dict:
-    """What the log holds of a volunteer: entry()'s `person`."""
+    """What the log holds of a volunteer: entry()'s `person`. `c.points` are the ids picked
+    (batch resolves a Points cell's numbers first: known_points)."""
     return {"name": c.name, "street": c.street, "city": c.city, "state": c.state, "zip": c.zip,
             "district": "" if c.district is None else c.district, "message": c.note or "",
-            "email": c.email or ""}
+            "email": c.email or "", "points": "; ".join(c.points), "constituency": c.constituency or ""}
 
 
 def _absolute(path: Path | str) -> str:

@@ -16,9 +16,11 @@ from drafter.compose.similarity import decode
 COLUMNS = ("uid", "letter_key", "created", "command", "letter", "template", "recipients", "office",
            "kind", *PERSON_FIELDS, "name_norm", "email_norm", "formats", "paths", "sha256",
            "status", "status_on", "note", "status_changed", "fingerprint")
-_READ = ("created", "command", "letter", "template", "recipients", "office", "kind", *PERSON_FIELDS,
-         "formats", "paths", "sha256", "status", "status_on", "note", "status_changed")
-_LATER = {"fingerprint"}          # columns a log made before their schema version lacks (schema 4)
+# columns a log made before their schema version lacks: "" for its rows (schema 4, 5)
+_LATER = {"fingerprint", "points", "constituency"}
+_READ = ("created", "command", "letter", "template", "recipients", "office", "kind",
+         *(f for f in PERSON_FIELDS if f not in _LATER), "formats", "paths", "sha256", "status", "status_on",
+         "note", "status_changed")
 _TABLES = {"letters": {"id", *COLUMNS} - _LATER, "tombstones": {"salt", "digest", "created"},
            "meta": {"name", "value"}, "schema_version": {"version"}}
 _HEX = re.compile(r"[0-9a-f]{64}")
@@ -86,7 +88,9 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
     """One row of another log as this log stores it (COLUMNS), or LogError naming it."""
     def bad(problem: str):
         raise LogError(f"letter id {values.get('id')}: {problem}", file=where, hint=_HINT)
-    for name in _READ:
+    for name in _LATER:
+        values.setdefault(name, "")
+    for name in (*_READ, *_LATER):
         value = values[name]
         if not (isinstance(value, str) or (value is None and name in ("status_on", "note", "status_changed"))):
             bad(f"{name} is not text")
@@ -110,9 +114,7 @@ def row(values: dict, where: str, late: dt.datetime) -> tuple:
         bad(f"status_changed {values['status_changed']!r} is not a date and time")
     if not _HEX.fullmatch(values["sha256"]):
         bad("sha256 is not a SHA-256 digest")
-    fp = values.get("fingerprint", "")
-    if not isinstance(fp, str):
-        bad("fingerprint is not text")
+    fp = values["fingerprint"]
     try:
         decode(fp)
     except (TypeError, ValueError):

@@ -55,6 +55,11 @@ MIGRATIONS: list[list] = [
         # `log stats --similar`; '' for letters logged before, and for those without one
         "ALTER TABLE letters ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''",
     ],
+    [   # 5: a volunteer's talking points (ids in their order, '; ' between them, '' for the
+        # defaults) and, abroad, their constituency: an export feeds the same letters to a batch
+        "ALTER TABLE letters ADD COLUMN points TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE letters ADD COLUMN constituency TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

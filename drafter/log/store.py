@@ -27,7 +27,14 @@ _SELECT = ("SELECT l.id, l." + ", l.".join(_COLUMNS) +
 _CHUNK = 500        # values per IN (...) stay well under SQLite's limit of '?'
 _TABLES = ("letters", "letter_recipients", "tombstones", "meta")
 SEP = " | "          # between the offices of a joint letter in LogEntry.office
-CONSTITUENT_COLUMNS = ("Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note")
+CONSTITUENT_COLUMNS = ("Name", "Street address", "City", "State", "ZIP", "District", "Email", "Note", "Points")
+# Volunteers abroad (each gave a constituency): the columns a batch abroad asks for
+# (people.constituents.COLUMNS_ABROAD); "Region" after "Town" when one has a region (a province).
+ABROAD_COLUMNS = ("Name", "Street", "Town", "Postcode", "Email", "Constituency", "Message", "Points")
+_EXPORTED = {"Name": "name", "Street address": "street", "Street": "street", "City": "city", "Town": "city",
+             "State": "state", "Region": "state", "ZIP": "zip", "Postcode": "zip", "District": "district",
+             "Email": "email", "Note": "message", "Message": "message", "Points": "points",
+             "Constituency": "constituency"}
 LETTER_COLUMNS = ("id", "created", "command", "letter", "version", "template", "recipients", "office",
                   *PERSON_FIELDS, "formats", "paths", "sha256", "status", "status_on", "note")
 
@@ -289,10 +296,11 @@ class CampaignLog:
 
     # ----------------------------------------------------------------- exports
 
-    def export_letters_csv(self, path: str | Path, force: bool = False) -> int:
-        """One row per logged letter (every version), every cell safe to open in a spreadsheet."""
+    def export_letters_csv(self, path: str | Path, force: bool = False, letter: str | None = None) -> int:
+        """One row per logged letter (every version; of `letter`, or every letter), every cell
+        safe to open in a spreadsheet."""
         rows = []
-        for item in self.list_letters():
+        for item in self.list_letters(letter=letter):
             d = item.as_dict()
             d.update(recipients=" ".join(d["recipients"]), formats=" ".join(d["formats"]),
                      paths=" ".join(d["paths"]))
@@ -300,19 +308,30 @@ class CampaignLog:
         _write_csv(Path(path), LETTER_COLUMNS, rows, force)
         return len(rows)
 
-    def export_constituents_csv(self, path: str | Path, force: bool = False) -> int:
-        """One row per constituent as their latest letter has them, in the columns `drafter
-        batch --constituents` reads: the file can be fed back to a batch."""
-        people: dict[tuple, list] = {}
-        for item in self.list_letters():
+    def export_constituents_csv(self, path: str | Path, force: bool = False, letter: str | None = None) -> int:
+        """One row per constituent (of `letter`, or every letter) as their latest letter has them,
+        in the columns `drafter batch --constituents` reads, their talking points included: the
+        file can be fed back to a batch. Volunteers abroad alone: the columns a batch abroad asks
+        for; a log with both: the US columns and Constituency (either batch reads that file, and
+        sends the other country's rows to review)."""
+        people: dict[tuple, LogEntry] = {}
+        for item in self.list_letters(letter=letter):
             e = item.entry
             if e.kind != "constituent":
                 continue
             who = (normal(e.name), normal(e.street), normal(e.city), e.state, e.zip, normal(e.email))
             people.pop(who, None)           # the latest letter wins, in the order of its last letter
-            people[who] = [e.name, e.street, e.city, e.state, e.zip, e.district, e.email, e.message]
-        _write_csv(Path(path), CONSTITUENT_COLUMNS, list(people.values()), force)
-        return len(people)
+            people[who] = e
+        abroad = [bool(e.constituency) for e in people.values()]
+        if abroad and all(abroad):
+            columns = ABROAD_COLUMNS
+            if any(e.state for e in people.values()):
+                columns = (*columns[:3], "Region", *columns[3:])
+        else:
+            columns = (*CONSTITUENT_COLUMNS, "Constituency") if any(abroad) else CONSTITUENT_COLUMNS
+        rows = [[getattr(e, _EXPORTED[c]) for c in columns] for e in people.values()]
+        _write_csv(Path(path), columns, rows, force)
+        return len(rows)
 
     # ----------------------------------------------------------------- merge
 
