@@ -189,6 +189,14 @@ def test_one_letter_cannot_mix_congress_and_parliaments():
         address_letter([us, rec("Connor Rand", "mp", "GB", courtesy="Mr.")])
 
 
+def test_us_dates_are_babels_without_loading_it():
+    from babel.dates import format_date
+    day = dt.date(2024, 1, 1)
+    while day.year == 2024:
+        assert EN_US.date(day) == format_date(day, "long", locale="en_US")
+        day += dt.timedelta(days=1)
+
+
 def test_csl_quote_marks_read_back_as_us_marks():
     assert us_marks("„China“ and ‚x‘", ("„", "“", "‚", "‘")) == "“China” and ‘x’"
     assert us_marks("‘China’s title’", ("‘", "’", "“", "”")) == "“China’s title”"

@@ -350,6 +350,12 @@ def _parse_text(text: str | bytes, path: Path) -> Located:
         raise DataError(f"YAML error: {exc}", file=str(path)) from None
 
 
+def package_data(path: Path):
+    """One of drafter's own data files (locales, forms of address, the page's words), through
+    libyaml where present: it is read at every start, and the pure-Python parser takes tens of ms."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+
+
 def load_yaml(path: str | Path, inside: str | Path | None = None, strict: bool = True) -> Located:
     """Read and parse a YAML file (reading.read_file: a regular file, inside the campaign folder
     `inside` if given, refused by its size before it is read); problems are DataErrors, and

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from drafter.campaign.yamlsrc import package_data
 
 from drafter.campaign.models import Recipient
 from drafter.errors import DataError
@@ -27,7 +27,7 @@ COUNTRY_NAMES = {"GB": "the United Kingdom", "EU": "the European Parliament", "D
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "forms.yaml").read_text(encoding="utf-8"))
+    return package_data(Path(__file__).parent / "forms.yaml")
 
 
 class MissingField(DataError):

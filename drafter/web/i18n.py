@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from drafter.campaign.yamlsrc import package_data
 
 from drafter.locale import Locale
 
@@ -27,7 +27,7 @@ _DIR = Path(__file__).parent / "messages"
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
     """{key: text} of one language's catalogue."""
-    return yaml.safe_load((_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return package_data(_DIR / f"{lang}.yaml")
 
 
 @dataclass(frozen=True)
