@@ -136,6 +136,21 @@ def test_french_deputy_and_the_closing_that_repeats_the_salutation():
         == "Monsieur le Ministre,"
 
 
+def test_french_joint_letter_repeats_both_appellations_in_the_closing():
+    a = rec("Olga Givernet", "mp", "FR", "a", gender="female")
+    b = rec("Xavier Breton", "mp", "FR", "b", gender="male")
+    salutation = address_letter([a, b])[1]
+    assert salutation == "Madame la Députée, Monsieur le Député,"
+    assert FR.closing_for(salutation) == ("Je vous prie d’agréer, Madame la Députée, Monsieur le Député, "
+                                          "l’expression de ma haute considération.")
+
+
+def test_british_joint_letter_has_no_serial_comma():
+    people = [rec(n, "mp", "GB", n, courtesy=c) for n, c in
+              (("Connor Rand", "Mr."), ("Jane Doe", "Ms."), ("Ann Roe", "Mrs."))]
+    assert address_letter(people)[1] == "Dear Mr Rand, Ms Doe and Mrs Roe,"
+
+
 def test_french_has_no_neutral_form():
     r = rec("Olga Givernet", "mp", "FR")
     with pytest.raises(DataError, match="needs a gender"):
