@@ -144,3 +144,50 @@ def test_a_campaign_abroad_without_members_for_the_letters_country_is_refused(tm
 def test_check_does_not_warn_of_a_campaign_abroad_the_page_serves(uk):
     result = run("-C", uk, "check")
     assert "drafter serve would refuse" not in result.output, result.output
+
+
+@pytest.mark.slow
+def test_the_uk_form_in_chromium_passes_axe(uk, tmp_path):
+    """Fills the UK form by its labels and picks the constituency from the list; axe-core checks
+    the form, its errors and the letters page."""
+    import threading
+    from pathlib import Path
+
+    import waitress
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from conftest import need
+    from test_serve_browser import CHROMEDRIVER, CHROMIUM, axe_problems, by_label, chrome_options
+    need(Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), "chromium and chromium-driver")
+    log = open_log(tmp_path, tmp_path / "log.sqlite")
+    app = create_app(uk, "uk-constituent", None, None, campaign_log=log, storage=tmp_path)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    driver = webdriver.Chrome(options=chrome_options(tmp_path / "profile", "--window-size=1280,900"),
+                              service=Service(CHROMEDRIVER))
+    try:
+        driver.get(f"http://127.0.0.1:{server.effective_port}/")
+        assert axe_problems(driver) == []
+        by_label(driver, "Full name").send_keys(PEMA["name"])
+        driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+        assert "Your constituency" in driver.find_element(By.CLASS_NAME, "error-summary").text
+        assert axe_problems(driver) == []
+        for label, field in (("Street address", "street"), ("Town or city", "town"), ("Postcode", "postcode"),
+                             ("Your message", "message")):
+            by_label(driver, label).send_keys(PEMA[field])
+        Select(by_label(driver, "Your constituency")).select_by_visible_text("Ynys Môn (Llinos Medi)")
+        by_label(driver, "Keep my details").click()
+        driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Your letters"
+        assert "Dear Ms Medi," in driver.page_source
+        assert axe_problems(driver) == []
+        [row] = [e for e in log.list_letters() if e.name == PEMA["name"]]
+        assert row.constituency == "Ynys Môn" and row.recipient_ids == ("llinos-medi",)
+    finally:
+        driver.quit()
+        server.close()
+        close_app(app)
+        log.close()
