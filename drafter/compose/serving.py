@@ -5,7 +5,7 @@ from __future__ import annotations
 from drafter.compose.composer import letterhead_lines
 from drafter.compose.constituent import constituency_country, members_abroad
 from drafter.errors import DataError
-from drafter.locale import Locale
+from drafter.locale import COUNTRY_LOCALES, Locale
 from drafter.people.constituents import Constituencies
 
 
@@ -24,8 +24,9 @@ def served_abroad(campaign, spec, legislators=None, zip_districts=None) -> Const
         raise DataError(f"drafter serve matches the volunteers of an en-US letter to members of Congress by "
                         f"state and ZIP code, and this campaign's recipients are abroad ({', '.join(abroad)})",
                         file=str(spec.path),
-                        hint="set the letter spec's `locale:` to their country's (e.g. 'locale: en-GB'): the page "
-                             "then matches volunteers to the campaign's members by constituency")
+                        hint=f"set the letter spec's `locale:` to their country's (e.g. 'locale: "
+                             f"{COUNTRY_LOCALES.get(abroad[0], 'en-GB')}'): the page then matches volunteers to the "
+                             "campaign's members by constituency")
     return None
 
 
