@@ -57,10 +57,9 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
         return trial.errors
     if spec.to == (CONSTITUENTS,):
         # abroad: the campaign's own members by constituency, as batch matches them
-        abroad = trial.attempt(members_abroad, campaign, spec) if constituency_country(spec) != "US" else None
-        sample, recipients = samples(campaign.recipients, abroad)
-        if constituency_country(spec) != "US" and abroad is None:
-            recipients = []
+        country = constituency_country(spec)
+        abroad = trial.attempt(members_abroad, campaign, spec) if country != "US" else None
+        sample, recipients = samples(campaign.recipients, abroad) if country == "US" or abroad else (None, [])
         callees = recipients
         stale: dict[tuple[str, str], str] = {}
         for member in recipients:        # composed as batch and the web page compose it

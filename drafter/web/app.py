@@ -124,6 +124,8 @@ def create_app(root, letter, legislators: Legislators | str | Path | None, zip_d
     else:
         choices = {}
     fields = F.FIELDS if abroad is None else F.FIELDS_ABROAD
+    by_name = {f.name: f for f in fields}
+    options = [(value, f"{value} ({member.name})") for value, member in choices.items()]   # each with its member
     mode = "" if abroad is None else "_abroad"      # the catalogue's words for a campaign abroad
     log_lock = threading.Lock()
 
@@ -228,9 +230,9 @@ def create_app(root, letter, legislators: Legislators | str | Path | None, zip_d
     def form_page(values=None, errors=None, status=200, notice=None, nudge=None):
         if values is None and spec.points:       # a new form: the campaign's usual points, in order
             values = {"points": {p.id: i for i, p in enumerate(default_points(spec), 1)}}
-        return render_template("form.html", values=values or {}, errors=errors or {},
-                               fields={f.name: f for f in fields}, states=state_list, abroad=abroad is not None,
-                               constituencies=[(value, f"{value} ({member.name})") for value, member in choices.items()], notice=notice, nudge=nudge, questions=spec.message_questions,
+        return render_template("form.html", values=values or {}, errors=errors or {}, fields=by_name,
+                               states=state_list, abroad=abroad is not None, constituencies=options,
+                               notice=notice, nudge=nudge, questions=spec.message_questions,
                                message_required=spec.message_required, points=list(spec.points.values()),
                                ordinals=[t.ordinal(n) for n in range(1, len(spec.points) + 1)]), status
 

@@ -42,7 +42,6 @@ FIELDS = (
     Field("email", 200, required=False, autocomplete="email", hint=True),
     Field("message", 3000, required=False, hint=True),
 )
-BY_NAME = {f.name: f for f in FIELDS}
 # Abroad (a spec whose locale is another country's): the constituency, chosen from the
 # campaign's own members' (no free text: nothing to guess), instead of state and ZIP.
 FIELDS_ABROAD = (
@@ -54,7 +53,6 @@ FIELDS_ABROAD = (
     Field("constituency", 200, hint=True),
     Field("message", 3000, required=False, hint=True),
 )
-BY_NAME_ABROAD = {f.name: f for f in FIELDS_ABROAD}
 ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Characters a letter cannot carry (controls other than line breaks and tabs, lone surrogates).
