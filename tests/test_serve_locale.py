@@ -265,18 +265,6 @@ def test_a_gdpr_page_that_names_nobody_responsible_is_refused(campaign, data, tm
     assert "letterhead" in err.value.hint
 
 
-def test_a_campaign_whose_recipients_are_abroad_is_refused(data, tmp_path):
-    root = copy_campaign(tmp_path)
-    (root / "recipients.yaml").write_text(
-        "recipients:\n  mp-example:\n    name: Anna Example\n    role: mp\n    country: GB\n"
-        "    gender: female\n    constituency: Exampleton\n    address: [House of Commons, London, SW1A 0AA]\n",
-        encoding="utf-8")
-    spec_file(root, "uk", locale="en-GB", closing=None, letterhead=ORGANISATION)
-    with pytest.raises(DataError) as err:
-        create_app(root, "uk", *data, storage=tmp_path)
-    assert "recipients are abroad (GB)" in err.value.message and "drafter batch" in err.value.hint
-
-
 def test_serve_says_so_and_exits_1(campaign):
     from click.testing import CliRunner
     from drafter.cli import main

@@ -1,4 +1,4 @@
-"""drafter serve LETTER --legislators FILE --zip-districts FILE: the volunteers' web page."""
+"""drafter serve LETTER [--legislators FILE --zip-districts FILE]: the volunteers' web page."""
 from __future__ import annotations
 
 import ipaddress
@@ -28,10 +28,11 @@ def is_loopback(host: str) -> bool:
 
 @main.command()
 @click.argument("letter")
-@click.option("--legislators", type=_file, required=True, metavar="FILE.yaml",
-              help="legislators-current.yaml from github.com/unitedstates/congress-legislators.")
-@click.option("--zip-districts", type=_file, required=True, metavar="FILE.csv",
-              help="ZIP-to-district file (zccd.csv).")
+@click.option("--legislators", type=_file, metavar="FILE.yaml",
+              help="legislators-current.yaml from github.com/unitedstates/congress-legislators (a letter to "
+                   "members of Congress; abroad, members come from recipients.yaml by constituency).")
+@click.option("--zip-districts", type=_file, metavar="FILE.csv",
+              help="ZIP-to-district file (zccd.csv; a letter to members of Congress).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but this computer is a warning.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)

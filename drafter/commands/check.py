@@ -358,17 +358,18 @@ def pdf_letterhead(doc: Located, spec, campaign: Campaign) -> list[Finding]:
 
 def serve_refusals(doc: Located, spec, campaign: Campaign) -> list[Finding]:
     """What `drafter serve` would refuse at start for a constituent letter (drafter/web/app.py):
-    recipients all abroad, or a GDPR page that names nobody responsible. Batch takes the letter,
+    a campaign abroad without members for the letter's country (or an en-US letter whose
+    recipients are all abroad), or a GDPR page that names nobody responsible. Batch takes the letter,
     so a warning."""
     if spec.to != (CONSTITUENTS,):
         return []
-    from drafter.compose.serving import data_controller, refuse_abroad
+    from drafter.compose.serving import data_controller, served_abroad
     try:
         letterhead = load_spec_letterhead(campaign, spec)
     except DrafterError:
         return []      # reported at the letterhead's line already
     try:
-        refuse_abroad(campaign, spec)
+        served_abroad(campaign, spec)
         data_controller(spec, letterhead, get_locale(spec.locale))
     except DrafterError as exc:
         line, col = doc.where(("locale",) if "locale" in doc.data else ("to",))

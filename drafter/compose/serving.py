@@ -3,22 +3,31 @@ campaign and the letter spec alone, so that `drafter check` reports it first."""
 from __future__ import annotations
 
 from drafter.compose.composer import letterhead_lines
+from drafter.compose.constituent import constituency_country, members_abroad
 from drafter.errors import DataError
-from drafter.locale import Locale
+from drafter.locale import COUNTRY_LOCALES, Locale
+from drafter.people.constituents import Constituencies
 
 
-def refuse_abroad(campaign, spec) -> None:
-    """The page finds a volunteer's members of Congress from their state and ZIP code: a campaign
-    whose recipients are all abroad (import-parliament profiles) cannot match its volunteers
-    here, and is refused at start rather than sending them to Congress."""
+def served_abroad(campaign, spec, legislators=None, zip_districts=None) -> Constituencies | None:
+    """The members the page matches volunteers to by constituency (a spec whose locale is another
+    country's, and the campaign's profiles there: compose.constituent.members_abroad, as batch
+    matches them), or None for members of Congress by state and ZIP. A campaign whose current
+    recipients are all abroad is refused rather than sending its volunteers to Congress."""
+    country = constituency_country(spec)
     current = [r for r in campaign.recipients.values() if not r.former]
     abroad = sorted({r.country_code for r in current if r.country_code != "US"})
-    if abroad and not any(r.country_code == "US" for r in current):
-        raise DataError(f"drafter serve matches volunteers to members of Congress by state and ZIP code; this "
-                        f"campaign's recipients are abroad ({', '.join(abroad)}), and the page cannot yet match "
-                        "volunteers by constituency", file=str(spec.path),
-                        hint="write constituents' letters with 'drafter batch' from a CSV that names each "
-                             "volunteer's constituency: see docs/international.md")
+    all_abroad = bool(abroad) and not any(r.country_code == "US" for r in current)
+    if country != "US" and (all_abroad or len(Constituencies.of(current, country))):
+        return members_abroad(campaign, spec, legislators, zip_districts)     # none there: names the import
+    if all_abroad:
+        raise DataError(f"drafter serve matches the volunteers of an en-US letter to members of Congress by "
+                        f"state and ZIP code, and this campaign's recipients are abroad ({', '.join(abroad)})",
+                        file=str(spec.path),
+                        hint=f"set the letter spec's `locale:` to their country's (e.g. 'locale: "
+                             f"{COUNTRY_LOCALES.get(abroad[0], 'en-GB')}'): the page then matches volunteers to the "
+                             "campaign's members by constituency")
+    return None
 
 
 def data_controller(spec, letterhead, loc: Locale) -> str:

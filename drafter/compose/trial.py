@@ -15,7 +15,7 @@ from drafter.compose.constituent import constituency_country, constituent_letter
 from drafter.compose.kit import (KINDS, UNLINKED_HINT, KitRenderer, kind_extra, shape_error,
                                  unlinked_source_message, unlinked_sources)
 from drafter.errors import DataError, DrafterError
-from drafter.people.samples import sample_constituent, sample_members, sample_members_abroad
+from drafter.people.samples import samples
 from drafter.people.select import group_letters, select_recipients
 
 
@@ -56,15 +56,14 @@ def trial_letters(campaign: Campaign, spec: LetterSpec, citers: dict | None = No
     if composer is None:
         return trial.errors
     if spec.to == (CONSTITUENTS,):
+        # abroad: the campaign's own members by constituency, as batch matches them
         country = constituency_country(spec)
-        if country == "US":
-            recipients = callees = sample_members(campaign.recipients)
-        else:       # abroad: the campaign's own members by constituency, as batch matches them
-            members = trial.attempt(members_abroad, campaign, spec)
-            recipients = callees = sample_members_abroad(members) if members is not None else []
+        abroad = trial.attempt(members_abroad, campaign, spec) if country != "US" else None
+        sample, recipients = samples(campaign.recipients, abroad) if country == "US" or abroad else (None, [])
+        callees = recipients
         stale: dict[tuple[str, str], str] = {}
         for member in recipients:        # composed as batch and the web page compose it
-            letter = trial.attempt(constituent_letter, composer, sample_constituent(country), member)
+            letter = trial.attempt(constituent_letter, composer, sample, member)
             if letter is not None and spec.stale == "refuse":
                 for item in composer.stale_evidence(letter):
                     stale.setdefault(item, f"the letter to a sample {member.role}")

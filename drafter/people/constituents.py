@@ -837,6 +837,22 @@ class Constituencies:
                    + "; correct the Constituency cell (the name or the code)")
         return [], why, near
 
+    def choices(self) -> tuple[dict[str, Recipient], list[str]]:
+        """({constituency: its member}, sorted by name, accents and case ignored) for a volunteer
+        to choose from: each constituency by its name (its code where the profiles give none),
+        and the reasons a constituency held by two profiles is left out."""
+        values = list(self.names.values())
+        named = {m.id for ms in self.by_name.values() for m in ms}
+        values += [ms[0].constituency_code.strip() for ms in self.by_code.values() if not {m.id for m in ms} & named]
+        out, left_out = {}, []
+        for value in sorted(values, key=constituency_key):
+            members, why, _ = self.members(value)
+            if why:
+                left_out.append(why)
+            else:
+                out[value] = members[0]
+        return out, left_out
+
     def match(self, c: Constituent) -> Match:
         members, why, candidates = self.members(c.constituency or "")
         if why:

@@ -49,3 +49,11 @@ def sample_members_abroad(members: Constituencies) -> list[Recipient]:
     for m in sorted(everyone.values(), key=lambda m: m.role != "mp"):
         found.setdefault(m.role, m)
     return list(found.values())
+
+
+def samples(recipients: dict[str, Recipient], abroad: Constituencies | None) -> tuple[Constituent, list[Recipient]]:
+    """The sample volunteer and the members their letters go to: members of Congress, or
+    (`abroad`) the campaign's members by constituency in that country."""
+    if abroad is None:
+        return SAMPLE_CONSTITUENT, sample_members(recipients)
+    return sample_constituent(abroad.country), sample_members_abroad(abroad)

@@ -29,7 +29,7 @@ from drafter.people import address
 from drafter.people.constituents import Legislators, ZipDistricts, match
 from drafter.output.names import safe_name
 from drafter.web import form as F
-from drafter.compose.serving import data_controller, refuse_abroad
+from drafter.compose.serving import data_controller
 from drafter.web.i18n import Messages
 from drafter.web.maker import LetterMaker
 from drafter.web.pdfs import ENVELOPES, PRINT, job_keys
@@ -90,16 +90,17 @@ def close_app(app: Flask) -> None:
     app.extensions["drafter"]["volunteers"].close()
 
 
-def create_app(root, letter, legislators: Legislators | str | Path, zip_districts: ZipDistricts | str | Path,
+def create_app(root, letter, legislators: Legislators | str | Path | None, zip_districts: ZipDistricts | str | Path | None,
                kiosk: bool = False, staff_token: str | None = None, pdf: bool | None = False,
                campaign_log=None, settings: Settings | None = None, storage: Path | None = None,
                pdf_engine: str | None = None) -> Flask:
     """The app. `campaign_log` is an open campaign log (drafter.log) or None; `pdf` makes PDFs
     as well (None: where the engine is installed), with `pdf_engine` ("typst" or "libreoffice";
-    None: the letter spec's, else typst). `close_app(app)` ends it."""
-    if not isinstance(legislators, Legislators):
+    None: the letter spec's, else typst). A campaign abroad (compose.serving.served_abroad)
+    needs no `legislators` or `zip_districts`. `close_app(app)` ends it."""
+    if legislators is not None and not isinstance(legislators, Legislators):
         legislators = Legislators.load(legislators)
-    if not isinstance(zip_districts, ZipDistricts):
+    if zip_districts is not None and not isinstance(zip_districts, ZipDistricts):
         zip_districts = ZipDistricts.load(zip_districts)
     settings = settings or Settings(kiosk=kiosk)
     settings.kiosk = kiosk or settings.kiosk
@@ -114,7 +115,18 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     per_session = RateLimit(settings.letters_per_session, 600)
     per_address = RateLimit(settings.requests_per_address, 60)
     new_sessions = RateLimit(settings.sessions_per_address, 600)
-    state_list = F.states(legislators)
+    abroad = maker.abroad           # None: members of Congress, by state and ZIP
+    state_list = F.states(legislators) if abroad is None else []
+    if abroad is not None:
+        choices, left_out = abroad.choices()
+        for why in left_out:         # said once at start: that constituency's volunteers are not served
+            log.warning("left out of the constituency list: %s", why)
+    else:
+        choices = {}
+    fields = F.FIELDS if abroad is None else F.FIELDS_ABROAD
+    by_name = {f.name: f for f in fields}
+    options = [(value, f"{value} ({member.name})") for value, member in choices.items()]   # each with its member
+    mode = "" if abroad is None else "_abroad"      # the catalogue's words for a campaign abroad
     log_lock = threading.Lock()
 
     app = Flask(__name__)
@@ -131,12 +143,11 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     spec = maker.spec
     t = Messages(get_locale(spec.locale))
     try:
-        refuse_abroad(maker.campaign, spec)
         controller = data_controller(spec, maker.letterhead, t.locale)
     except DrafterError:
         close_app(app)
         raise
-    campaign = {"title": spec.subject or spec.title or t("default_title"), "summary": spec.summary}
+    campaign = {"title": spec.subject or spec.title or t("default_title" + mode), "summary": spec.summary}
     privacy = {"log": campaign_log is not None, "days": spec.keep_days, "idle": t.idle(settings.idle_seconds),
                "gdpr": t.gdpr, "controller": controller}
     # The closing a volunteer signs below, as the print hints name it (French: the formula repeats
@@ -179,7 +190,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(24)
         return {"csrf_token": session["csrf"], "campaign": campaign, "kiosk": settings.kiosk, "privacy": privacy,
-                "t": t, "lang": t.lang, "closing": closing}
+                "t": t, "lang": t.lang, "closing": closing, "mode": mode}
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -219,8 +230,9 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
     def form_page(values=None, errors=None, status=200, notice=None, nudge=None):
         if values is None and spec.points:       # a new form: the campaign's usual points, in order
             values = {"points": {p.id: i for i, p in enumerate(default_points(spec), 1)}}
-        return render_template("form.html", values=values or {}, errors=errors or {}, fields=F.BY_NAME,
-                               states=state_list, notice=notice, nudge=nudge, questions=spec.message_questions,
+        return render_template("form.html", values=values or {}, errors=errors or {}, fields=by_name,
+                               states=state_list, abroad=abroad is not None, constituencies=options,
+                               notice=notice, nudge=nudge, questions=spec.message_questions,
                                message_required=spec.message_required, points=list(spec.points.values()),
                                ordinals=[t.ordinal(n) for n in range(1, len(spec.points) + 1)]), status
 
@@ -233,7 +245,7 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
             staff_sessions.end(session.get("staff"))     # a staff sign-in on the kiosk goes too
             session.clear()
         done = request.args.get("done", "")
-        notice = t(FINISHED[done], days=spec.keep_days) if done in FINISHED else None
+        notice = t(FINISHED[done] + (mode if done == "kept" else ""), days=spec.keep_days) if done in FINISHED else None
         if done == "kept" and t.gdpr:
             notice += t("done_kept_gdpr", controller=controller)
         v = None if settings.kiosk else current()
@@ -242,12 +254,13 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
 
     @app.post("/")
     def submit():
-        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points), t)
-        if not errors:
+        values, errors = F.read_form(request.form, spec.message_required, tuple(spec.points), t, abroad, choices)
+        districts = []
+        if not errors and abroad is None:
             more, districts = F.where(values, legislators, zip_districts, t)
             errors.update(more)
         if errors:      # in the form's order, so the summary reads top to bottom
-            return form_page(values, {f.name: errors[f.name] for f in F.FIELDS if f.name in errors}, 422)
+            return form_page(values, {f.name: errors[f.name] for f in fields if f.name in errors}, 422)
         if not values["nudged"]:
             # Once: a message of one's own makes the letter count as the writer's.
             nudge = "empty" if not values["message"] else "copied" if maker.repeats_campaign(values["message"]) else None
@@ -281,8 +294,14 @@ def create_app(root, letter, legislators: Legislators | str | Path, zip_district
         return make_letters(v, values, int(chosen))
 
     def make_letters(v: Volunteer, values: dict, district: int | None):
-        person = F.constituent(values, district)
-        m = match(person, legislators, zip_districts)
+        if abroad is not None:      # as batch matches a row abroad
+            person = F.constituent_abroad(values, abroad.country)
+            m = abroad.match(person)
+        else:
+            person = F.constituent(values, district)
+            m = match(person, legislators, zip_districts)
+        if not m.ok and abroad is not None:
+            return form_page(values, {"constituency": t("constituency_unknown")}, 422)
         if not m.ok:
             return form_page(values, {"zip": "We could not find your members of Congress from this "
                                               f"address ({m.review.reason}). Please ask a staff member."}, 422)

@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from drafter.locale import get as get_locale
-from drafter.people.constituents import Constituent, Legislators, ZipDistricts, clean_text, seat_label
+from drafter.people.constituents import (POSTCODES, Constituencies, Constituent, Legislators, ZipDistricts,
+                                         clean_text, parse_postcode, seat_label)
 from drafter.people.states import STATE_NAMES
 from drafter.web.i18n import Messages
 
@@ -41,7 +42,17 @@ FIELDS = (
     Field("email", 200, required=False, autocomplete="email", hint=True),
     Field("message", 3000, required=False, hint=True),
 )
-BY_NAME = {f.name: f for f in FIELDS}
+# Abroad (a spec whose locale is another country's): the constituency, chosen from the
+# campaign's own members' (no free text: nothing to guess), instead of state and ZIP.
+FIELDS_ABROAD = (
+    Field("name", 100, autocomplete="name"),
+    Field("street", 150, autocomplete="address-line1"),
+    Field("town", 80, autocomplete="address-level2"),
+    Field("postcode", 10, autocomplete="postal-code"),
+    Field("email", 200, required=False, autocomplete="email", hint=True),
+    Field("constituency", 200, hint=True),
+    Field("message", 3000, required=False, hint=True),
+)
 ZIP_RE = re.compile(r"\d{5}(?:-\d{4})?")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Characters a letter cannot carry (controls other than line breaks and tabs, lone surrogates).
@@ -79,32 +90,48 @@ def picked(places: dict[str, int], points) -> tuple[str, ...]:
     return tuple(sorted(places, key=lambda pid: (places[pid], order.index(pid))))
 
 
-def read_form(raw, message_required: bool = False, points=(), t: Messages = ENGLISH) -> tuple[dict, dict[str, str]]:
+def read_form(raw, message_required: bool = False, points=(), t: Messages = ENGLISH,
+              abroad: Constituencies | None = None, choices=()) -> tuple[dict, dict[str, str]]:
     """(values as typed, cleaned; errors by field) for a submitted form. The values also say
     whether the volunteer ticked "Don't keep my details" (`forget`), was already asked for a
     message of their own (`nudged`), and which of the spec's talking `points` (their ids) they
     placed where (`points`); `message_required` is the letter spec's; errors in `t`'s language.
-    Where the GDPR applies, keeping the details is opt-in: "Keep my details" (`keep`) ticked."""
-    values = {f.name: clean(f.name, raw.get(f.name, "")) for f in FIELDS}
+    Where the GDPR applies, keeping the details is opt-in: "Keep my details" (`keep`) ticked.
+    `abroad` (a campaign abroad): postcode and constituency, one of `choices`, not state and ZIP."""
+    fields = FIELDS if abroad is None else FIELDS_ABROAD
+    values = {f.name: clean(f.name, raw.get(f.name, "")) for f in fields}
     values["forget"] = raw.get("keep") != "1" if t.gdpr else raw.get("forget") == "1"
     values["nudged"] = raw.get("nudged") == "1"
     values["points"] = read_points(raw, points)
     values["picked"] = picked(values["points"], points)
     errors: dict[str, str] = {}
-    for f in FIELDS:
+    for f in fields:
         v = values[f.name]
         if (f.required or (f.name == "message" and message_required)) and not v:
             errors[f.name] = t(f"need_{f.name}")
         elif len(v) > f.max:
             errors[f.name] = t("too_long" if f.name != "message" else "message_too_long",
                                n=t.number(len(v)), max=t.number(f.max))
-    z = values["zip"]
-    if "zip" not in errors and not ZIP_RE.fullmatch(z):
+    if abroad is not None:
+        where_abroad(values, errors, abroad.country, choices, t)
+    elif "zip" not in errors and not ZIP_RE.fullmatch(z := values["zip"]):
         digits = re.sub(r"\D", "", z)
         errors["zip"] = t("zip_short" if digits and len(digits) < 5 else "zip_unread", zip=z)
     if values["email"] and "email" not in errors and not EMAIL_RE.fullmatch(values["email"]):
         errors["email"] = t("email_bad")
     return values, errors
+
+
+def where_abroad(values: dict, errors: dict, country: str, choices, t: Messages) -> None:
+    """Errors on the postcode (written as the country writes it, as a batch's) and the
+    constituency (one of the list's `choices`, else only a forged form sends it)."""
+    if "postcode" not in errors:
+        try:
+            values["postcode"] = parse_postcode(values["postcode"], country)
+        except ValueError:
+            errors["postcode"] = t("postcode_bad", postcode=values["postcode"], example=POSTCODES[country][2] if country in POSTCODES else "")
+    if "constituency" not in errors and values["constituency"] not in choices:
+        errors["constituency"] = t("constituency_unknown")
 
 
 def where(values: dict, legislators: Legislators, zips: ZipDistricts, t: Messages = ENGLISH) -> tuple[dict, list]:
@@ -139,3 +166,9 @@ def constituent(values: dict, district: int | None) -> Constituent:
     return Constituent(row=0, name=values["name"], street=values["street"], city=values["city"],
                        state=values["state"], zip=values["zip"][:5], district=district,
                        email=values["email"] or None, note=values["message"], points=values.get("picked", ()))
+
+
+def constituent_abroad(values: dict, country: str) -> Constituent:
+    return Constituent(row=0, name=values["name"], street=values["street"], city=values["town"], state="",
+                       zip=values["postcode"], email=values["email"] or None, note=values["message"],
+                       points=values.get("picked", ()), country=country, constituency=values["constituency"])

@@ -17,14 +17,15 @@ from drafter.compose.composer import Composer
 from drafter.compose import similarity
 from drafter.compose.constituent import constituent_letter, constituent_spec, signature, stale_refused
 from drafter.compose.letter import Letter
-from drafter.errors import ConversionError, DrafterError
+from drafter.compose.serving import served_abroad
+from drafter.errors import ConversionError, DataError, DrafterError
 from drafter.formats.docx.envelope import envelopes_docx
 from drafter.formats.envelopes import envelope_for
 from drafter.formats.docx.letterhead import load_spec_letterhead
 from drafter.formats.outputs import render_outputs
 from drafter.people import address
 from drafter.people.constituents import Constituent, Legislators, ZipDistricts
-from drafter.people.samples import SAMPLE_CONSTITUENT, sample_members
+from drafter.people.samples import samples
 from drafter.web.pdfs import PdfJob, TypstPool
 
 log = logging.getLogger("drafter.web")
@@ -118,12 +119,19 @@ class LetterMaker:
     (a job per volunteer, `pdf_timeout` seconds each at most); "libreoffice" makes them before
     it, for at most `pdf_wait` seconds."""
 
-    def __init__(self, root, letter, legislators: Legislators, zips: ZipDistricts,
+    def __init__(self, root, letter, legislators: Legislators | None, zips: ZipDistricts | None,
                  pdf: bool | None = False, pdf_wait: float = 60, pdf_engine: str | None = None,
                  pdf_workers: int = 2, pdf_timeout: float = 30):
         self.campaign = load_campaign(root)
         self.spec = constituent_spec(self.campaign, letter)
         self.letter_arg = letter
+        # Abroad: the campaign's members by constituency (None: members of Congress by state and ZIP).
+        self.abroad = served_abroad(self.campaign, self.spec, legislators, zips)
+        if self.abroad is None and (legislators is None or zips is None):
+            raise DataError(f"letter {self.spec.name!r} goes to members of Congress, and the page finds a volunteer's "
+                            "from their state and ZIP code", file=str(self.spec.path),
+                            hint="add --legislators legislators-current.yaml and --zip-districts zccd.csv; for a "
+                                 "campaign abroad set the spec's `locale:` (e.g. en-GB)")
         self.legislators, self.zips = legislators, zips
         self.letterhead = load_spec_letterhead(self.campaign, self.spec)
         self._local = threading.local()
@@ -156,9 +164,10 @@ class LetterMaker:
         composer = self.composer()
         found: dict[tuple[str, str], str] = {}
         own = [self.spec.subject or "", self.spec.summary or ""]
-        for m in sample_members(self.campaign.recipients):
+        volunteer, members = samples(self.campaign.recipients, self.abroad)
+        for m in members:
             # every talking point: a message that copies any of them is the campaign's words
-            sample = dataclasses.replace(SAMPLE_CONSTITUENT, note="", points=tuple(self.spec.points))
+            sample = dataclasses.replace(volunteer, note="", points=tuple(self.spec.points))
             letter = constituent_letter(composer, sample, m)
             own.append(similarity.letter_text(letter))
             for item in composer.stale_evidence(letter):
