@@ -94,11 +94,12 @@ class Composer:
                                            locale=loc.code)
         return self._citers[loc.code]
 
-    def context(self, recipients: list[Recipient], extra: dict | None = None) -> dict:
+    def context(self, recipients: list[Recipient], extra: dict | None = None,
+                loc: locales.Locale | None = None) -> dict:
         def addressed(**query) -> bool:
             return any(matches(r, query) for r in recipients)
 
-        loc = letter_locale(self.spec, recipients)
+        loc = loc or letter_locale(self.spec, recipients)
         ctx = {
             "recipients": recipients,
             "asks": asks_for(self.campaign.asks.values(), recipients),
@@ -119,7 +120,7 @@ class Composer:
     def compose(self, recipients: list[Recipient], extra: dict | None = None,
                 signatures: tuple[tuple[str, ...], ...] | None = None, comments: bool = True) -> Letter:
         loc = letter_locale(self.spec, recipients)
-        body = self.renderer.render(self.context(recipients, extra))
+        body = self.renderer.render(self.context(recipients, extra, loc))
         if body.asks_missing:
             raise self.no_asks(recipients, self.renderer.path)
         notes = tuple(Note(i, runs) for i, runs in enumerate(self.citer_for(loc).notes(body.clusters), start=1))

@@ -123,7 +123,7 @@ class KitRenderer:
             # the form of their country in the letter's language; the letter's closing
             "salutation": salutation,
             "closing": self.spec.closing or loc.closing_for(salutation),
-            **(extra or {})})
+            **(extra or {})}, loc)
 
     def render(self, kind: str, recipients: list[Recipient], extra: dict | None = None) -> Rendered:
         if kind not in self._renderers:

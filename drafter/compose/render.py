@@ -87,8 +87,18 @@ class EvidenceMissing(DrafterError):
     pass
 
 
+class _Printed:
+    """A value a template prints by calling `_say` when it is printed (as text or as Markup)."""
+
+    def __str__(self) -> str:
+        return str(self._say())
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
-class SnippetView:
+class SnippetView(_Printed):
     """What a template sees of a snippet; printing it gives its text with the citation (or,
     when the letter has already stated it, the citation alone)."""
     id: str
@@ -97,12 +107,6 @@ class SnippetView:
     sources: tuple
     _cite: Any = field(repr=False, compare=False)
     _say: Any = field(repr=False, compare=False)
-
-    def __str__(self) -> str:
-        return str(self._say())
-
-    def __html__(self) -> str:
-        return str(self)
 
     def cite(self) -> Markup:
         return self._cite()
@@ -124,33 +128,21 @@ def lowerfirst(value):
 
 
 @dataclass(frozen=True)
-class AskView:
+class AskView(_Printed):
     """An ask as a template prints it: its text, then its supporting snippets, made when it is
     printed so that evidence the body has already stated is cited, not repeated."""
     id: str
     text: Markup
     _say: Any = field(repr=False, compare=False)
 
-    def __str__(self) -> str:
-        return str(self._say())
-
-    def __html__(self) -> str:
-        return str(self)
-
 
 @dataclass(frozen=True)
-class PointView:
+class PointView(_Printed):
     """A talking point as a template prints it: its lead-in, then its snippets with their notes
     (a snippet the letter has already stated gives its note only). `label` is the page's."""
     id: str
     label: str
     _say: Any = field(repr=False, compare=False)
-
-    def __str__(self) -> str:
-        return str(self._say())
-
-    def __html__(self) -> str:
-        return str(self)
 
 
 class AskList(list):

@@ -25,7 +25,7 @@ def served_abroad(campaign, spec, legislators=None, zip_districts=None) -> Const
                         f"state and ZIP code, and this campaign's recipients are abroad ({', '.join(abroad)})",
                         file=str(spec.path),
                         hint=f"set the letter spec's `locale:` to their country's (e.g. 'locale: "
-                             f"{COUNTRY_LOCALES.get(abroad[0], 'en-GB')}'): the page then matches volunteers to the "
+                             f"{COUNTRY_LOCALES[abroad[0]]}'): the page then matches volunteers to the "
                              "campaign's members by constituency")
     return None
 

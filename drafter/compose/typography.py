@@ -8,7 +8,10 @@ read as context: a volunteer's own words are never altered, nor are URLs and ema
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+
+from drafter.compose.letter import Text
 
 VERBATIM_OPEN, VERBATIM_CLOSE = "\ue004", "\ue005"
 # After these (or at the start) a quote opens; after anything else it closes.
@@ -54,7 +57,6 @@ def smart_quotes(text: str, before: str = "", transparent: str = "") -> str:
 def smart_runs(runs):
     """Note runs with smart quotes, each read in the context of the one before, and double
     quotes inside a quoted title made single (US style); links (URLs) are left alone."""
-    import dataclasses
     out, before, depth = [], "", 0
     for run in runs:
         if not run.link:
@@ -117,8 +119,6 @@ def us_marks(text: str, marks: tuple[str, str, str, str]) -> str:
 
 def localize_quotes(letter, marks: tuple[str, str, str, str]):
     """A composed letter with its quotation marks in the locale's style (links left alone)."""
-    import dataclasses
-    from drafter.compose.letter import Text
     if marks == US_MARKS:
         return letter
 

@@ -18,10 +18,11 @@ from drafter.campaign.yamlsrc import package_data
 from drafter.campaign.jsontypes import LOCALES
 
 DEFAULT = "en-US"
-# The locale a country's recipients are written to in when neither the letter nor the profile
-# names one. The European Parliament has none of its own: a campaign names its language.
 GDPR_LOCALES = frozenset({"de-DE", "fr-FR", "en-GB"})
-COUNTRY_LOCALES = {"US": "en-US", "GB": "en-GB", "DE": "de-DE", "FR": "fr-FR", "CA": "en-CA", "AU": "en-AU"}
+# The locale a country's recipients are written to in when neither the letter nor the profile
+# names one; the European Parliament's in English (last: a locale's own country comes first).
+COUNTRY_LOCALES = {"US": "en-US", "GB": "en-GB", "DE": "de-DE", "FR": "fr-FR", "CA": "en-CA", "AU": "en-AU",
+                   "EU": "en-GB"}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from drafter.campaign.models import Recipient
 from drafter.campaign.schemas import ROLES
 from drafter.people.states import STATE_NAMES, state_phrase
 from drafter.people import forms
+from drafter.people.lines import clean as _line, key as _key, stacked
 from drafter import locale as locales
 
 HONORABLE = "The Honorable"
@@ -209,18 +210,6 @@ def _role(r: Recipient) -> Role:
                         hint=did_you_mean(r.role, ROLES) or f"role is one of: {', '.join(ROLES)}")
 
 
-def _line(text: str | None) -> str | None:
-    """A line as written, or None when blank (blank lines are dropped, never emitted)."""
-    text = " ".join(str(text).split()) if text is not None else ""
-    return text or None
-
-
-def _key(line: str) -> str:
-    """Comparison key, so "U.S. Senate" and "United States Senate" count as one line."""
-    line = re.sub(r"\bU\.\s?S\.(?=\s|$)", "united states", line.lower())
-    return re.sub(r"[^\w]+", " ", line).strip()
-
-
 def _committee(r: Recipient, committee: str | None) -> dict | None:
     """The recipient's committee entry when they hold a titled seat on `committee`."""
     if committee is None or not _role(r).congress or r.former:
@@ -322,11 +311,7 @@ def abroad(r: Recipient) -> bool:
 def recipient_locale(r: Recipient) -> str | None:
     """The locale the profile asks letters to it be written in: its own, else its country's
     (English for the European Parliament); None for the United States' default."""
-    if r.locale:
-        return r.locale
-    if abroad(r):
-        return locales.for_country(r.country) or "en-GB"
-    return None
+    return r.locale or (locales.for_country(r.country) if abroad(r) else None)
 
 
 def _locale(r: Recipient, loc: locales.Locale | None) -> locales.Locale:
@@ -370,13 +355,7 @@ def inside_address(r: Recipient, committee: str | None = None, committee_address
         organization, address = organization or role.organization, address or role.address
     if not any(map(_line, address)):
         raise _missing(r, "address", "the mailing address (street, city)")
-    lines, seen = [], set()
-    for text in [addressee_line(r), *_title(r, committee), organization, *address]:
-        line = _line(text)
-        if line and _key(line) not in seen:
-            seen.add(_key(line))
-            lines.append(line)
-    return lines
+    return stacked([addressee_line(r), *_title(r, committee), organization, *address])
 
 
 def _title_word(r: Recipient) -> str | None:

@@ -17,6 +17,7 @@ from drafter.campaign.yamlsrc import package_data
 from drafter.campaign.models import Recipient
 from drafter.errors import DataError
 from drafter.locale import Locale
+from drafter.people.lines import clean as _line, stacked
 
 _FIELD = re.compile(r"\{(\?)?([a-z_]+)(?::([^}|]*)\|([^}]*))?\}")
 _GENDER_OF = {"Mr.": "male", "Ms.": "female", "Mrs.": "female", "Miss": "female"}
@@ -125,15 +126,6 @@ def _missing_value(r: Recipient, field: str, country: str) -> MissingField:
                         f"add `{field}:` to {r.id}")
 
 
-def _line(text) -> str | None:
-    text = " ".join(str(text).split()) if text is not None else ""
-    return text or None
-
-
-def _key(line: str) -> str:
-    return re.sub(r"[^\w]+", " ", line.lower()).strip()
-
-
 def addressee_lines(r: Recipient, loc: Locale) -> list[str]:
     """The name line(s) of the inside address ("The Rt Hon Yvette Cooper MP"; "Herrn" and
     "Dr. Johann Wadephul")."""
@@ -154,13 +146,7 @@ def inside_address(r: Recipient, loc: Locale) -> list[str]:
     if not address:
         raise MissingField(r, "address", f"the mailing address is missing (a {r.role}'s office has no default)",
                            f"add `address:` (street, postcode and city) and `organization:` to {r.id}")
-    lines, seen = [], set()
-    for text in [*addressee_lines(r, loc), title, organization, *address]:
-        line = _line(text)
-        if line and _key(line) not in seen:
-            seen.add(_key(line))
-            lines.append(line)
-    return lines
+    return stacked([*addressee_lines(r, loc), title, organization, *address])
 
 
 def salutation_text(r: Recipient, loc: Locale, greeting: str = "formal") -> str:
